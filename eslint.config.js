@@ -1,0 +1,76 @@
+// Lint: type-aware typescript-eslint, React hooks rules, and the boundary rules that keep the
+// architecture honest (only the Electron glue imports 'electron'; the renderer reaches the core
+// only through window.keyfleet and imports only types from the contract).
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const ELECTRON_GLUE = ['src-main/index.ts', 'src-main/electron/**/*.ts', 'src-preload/index.ts', 'test/electron/**/*.ts'];
+
+export default defineConfig(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results.json'] },
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        project: ['./tsconfig.node.json', './tsconfig.web.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only the Electron glue (src-main/index.ts, src-main/electron/, src-preload/index.ts) may import electron.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: globals.node },
+  },
+  { files: ELECTRON_GLUE, rules: { 'no-restricted-imports': 'off' } },
+  {
+    files: ['src-main/**/*.ts', 'src-preload/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', '*.config.ts'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}', 'test/harness/bridge.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: globals.browser },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/src-main/**', 'node:*', 'electron'], message: 'The renderer reaches the core only through window.keyfleet.' },
+            {
+              group: ['**/src-preload/contract', '**/src-preload/contract.ts'],
+              allowTypeImports: true,
+              message: 'The renderer imports only types from the contract.',
+            },
+            { group: ['**/src-preload/api*', '**/src-preload/index*'], message: 'The renderer uses window.keyfleet, not the preload modules.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The harness bridge plays the preload's part in the browser, so it may build the API.
+    files: ['test/harness/bridge.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
+  },
+);

@@ -1,0 +1,135 @@
+// createCore: the composition root. Builds the store, the keychain access, the services and the
+// handlers for every contract channel, and returns { api, events, dispatch, close }. No
+// 'electron' import here or below: the desktop glue, the web harness, tests and benchmarks all
+// run this same core.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KeyfleetApi, Transport } from '../src-preload/contract.ts';
+import { createApi } from '../src-preload/api.ts';
+import { createDispatcher, type Dispatch, type Handlers } from './dispatch.ts';
+import { CoreEvents } from './events.ts';
+import { createFileLogger, type Logger } from './log.ts';
+import type { HttpTuning } from './providers/types.ts';
+import { createKeytarSecretStore, type SecretStore } from './secrets/secret-store.ts';
+import { createMemoryClipboard, createSecretClipboard, type ClipboardPort } from './services/clipboard.ts';
+import { createConnectionService } from './services/connections.ts';
+import { createInventoryService } from './services/inventory.ts';
+import { createKeyOperations } from './services/key-operations.ts';
+import { createRevealSlots } from './services/reveal.ts';
+import { createStore } from './store/index.ts';
+
+export interface CoreOptions {
+  dataDir: string;
+  secretStore?: SecretStore;
+  clipboard?: ClipboardPort;
+  version?: string;
+  revealTtlMs?: number;
+  clipboardClearMs?: number;
+  http?: HttpTuning;
+  now?: () => number;
+  logger?: Logger;
+}
+
+export interface Core {
+  api: KeyfleetApi;
+  events: CoreEvents;
+  dispatch: Dispatch;
+  handlers: Handlers;
+  close(): Promise<void>;
+}
+
+export const DATABASE_FILE = 'keyfleet.db';
+
+export function createCore(options: CoreOptions): Core {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const now = options.now ?? Date.now;
+  const log = options.logger ?? createFileLogger(options.dataDir);
+  const store = createStore(join(options.dataDir, DATABASE_FILE));
+  const secrets = options.secretStore ?? createKeytarSecretStore();
+  const events = new CoreEvents();
+  const reveal = createRevealSlots({ ttlMs: options.revealTtlMs });
+  const clipboard = createSecretClipboard({
+    port: options.clipboard ?? createMemoryClipboard(),
+    clearAfterMs: options.clipboardClearMs,
+    now,
+    onCleared: (at) => events.emit('clipboard.cleared', { at }),
+  });
+
+  recoverFromPreviousRun(store, now, log);
+
+  const inventory = createInventoryService({ store, events, log, now, connections: () => connections });
+  const connections = createConnectionService({
+    store,
+    secrets,
+    events,
+    log,
+    now,
+    http: options.http,
+    isSyncing: inventory.isSyncing,
+  });
+  const keys = createKeyOperations({ store, events, log, now, connections, reveal });
+
+  const handlers: Handlers = {
+    'app.status': async () => ({
+      version: options.version ?? 'dev',
+      dataDir: options.dataDir,
+      keychain: await secrets.probe(),
+    }),
+    'connections.list': () => connections.list(),
+    'connections.add': (input) => connections.add(input),
+    'connections.remove': async (input) => {
+      await inventory.whenIdle();
+      return connections.remove(input.connectionId);
+    },
+    'scopes.list': (input) => inventory.scopes(input.connectionId),
+    'keys.list': (input) => inventory.keys(input),
+    'keys.get': (input) => inventory.key(input.connectionId, input.keyId),
+    'keys.create': (input) => keys.create(input),
+    'keys.update': (input) => keys.update(input),
+    'keys.setActive': (input) => keys.setActive(input),
+    'keys.delete': (input) => keys.delete(input),
+    'sync.run': (input) => inventory.sync(input.connectionId),
+    'reveal.take': (input) => reveal.take(input.slotId),
+    'reveal.discard': (input) => ({ discarded: reveal.discard(input.slotId) }),
+    'clipboard.writeSecret': (input) => clipboard.writeSecret(input.text),
+  };
+
+  const dispatch = createDispatcher(handlers, log);
+  const transport: Transport = {
+    invoke: (channel, input) => dispatch(channel, input),
+    subscribe: (event, listener) => events.on(event, listener),
+  };
+
+  let closed = false;
+  return {
+    api: createApi(transport),
+    events,
+    dispatch,
+    handlers,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await inventory.whenIdle();
+      reveal.wipeAll();
+      await clipboard.clearNow().catch(() => undefined);
+      await connections.close();
+      events.clear();
+      store.close();
+    },
+  };
+}
+
+/** A previous process may have died mid-sync or mid-operation; record that honestly. */
+function recoverFromPreviousRun(store: ReturnType<typeof createStore>, now: () => number, log: Logger): void {
+  const abandoned = store.syncRuns.abandonUnfinished(now());
+  if (abandoned > 0) log.warn('sync.abandoned', { count: abandoned });
+  for (const op of store.journal.pending()) {
+    store.journal.fail(
+      op.id,
+      now(),
+      'unavailable',
+      'Keyfleet stopped before this operation finished; sync the connection to see whether it took effect.',
+    );
+    log.warn('operation.interrupted', { operationId: op.id, kind: op.kind });
+  }
+}

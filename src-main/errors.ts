@@ -1,0 +1,65 @@
+// Errors that reach the user. Every failure the core reports is one of these kinds with a
+// message written for a person; none of them ever carries a secret.
+import type { AppErrorShape, ErrorKind } from '../src-preload/contract.ts';
+
+export type ProviderErrorKind =
+  | 'auth'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'invalid'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'timeout'
+  | 'bad-response'
+  | 'tls'
+  | 'network';
+
+export interface ErrorDetails {
+  fields?: Record<string, string>;
+  retryAfterMs?: number;
+  /** HTTP status, when the failure was an answer from the backend. */
+  status?: number;
+}
+
+export class AppError extends Error {
+  readonly kind: ErrorKind;
+  readonly fields: Record<string, string> | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(kind: ErrorKind, message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.kind = kind;
+    this.fields = details.fields;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+
+  toShape(): AppErrorShape {
+    const shape: AppErrorShape = { kind: this.kind, message: this.message };
+    if (this.fields && Object.keys(this.fields).length > 0) shape.fields = this.fields;
+    if (this.retryAfterMs !== undefined) shape.retryAfterMs = this.retryAfterMs;
+    return shape;
+  }
+}
+
+/** A backend call failed. Thrown by the HTTP module and by provider adapters only. */
+export class ProviderError extends AppError {
+  readonly status: number | undefined;
+
+  constructor(kind: ProviderErrorKind, message: string, details: ErrorDetails = {}) {
+    super(kind, message, details);
+    this.name = 'ProviderError';
+    this.status = details.status;
+  }
+}
+
+export function isProviderError(error: unknown): error is ProviderError {
+  return error instanceof ProviderError;
+}
+
+/** The shape sent to the renderer. Unknown errors become a generic message; details go to the log. */
+export function toErrorShape(error: unknown): AppErrorShape {
+  if (error instanceof AppError) return error.toShape();
+  return { kind: 'internal', message: 'Something went wrong inside Keyfleet. The log has the details.' };
+}

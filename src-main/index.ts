@@ -1,0 +1,120 @@
+// Electron glue, and the only file in src-main that imports 'electron': app lifecycle, the
+// window and its hardening, the app:// protocol, and binding every contract channel to the
+// core's dispatcher with a sender check.
+import { readFile } from 'node:fs/promises';
+import { dirname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, clipboard, ipcMain, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { channelNames, eventNames } from '../src-preload/contract.ts';
+import { createCore, type Core } from './core.ts';
+import { CONTENT_SECURITY_POLICY, contentType } from './web-policy.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererRoot = join(here, '../renderer');
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const APP_ORIGIN = 'app://keyfleet';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+let core: Core | undefined;
+let mainWindow: BrowserWindow | undefined;
+
+function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+  const url = event.senderFrame?.url ?? '';
+  const fromOurPage = url.startsWith(`${APP_ORIGIN}/`) || (devServerUrl !== undefined && url.startsWith(devServerUrl));
+  return fromOurPage && mainWindow !== undefined && event.sender === mainWindow.webContents;
+}
+
+async function serveRenderer(request: Request): Promise<Response> {
+  const { pathname } = new URL(request.url);
+  const file = normalize(join(rendererRoot, decodeURIComponent(pathname === '/' ? '/index.html' : pathname)));
+  if (!file.startsWith(rendererRoot + sep)) return new Response('Not found', { status: 404 });
+  try {
+    const body = await readFile(file);
+    return new Response(body, {
+      headers: { 'content-type': contentType(file), 'content-security-policy': CONTENT_SECURITY_POLICY },
+    });
+  } catch {
+    return new Response('Not found', { status: 404 });
+  }
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 560,
+    title: 'Keyfleet',
+    show: false,
+    backgroundColor: '#f7f8fa',
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+  return window;
+}
+
+function harden(): void {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-redirect', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      // Only https links the user clicked leave the app, and they open in the browser.
+      if (url.startsWith('https://')) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+}
+
+function bindChannels(instance: Core): void {
+  for (const channel of channelNames) {
+    ipcMain.handle(channel, (event, input: unknown) => {
+      if (!isTrustedSender(event)) {
+        return { ok: false, error: { kind: 'forbidden', message: 'Request from an unknown sender was refused.' } };
+      }
+      return instance.dispatch(channel, input);
+    });
+  }
+  for (const name of eventNames) {
+    instance.events.on(name, (payload) => mainWindow?.webContents.send(`event:${name}`, payload));
+  }
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  harden();
+  protocol.handle('app', serveRenderer);
+  core = createCore({ dataDir: app.getPath('userData'), clipboard, version: app.getVersion() });
+  bindChannels(core);
+  mainWindow = createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !core) return;
+  quitting = true;
+  event.preventDefault();
+  void core.close().finally(() => app.quit());
+});
+
+void start();

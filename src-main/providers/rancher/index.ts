@@ -1,0 +1,318 @@
+// Rancher 1.x (cattle, API v2-beta) adapter: account and environment API keys.
+// Contract: ../shared/providers/rancher-1x.md. Auth is HTTP Basic with access key and secret;
+// state changes are actions whose availability the key's own `actions` map decides.
+import type { Capabilities } from '../../../src-preload/contract.ts';
+import { ProviderError } from '../../errors.ts';
+import { createHttpClient, type HttpClient, type HttpResponse } from '../../http/client.ts';
+import type { RemoteKey, RemoteScope } from '../../model.ts';
+import type { CreateKeySpec, CreatedKey, Identity, KeyChanges, Provider, ProviderConfig, ProviderModule } from '../types.ts';
+import {
+  accountSchema,
+  actionLink,
+  apiKeySchema,
+  collectionSchema,
+  describeRancherError,
+  parseOrThrow,
+  projectSchema,
+  selfLink,
+  toRemoteKey,
+  type ApiKeyJson,
+  type CollectionJson,
+  type ProjectJson,
+  type RancherKeyType,
+} from './parse.ts';
+
+const PAGE_SIZE = 1000;
+const MAX_PAGES = 10_000;
+const SETTLE_DELAYS_MS = [40, 80, 160, 320, 640, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000];
+
+export const rancherCapabilities: Capabilities = {
+  actions: {
+    create: { mode: 'native' },
+    rename: { mode: 'native', note: 'Rancher lets you change the name and description of a key.' },
+    rotate: {
+      mode: 'composed',
+      note: 'Rancher cannot regenerate a secret: Keyfleet creates a twin key, shows its secret once, then deactivates the old key.',
+    },
+    activate: { mode: 'native' },
+    deactivate: { mode: 'native', note: 'A deactivated key stops authenticating at once and can be activated again.' },
+    delete: { mode: 'native', note: 'Rancher only deletes inactive keys; Keyfleet deactivates an active key first.' },
+  },
+  createForm: {
+    types: [
+      {
+        id: 'account',
+        label: 'Account API key',
+        scopeKinds: ['account'],
+        hint: 'Acts as your user in every environment you can reach; the Rancher CLI needs this kind.',
+      },
+      {
+        id: 'environment',
+        label: 'Environment API key',
+        scopeKinds: ['environment'],
+        hint: 'Tied to one environment; can only manage resources inside it (Rancher Compose, CI).',
+      },
+    ],
+    name: { required: false, maxLength: 255 },
+    description: { supported: true, maxLength: 1024 },
+    roles: [],
+    expiry: 'unsupported',
+  },
+};
+
+/** Users paste the API endpoint Rancher shows (…/v2-beta/projects/1a5); keep only the server part. */
+export function normalizeRancherUrl(input: string): string {
+  const url = new URL(input);
+  const match = /\/(v1|v2-beta)(\/|$)/i.exec(url.pathname);
+  const path = match ? url.pathname.slice(0, match.index) : url.pathname;
+  url.pathname = path.replace(/\/+$/, '') || '/';
+  url.search = '';
+  url.hash = '';
+  return url.toString().replace(/\/$/, '');
+}
+
+interface RancherIdentity extends Identity {
+  keyKind: 'account' | 'environment';
+  projects: ProjectJson[];
+}
+
+export function createRancherProvider(config: ProviderConfig): Provider {
+  if (config.credential.type !== 'key-pair') {
+    throw new ProviderError('invalid', 'Rancher needs an access key and a secret key.', {
+      fields: { accessKey: 'Required for Rancher.' },
+    });
+  }
+  const basic = Buffer.from(`${config.credential.accessKey}:${config.credential.secretKey}`).toString('base64');
+  const http: HttpClient = createHttpClient({
+    ...config.http,
+    baseUrl: normalizeRancherUrl(config.baseUrl),
+    backendName: 'Rancher',
+    ca: config.ca,
+    headers: { authorization: `Basic ${basic}`, 'x-api-no-challenge': 'true' },
+    describeError: describeRancherError,
+  });
+  let identity: Promise<RancherIdentity> | undefined;
+
+  async function getCollection(path: string, query: Record<string, string | number | undefined>, what: string) {
+    const items: unknown[] = [];
+    let next: string | undefined = path;
+    let nextQuery: typeof query | undefined = query;
+    const visited = new Set<string>();
+    let headers: Record<string, string> = {};
+    for (let page = 0; next; page++) {
+      if (page >= MAX_PAGES || visited.has(next)) {
+        throw new ProviderError('bad-response', `Rancher's pagination of ${what} does not end; stopped reading.`);
+      }
+      visited.add(next);
+      const res: HttpResponse = await http.request({ method: 'GET', path: next, query: nextQuery });
+      headers = res.headers;
+      const collection: CollectionJson = parseOrThrow(collectionSchema, res.body, `a list of ${what}`);
+      items.push(...collection.data);
+      next = collection.pagination?.next ?? undefined;
+      nextQuery = undefined; // the next link carries the whole query
+    }
+    return { items, headers };
+  }
+
+  async function loadIdentity(): Promise<RancherIdentity> {
+    const { items, headers } = await getCollection('/v2-beta/projects', { limit: PAGE_SIZE }, 'environments');
+    const userId = headers['x-api-user-id'];
+    if (!userId) {
+      throw new ProviderError(
+        'bad-response',
+        'This address does not answer like a Rancher 1.x server (no X-API-User-Id header). Check the URL: it should be the Rancher server, e.g. https://rancher.example.com.',
+      );
+    }
+    const projects = items
+      .map((item) => parseOrThrow(projectSchema, item, 'an environment'))
+      .filter((p) => !p.state || !['removed', 'purged', 'removing', 'purging'].includes(p.state));
+    const own = projects.find((p) => p.id === userId);
+    if (own) {
+      return { accountId: userId, accountName: own.name || userId, keyKind: 'environment', projects: [own] };
+    }
+    let accountName = userId;
+    try {
+      const res = await http.request({ method: 'GET', path: `/v2-beta/accounts/${encodeURIComponent(userId)}` });
+      accountName = parseOrThrow(accountSchema, res.body, 'an account').name || userId;
+    } catch (error) {
+      if (!(error instanceof ProviderError) || !['not-found', 'forbidden'].includes(error.kind)) throw error;
+    }
+    return { accountId: userId, accountName, keyKind: 'account', projects };
+  }
+
+  const whoami = () => {
+    identity ??= loadIdentity().catch((error: unknown) => {
+      identity = undefined;
+      throw error;
+    });
+    return identity;
+  };
+
+  function keysPath(scope: { id: string; kind: string }): string {
+    return scope.kind === 'account'
+      ? '/v2-beta/apikeys'
+      : `/v2-beta/projects/${encodeURIComponent(scope.id)}/apikeys`;
+  }
+
+  function keyPath(key: RemoteKey): string {
+    return selfLink(key.raw) ?? `${keysPath({ id: key.scopeId, kind: key.type })}/${encodeURIComponent(key.id)}`;
+  }
+
+  async function fetchKey(path: string): Promise<ApiKeyJson> {
+    const res = await http.request({ method: 'GET', path });
+    return parseOrThrow(apiKeySchema, res.body, 'a key');
+  }
+
+  /** Rancher answers while a key is still transitioning; poll its self link until it settles. */
+  async function settle(json: ApiKeyJson): Promise<ApiKeyJson> {
+    let current = json;
+    const self = selfLink(json);
+    if (!self) return current;
+    for (const delay of SETTLE_DELAYS_MS) {
+      if (current.transitioning !== 'yes') return current;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      current = await fetchKey(self);
+    }
+    return current;
+  }
+
+  async function runAction(key: RemoteKey, json: ApiKeyJson, action: 'activate' | 'deactivate'): Promise<ApiKeyJson> {
+    const link = actionLink(json, action);
+    if (!link) {
+      throw new ProviderError(
+        'conflict',
+        `Rancher does not allow ${action === 'activate' ? 'activating' : 'deactivating'} this key while it is ${json.state ?? 'in its current state'}.`,
+      );
+    }
+    const res = await http.request({ method: 'POST', path: link });
+    return settle(parseOrThrow(apiKeySchema, res.body, 'a key'));
+  }
+
+  const provider: Provider = {
+    kind: 'rancher',
+    capabilities: rancherCapabilities,
+
+    async verify() {
+      const { accountId, accountName } = await whoami();
+      return { accountId, accountName };
+    },
+
+    async listScopes() {
+      const me = await whoami();
+      const environments: RemoteScope[] = me.projects.map((p) => ({
+        id: p.id,
+        kind: 'environment',
+        name: p.name || p.id,
+        parentId: null,
+        raw: { id: p.id, name: p.name ?? null, state: p.state ?? null },
+      }));
+      if (me.keyKind === 'environment') return environments;
+      const account: RemoteScope = {
+        id: me.accountId,
+        kind: 'account',
+        name: `Account · ${me.accountName}`,
+        parentId: null,
+        raw: { id: me.accountId, name: me.accountName },
+      };
+      return [account, ...environments];
+    },
+
+    async listKeys(scope) {
+      const type: RancherKeyType = scope.kind === 'account' ? 'account' : 'environment';
+      // An admin's list holds every account's keys; ask for this scope's and check each answer.
+      const { items } = await getCollection(keysPath(scope), { accountId: scope.id, limit: PAGE_SIZE }, 'keys');
+      const keys: RemoteKey[] = [];
+      for (const item of items) {
+        const json = parseOrThrow(apiKeySchema, item, 'a key');
+        if (json.type && json.type !== 'apiKey') continue;
+        if (json.accountId && json.accountId !== scope.id) continue;
+        keys.push(toRemoteKey(json, scope.id, type));
+      }
+      return keys;
+    },
+
+    async createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey> {
+      const expected = scope.kind === 'account' ? 'account' : 'environment';
+      if (spec.type !== expected) {
+        throw new ProviderError('invalid', `A ${spec.type} key cannot be created in a Rancher ${scope.kind}.`, {
+          fields: { type: `Choose ${expected === 'account' ? 'an account' : 'an environment'} key for this scope.` },
+        });
+      }
+      const res = await http.request({
+        method: 'POST',
+        path: keysPath(scope),
+        body: { name: spec.name || null, description: spec.description || null },
+      });
+      const created = parseOrThrow(apiKeySchema, res.body, 'the new key');
+      const { publicValue, secretValue } = created;
+      if (!publicValue || !secretValue) {
+        throw new ProviderError(
+          'bad-response',
+          `Rancher created key ${created.id} but did not return its secret; delete it in Rancher and create another.`,
+        );
+      }
+      // The secret is in hand; a failure while waiting for the key to settle must not lose it.
+      const settled = await settle(created).catch(() => created);
+      return {
+        key: toRemoteKey(settled, scope.id, expected),
+        secret: {
+          title: `${expected === 'account' ? 'Account' : 'Environment'} API key${spec.name ? ` “${spec.name}”` : ''}`,
+          fields: [
+            { label: 'Access key', value: publicValue, secret: false },
+            { label: 'Secret key', value: secretValue, secret: true },
+          ],
+          note: 'Rancher shows the secret key only this once. Both parts are needed to authenticate: the access key is the user name, the secret key the password.',
+        },
+      };
+    },
+
+    async renameKey(key: RemoteKey, changes: KeyChanges) {
+      const res = await http.request({
+        method: 'PUT',
+        path: keyPath(key),
+        body: { name: changes.name || null, description: changes.description },
+      });
+      return toRemoteKey(parseOrThrow(apiKeySchema, res.body, 'the updated key'), key.scopeId, key.type as RancherKeyType);
+    },
+
+    async setKeyActive(key: RemoteKey, active: boolean) {
+      let json = await settle(await fetchKey(keyPath(key)));
+      const target = active ? 'active' : 'inactive';
+      if (json.state !== target) json = await runAction(key, json, active ? 'activate' : 'deactivate');
+      return toRemoteKey(json, key.scopeId, key.type as RancherKeyType);
+    },
+
+    async deleteKey(key: RemoteKey) {
+      let json: ApiKeyJson;
+      try {
+        json = await settle(await fetchKey(keyPath(key)));
+      } catch (error) {
+        if (error instanceof ProviderError && error.kind === 'not-found') return; // already gone
+        throw error;
+      }
+      if (json.state && ['removing', 'removed', 'purging', 'purged'].includes(json.state)) return;
+      if (json.state === 'active') {
+        json = await runAction(key, json, 'deactivate');
+        if (json.state !== 'inactive') {
+          throw new ProviderError(
+            'conflict',
+            `Rancher did not finish deactivating the key (it is ${json.state ?? 'in an unknown state'}); try deleting again in a moment.`,
+          );
+        }
+      }
+      await http.request({ method: 'DELETE', path: keyPath(key) });
+    },
+
+    close: () => http.close(),
+  };
+  return provider;
+}
+
+export const rancher: ProviderModule = {
+  kind: 'rancher',
+  displayName: 'Rancher 1.x',
+  capabilities: rancherCapabilities,
+  credentialType: 'key-pair',
+  normalizeBaseUrl: normalizeRancherUrl,
+  create: createRancherProvider,
+};

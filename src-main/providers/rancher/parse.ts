@@ -1,0 +1,193 @@
+// Reading Rancher 1.x (API v2-beta) answers defensively: every field the adapter relies on is
+// checked, everything else is kept as raw (minus secrets) for the detail view.
+import { z } from 'zod';
+import type { KeyStatus } from '../../../src-preload/contract.ts';
+import { ProviderError } from '../../errors.ts';
+import type { RemoteKey } from '../../model.ts';
+
+const links = z.record(z.string(), z.unknown()).nullish();
+
+export const apiKeySchema = z.looseObject({
+  id: z.string().min(1).max(256),
+  type: z.string().nullish(),
+  name: z.string().nullish(),
+  description: z.string().nullish(),
+  state: z.string().nullish(),
+  transitioning: z.string().nullish(),
+  accountId: z.string().nullish(),
+  publicValue: z.string().nullish(),
+  secretValue: z.string().nullish(),
+  created: z.string().nullish(),
+  createdTS: z.number().nullish(),
+  links,
+  actions: links,
+});
+export type ApiKeyJson = z.infer<typeof apiKeySchema>;
+
+export const projectSchema = z.looseObject({
+  id: z.string().min(1).max(256),
+  type: z.string().nullish(),
+  name: z.string().nullish(),
+  state: z.string().nullish(),
+  links,
+});
+export type ProjectJson = z.infer<typeof projectSchema>;
+
+export const accountSchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  kind: z.string().nullish(),
+});
+
+export const collectionSchema = z.looseObject({
+  type: z.string().nullish(),
+  data: z.array(z.unknown()),
+  pagination: z.looseObject({ next: z.string().nullish(), partial: z.boolean().nullish() }).nullish(),
+});
+
+export type CollectionJson = z.infer<typeof collectionSchema>;
+
+export const errorBodySchema = z.looseObject({
+  type: z.literal('error'),
+  status: z.number().nullish(),
+  code: z.string().nullish(),
+  message: z.string().nullish(),
+  detail: z.string().nullish(),
+  fieldName: z.string().nullish(),
+});
+
+/** Fields that hold a secret (or, in action answers, possibly its stored hash). Never kept. */
+const SECRET_FIELDS = ['secretValue'];
+
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? ` (field ${issue.path.join('.')})` : '';
+    throw new ProviderError('bad-response', `Rancher sent ${what} Keyfleet could not read${where}.`);
+  }
+  return result.data;
+}
+
+export function statusOf(state: string | null | undefined): { status: KeyStatus; detail: string | null } {
+  switch (state) {
+    case 'active':
+      return { status: 'active', detail: null };
+    case 'inactive':
+      return { status: 'inactive', detail: null };
+    case 'removing':
+    case 'removed':
+    case 'purging':
+    case 'purged':
+      return { status: 'revoked', detail: state };
+    case 'requested':
+    case 'registering':
+    case 'activating':
+    case 'deactivating':
+    case 'updating-active':
+    case 'updating-inactive':
+    case 'restoring':
+      return { status: 'pending', detail: state };
+    default:
+      return { status: 'pending', detail: state ?? 'unknown' };
+  }
+}
+
+export function withoutSecrets(json: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...json };
+  for (const field of SECRET_FIELDS) delete copy[field];
+  return copy;
+}
+
+export type RancherKeyType = 'account' | 'environment';
+
+export function toRemoteKey(json: ApiKeyJson, scopeId: string, type: RancherKeyType): RemoteKey {
+  const { status, detail } = statusOf(json.state);
+  const created = json.createdTS ?? (json.created ? Date.parse(json.created) : NaN);
+  return {
+    id: json.id,
+    scopeId,
+    name: json.name ?? '',
+    description: json.description ?? null,
+    type,
+    category: type === 'account' ? 'personal' : 'service',
+    role: null,
+    status,
+    statusDetail: detail,
+    maskedValue: json.publicValue ? `${json.publicValue}:••••` : null,
+    createdAt: Number.isFinite(created) ? created : null,
+    createdBy: null,
+    expiresAt: null,
+    lastUsedAt: null,
+    raw: withoutSecrets(json),
+  };
+}
+
+export function selfLink(json: { links?: Record<string, unknown> | null }): string | undefined {
+  const self = json.links?.self;
+  return typeof self === 'string' ? self : undefined;
+}
+
+export function actionLink(json: ApiKeyJson, action: string): string | undefined {
+  const link = json.actions?.[action];
+  return typeof link === 'string' ? link : undefined;
+}
+
+const VALIDATION_TEXT: Record<string, string> = {
+  MaxLengthExceeded: 'is too long',
+  MinLengthExceeded: 'is too short',
+  MissingRequired: 'is required',
+  NotNullable: 'must not be empty',
+  NotUnique: 'is already in use',
+  InvalidCharacters: 'contains characters Rancher does not accept',
+  InvalidFormat: 'has a format Rancher does not accept',
+  InvalidOption: 'is not one of the allowed values',
+  InvalidReference: 'refers to something Rancher does not know',
+  InvalidDateFormat: 'is not a date Rancher accepts',
+  MaxLimitExceeded: 'is too large',
+  MinLimitExceeded: 'is too small',
+};
+
+/** Turns a Rancher error body into a clearer message, kind or field errors. */
+export function describeRancherError(status: number, body: unknown, method: string) {
+  const parsed = errorBodySchema.safeParse(body);
+  const code = parsed.success ? (parsed.data.code ?? '') : '';
+  const field = parsed.success ? (parsed.data.fieldName ?? undefined) : undefined;
+  if (status === 422) {
+    if (code === 'ActionNotAvailable' || code === 'InvalidAction') {
+      return {
+        kind: 'conflict' as const,
+        message: `Rancher does not allow this in the key's current state (${code}). Sync to see its current state.`,
+      };
+    }
+    if (field) {
+      const text = VALIDATION_TEXT[code] ?? `was rejected (${code || 'invalid'})`;
+      return { message: `Rancher rejected the ${field}: it ${text}.`, fields: { [field]: `${capitalise(text)}.` } };
+    }
+  }
+  if (status === 405 && method === 'DELETE') {
+    return {
+      kind: 'conflict' as const,
+      message: 'Rancher refuses to delete an active key (HTTP 405 Method not allowed). Deactivate it first, then delete it.',
+    };
+  }
+  if (status === 400 && code === 'InvalidBodyContent') {
+    return { message: 'Rancher could not read the request Keyfleet sent (InvalidBodyContent).' };
+  }
+  if (status === 403 && code === 'InvalidCSRFToken') {
+    return { message: 'Rancher refused the request as a cross-site request (InvalidCSRFToken).' };
+  }
+  if (status === 409) {
+    return {
+      message:
+        code === 'MultipleKeys'
+          ? 'Rancher found two active credentials with this access key (MultipleKeys); fix this in Rancher.'
+          : 'Rancher is busy with this key right now (HTTP 409 Conflict); try again in a moment.',
+    };
+  }
+  return undefined;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,56 @@
+// Copying a secret: it is cleared from the clipboard after a while, but only if the clipboard
+// still holds our value (the user may have copied something else since).
+export interface ClipboardPort {
+  readText(): Promise<string>;
+  writeText(text: string): Promise<void>;
+}
+
+export const DEFAULT_CLIPBOARD_CLEAR_MS = 30_000;
+
+/** Used where no system clipboard is wired in (tests, the web harness). */
+export function createMemoryClipboard(): ClipboardPort {
+  let text = '';
+  return {
+    readText: () => Promise.resolve(text),
+    writeText: (value) => {
+      text = value;
+      return Promise.resolve();
+    },
+  };
+}
+
+export function createSecretClipboard(options: {
+  port: ClipboardPort;
+  clearAfterMs?: number;
+  now: () => number;
+  onCleared: (at: number) => void;
+}) {
+  const clearAfterMs = options.clearAfterMs ?? DEFAULT_CLIPBOARD_CLEAR_MS;
+  let pending: { text: string; timer: NodeJS.Timeout } | undefined;
+
+  async function clearIfOurs(): Promise<void> {
+    if (!pending) return;
+    const { text, timer } = pending;
+    clearTimeout(timer);
+    pending = undefined;
+    if ((await options.port.readText()) === text) {
+      await options.port.writeText('');
+      options.onCleared(options.now());
+    }
+  }
+
+  return {
+    async writeSecret(text: string): Promise<{ clearsAt: number }> {
+      await clearIfOurs();
+      await options.port.writeText(text);
+      const timer = setTimeout(() => void clearIfOurs().catch(() => undefined), clearAfterMs);
+      timer.unref();
+      pending = { text, timer };
+      return { clearsAt: options.now() + clearAfterMs };
+    },
+    /** On quit or lock: do not leave our secret behind. */
+    clearNow: clearIfOurs,
+  };
+}
+
+export type SecretClipboard = ReturnType<typeof createSecretClipboard>;

@@ -1,0 +1,198 @@
+// Connections: one organization on one backend. The credential goes to the keychain (never to
+// SQLite); a connection is stored only after its credential was verified against the backend.
+import { randomUUID } from 'node:crypto';
+import type { ChannelInput, ConnectionView, CredentialInput, ErrorKind } from '../../src-preload/contract.ts';
+import { AppError } from '../errors.ts';
+import type { CoreEvents } from '../events.ts';
+import type { Logger } from '../log.ts';
+import type { ConnectionRecord } from '../model.ts';
+import { providerModule } from '../providers/index.ts';
+import type { HttpTuning, Provider } from '../providers/types.ts';
+import { connectionAccount, type SecretStore } from '../secrets/secret-store.ts';
+import type { Store } from '../store/index.ts';
+
+const PALETTE = ['#2563eb', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#dc2626'];
+
+export interface ConnectionServiceDeps {
+  store: Store;
+  secrets: SecretStore;
+  events: CoreEvents;
+  log: Logger;
+  now: () => number;
+  http?: HttpTuning;
+  isSyncing: (connectionId: string) => boolean;
+}
+
+export function createConnectionService(deps: ConnectionServiceDeps) {
+  const { store, secrets, events, log, now } = deps;
+  const providers = new Map<string, Promise<Provider>>();
+
+  function toView(record: ConnectionRecord, latest = store.syncRuns.latestByConnection().get(record.id)): ConnectionView {
+    const module = providerModule(record.kind);
+    return {
+      id: record.id,
+      kind: record.kind,
+      name: record.name,
+      baseUrl: record.baseUrl,
+      color: record.color,
+      createdAt: record.createdAt,
+      account: record.accountId ? { id: record.accountId, name: record.accountName ?? record.accountId } : null,
+      hasCustomCa: record.caPem !== null,
+      lastSync:
+        latest && latest.finishedAt !== null
+          ? {
+              at: latest.finishedAt,
+              result: latest.result,
+              error: latest.errorKind
+                ? { kind: latest.errorKind as ErrorKind, message: latest.errorMessage ?? '' }
+                : null,
+            }
+          : null,
+      lastSuccessAt: record.lastSuccessAt,
+      syncing: deps.isSyncing(record.id),
+      capabilities: module.capabilities,
+    };
+  }
+
+  function require(connectionId: string): ConnectionRecord {
+    const record = store.connections.get(connectionId);
+    if (!record) throw new AppError('not-found', 'This connection no longer exists in Keyfleet.');
+    return record;
+  }
+
+  function build(record: Pick<ConnectionRecord, 'kind' | 'baseUrl' | 'caPem'>, credential: CredentialInput): Provider {
+    return providerModule(record.kind).create({
+      baseUrl: record.baseUrl,
+      credential,
+      ca: record.caPem ?? undefined,
+      http: deps.http,
+    });
+  }
+
+  async function loadProvider(record: ConnectionRecord): Promise<Provider> {
+    const stored = await secrets.get(connectionAccount(record.id));
+    if (!stored) {
+      throw new AppError(
+        'keychain',
+        `The credential of “${record.name}” is missing from the OS keychain. Remove the connection and add it again.`,
+      );
+    }
+    return build(record, JSON.parse(stored) as CredentialInput);
+  }
+
+  return {
+    toView,
+
+    list(): ConnectionView[] {
+      const latest = store.syncRuns.latestByConnection();
+      return store.connections.list().map((record) => toView(record, latest.get(record.id)));
+    },
+
+    get(connectionId: string): ConnectionRecord {
+      return require(connectionId);
+    },
+
+    /** The adapter for a stored connection, built once from its keychain credential. */
+    provider(connectionId: string): Promise<Provider> {
+      const record = require(connectionId);
+      let provider = providers.get(connectionId);
+      if (!provider) {
+        provider = loadProvider(record);
+        providers.set(connectionId, provider);
+        provider.catch(() => providers.delete(connectionId));
+      }
+      return provider;
+    },
+
+    async add(input: ChannelInput<'connections.add'>): Promise<ConnectionView> {
+      const module = providerModule(input.kind);
+      if (input.credential.type !== module.credentialType) {
+        throw new AppError('validation', `${module.displayName} needs ${module.credentialType === 'key-pair' ? 'an access key and a secret key' : 'a token'}.`, {
+          fields: { credential: 'This backend uses a different kind of credential.' },
+        });
+      }
+      const keychain = await secrets.probe();
+      if (!keychain.available) throw new AppError('keychain', keychain.message ?? 'The OS keychain is not reachable.');
+
+      const baseUrl = module.normalizeBaseUrl ? module.normalizeBaseUrl(input.baseUrl) : input.baseUrl.replace(/\/+$/, '');
+      const draft = { kind: input.kind, baseUrl, caPem: input.caPem ?? null };
+      const provider = build(draft, input.credential);
+      let identity;
+      try {
+        identity = await provider.verify();
+      } catch (error) {
+        await provider.close();
+        throw error;
+      }
+
+      const count = store.connections.list().length;
+      const record: ConnectionRecord = {
+        id: randomUUID(),
+        kind: input.kind,
+        name: input.name,
+        baseUrl,
+        color: input.color ?? PALETTE[count % PALETTE.length]!,
+        caPem: input.caPem ?? null,
+        accountId: identity.accountId,
+        accountName: identity.accountName,
+        createdAt: now(),
+        lastSuccessAt: null,
+      };
+      try {
+        await secrets.set(connectionAccount(record.id), JSON.stringify(input.credential));
+      } catch (error) {
+        await provider.close();
+        throw error;
+      }
+      try {
+        store.connections.insert(record);
+      } catch (error) {
+        await secrets.delete(connectionAccount(record.id)).catch(() => false);
+        await provider.close();
+        throw error;
+      }
+      providers.set(record.id, Promise.resolve(provider));
+      store.journal.audit({
+        at: now(),
+        actor: 'user',
+        action: 'connection.add',
+        connectionId: record.id,
+        keyId: null,
+        result: 'ok',
+        detail: `${module.displayName} at ${new URL(baseUrl).host} as ${identity.accountName}`,
+      });
+      log.info('connection.added', { connectionId: record.id, kind: record.kind });
+      events.emit('connections.changed', { connectionId: record.id });
+      return toView(record);
+    },
+
+    async remove(connectionId: string): Promise<{ removed: true }> {
+      const record = require(connectionId);
+      // The keychain item goes first: if that fails the connection stays, so the secret is never orphaned.
+      await secrets.delete(connectionAccount(record.id));
+      const provider = providers.get(connectionId);
+      providers.delete(connectionId);
+      await provider?.then((p) => p.close()).catch(() => undefined);
+      store.connections.remove(connectionId);
+      store.journal.audit({
+        at: now(),
+        actor: 'user',
+        action: 'connection.remove',
+        connectionId,
+        keyId: null,
+        result: 'ok',
+        detail: record.name,
+      });
+      events.emit('connections.changed', { connectionId });
+      return { removed: true };
+    },
+
+    async close(): Promise<void> {
+      const all = [...providers.values()];
+      providers.clear();
+      await Promise.all(all.map((p) => p.then((x) => x.close()).catch(() => undefined)));
+    },
+  };
+}
+
+export type ConnectionService = ReturnType<typeof createConnectionService>;

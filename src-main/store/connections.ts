@@ -1,0 +1,58 @@
+import type { ProviderKind } from '../../src-preload/contract.ts';
+import type { ConnectionRecord } from '../model.ts';
+import type { Db } from './db.ts';
+
+interface Row {
+  id: string;
+  kind: string;
+  name: string;
+  base_url: string;
+  color: string;
+  ca_pem: string | null;
+  account_id: string | null;
+  account_name: string | null;
+  created_at: number;
+  last_success_at: number | null;
+}
+
+const toRecord = (row: Row): ConnectionRecord => ({
+  id: row.id,
+  kind: row.kind as ProviderKind,
+  name: row.name,
+  baseUrl: row.base_url,
+  color: row.color,
+  caPem: row.ca_pem,
+  accountId: row.account_id,
+  accountName: row.account_name,
+  createdAt: row.created_at,
+  lastSuccessAt: row.last_success_at,
+});
+
+export function connectionQueries(db: Db) {
+  const insert = db.prepare(`INSERT INTO connections
+    (id, kind, name, base_url, color, ca_pem, account_id, account_name, created_at, last_success_at)
+    VALUES (@id, @kind, @name, @baseUrl, @color, @caPem, @accountId, @accountName, @createdAt, @lastSuccessAt)`);
+  const all = db.prepare('SELECT * FROM connections ORDER BY created_at, id');
+  const one = db.prepare('SELECT * FROM connections WHERE id = ?');
+  const remove = db.prepare('DELETE FROM connections WHERE id = ?');
+  const setSuccess = db.prepare('UPDATE connections SET last_success_at = ? WHERE id = ?');
+
+  return {
+    insert(record: ConnectionRecord): void {
+      insert.run(record);
+    },
+    list(): ConnectionRecord[] {
+      return (all.all() as Row[]).map(toRecord);
+    },
+    get(id: string): ConnectionRecord | undefined {
+      const row = one.get(id) as Row | undefined;
+      return row && toRecord(row);
+    },
+    remove(id: string): boolean {
+      return remove.run(id).changes > 0;
+    },
+    markSynced(id: string, at: number): void {
+      setSuccess.run(at, id);
+    },
+  };
+}

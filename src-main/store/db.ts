@@ -1,0 +1,68 @@
+// Opening the metadata database: WAL mode, foreign keys on, numbered migrations applied in
+// order, one transaction each.
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { AppError } from '../errors.ts';
+import { migrations as defaultMigrations, type Migration } from './migrations/index.ts';
+
+export type Db = Database.Database;
+
+export function openDatabase(file: string, migrations: Migration[] = defaultMigrations): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  try {
+    migrate(db, migrations);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+export function checksum(sql: string): string {
+  return createHash('sha256').update(sql).digest('hex');
+}
+
+export function migrate(db: Db, migrations: Migration[]): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  ) STRICT`);
+  const applied = new Map(
+    (db.prepare('SELECT version, checksum FROM schema_migrations').all() as Array<{ version: number; checksum: string }>).map(
+      (row) => [row.version, row.checksum],
+    ),
+  );
+  const known = new Set(migrations.map((m) => m.version));
+  for (const version of applied.keys()) {
+    if (!known.has(version)) {
+      throw new AppError(
+        'internal',
+        `The database was written by a newer Keyfleet (schema version ${version}); this version cannot open it.`,
+      );
+    }
+  }
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    const sum = checksum(migration.sql);
+    const previous = applied.get(migration.version);
+    if (previous !== undefined) {
+      if (previous !== sum) {
+        throw new AppError(
+          'internal',
+          `Migration ${migration.version} (${migration.name}) changed after it was applied; refusing to open the database.`,
+        );
+      }
+      continue;
+    }
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, sum, Date.now());
+    })();
+  }
+}

@@ -1,0 +1,25 @@
+// The metadata store: better-sqlite3, prepared statements only, metadata only (never a secret).
+import { connectionQueries } from './connections.ts';
+import { openDatabase, type Db } from './db.ts';
+import { inventoryQueries } from './inventory.ts';
+import { journalQueries } from './journal.ts';
+import { syncRunQueries } from './sync-runs.ts';
+
+export type Store = ReturnType<typeof createStore>;
+
+export function createStore(file: string) {
+  const db: Db = openDatabase(file);
+  return {
+    db,
+    connections: connectionQueries(db),
+    inventory: inventoryQueries(db),
+    syncRuns: syncRunQueries(db),
+    journal: journalQueries(db),
+    transaction<T>(fn: () => T): T {
+      return db.transaction(fn)();
+    },
+    close(): void {
+      if (db.open) db.close();
+    },
+  };
+}

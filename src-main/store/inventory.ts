@@ -1,0 +1,278 @@
+// The cached inventory: scopes and keys per connection, the snapshot swap a sync ends with,
+// and the change log it writes.
+import type Database from 'better-sqlite3';
+import type { KeyCategory, KeyStatus, SortColumn } from '../../src-preload/contract.ts';
+import type { KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
+import type { Db } from './db.ts';
+
+interface KeyRow {
+  connection_id: string;
+  id: string;
+  scope_id: string;
+  name: string;
+  description: string | null;
+  type: string;
+  category: string;
+  role: string | null;
+  status: string;
+  status_detail: string | null;
+  masked_value: string | null;
+  created_at: number | null;
+  created_by: string | null;
+  expires_at: number | null;
+  last_used_at: number | null;
+  raw_json: string;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
+interface ScopeRow {
+  connection_id: string;
+  id: string;
+  kind: string;
+  name: string;
+  parent_id: string | null;
+  raw_json: string;
+  key_count: number;
+}
+
+export interface ScopeRecord extends RemoteScope {
+  connectionId: string;
+  keyCount: number;
+}
+
+export interface KeyQuery {
+  connectionId?: string;
+  scopeId?: string;
+  query?: string;
+  sort?: { column: SortColumn; direction: 'asc' | 'desc' };
+  offset: number;
+  limit: number;
+}
+
+export type ChangeKind = 'added' | 'removed' | 'changed';
+export type FieldChanges = Record<string, [unknown, unknown]>;
+
+export interface SnapshotCounts {
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+/** Fields whose change is worth a line in the change log. */
+const TRACKED_FIELDS = ['name', 'description', 'status', 'role', 'expiresAt', 'scopeId', 'type'] as const;
+
+const SORT_SQL: Record<SortColumn, string> = {
+  name: 'name COLLATE NOCASE',
+  type: 'type',
+  status: 'status',
+  createdAt: 'created_at',
+  expiresAt: 'expires_at',
+  lastUsedAt: 'last_used_at',
+  scope: 'scope_id',
+};
+
+const toKey = (row: KeyRow): KeyRecord => ({
+  connectionId: row.connection_id,
+  id: row.id,
+  scopeId: row.scope_id,
+  name: row.name,
+  description: row.description,
+  type: row.type,
+  category: row.category as KeyCategory,
+  role: row.role,
+  status: row.status as KeyStatus,
+  statusDetail: row.status_detail,
+  maskedValue: row.masked_value,
+  createdAt: row.created_at,
+  createdBy: row.created_by,
+  expiresAt: row.expires_at,
+  lastUsedAt: row.last_used_at,
+  raw: JSON.parse(row.raw_json) as Record<string, unknown>,
+  firstSeenAt: row.first_seen_at,
+  lastSeenAt: row.last_seen_at,
+});
+
+const toScope = (row: ScopeRow): ScopeRecord => ({
+  connectionId: row.connection_id,
+  id: row.id,
+  kind: row.kind,
+  name: row.name,
+  parentId: row.parent_id,
+  raw: JSON.parse(row.raw_json) as Record<string, unknown>,
+  keyCount: row.key_count,
+});
+
+export function changedFields(before: RemoteKey, after: RemoteKey): FieldChanges {
+  const changes: FieldChanges = {};
+  for (const field of TRACKED_FIELDS) {
+    if ((before[field] ?? null) !== (after[field] ?? null)) changes[field] = [before[field] ?? null, after[field] ?? null];
+  }
+  return changes;
+}
+
+export function inventoryQueries(db: Db) {
+  const upsertKey = db.prepare(`INSERT INTO keys (connection_id, id, scope_id, name, description, type, category, role,
+      status, status_detail, masked_value, created_at, created_by, expires_at, last_used_at, raw_json, first_seen_at, last_seen_at)
+    VALUES (@connectionId, @id, @scopeId, @name, @description, @type, @category, @role, @status, @statusDetail, @maskedValue,
+      @createdAt, @createdBy, @expiresAt, @lastUsedAt, @rawJson, @seenAt, @seenAt)
+    ON CONFLICT (connection_id, id) DO UPDATE SET scope_id = excluded.scope_id, name = excluded.name,
+      description = excluded.description, type = excluded.type, category = excluded.category, role = excluded.role,
+      status = excluded.status, status_detail = excluded.status_detail, masked_value = excluded.masked_value,
+      created_at = excluded.created_at, created_by = excluded.created_by, expires_at = excluded.expires_at,
+      last_used_at = excluded.last_used_at, raw_json = excluded.raw_json, last_seen_at = excluded.last_seen_at`);
+  const keysOf = db.prepare('SELECT * FROM keys WHERE connection_id = ?');
+  const oneKey = db.prepare('SELECT * FROM keys WHERE connection_id = ? AND id = ?');
+  const deleteKey = db.prepare('DELETE FROM keys WHERE connection_id = ? AND id = ?');
+  const deleteScopes = db.prepare('DELETE FROM scopes WHERE connection_id = ?');
+  const insertScope = db.prepare(`INSERT INTO scopes (connection_id, id, kind, name, parent_id, position, raw_json)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const scopesOf = db.prepare(`SELECT s.*, (SELECT count(*) FROM keys k WHERE k.connection_id = s.connection_id
+      AND k.scope_id = s.id) AS key_count FROM scopes s WHERE s.connection_id = ? ORDER BY s.position`);
+  const oneScope = db.prepare(`SELECT s.*, 0 AS key_count FROM scopes s WHERE s.connection_id = ? AND s.id = ?`);
+  const insertChange = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+
+  const pageStatements = new Map<string, { rows: Database.Statement; count: Database.Statement }>();
+
+  function writeKey(connectionId: string, key: RemoteKey, seenAt: number): void {
+    upsertKey.run({
+      connectionId,
+      id: key.id,
+      scopeId: key.scopeId,
+      name: key.name,
+      description: key.description,
+      type: key.type,
+      category: key.category,
+      role: key.role,
+      status: key.status,
+      statusDetail: key.statusDetail,
+      maskedValue: key.maskedValue,
+      createdAt: key.createdAt,
+      createdBy: key.createdBy,
+      expiresAt: key.expiresAt,
+      lastUsedAt: key.lastUsedAt,
+      rawJson: JSON.stringify(key.raw),
+      seenAt,
+    });
+  }
+
+  function pageStatement(where: string, order: string) {
+    const cacheKey = `${where}|${order}`;
+    let statements = pageStatements.get(cacheKey);
+    if (!statements) {
+      statements = {
+        rows: db.prepare(`SELECT * FROM keys ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`),
+        count: db.prepare(`SELECT count(*) AS n FROM keys ${where}`),
+      };
+      pageStatements.set(cacheKey, statements);
+    }
+    return statements;
+  }
+
+  return {
+    listScopes(connectionId: string): ScopeRecord[] {
+      return (scopesOf.all(connectionId) as ScopeRow[]).map(toScope);
+    },
+
+    getScope(connectionId: string, scopeId: string): ScopeRecord | undefined {
+      const row = oneScope.get(connectionId, scopeId) as ScopeRow | undefined;
+      return row && toScope(row);
+    },
+
+    getKey(connectionId: string, keyId: string): KeyRecord | undefined {
+      const row = oneKey.get(connectionId, keyId) as KeyRow | undefined;
+      return row && toKey(row);
+    },
+
+    keys(query: KeyQuery): { rows: KeyRecord[]; total: number } {
+      const clauses: string[] = [];
+      const params: Record<string, unknown> = { limit: query.limit, offset: query.offset };
+      if (query.connectionId !== undefined) {
+        clauses.push('connection_id = @connectionId');
+        params.connectionId = query.connectionId;
+      }
+      if (query.scopeId !== undefined) {
+        clauses.push('scope_id = @scopeId');
+        params.scopeId = query.scopeId;
+      }
+      const text = query.query?.trim();
+      if (text) {
+        clauses.push(`(name LIKE @like ESCAPE '\\' OR id LIKE @like ESCAPE '\\' OR masked_value LIKE @like ESCAPE '\\'
+          OR type LIKE @like ESCAPE '\\' OR status LIKE @like ESCAPE '\\' OR role LIKE @like ESCAPE '\\'
+          OR created_by LIKE @like ESCAPE '\\' OR description LIKE @like ESCAPE '\\')`);
+        params.like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      }
+      const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+      const sort = query.sort ?? { column: 'name', direction: 'asc' };
+      const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
+      const order = `${SORT_SQL[sort.column]} ${direction}, connection_id, id`;
+      const statements = pageStatement(where, order);
+      const { limit: _limit, offset: _offset, ...countParams } = params;
+      return {
+        rows: (statements.rows.all(params) as KeyRow[]).map(toKey),
+        total: (statements.count.get(countParams) as { n: number }).n,
+      };
+    },
+
+    /** The cache after a successful remote operation, ahead of the next sync. */
+    putKey(connectionId: string, key: RemoteKey, at: number, change?: { kind: ChangeKind; fields: FieldChanges }): void {
+      db.transaction(() => {
+        writeKey(connectionId, key, at);
+        if (change) {
+          insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, change.kind, JSON.stringify(change.fields), at);
+        }
+      })();
+    },
+
+    dropKey(connectionId: string, key: KeyRecord, at: number): void {
+      db.transaction(() => {
+        deleteKey.run(connectionId, key.id);
+        insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, 'removed', '{}', at);
+      })();
+    },
+
+    /**
+     * Replace a connection's scopes and keys with what a sync fetched, and log what changed.
+     * Runs inside the caller's transaction so the swap and the sync run's record land together.
+     */
+    replaceSnapshot(
+      connectionId: string,
+      scopes: RemoteScope[],
+      keys: RemoteKey[],
+      runId: number,
+      at: number,
+    ): SnapshotCounts {
+      const before = new Map((keysOf.all(connectionId) as KeyRow[]).map((row) => [row.id, toKey(row)]));
+      const counts: SnapshotCounts = { added: 0, removed: 0, changed: 0 };
+      deleteScopes.run(connectionId);
+      scopes.forEach((scope, position) => {
+        insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw));
+      });
+      const seen = new Set<string>();
+      for (const key of keys) {
+        if (seen.has(key.id)) continue;
+        seen.add(key.id);
+        const previous = before.get(key.id);
+        if (!previous) {
+          counts.added++;
+          insertChange.run(connectionId, runId, 'sync', key.id, key.name, 'added', '{}', at);
+        } else {
+          const fields = changedFields(previous, key);
+          if (Object.keys(fields).length > 0) {
+            counts.changed++;
+            insertChange.run(connectionId, runId, 'sync', key.id, key.name, 'changed', JSON.stringify(fields), at);
+          }
+        }
+        writeKey(connectionId, key, at);
+      }
+      for (const [id, previous] of before) {
+        if (seen.has(id)) continue;
+        counts.removed++;
+        deleteKey.run(connectionId, id);
+        insertChange.run(connectionId, runId, 'sync', id, previous.name, 'removed', '{}', at);
+      }
+      return counts;
+    },
+  };
+}

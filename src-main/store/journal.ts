@@ -1,0 +1,97 @@
+// The operations journal (written before a call that changes remote state, completed after)
+// and the audit trail of what Keyfleet did. Inputs are stored without secrets.
+import type { Db } from './db.ts';
+
+export type OperationKind = 'create' | 'rename' | 'activate' | 'deactivate' | 'delete' | 'rotate';
+
+export interface OperationRecord {
+  id: string;
+  connectionId: string;
+  kind: OperationKind;
+  keyId: string | null;
+  state: 'pending' | 'done' | 'failed';
+  step: string | null;
+  input: Record<string, unknown>;
+  errorKind: string | null;
+  errorMessage: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface OperationRow {
+  id: string;
+  connection_id: string;
+  kind: string;
+  key_id: string | null;
+  state: string;
+  step: string | null;
+  input_json: string;
+  error_kind: string | null;
+  error_message: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const toOperation = (row: OperationRow): OperationRecord => ({
+  id: row.id,
+  connectionId: row.connection_id,
+  kind: row.kind as OperationKind,
+  keyId: row.key_id,
+  state: row.state as OperationRecord['state'],
+  step: row.step,
+  input: JSON.parse(row.input_json) as Record<string, unknown>,
+  errorKind: row.error_kind,
+  errorMessage: row.error_message,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+export interface AuditEntry {
+  at: number;
+  actor: string;
+  action: string;
+  connectionId: string | null;
+  keyId: string | null;
+  result: 'ok' | 'failed';
+  detail: string | null;
+}
+
+export function journalQueries(db: Db) {
+  const begin = db.prepare(`INSERT INTO operations (id, connection_id, kind, key_id, state, step, input_json, created_at, updated_at)
+    VALUES (@id, @connectionId, @kind, @keyId, 'pending', @step, @inputJson, @at, @at)`);
+  const complete = db.prepare(`UPDATE operations SET state = 'done', key_id = coalesce(@keyId, key_id), step = @step,
+    updated_at = @at WHERE id = @id`);
+  const fail = db.prepare(`UPDATE operations SET state = 'failed', error_kind = ?, error_message = ?, updated_at = ? WHERE id = ?`);
+  const one = db.prepare('SELECT * FROM operations WHERE id = ?');
+  const pending = db.prepare(`SELECT * FROM operations WHERE state = 'pending' ORDER BY created_at`);
+  const audit = db.prepare(`INSERT INTO audit (at, actor, action, connection_id, key_id, result, detail)
+    VALUES (@at, @actor, @action, @connectionId, @keyId, @result, @detail)`);
+  const recentAudit = db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?');
+
+  return {
+    begin(op: { id: string; connectionId: string; kind: OperationKind; keyId: string | null; step: string; input: Record<string, unknown>; at: number }): void {
+      begin.run({ ...op, inputJson: JSON.stringify(op.input) });
+    },
+    complete(id: string, at: number, keyId: string | null, step = 'done'): void {
+      complete.run({ id, at, keyId, step });
+    },
+    fail(id: string, at: number, errorKind: string, errorMessage: string): void {
+      fail.run(errorKind, errorMessage, at, id);
+    },
+    get(id: string): OperationRecord | undefined {
+      const row = one.get(id) as OperationRow | undefined;
+      return row && toOperation(row);
+    },
+    pending(): OperationRecord[] {
+      return (pending.all() as OperationRow[]).map(toOperation);
+    },
+    audit(entry: AuditEntry): void {
+      audit.run(entry);
+    },
+    recentAudit(limit: number): AuditEntry[] {
+      return (recentAudit.all(limit) as Array<{ at: number; actor: string; action: string; connection_id: string | null; key_id: string | null; result: 'ok' | 'failed'; detail: string | null }>).map(
+        (row) => ({ at: row.at, actor: row.actor, action: row.action, connectionId: row.connection_id, keyId: row.key_id, result: row.result, detail: row.detail }),
+      );
+    },
+  };
+}

@@ -1,0 +1,12 @@
+// Numbered migrations, oldest first. Each runs in its own transaction and is recorded with a
+// checksum; an applied migration whose text was later edited stops the app instead of
+// silently diverging. Add a new file for every schema change; never edit an applied one.
+import * as m001 from './001-initial.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [{ version: 1, ...m001 }];

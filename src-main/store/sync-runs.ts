@@ -1,0 +1,83 @@
+import type { SyncResult } from '../../src-preload/contract.ts';
+import type { Db } from './db.ts';
+import type { SnapshotCounts } from './inventory.ts';
+
+export interface SyncRunRecord {
+  id: number;
+  connectionId: string;
+  startedAt: number;
+  finishedAt: number | null;
+  result: SyncResult;
+  errorKind: string | null;
+  errorMessage: string | null;
+  scopes: number;
+  keys: number;
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+interface Row {
+  id: number;
+  connection_id: string;
+  started_at: number;
+  finished_at: number | null;
+  result: string;
+  error_kind: string | null;
+  error_message: string | null;
+  scopes: number;
+  keys: number;
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+const toRecord = (row: Row): SyncRunRecord => ({
+  id: row.id,
+  connectionId: row.connection_id,
+  startedAt: row.started_at,
+  finishedAt: row.finished_at,
+  result: row.result as SyncResult,
+  errorKind: row.error_kind,
+  errorMessage: row.error_message,
+  scopes: row.scopes,
+  keys: row.keys,
+  added: row.added,
+  removed: row.removed,
+  changed: row.changed,
+});
+
+export function syncRunQueries(db: Db) {
+  const start = db.prepare(`INSERT INTO sync_runs (connection_id, started_at, result) VALUES (?, ?, 'running')`);
+  const succeed = db.prepare(`UPDATE sync_runs SET finished_at = @at, result = 'ok', scopes = @scopes, keys = @keys,
+    added = @added, removed = @removed, changed = @changed WHERE id = @id`);
+  const fail = db.prepare(`UPDATE sync_runs SET finished_at = ?, result = ?, error_kind = ?, error_message = ? WHERE id = ?`);
+  const one = db.prepare('SELECT * FROM sync_runs WHERE id = ?');
+  const latest = db.prepare(`SELECT * FROM sync_runs WHERE id IN (SELECT max(id) FROM sync_runs GROUP BY connection_id)`);
+  const abandon = db.prepare(`UPDATE sync_runs SET finished_at = ?, result = 'cancelled',
+    error_message = 'Keyfleet stopped before this sync finished.' WHERE result = 'running'`);
+
+  return {
+    start(connectionId: string, at: number): number {
+      return Number(start.run(connectionId, at).lastInsertRowid);
+    },
+    succeed(id: number, at: number, totals: SnapshotCounts & { scopes: number; keys: number }): void {
+      succeed.run({ id, at, ...totals });
+    },
+    fail(id: number, at: number, result: 'failed' | 'cancelled', errorKind: string, errorMessage: string): void {
+      fail.run(at, result, errorKind, errorMessage, id);
+    },
+    get(id: number): SyncRunRecord | undefined {
+      const row = one.get(id) as Row | undefined;
+      return row && toRecord(row);
+    },
+    /** The most recent run of every connection, by connection id. */
+    latestByConnection(): Map<string, SyncRunRecord> {
+      return new Map((latest.all() as Row[]).map((row) => [row.connection_id, toRecord(row)]));
+    },
+    /** Runs left 'running' by a previous process that died: they changed nothing, say so. */
+    abandonUnfinished(at: number): number {
+      return abandon.run(at).changes;
+    },
+  };
+}

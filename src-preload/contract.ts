@@ -1,0 +1,347 @@
+// The one contract between the renderer and the core: every channel (name, zod input schema,
+// output type) and every event (name, payload type). The renderer imports only types from here;
+// the main side validates every input against these schemas before a handler sees it.
+import { z } from 'zod';
+
+// ---------------------------------------------------------------- model (provider-neutral)
+
+export const PROVIDER_KINDS = ['rancher', 'envzero', 'langwatch', 'onyx', 'deepset'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+export const ERROR_KINDS = [
+  // backend failures (ARCHITECTURE.md rule 6)
+  'auth',
+  'forbidden',
+  'not-found',
+  'conflict',
+  'invalid',
+  'rate-limited',
+  'unavailable',
+  'timeout',
+  'bad-response',
+  'tls',
+  'network',
+  // local failures
+  'validation',
+  'keychain',
+  'unsupported',
+  'internal',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** What crosses the boundary when a call fails. Never carries a secret. */
+export interface AppErrorShape {
+  kind: ErrorKind;
+  message: string;
+  /** Field-level messages (form field name → message), for validation and backend 4xx. */
+  fields?: Record<string, string>;
+  /** For rate-limited: how long the backend asked us to wait. */
+  retryAfterMs?: number;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape };
+
+export type KeyStatus = 'active' | 'inactive' | 'pending' | 'revoked' | 'expired';
+export type KeyCategory = 'personal' | 'service';
+export type ActionName = 'create' | 'rename' | 'rotate' | 'activate' | 'deactivate' | 'delete';
+export type ActionMode = 'native' | 'composed' | 'unavailable';
+
+export interface ActionSupport {
+  mode: ActionMode;
+  /** Why it is composed or unavailable, in the user's words; shown as a tooltip. */
+  note?: string;
+}
+
+export interface KeyTypeOption {
+  id: string;
+  label: string;
+  /** Scope kinds a key of this type can be created in. */
+  scopeKinds: string[];
+  hint?: string;
+}
+
+/** What the create form offers for this backend; the form is built from it. */
+export interface CreateFormSpec {
+  types: KeyTypeOption[];
+  name: { required: boolean; maxLength: number };
+  description: { supported: boolean; maxLength: number };
+  roles: Array<{ id: string; label: string }>;
+  expiry: 'unsupported' | 'optional' | 'required';
+}
+
+export interface Capabilities {
+  actions: Record<ActionName, ActionSupport>;
+  createForm: CreateFormSpec;
+}
+
+export interface ConnectionView {
+  id: string;
+  kind: ProviderKind;
+  name: string;
+  baseUrl: string;
+  color: string;
+  createdAt: number;
+  /** Who the connection's credential belongs to, as the backend reported it. */
+  account: { id: string; name: string } | null;
+  hasCustomCa: boolean;
+  lastSync: {
+    at: number;
+    result: SyncResult;
+    error: AppErrorShape | null;
+  } | null;
+  /** Time of the last successful sync: the "as of" of the cached inventory. */
+  lastSuccessAt: number | null;
+  syncing: boolean;
+  capabilities: Capabilities;
+}
+
+export interface ScopeView {
+  connectionId: string;
+  id: string;
+  kind: string;
+  name: string;
+  parentId: string | null;
+  keyCount: number;
+}
+
+export interface KeyView {
+  connectionId: string;
+  id: string;
+  scopeId: string;
+  name: string;
+  description: string | null;
+  type: string;
+  category: KeyCategory;
+  role: string | null;
+  status: KeyStatus;
+  /** Backend state word when it differs from the neutral status (e.g. "deactivating"). */
+  statusDetail: string | null;
+  /** A non-secret form the user can recognise the key by (prefix, public part, masked token). */
+  maskedValue: string | null;
+  createdAt: number | null;
+  createdBy: string | null;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export interface KeyDetail extends KeyView {
+  /** The backend's own fields for this key, with secret fields removed. */
+  raw: Record<string, unknown>;
+  lastSeenAt: number | null;
+}
+
+export interface KeyPage {
+  rows: KeyView[];
+  total: number;
+  offset: number;
+}
+
+export type SyncResult = 'running' | 'ok' | 'failed' | 'cancelled';
+
+export interface SyncRunView {
+  id: number;
+  connectionId: string;
+  startedAt: number;
+  finishedAt: number | null;
+  result: SyncResult;
+  error: AppErrorShape | null;
+  scopes: number;
+  keys: number;
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+export interface RevealField {
+  label: string;
+  value: string;
+  /** true for the part that is shown only this once */
+  secret: boolean;
+}
+
+export interface RevealView {
+  slotId: string;
+  title: string;
+  fields: RevealField[];
+  /** e.g. "Rancher shows the secret key only once." */
+  note: string;
+}
+
+export interface AppStatus {
+  version: string;
+  dataDir: string;
+  keychain: { available: boolean; message: string | null };
+}
+
+// ---------------------------------------------------------------- input schemas
+
+const id = z.string().min(1).max(256);
+const connectionId = z.uuid();
+const name = z.string().trim().min(1).max(512);
+const empty = z.strictObject({});
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password;
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// address without credentials in it');
+
+const pem = z
+  .string()
+  .max(256 * 1024)
+  .refine((v) => v.includes('-----BEGIN CERTIFICATE-----'), 'must be a PEM certificate bundle');
+
+export const credentialSchema = z.union([
+  z.strictObject({
+    type: z.literal('key-pair'),
+    accessKey: z.string().trim().min(1).max(512),
+    secretKey: z.string().min(1).max(4096),
+  }),
+  z.strictObject({ type: z.literal('token'), token: z.string().trim().min(1).max(8192) }),
+]);
+export type CredentialInput = z.infer<typeof credentialSchema>;
+
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #3b82f6');
+
+const keyRef = z.strictObject({ connectionId, keyId: id });
+
+const sortColumns = ['name', 'type', 'status', 'createdAt', 'expiresAt', 'lastUsedAt', 'scope'] as const;
+export type SortColumn = (typeof sortColumns)[number];
+
+// ---------------------------------------------------------------- channels
+
+/** Phantom marker carrying a channel's output type. */
+type Out<T> = { readonly __out?: T };
+const out = <T>(): Out<T> => ({});
+
+function channel<S extends z.ZodType, T>(input: S, output: Out<T>) {
+  return { input, output };
+}
+
+export const channels = {
+  'app.status': channel(empty, out<AppStatus>()),
+
+  'connections.list': channel(empty, out<ConnectionView[]>()),
+  'connections.add': channel(
+    z.strictObject({
+      kind: z.enum(PROVIDER_KINDS),
+      name,
+      baseUrl: httpUrl,
+      color: color.optional(),
+      credential: credentialSchema,
+      caPem: pem.optional(),
+    }),
+    out<ConnectionView>(),
+  ),
+  'connections.remove': channel(z.strictObject({ connectionId }), out<{ removed: true }>()),
+
+  'scopes.list': channel(z.strictObject({ connectionId }), out<ScopeView[]>()),
+
+  'keys.list': channel(
+    z.strictObject({
+      connectionId: connectionId.optional(),
+      scopeId: id.optional(),
+      offset: z.int().min(0).max(10_000_000).default(0),
+      limit: z.int().min(1).max(1000).default(200),
+      query: z.string().max(256).optional(),
+      sort: z
+        .strictObject({ column: z.enum(sortColumns), direction: z.enum(['asc', 'desc']) })
+        .optional(),
+    }),
+    out<KeyPage>(),
+  ),
+  'keys.get': channel(keyRef, out<KeyDetail>()),
+  'keys.create': channel(
+    z.strictObject({
+      connectionId,
+      scopeId: id,
+      type: z.string().min(1).max(64),
+      name: z.string().trim().max(512),
+      description: z.string().max(4096).optional(),
+    }),
+    out<{ key: KeyView; revealSlotId: string }>(),
+  ),
+  'keys.update': channel(
+    z.strictObject({
+      connectionId,
+      keyId: id,
+      name: z.string().trim().max(512),
+      description: z.string().max(4096).nullable(),
+    }),
+    out<KeyView>(),
+  ),
+  'keys.setActive': channel(
+    z.strictObject({ connectionId, keyId: id, active: z.boolean() }),
+    out<KeyView>(),
+  ),
+  'keys.delete': channel(keyRef, out<{ deleted: true }>()),
+
+  'sync.run': channel(z.strictObject({ connectionId }), out<SyncRunView>()),
+
+  'reveal.take': channel(z.strictObject({ slotId: z.uuid() }), out<RevealView>()),
+  'reveal.discard': channel(z.strictObject({ slotId: z.uuid() }), out<{ discarded: boolean }>()),
+
+  'clipboard.writeSecret': channel(
+    z.strictObject({ text: z.string().min(1).max(16_384) }),
+    out<{ clearsAt: number }>(),
+  ),
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['input']>;
+export type ParsedInput<C extends ChannelName> = z.output<Channels[C]['input']>;
+export type ChannelOutput<C extends ChannelName> =
+  Channels[C]['output'] extends Out<infer T> ? T : never;
+
+export const channelNames = Object.keys(channels) as ChannelName[];
+
+// ---------------------------------------------------------------- events
+
+export interface Events {
+  'connections.changed': { connectionId: string | null };
+  'inventory.changed': { connectionId: string };
+  'sync.progress': {
+    connectionId: string;
+    runId: number;
+    scopesDone: number;
+    scopesTotal: number;
+    keysFetched: number;
+  };
+  'sync.finished': { connectionId: string; run: SyncRunView };
+  'clipboard.cleared': { at: number };
+}
+export type EventName = keyof Events;
+export const eventNames: EventName[] = [
+  'connections.changed',
+  'inventory.changed',
+  'sync.progress',
+  'sync.finished',
+  'clipboard.cleared',
+];
+
+// ---------------------------------------------------------------- the API object's shape
+
+type Namespaces = ChannelName extends `${infer N}.${string}` ? N : never;
+type MethodsOf<N extends string> = {
+  [C in ChannelName as C extends `${N}.${infer M}` ? M : never]: Record<never, never> extends ChannelInput<C>
+    ? (input?: ChannelInput<C>) => Promise<ChannelOutput<C>>
+    : (input: ChannelInput<C>) => Promise<ChannelOutput<C>>;
+};
+
+/** What `window.keyfleet` is, and what `createCore().api` is. */
+export type KeyfleetApi = { [N in Namespaces]: MethodsOf<N> } & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+};
+
+/** How createApi reaches the core: ipcRenderer in the desktop app, HTTP+SSE in the harness. */
+export interface Transport {
+  invoke(channel: ChannelName, input: unknown): Promise<Result<unknown>>;
+  subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
+}

@@ -1,0 +1,76 @@
+// The window: sidebar of connections, the selected connection's keys, banners and dialogs.
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { Banner } from '../components/banner.tsx';
+import { useApp, type Modal } from '../state/store.ts';
+import { AddConnectionDialog, RemoveConnectionDialog } from '../views/connection-dialogs.tsx';
+import { CreateKeyDialog, DeleteKeyDialog, EditKeyDialog } from '../views/key-dialogs.tsx';
+import { KeyPane } from '../views/key-pane.tsx';
+import { RevealDialog } from '../views/reveal-dialog.tsx';
+import { Sidebar } from '../views/sidebar.tsx';
+import { Welcome } from '../views/welcome.tsx';
+
+export function App() {
+  const { ready, status, connections, selection, banners, modal } = useApp(
+    useShallow((s) => ({
+      ready: s.ready,
+      status: s.status,
+      connections: s.connections,
+      selection: s.selection,
+      banners: s.banners,
+      modal: s.modal,
+    })),
+  );
+  const init = useApp((s) => s.init);
+  const dismiss = useApp((s) => s.dismiss);
+
+  useEffect(() => {
+    void init();
+  }, [init]);
+
+  const connection = connections.find((c) => c.id === selection.connectionId);
+
+  return (
+    <div className="app">
+      <Sidebar />
+      <main className="main" aria-busy={!ready}>
+        <div className="banners">
+          {status && !status.keychain.available ? (
+            <Banner tone="warning" title="The OS keychain is not reachable">
+              {status.keychain.message} Connections cannot be added until it is.
+            </Banner>
+          ) : null}
+          {banners.map((banner) => (
+            <Banner key={banner.id} tone={banner.tone} title={banner.title} onDismiss={() => dismiss(banner.id)}>
+              {banner.message}
+            </Banner>
+          ))}
+        </div>
+        {!ready ? null : connection ? <KeyPane connection={connection} /> : <Welcome />}
+      </main>
+      <Dialogs modal={modal} />
+    </div>
+  );
+}
+
+function Dialogs({ modal }: { modal: Modal }) {
+  const connections = useApp((s) => s.connections);
+  switch (modal.kind) {
+    case 'none':
+      return null;
+    case 'add-connection':
+      return <AddConnectionDialog />;
+    case 'remove-connection':
+      return <RemoveConnectionDialog connection={modal.connection} />;
+    case 'reveal':
+      return <RevealDialog slotId={modal.slotId} keyLabel={modal.keyLabel} />;
+    default: {
+      const connectionId = modal.kind === 'create-key' ? modal.connectionId : modal.key.connectionId;
+      const connection = connections.find((c) => c.id === connectionId);
+      if (!connection) return null;
+      if (modal.kind === 'create-key') return <CreateKeyDialog connection={connection} initialScopeId={modal.scopeId} />;
+      if (modal.kind === 'edit-key') return <EditKeyDialog keyView={modal.key} connection={connection} />;
+      return <DeleteKeyDialog keyView={modal.key} connection={connection} />;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+// Display helpers: how times, statuses and kinds read to a person.
+import type { KeyStatus, ProviderKind } from '../../src-preload/contract.ts';
+
+const KIND_LABELS: Record<ProviderKind, string> = {
+  rancher: 'Rancher 1.x',
+  envzero: 'env zero',
+  langwatch: 'LangWatch',
+  onyx: 'Onyx',
+  deepset: 'deepset',
+};
+
+export const PROVIDER_KIND_ORDER = Object.keys(KIND_LABELS) as ProviderKind[];
+
+export const kindLabel = (kind: ProviderKind): string => KIND_LABELS[kind];
+
+export const STATUS_LABELS: Record<KeyStatus, string> = {
+  active: 'Active',
+  inactive: 'Inactive',
+  pending: 'Pending',
+  revoked: 'Revoked',
+  expired: 'Expired',
+};
+
+export function relativeTime(at: number | null, now = Date.now()): string {
+  if (at === null) return 'never';
+  const seconds = Math.round((now - at) / 1000);
+  if (seconds < 0) return absoluteTime(at);
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  if (days < 30) return `${days} d ago`;
+  return absoluteTime(at);
+}
+
+export function absoluteTime(at: number | null): string {
+  if (at === null) return '—';
+  return new Date(at).toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
+export function shortDate(at: number | null): string {
+  if (at === null) return '—';
+  return new Date(at).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,300 @@
+// The renderer's state. It mirrors what the core reports (connections, scopes, one page of keys)
+// plus what is on screen (selection, filter, dialogs, banners). It is never persisted, and it
+// never holds a secret: a reveal dialog reads its secret into its own component state.
+import { create } from 'zustand';
+import type {
+  AppStatus,
+  ChannelInput,
+  ConnectionView,
+  KeyView,
+  ScopeView,
+  SortColumn,
+} from '../../src-preload/contract.ts';
+import { api, asCallError, type CallError } from '../app/bridge.ts';
+
+export type Modal =
+  | { kind: 'none' }
+  | { kind: 'add-connection' }
+  | { kind: 'create-key'; connectionId: string; scopeId: string | null }
+  | { kind: 'edit-key'; key: KeyView }
+  | { kind: 'delete-key'; key: KeyView }
+  | { kind: 'remove-connection'; connection: ConnectionView }
+  | { kind: 'reveal'; slotId: string; keyLabel: string };
+
+export interface Banner {
+  id: number;
+  tone: 'error' | 'info';
+  title: string;
+  message: string;
+}
+
+export interface SyncProgress {
+  scopesDone: number;
+  scopesTotal: number;
+  keysFetched: number;
+}
+
+const PAGE_LIMIT = 1000;
+
+interface State {
+  ready: boolean;
+  status: AppStatus | null;
+  connections: ConnectionView[];
+  scopes: Record<string, ScopeView[]>;
+  selection: { connectionId: string | null; scopeId: string | null };
+  keys: KeyView[];
+  totalKeys: number;
+  keysLoading: boolean;
+  query: string;
+  sort: { column: SortColumn; direction: 'asc' | 'desc' };
+  banners: Banner[];
+  progress: Record<string, SyncProgress>;
+  busyKeys: Record<string, string>;
+  modal: Modal;
+}
+
+interface Actions {
+  init: () => Promise<void>;
+  refreshConnections: () => Promise<void>;
+  loadScopes: (connectionId: string) => Promise<void>;
+  loadKeys: () => Promise<void>;
+  select: (connectionId: string | null, scopeId?: string | null) => void;
+  setQuery: (query: string) => void;
+  toggleSort: (column: SortColumn) => void;
+  sync: (connectionId: string) => Promise<void>;
+  addConnection: (input: ChannelInput<'connections.add'>) => Promise<CallError | null>;
+  removeConnection: (connectionId: string) => Promise<void>;
+  createKey: (input: ChannelInput<'keys.create'>) => Promise<CallError | null>;
+  updateKey: (input: ChannelInput<'keys.update'>) => Promise<CallError | null>;
+  setKeyActive: (key: KeyView, active: boolean) => Promise<void>;
+  deleteKey: (key: KeyView) => Promise<void>;
+  open: (modal: Modal) => void;
+  close: () => void;
+  notify: (tone: Banner['tone'], title: string, message: string) => void;
+  dismiss: (id: number) => void;
+}
+
+let bannerId = 0;
+let keysRequest = 0;
+let subscribed = false;
+
+export const keyRef = (key: Pick<KeyView, 'connectionId' | 'id'>) => `${key.connectionId}:${key.id}`;
+
+export const useApp = create<State & Actions>()((set, get) => {
+  async function guarded(title: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      get().notify('error', title, asCallError(error).message);
+    }
+  }
+
+  async function keyAction(key: KeyView, label: string, title: string, work: () => Promise<unknown>) {
+    const ref = keyRef(key);
+    set((s) => ({ busyKeys: { ...s.busyKeys, [ref]: label } }));
+    try {
+      await work();
+    } catch (error) {
+      get().notify('error', title, asCallError(error).message);
+    } finally {
+      set((s) => {
+        const { [ref]: _done, ...rest } = s.busyKeys;
+        return { busyKeys: rest };
+      });
+      await get().loadKeys();
+    }
+  }
+
+  return {
+    ready: false,
+    status: null,
+    connections: [],
+    scopes: {},
+    selection: { connectionId: null, scopeId: null },
+    keys: [],
+    totalKeys: 0,
+    keysLoading: false,
+    query: '',
+    sort: { column: 'name', direction: 'asc' },
+    banners: [],
+    progress: {},
+    busyKeys: {},
+    modal: { kind: 'none' },
+
+    async init() {
+      if (!subscribed) {
+        subscribed = true;
+        api.on('connections.changed', () => void get().refreshConnections());
+        api.on('inventory.changed', ({ connectionId }) => {
+          const { selection } = get();
+          if (selection.connectionId === null || selection.connectionId === connectionId) void get().loadKeys();
+          void get().loadScopes(connectionId);
+        });
+        api.on('sync.progress', ({ connectionId, scopesDone, scopesTotal, keysFetched }) =>
+          set((s) => ({ progress: { ...s.progress, [connectionId]: { scopesDone, scopesTotal, keysFetched } } })),
+        );
+        api.on('sync.finished', ({ connectionId }) =>
+          set((s) => {
+            const { [connectionId]: _done, ...rest } = s.progress;
+            return { progress: rest };
+          }),
+        );
+      }
+      await guarded('Keyfleet could not start', async () => {
+        const [status, connections] = await Promise.all([api.app.status(), api.connections.list()]);
+        set({ status, connections });
+        await Promise.all(connections.map((c) => get().loadScopes(c.id)));
+        const first = connections[0];
+        if (first) get().select(first.id, null);
+      });
+      set({ ready: true });
+    },
+
+    async refreshConnections() {
+      await guarded('Could not load connections', async () => {
+        const connections = await api.connections.list();
+        set({ connections });
+        const { selection } = get();
+        if (selection.connectionId && !connections.some((c) => c.id === selection.connectionId)) {
+          get().select(connections[0]?.id ?? null, null);
+        }
+      });
+    },
+
+    async loadScopes(connectionId) {
+      await guarded('Could not load scopes', async () => {
+        const scopes = await api.scopes.list({ connectionId });
+        set((s) => ({ scopes: { ...s.scopes, [connectionId]: scopes } }));
+      });
+    },
+
+    async loadKeys() {
+      const { selection, query, sort } = get();
+      const request = ++keysRequest;
+      set({ keysLoading: true });
+      await guarded('Could not load keys', async () => {
+        if (!selection.connectionId) {
+          set({ keys: [], totalKeys: 0 });
+          return;
+        }
+        const page = await api.keys.list({
+          connectionId: selection.connectionId,
+          scopeId: selection.scopeId ?? undefined,
+          query: query || undefined,
+          sort,
+          offset: 0,
+          limit: PAGE_LIMIT,
+        });
+        // A slower, older request must not overwrite a newer answer.
+        if (request === keysRequest) set({ keys: page.rows, totalKeys: page.total });
+      });
+      if (request === keysRequest) set({ keysLoading: false });
+    },
+
+    select(connectionId, scopeId = null) {
+      set({ selection: { connectionId, scopeId } });
+      void get().loadKeys();
+    },
+
+    setQuery(query) {
+      set({ query });
+      void get().loadKeys();
+    },
+
+    toggleSort(column) {
+      const { sort } = get();
+      set({
+        sort: { column, direction: sort.column === column && sort.direction === 'asc' ? 'desc' : 'asc' },
+      });
+      void get().loadKeys();
+    },
+
+    async sync(connectionId) {
+      const connection = get().connections.find((c) => c.id === connectionId);
+      set((s) => ({ progress: { ...s.progress, [connectionId]: { scopesDone: 0, scopesTotal: 0, keysFetched: 0 } } }));
+      await guarded(`Sync of “${connection?.name ?? 'connection'}” failed`, async () => {
+        await api.sync.run({ connectionId });
+      });
+      set((s) => {
+        const { [connectionId]: _done, ...rest } = s.progress;
+        return { progress: rest };
+      });
+      await Promise.all([get().refreshConnections(), get().loadScopes(connectionId), get().loadKeys()]);
+    },
+
+    async addConnection(input) {
+      try {
+        const connection = await api.connections.add(input);
+        set((s) => ({ connections: [...s.connections.filter((c) => c.id !== connection.id), connection], modal: { kind: 'none' } }));
+        get().select(connection.id, null);
+        void get().sync(connection.id);
+        return null;
+      } catch (error) {
+        return asCallError(error);
+      }
+    },
+
+    async removeConnection(connectionId) {
+      await guarded('Could not remove the connection', async () => {
+        await api.connections.remove({ connectionId });
+        set((s) => {
+          const { [connectionId]: _gone, ...scopes } = s.scopes;
+          return { scopes, modal: { kind: 'none' } };
+        });
+        await get().refreshConnections();
+      });
+    },
+
+    async createKey(input) {
+      try {
+        const { key, revealSlotId } = await api.keys.create(input);
+        set({ modal: { kind: 'reveal', slotId: revealSlotId, keyLabel: key.name || key.id } });
+        await Promise.all([get().loadKeys(), get().loadScopes(input.connectionId)]);
+        return null;
+      } catch (error) {
+        return asCallError(error);
+      }
+    },
+
+    async updateKey(input) {
+      try {
+        await api.keys.update(input);
+        set({ modal: { kind: 'none' } });
+        await get().loadKeys();
+        return null;
+      } catch (error) {
+        return asCallError(error);
+      }
+    },
+
+    async setKeyActive(key, active) {
+      await keyAction(key, active ? 'Activating…' : 'Deactivating…', `Could not ${active ? 'activate' : 'deactivate'} “${key.name || key.id}”`, () =>
+        api.keys.setActive({ connectionId: key.connectionId, keyId: key.id, active }),
+      );
+    },
+
+    async deleteKey(key) {
+      set({ modal: { kind: 'none' } });
+      await keyAction(key, 'Deleting…', `Could not delete “${key.name || key.id}”`, async () => {
+        await api.keys.delete({ connectionId: key.connectionId, keyId: key.id });
+        await get().loadScopes(key.connectionId);
+      });
+    },
+
+    open(modal) {
+      set({ modal });
+    },
+
+    close() {
+      set({ modal: { kind: 'none' } });
+    },
+
+    notify(tone, title, message) {
+      set((s) => ({ banners: [...s.banners.slice(-4), { id: ++bannerId, tone, title, message }] }));
+    },
+
+    dismiss(id) {
+      set((s) => ({ banners: s.banners.filter((b) => b.id !== id) }));
+    },
+  };
+});

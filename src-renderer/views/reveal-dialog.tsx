@@ -1,0 +1,126 @@
+// The one-time reveal: reads the secret from its slot once, lets the user copy it, and asks before
+// closing while the secret was never copied. The secret lives only in this component's state.
+import { useCallback, useEffect, useState } from 'react';
+import type { RevealView } from '../../src-preload/contract.ts';
+import { api, asCallError } from '../app/bridge.ts';
+import { Banner } from '../components/banner.tsx';
+import { Icon } from '../components/icons.tsx';
+import { Modal } from '../components/modal.tsx';
+import { useApp } from '../state/store.ts';
+
+// A slot can be read once; React's development double-mount must not spend that read twice.
+const reads = new Map<string, Promise<RevealView>>();
+const takeOnce = (slotId: string) => {
+  let read = reads.get(slotId);
+  if (!read) {
+    read = api.reveal.take({ slotId });
+    reads.set(slotId, read);
+  }
+  return read;
+};
+
+export function RevealDialog({ slotId, keyLabel }: { slotId: string; keyLabel: string }) {
+  const closeModal = useApp((s) => s.close);
+  const [view, setView] = useState<RevealView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [copied, setCopied] = useState<Record<string, number>>({});
+  const [confirming, setConfirming] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    takeOnce(slotId).then(
+      (result) => live && setView(result),
+      (failure: unknown) => live && setError(asCallError(failure).message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [slotId]);
+
+  const finish = useCallback(() => {
+    reads.delete(slotId);
+    setView(null);
+    closeModal();
+  }, [slotId, closeModal]);
+
+  const secretsUncopied = view ? view.fields.some((f) => f.secret && copied[f.label] === undefined) : false;
+  const requestClose = useCallback(() => {
+    if (secretsUncopied) setConfirming(true);
+    else finish();
+  }, [secretsUncopied, finish]);
+
+  async function copy(label: string, value: string) {
+    try {
+      const { clearsAt } = await api.clipboard.writeSecret({ text: value });
+      setCopied((c) => ({ ...c, [label]: clearsAt }));
+    } catch (failure) {
+      setError(asCallError(failure).message);
+    }
+  }
+
+  return (
+    <Modal title="Copy your new key now" onRequestClose={requestClose} width="wide">
+      {error ? (
+        <Banner tone="error" title="The secret cannot be shown">
+          {error}
+        </Banner>
+      ) : null}
+      {view ? (
+        <div className="reveal">
+          <p className="reveal-lead">
+            <strong>{view.title || keyLabel}</strong> was created. {view.note}
+          </p>
+          {view.fields.map((field) => (
+            <div key={field.label} className={`reveal-field${field.secret ? ' secret' : ''}`}>
+              <div className="reveal-label">
+                {field.label}
+                {field.secret ? <span className="once-badge">shown once</span> : null}
+              </div>
+              <div className="reveal-value-row">
+                <code className="reveal-value" data-testid={`reveal-${field.label}`}>
+                  {field.value}
+                </code>
+                <button
+                  type="button"
+                  className={`button${copied[field.label] ? ' success' : ''}`}
+                  onClick={() => void copy(field.label, field.value)}
+                  aria-label={`Copy ${field.label}`}
+                >
+                  <Icon name={copied[field.label] ? 'check' : 'copy'} /> {copied[field.label] ? 'Copied' : 'Copy'}
+                </button>
+              </div>
+            </div>
+          ))}
+          {Object.keys(copied).length > 0 ? (
+            <p className="form-note">The clipboard is cleared 30 seconds after copying, unless you copy something else first.</p>
+          ) : null}
+        </div>
+      ) : !error ? (
+        <p className="muted">Reading the secret…</p>
+      ) : null}
+
+      {confirming ? (
+        <div className="confirm-close" role="alertdialog" aria-labelledby="confirm-close-title">
+          <p id="confirm-close-title">
+            <strong>You have not copied the secret.</strong> Once this dialog closes, Keyfleet cannot show it again; you
+            would have to create a new key.
+          </p>
+          <div className="form-actions">
+            <button type="button" className="button" onClick={() => setConfirming(false)} autoFocus>
+              Go back
+            </button>
+            <button type="button" className="button danger" onClick={finish}>
+              Close without copying
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="form-actions">
+          <button type="button" className="button primary" onClick={requestClose}>
+            Done
+          </button>
+        </div>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,101 @@
+// Connections and their scope trees. Selecting a node filters the key table.
+import { useShallow } from 'zustand/react/shallow';
+import type { ConnectionView, ScopeView } from '../../src-preload/contract.ts';
+import { hostOf, kindLabel, relativeTime } from '../app/format.ts';
+import { Icon } from '../components/icons.tsx';
+import { useApp } from '../state/store.ts';
+
+function syncLabel(connection: ConnectionView, syncing: boolean): string {
+  if (syncing) return 'Syncing…';
+  if (!connection.lastSync) return 'Not synced yet';
+  if (connection.lastSync.result === 'failed') return `Sync failed ${relativeTime(connection.lastSync.at)}`;
+  return `Synced ${relativeTime(connection.lastSync.at)}`;
+}
+
+function ScopeTree({ connectionId, scopes, parentId }: { connectionId: string; scopes: ScopeView[]; parentId: string | null }) {
+  const selection = useApp((s) => s.selection);
+  const select = useApp((s) => s.select);
+  const children = scopes.filter((s) => s.parentId === parentId);
+  if (children.length === 0) return null;
+  return (
+    <ul className="scope-list" role="group">
+      {children.map((scope) => {
+        const selected = selection.connectionId === connectionId && selection.scopeId === scope.id;
+        return (
+          <li key={scope.id}>
+            <button
+              type="button"
+              className={`scope-item${selected ? ' selected' : ''}`}
+              aria-current={selected ? 'true' : undefined}
+              onClick={() => select(connectionId, scope.id)}
+            >
+              <Icon name={scope.kind === 'account' ? 'key' : 'layers'} size={14} />
+              <span className="scope-name">{scope.name}</span>
+              <span className="count" aria-label={`${scope.keyCount} keys`}>
+                {scope.keyCount}
+              </span>
+            </button>
+            <ScopeTree connectionId={connectionId} scopes={scopes} parentId={scope.id} />
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+export function Sidebar() {
+  const { connections, scopes, selection, progress } = useApp(
+    useShallow((s) => ({ connections: s.connections, scopes: s.scopes, selection: s.selection, progress: s.progress })),
+  );
+  const select = useApp((s) => s.select);
+  const open = useApp((s) => s.open);
+
+  return (
+    <nav className="sidebar" aria-label="Connections">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          <Icon name="key" size={18} />
+        </span>
+        <span className="brand-name">Keyfleet</span>
+      </div>
+      <div className="sidebar-section-title">
+        <span>Connections</span>
+        <button type="button" className="icon-button on-dark" aria-label="Add connection" title="Add connection" onClick={() => open({ kind: 'add-connection' })}>
+          <Icon name="plus" />
+        </button>
+      </div>
+      {connections.length === 0 ? (
+        <p className="sidebar-empty">No connections yet.</p>
+      ) : (
+        <ul className="connection-list">
+          {connections.map((connection) => {
+            const selected = selection.connectionId === connection.id && selection.scopeId === null;
+            const syncing = connection.syncing || progress[connection.id] !== undefined;
+            return (
+              <li key={connection.id} className="connection">
+                <button
+                  type="button"
+                  className={`connection-item${selected ? ' selected' : ''}`}
+                  aria-current={selected ? 'true' : undefined}
+                  onClick={() => select(connection.id, null)}
+                >
+                  <span className="connection-color" style={{ backgroundColor: connection.color }} aria-hidden="true" />
+                  <span className="connection-text">
+                    <span className="connection-name">{connection.name}</span>
+                    <span className="connection-meta">
+                      {kindLabel(connection.kind)} · {hostOf(connection.baseUrl)}
+                    </span>
+                    <span className={`connection-sync${connection.lastSync?.result === 'failed' ? ' failed' : ''}`}>
+                      {syncLabel(connection, syncing)}
+                    </span>
+                  </span>
+                </button>
+                <ScopeTree connectionId={connection.id} scopes={scopes[connection.id] ?? []} parentId={null} />
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </nav>
+  );
+}

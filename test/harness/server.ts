@@ -1,0 +1,166 @@
+// The web harness: the real core under Node, reachable over HTTP (calls) and server-sent events
+// (events) on 127.0.0.1 behind a random token, serving the built renderer with a bridge that
+// builds `window.keyfleet` from the same createApi. Only the transport differs from the desktop app.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eventNames } from '../../src-preload/contract.ts';
+import { createCore, type Core, type CoreOptions } from '../../src-main/core.ts';
+import { createMemoryClipboard, type ClipboardPort } from '../../src-main/services/clipboard.ts';
+import { CONTENT_SECURITY_POLICY, contentType } from '../../src-main/web-policy.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+export const RENDERER_DIR = join(root, 'out/renderer');
+export const BRIDGE_FILE = join(root, 'out/harness/bridge.js');
+const MAX_BODY = 1024 * 1024;
+
+// The harness page may call back to its own origin; nothing else changes from the app's policy.
+const HARNESS_CSP = CONTENT_SECURITY_POLICY.replace("connect-src 'none'", "connect-src 'self'");
+
+export interface Harness {
+  url: string;
+  /** The page to open: carries the token. */
+  pageUrl: string;
+  token: string;
+  core: Core;
+  clipboard: ClipboardPort;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions extends Partial<CoreOptions> {
+  dataDir: string;
+  port?: number;
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const clipboard = options.clipboard ?? createMemoryClipboard();
+  const core = createCore({ version: 'harness', ...options, clipboard });
+  const token = randomBytes(24).toString('hex');
+  const streams = new Set<ServerResponse>();
+  let host = '';
+
+  for (const event of eventNames) {
+    core.events.on(event, (payload) => {
+      const frame = `data: ${JSON.stringify({ event, payload })}\n\n`;
+      for (const stream of streams) stream.write(frame);
+    });
+  }
+
+  const tokenMatches = (candidate: string | null | undefined) => {
+    if (!candidate || candidate.length !== token.length) return false;
+    return timingSafeEqual(Buffer.from(candidate), Buffer.from(token));
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Only this exact host: a page on another origin that rebinds a name to 127.0.0.1 gets nothing.
+    if (req.headers.host !== host) return send(res, 421, 'text/plain', 'Misdirected request');
+    const url = new URL(req.url ?? '/', `http://${host}`);
+
+    if (url.pathname.startsWith('/__harness/invoke/') && req.method === 'POST') {
+      if (!tokenMatches(req.headers.authorization?.replace(/^Bearer /, ''))) return send(res, 401, 'text/plain', 'Unauthorized');
+      const channel = decodeURIComponent(url.pathname.slice('/__harness/invoke/'.length));
+      let input: unknown;
+      try {
+        const body = await readBody(req);
+        input = body.length === 0 ? undefined : JSON.parse(body);
+      } catch {
+        return sendJson(res, 400, { ok: false, error: { kind: 'validation', message: 'The request body is not JSON or too large.' } });
+      }
+      return sendJson(res, 200, await core.dispatch(channel, input));
+    }
+
+    if (url.pathname === '/__harness/events' && req.method === 'GET') {
+      if (!tokenMatches(url.searchParams.get('token'))) return send(res, 401, 'text/plain', 'Unauthorized');
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
+
+    if (req.method !== 'GET') return send(res, 405, 'text/plain', 'Method not allowed');
+
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      if (!tokenMatches(url.searchParams.get('token'))) return send(res, 401, 'text/plain', 'Open the URL the harness printed.');
+      const html = await readFile(join(RENDERER_DIR, 'index.html'), 'utf8');
+      const injected = html.replace(
+        '<head>',
+        `<head>\n    <meta name="keyfleet-harness-token" content="${token}" />\n    <script src="/__harness/bridge.js"></script>`,
+      );
+      return send(res, 200, 'text/html; charset=utf-8', injected);
+    }
+    if (url.pathname === '/__harness/bridge.js') {
+      return send(res, 200, 'text/javascript; charset=utf-8', await readFile(BRIDGE_FILE));
+    }
+    const file = normalize(join(RENDERER_DIR, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(RENDERER_DIR + sep)) return send(res, 404, 'text/plain', 'Not found');
+    try {
+      return send(res, 200, contentType(file), await readFile(file));
+    } catch {
+      return send(res, 404, 'text/plain', 'Not found');
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, 'text/plain', 'Harness error');
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  host = `127.0.0.1:${port}`;
+  const url = `http://${host}`;
+
+  return {
+    url,
+    pageUrl: `${url}/?token=${token}`,
+    token,
+    core,
+    clipboard,
+    dataDir: options.dataDir,
+    async close() {
+      for (const stream of streams) stream.end();
+      streams.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await core.close();
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'content-security-policy': HARNESS_CSP,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json', JSON.stringify(value));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error('too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,160 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src-main/store/db.ts';
+import { createStore } from '../../src-main/store/index.ts';
+import { migrations } from '../../src-main/store/migrations/index.ts';
+import type { RemoteKey, RemoteScope } from '../../src-main/model.ts';
+import { tempDir } from '../support/temp.ts';
+
+const dirs: Array<{ cleanup: () => void }> = [];
+function dbFile(): string {
+  const dir = tempDir();
+  dirs.push(dir);
+  return join(dir.path, 'keyfleet.db');
+}
+afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
+
+const scope: RemoteScope = { id: '1a5', kind: 'environment', name: 'Default', parentId: null, raw: {} };
+const key = (id: string, patch: Partial<RemoteKey> = {}): RemoteKey => ({
+  id,
+  scopeId: '1a5',
+  name: `key-${id}`,
+  description: null,
+  type: 'environment',
+  category: 'service',
+  role: null,
+  status: 'active',
+  statusDetail: null,
+  maskedValue: `AK${id}:••••`,
+  createdAt: 1_700_000_000_000,
+  createdBy: null,
+  expiresAt: null,
+  lastUsedAt: null,
+  raw: { id },
+  ...patch,
+});
+
+function addConnection(store: ReturnType<typeof createStore>, id = '6f2c1f49-2d7e-4c7a-9a57-2d1f5b0e8c11') {
+  store.connections.insert({
+    id,
+    kind: 'rancher',
+    name: 'Rancher',
+    baseUrl: 'https://rancher.example',
+    color: '#2563eb',
+    caPem: null,
+    accountId: '1a1',
+    accountName: 'admin',
+    createdAt: 1,
+    lastSuccessAt: null,
+  });
+  return id;
+}
+
+describe('store', () => {
+  it('opens in WAL mode with foreign keys on and records every migration once', () => {
+    const file = dbFile();
+    openDatabase(file).close();
+    const db = openDatabase(file);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+    expect(applied).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })));
+    db.close();
+  });
+
+  it('refuses to open a database whose applied migration was edited afterwards', () => {
+    const file = dbFile();
+    openDatabase(file).close();
+    const edited = migrations.map((m) => (m.version === 1 ? { ...m, sql: `${m.sql}\n-- edited` } : m));
+    expect(() => openDatabase(file, edited)).toThrow(/changed after it was applied/);
+  });
+
+  it('refuses a database written by a newer schema', () => {
+    const file = dbFile();
+    openDatabase(file).close();
+    const raw = new Database(file);
+    raw.prepare('INSERT INTO schema_migrations VALUES (999, ?, ?, ?)').run('future', 'x', 1);
+    raw.close();
+    expect(() => openDatabase(file)).toThrow(/newer Keyfleet/);
+  });
+
+  it('has no column that could hold a secret', () => {
+    const db = openDatabase(dbFile());
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
+    const columns = tables.flatMap(({ name }) =>
+      (db.prepare(`PRAGMA table_info(${name})`).all() as Array<{ name: string }>).map((c) => `${name}.${c.name}`),
+    );
+    expect(columns.length).toBeGreaterThan(40);
+    expect(columns.filter((c) => /secret|password|token|credential|api_key|private/i.test(c))).toEqual([]);
+    db.close();
+  });
+
+  it('swaps a snapshot and logs what was added, removed and changed', () => {
+    const store = createStore(dbFile());
+    const connectionId = addConnection(store);
+    const run1 = store.syncRuns.start(connectionId, 10);
+    const first = store.transaction(() =>
+      store.inventory.replaceSnapshot(connectionId, [scope], [key('1c1'), key('1c2'), key('1c3')], run1, 10),
+    );
+    expect(first).toEqual({ added: 3, removed: 0, changed: 0 });
+
+    const run2 = store.syncRuns.start(connectionId, 20);
+    const second = store.transaction(() =>
+      store.inventory.replaceSnapshot(
+        connectionId,
+        [scope],
+        [key('1c1'), key('1c2', { name: 'renamed', status: 'inactive' }), key('1c4')],
+        run2,
+        20,
+      ),
+    );
+    expect(second).toEqual({ added: 1, removed: 1, changed: 1 });
+    const changes = store.db
+      .prepare('SELECT key_id, change, fields_json FROM changes WHERE sync_run_id = ? ORDER BY key_id')
+      .all(run2) as Array<{ key_id: string; change: string; fields_json: string }>;
+    expect(changes.map((c) => [c.key_id, c.change])).toEqual([
+      ['1c2', 'changed'],
+      ['1c3', 'removed'],
+      ['1c4', 'added'],
+    ]);
+    expect(JSON.parse(changes[0]!.fields_json)).toEqual({ name: ['key-1c2', 'renamed'], status: ['active', 'inactive'] });
+    expect(store.inventory.getKey(connectionId, '1c1')!.firstSeenAt).toBe(10);
+    expect(store.inventory.getKey(connectionId, '1c1')!.lastSeenAt).toBe(20);
+    expect(store.inventory.getKey(connectionId, '1c3')).toBeUndefined();
+    store.close();
+  });
+
+  it('filters and sorts a page of keys, treating % and _ in the filter literally', () => {
+    const store = createStore(dbFile());
+    const connectionId = addConnection(store);
+    const run = store.syncRuns.start(connectionId, 1);
+    store.transaction(() =>
+      store.inventory.replaceSnapshot(
+        connectionId,
+        [scope],
+        [key('1c1', { name: 'deploy_prod' }), key('1c2', { name: 'deployXprod' }), key('1c3', { name: 'Alpha' })],
+        run,
+        1,
+      ),
+    );
+    const underscore = store.inventory.keys({ connectionId, query: 'deploy_', offset: 0, limit: 10 });
+    expect(underscore.rows.map((r) => r.name)).toEqual(['deploy_prod']);
+    const sorted = store.inventory.keys({ connectionId, sort: { column: 'name', direction: 'desc' }, offset: 0, limit: 2 });
+    expect(sorted.total).toBe(3);
+    expect(sorted.rows.map((r) => r.name)).toEqual(['deployXprod', 'deploy_prod']);
+    store.close();
+  });
+
+  it('drops a connection’s inventory and history with it', () => {
+    const store = createStore(dbFile());
+    const connectionId = addConnection(store);
+    const run = store.syncRuns.start(connectionId, 1);
+    store.transaction(() => store.inventory.replaceSnapshot(connectionId, [scope], [key('1c1')], run, 1));
+    store.connections.remove(connectionId);
+    for (const table of ['keys', 'scopes', 'sync_runs', 'changes']) {
+      expect((store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n).toBe(0);
+    }
+    store.close();
+  });
+});
