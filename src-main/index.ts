@@ -14,6 +14,9 @@ const rendererRoot = join(here, '../renderer');
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const APP_ORIGIN = 'app://keyfleet';
 
+// A separate data dir for tests and for running two profiles side by side.
+if (process.env.KEYFLEET_DATA_DIR) app.setPath('userData', process.env.KEYFLEET_DATA_DIR);
+
 protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);

@@ -1,0 +1,172 @@
+// The whole first flow, as a person does it, in Chromium against the real renderer and core:
+// connect a Rancher 1.x server, sync, create a key and see its secret once, deactivate and
+// activate it, edit it, delete it; a failing sync keeps the cached keys; no secret in the data dir.
+import { mkdirSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { createKeytarSecretStore, connectionAccount } from '../../src-main/secrets/secret-store.ts';
+import { scanForSecrets } from '../support/scan.ts';
+import { connectRancher, expect, keyRow, test } from './fixtures.ts';
+
+const SCREENSHOTS = 'test-results/screenshots';
+
+async function shoot(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png` });
+}
+
+/** Keys of one account the sandbox would list (removed ones are hidden, as in Rancher). */
+function listedNames(keys: Array<Record<string, unknown>>): string[] {
+  return keys
+    .filter((k) => !['removed', 'purged', 'removing', 'purging'].includes(String(k.state)))
+    .map((k) => String(k.name ?? ''))
+    .filter(Boolean);
+}
+
+test('an empty Keyfleet invites the user to add a connection', async ({ app }) => {
+  await expect(app.getByRole('heading', { name: 'Connect your first organization' })).toBeVisible();
+  await expect(app.getByText('No connections yet.')).toBeVisible();
+});
+
+test('connecting stores the credential in the keychain and syncs environments and keys', async ({ app, sandbox, harness }) => {
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  const sidebar = app.getByRole('navigation', { name: 'Connections' });
+  await expect(sidebar.getByText('Sandbox Rancher')).toBeVisible();
+  await expect(sidebar.getByText(/Synced just now/)).toBeVisible();
+
+  // Environments alice belongs to appear as scopes; Production (admin only) does not.
+  await expect(sidebar.getByRole('button', { name: /Default/ })).toBeVisible();
+  await expect(sidebar.getByRole('button', { name: /Staging/ })).toBeVisible();
+  await expect(sidebar.getByRole('button', { name: /Production/ })).toHaveCount(0);
+
+  // Every key alice can see is listed, across her account and environments.
+  const expected = [
+    ...listedNames(sandbox.keys(sandbox.ids.user)),
+    ...listedNames(sandbox.keys(sandbox.ids.projects.Default!)),
+    ...listedNames(sandbox.keys(sandbox.ids.projects.Staging!)),
+  ];
+  expect(expected.length).toBeGreaterThan(3);
+  for (const name of expected) await expect(keyRow(app, name)).toHaveCount(1);
+
+  // The credential went to the keychain, and nowhere in the data dir.
+  const [connection] = await harness.core.api.connections.list();
+  const stored = await createKeytarSecretStore().get(connectionAccount(connection!.id));
+  expect(JSON.parse(stored!)).toMatchObject({ accessKey: sandbox.credentials.user.accessKey });
+  expect(scanForSecrets(harness.dataDir, [sandbox.credentials.user.secretKey])).toEqual([]);
+  await shoot(app, 'key-table');
+});
+
+test('creating a key reveals its secret exactly once, and the secret is never stored', async ({ app, sandbox, harness }) => {
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  await app.getByRole('navigation', { name: 'Connections' }).getByRole('button', { name: /Default/ }).click();
+  await app.getByRole('button', { name: 'Create key' }).first().click();
+
+  const form = app.getByRole('dialog', { name: 'Create a key' });
+  await expect(form.getByLabel('Type')).toHaveValue('environment');
+  await form.getByLabel('Name').fill('deploy-bot');
+  await form.getByLabel('Description').fill('used by the deploy pipeline');
+  const created = app.waitForResponse((r) => r.url().endsWith('/__harness/invoke/keys.create'));
+  await form.getByRole('button', { name: 'Create key' }).click();
+  const { value } = (await (await created).json()) as { value: { revealSlotId: string; key: { id: string } } };
+
+  const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
+  await expect(reveal).toBeVisible();
+  const accessKey = (await reveal.getByTestId('reveal-Access key').textContent())!;
+  const secretKey = (await reveal.getByTestId('reveal-Secret key').textContent())!;
+  expect(accessKey).toMatch(/^[0-9A-F]{20}$/);
+  expect(secretKey).toHaveLength(40);
+  expect(sandbox.authenticates(accessKey, secretKey)).toBe(true);
+  await shoot(app, 'reveal-dialog');
+
+  // The slot was read by the dialog; a second read fails.
+  const second = await app.evaluate(async (slotId) => {
+    try {
+      await (globalThis as unknown as { keyfleet: { reveal: { take(i: { slotId: string }): Promise<unknown> } } }).keyfleet.reveal.take({ slotId });
+      return 'revealed again';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }, value.revealSlotId);
+  expect(second).toMatch(/already revealed once/);
+
+  // Closing without copying asks first.
+  await reveal.getByRole('button', { name: 'Done' }).click();
+  await expect(reveal.getByText('You have not copied the secret.')).toBeVisible();
+  await reveal.getByRole('button', { name: 'Go back' }).click();
+  await reveal.getByRole('button', { name: 'Copy Secret key' }).click();
+  await expect(reveal.getByRole('button', { name: 'Copy Secret key' })).toContainText('Copied');
+  expect(await harness.clipboard.readText()).toBe(secretKey);
+  await reveal.getByRole('button', { name: 'Done' }).click();
+  await expect(reveal).toBeHidden();
+
+  const row = keyRow(app, 'deploy-bot');
+  await expect(row).toContainText('Active');
+  await expect(row).toContainText(`${accessKey}:••••`);
+
+  await harness.core.close();
+  expect(scanForSecrets(harness.dataDir, [secretKey, sandbox.credentials.user.secretKey])).toEqual([]);
+});
+
+test('a key can be deactivated, activated again, renamed and deleted', async ({ app, sandbox }) => {
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  await app.getByRole('navigation', { name: 'Connections' }).getByRole('button', { name: /Staging/ }).click();
+  await app.getByRole('button', { name: 'Create key' }).first().click();
+  const form = app.getByRole('dialog', { name: 'Create a key' });
+  await form.getByLabel('Name').fill('short-lived');
+  await form.getByRole('button', { name: 'Create key' }).click();
+  const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
+  await reveal.getByRole('button', { name: 'Copy Secret key' }).click();
+  await reveal.getByRole('button', { name: 'Done' }).click();
+
+  const row = keyRow(app, 'short-lived');
+  const id = (await row.getAttribute('data-key-id'))!;
+  await row.getByRole('button', { name: 'Deactivate short-lived' }).click();
+  await expect(row).toContainText('Inactive');
+  expect(sandbox.key(id)!.state).toBe('inactive');
+
+  await row.getByRole('button', { name: 'Activate short-lived' }).click();
+  await expect(row).toContainText('Active');
+  expect(sandbox.key(id)!.state).toBe('active');
+
+  await row.getByRole('button', { name: 'Edit short-lived' }).click();
+  const edit = app.getByRole('dialog', { name: 'Edit key' });
+  await edit.getByLabel('Name').fill('short-lived-renamed');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(keyRow(app, 'short-lived-renamed')).toHaveCount(1);
+  expect(sandbox.key(id)!.name).toBe('short-lived-renamed');
+
+  // Deleting an active key: Keyfleet deactivates it first, as Rancher requires.
+  const renamed = keyRow(app, 'short-lived-renamed');
+  await renamed.getByRole('button', { name: 'Delete short-lived-renamed' }).click();
+  const confirm = app.getByRole('dialog', { name: 'Delete “short-lived-renamed”?' });
+  await expect(confirm.getByText(/deactivates an active key first/)).toBeVisible();
+  await confirm.getByRole('button', { name: 'Delete key' }).click();
+  await expect(keyRow(app, 'short-lived-renamed')).toHaveCount(0);
+  expect(['removing', 'removed', 'purged']).toContain(sandbox.key(id)?.state ?? 'purged');
+});
+
+test('a failing sync shows the error and keeps the cached keys listed', async ({ app, sandbox }) => {
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  const known = listedNames(sandbox.keys(sandbox.ids.user))[0]!;
+  await expect(keyRow(app, known)).toHaveCount(1);
+
+  sandbox.faults.add({ kind: 'status', status: 500, path: '/apikeys' });
+  await app.getByRole('button', { name: 'Sync now' }).click();
+  await expect(app.getByRole('alert').filter({ hasText: 'Sync of “Sandbox Rancher” failed' })).toContainText(
+    'Rancher at 127.0.0.1',
+  );
+  await expect(app.getByText(/Last sync failed/)).toBeVisible();
+  await expect(app.getByText(/Showing the inventory as of/)).toBeVisible();
+  await expect(keyRow(app, known)).toHaveCount(1);
+  await shoot(app, 'sync-failed');
+});
+
+test('a rejected credential is reported on the form and nothing is stored', async ({ app, sandbox, harness }) => {
+  await app.getByRole('button', { name: 'Add connection' }).first().click();
+  const dialog = app.getByRole('dialog', { name: 'Add a connection' });
+  await dialog.getByLabel('Server URL').fill(sandbox.url);
+  await dialog.getByLabel('Access key').fill(sandbox.credentials.user.accessKey);
+  await dialog.getByLabel('Secret key').fill('wrong-secret-wrong-secret-wrong-secret00');
+  await dialog.getByRole('button', { name: 'Connect' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('Rancher rejected the connection');
+  expect(await harness.core.api.connections.list()).toEqual([]);
+});
