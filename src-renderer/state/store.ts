@@ -212,14 +212,20 @@ export const useApp = create<State & Actions>()((set, get) => {
     async sync(connectionId) {
       const connection = get().connections.find((c) => c.id === connectionId);
       set((s) => ({ progress: { ...s.progress, [connectionId]: { scopesDone: 0, scopesTotal: 0, keysFetched: 0 } } }));
-      await guarded(`Sync of “${connection?.name ?? 'connection'}” failed`, async () => {
+      let failure: CallError | null = null;
+      try {
         await api.sync.run({ connectionId });
-      });
+      } catch (error) {
+        failure = asCallError(error);
+      }
       set((s) => {
         const { [connectionId]: _done, ...rest } = s.progress;
         return { progress: rest };
       });
       await Promise.all([get().refreshConnections(), get().loadScopes(connectionId), get().loadKeys()]);
+      // A failed run is shown on the connection itself; anything else (it was removed, say) here.
+      const recorded = get().connections.find((c) => c.id === connectionId)?.lastSync?.result === 'failed';
+      if (failure && !recorded) get().notify('error', `Sync of “${connection?.name ?? 'connection'}” failed`, failure.message);
     },
 
     async addConnection(input) {

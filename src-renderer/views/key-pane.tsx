@@ -51,7 +51,7 @@ function KeyRow({ keyView, connection, scopeName }: { keyView: KeyView; connecti
   const open = useApp((s) => s.open);
   const setKeyActive = useApp((s) => s.setKeyActive);
   const actions = connection.capabilities.actions;
-  const typeLabel = connection.capabilities.createForm.types.find((t) => t.id === keyView.type)?.label ?? keyView.type;
+  const typeLabel = (connection.capabilities.createForm.types.find((t) => t.id === keyView.type)?.label ?? keyView.type).replace(/ API key$/, '');
   const settled = keyView.status === 'active' || keyView.status === 'inactive';
   const displayName = keyView.name || 'Unnamed key';
 
@@ -59,14 +59,18 @@ function KeyRow({ keyView, connection, scopeName }: { keyView: KeyView; connecti
     <tr className={busy ? 'busy' : undefined} data-key-id={keyView.id}>
       <td>
         <div className={`key-name${keyView.name ? '' : ' unnamed'}`}>{displayName}</div>
-        <div className="key-sub">
-          {keyView.description ? <span>{keyView.description}</span> : null}
-          {scopeName ? <span className="key-scope">{scopeName}</span> : null}
-        </div>
+        {keyView.description || scopeName ? (
+          <div className="key-sub">
+            {scopeName ? <span className="key-scope">{scopeName}</span> : null}
+            {keyView.description ? <span className="key-description">{keyView.description}</span> : null}
+          </div>
+        ) : null}
       </td>
-      <td>{typeLabel}</td>
+      <td className="nowrap">{typeLabel}</td>
       <td>{busy ? <span className="pill pill-pending">{busy}</span> : <StatusPill status={keyView.status} detail={keyView.statusDetail} />}</td>
-      <td title={absoluteTime(keyView.createdAt)}>{shortDate(keyView.createdAt)}</td>
+      <td className="nowrap" title={absoluteTime(keyView.createdAt)}>
+        {shortDate(keyView.createdAt)}
+      </td>
       <td>
         <code className="masked">{keyView.maskedValue ?? '—'}</code>
       </td>
@@ -196,7 +200,7 @@ export function KeyPane({ connection }: { connection: ConnectionView }) {
       </header>
 
       {lastFailed && lastFailed.error ? (
-        <Banner tone="warning" title={`Last sync failed ${relativeTime(lastFailed.at)}`}>
+        <Banner tone="error" title={`Sync of “${connection.name}” failed ${relativeTime(lastFailed.at)}`}>
           {lastFailed.error.message}{' '}
           {connection.lastSuccessAt ? `Showing the inventory as of ${absoluteTime(connection.lastSuccessAt)}.` : ''}
         </Banner>

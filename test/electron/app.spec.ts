@@ -23,6 +23,7 @@ function electronBinary(): { path: string } | { reason: string } {
 }
 
 const binary = electronBinary();
+if ('reason' in binary && !process.env.TEST_WORKER_INDEX) console.log(`\n[electron spec] skipped: ${binary.reason}\n`);
 
 test.describe('desktop app (Electron)', () => {
   test.skip('reason' in binary, 'reason' in binary ? binary.reason : '');

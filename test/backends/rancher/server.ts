@@ -247,7 +247,7 @@ export async function startRancherSandbox(options: RancherSandboxOptions = {}): 
   // ------------------------------------------------------------ collections
 
   function matchesFilter(value: unknown, modifier: string, wanted: string[]): boolean {
-    const text = value === null || value === undefined ? null : String(value);
+    const text = value === null || value === undefined ? null : typeof value === 'string' ? value : JSON.stringify(value);
     return wanted.every((w) => {
       switch (modifier) {
         case 'eq':
@@ -354,7 +354,10 @@ export async function startRancherSandbox(options: RancherSandboxOptions = {}): 
     const sortField = url.searchParams.get('sort');
     if (sortField && [...STRING_FIELDS, ...REF_FIELDS, 'created'].includes(sortField)) {
       const desc = url.searchParams.get('order') === 'desc';
-      const value = (c: Credential) => String((c as unknown as Record<string, unknown>)[sortField] ?? '');
+      const value = (c: Credential) => {
+        const v = (c as unknown as Record<string, unknown>)[sortField];
+        return typeof v === 'string' ? v : typeof v === 'number' ? v.toString().padStart(16, '0') : '';
+      };
       visible.sort((a, b) => (value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : 0) * (desc ? -1 : 1));
     }
     const { limit, offset } = pageOf(url);
