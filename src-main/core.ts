@@ -9,6 +9,7 @@ import { createApi } from '../src-preload/api.ts';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.ts';
 import { CoreEvents } from './events.ts';
 import { createFileLogger, type Logger } from './log.ts';
+import { backends } from './providers/index.ts';
 import type { HttpTuning } from './providers/types.ts';
 import { createKeytarSecretStore, type SecretStore } from './secrets/secret-store.ts';
 import { createMemoryClipboard, createSecretClipboard, type ClipboardPort } from './services/clipboard.ts';
@@ -75,6 +76,7 @@ export function createCore(options: CoreOptions): Core {
       dataDir: options.dataDir,
       keychain: await secrets.probe(),
     }),
+    'app.backends': () => backends(),
     'connections.list': () => connections.list(),
     'connections.add': (input) => connections.add(input),
     'connections.remove': async (input) => {
@@ -84,7 +86,9 @@ export function createCore(options: CoreOptions): Core {
     'scopes.list': (input) => inventory.scopes(input.connectionId),
     'keys.list': (input) => inventory.keys(input),
     'keys.get': (input) => inventory.key(input.connectionId, input.keyId),
+    'keys.createForm': (input) => keys.createForm(input.connectionId),
     'keys.create': (input) => keys.create(input),
+    'keys.rotate': (input) => keys.rotate(input),
     'keys.update': (input) => keys.update(input),
     'keys.setActive': (input) => keys.setActive(input),
     'keys.delete': (input) => keys.delete(input),

@@ -1,6 +1,6 @@
 // Errors that reach the user. Every failure the core reports is one of these kinds with a
 // message written for a person; none of them ever carries a secret.
-import type { AppErrorShape, ErrorKind } from '../src-preload/contract.ts';
+import type { AppErrorShape, Choice, ErrorKind } from '../src-preload/contract.ts';
 
 export type ProviderErrorKind =
   | 'auth'
@@ -17,6 +17,7 @@ export type ProviderErrorKind =
 
 export interface ErrorDetails {
   fields?: Record<string, string>;
+  choices?: Choice[];
   retryAfterMs?: number;
   /** HTTP status, when the failure was an answer from the backend. */
   status?: number;
@@ -26,6 +27,7 @@ export class AppError extends Error {
   readonly kind: ErrorKind;
   readonly fields: Record<string, string> | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly choices: Choice[] | undefined;
 
   constructor(kind: ErrorKind, message: string, details: ErrorDetails = {}) {
     super(message);
@@ -33,12 +35,14 @@ export class AppError extends Error {
     this.kind = kind;
     this.fields = details.fields;
     this.retryAfterMs = details.retryAfterMs;
+    this.choices = details.choices;
   }
 
   toShape(): AppErrorShape {
     const shape: AppErrorShape = { kind: this.kind, message: this.message };
     if (this.fields && Object.keys(this.fields).length > 0) shape.fields = this.fields;
     if (this.retryAfterMs !== undefined) shape.retryAfterMs = this.retryAfterMs;
+    if (this.choices) shape.choices = this.choices;
     return shape;
   }
 }

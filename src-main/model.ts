@@ -30,11 +30,24 @@ export interface RemoteKey {
   raw: Record<string, unknown>;
 }
 
+export type HoldReason = 'created' | 'revoked';
+
 export interface KeyRecord extends RemoteKey {
   connectionId: string;
   firstSeenAt: number;
   lastSeenAt: number;
+  /** Until then a sync keeps this row as it is, whatever the backend's list says (see HoldReason). */
+  holdUntil: number | null;
+  /** created: the backend's list may lag behind a create; revoked: it may still list a deleted key. */
+  holdReason: HoldReason | null;
+  /** A non-secret hint of the secret, kept by Keyfleet for backends that never show a masked form. */
+  localHint: string | null;
+  /** A name kept in Keyfleet only, for backends that cannot rename. */
+  localLabel: string | null;
 }
+
+/** Backend-specific, non-secret facts about a connection (which organization, API era, …). */
+export type ConnectionSettings = Readonly<Record<string, string | boolean>>;
 
 export interface ConnectionRecord {
   id: string;
@@ -47,6 +60,7 @@ export interface ConnectionRecord {
   accountName: string | null;
   createdAt: number;
   lastSuccessAt: number | null;
+  settings: ConnectionSettings;
 }
 
 /** A new secret on its way to the one-time reveal. Lives in memory only. */

@@ -16,6 +16,7 @@ export class ApiError extends Error {
   readonly kind: ErrorKind;
   readonly fields: Record<string, string> | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly choices: AppErrorShape['choices'];
 
   constructor(shape: AppErrorShape) {
     super(shape.message);
@@ -23,6 +24,7 @@ export class ApiError extends Error {
     this.kind = shape.kind;
     this.fields = shape.fields;
     this.retryAfterMs = shape.retryAfterMs;
+    this.choices = shape.choices;
   }
 }
 

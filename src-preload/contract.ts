@@ -37,6 +37,14 @@ export interface AppErrorShape {
   fields?: Record<string, string>;
   /** For rate-limited: how long the backend asked us to wait. */
   retryAfterMs?: number;
+  /** When the user must pick one of several (e.g. which organization a key should manage). */
+  choices?: Choice[];
+}
+
+export interface Choice {
+  id: string;
+  label: string;
+  hint?: string;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape };
@@ -55,18 +63,54 @@ export interface ActionSupport {
 export interface KeyTypeOption {
   id: string;
   label: string;
-  /** Scope kinds a key of this type can be created in. */
+  /** Scope kinds a key of this type can be created in (the form's "Where"). */
   scopeKinds: string[];
   hint?: string;
-}
-
-/** What the create form offers for this backend; the form is built from it. */
-export interface CreateFormSpec {
-  types: KeyTypeOption[];
   name: { required: boolean; maxLength: number };
   description: { supported: boolean; maxLength: number };
-  roles: Array<{ id: string; label: string }>;
+  /** The key's main role (organization role, Onyx role…); absent when the type has none. */
+  role?: { label: string; options: Choice[]; default?: string; hint?: string };
+  /** Roles on further scopes: env zero project roles, LangWatch bindings. */
+  grants?: {
+    label: string;
+    scopeKinds: string[];
+    roles: Choice[];
+    min: number;
+    max: number;
+    hint?: string;
+    /** Only offered while the main role is one of these (env zero: not with Admin). */
+    whenRoles?: string[];
+  };
+  /** Scopes the key is limited to (LangWatch service projects, deepset workspaces). */
+  scopeSet?: { label: string; scopeKinds: string[]; max: number; hint?: string; emptyMeans: string; emptyIsWarning: boolean };
+  /** Groups the key joins (Onyx on group-based servers). */
+  groups?: { label: string; options: Choice[]; hint?: string; emptyMeans: string };
   expiry: 'unsupported' | 'optional' | 'required';
+  /** When the backend counts expiry in whole days (Onyx personal access tokens). */
+  expiryInDays?: { max: number };
+}
+
+/** What the create form offers for one connection; the form is built from it. */
+export interface CreateFormSpec {
+  types: KeyTypeOption[];
+}
+
+/** What the connection form needs to know about a backend kind. */
+export interface BackendInfo {
+  kind: ProviderKind;
+  displayName: string;
+  supported: boolean;
+  credential: {
+    type: 'key-pair' | 'token';
+    /** Field labels in the backend's own words ("API key ID", "Access key"…). */
+    labels: { accessKey?: string; secretKey?: string; token?: string };
+    hint: string;
+    /** Kinds of credential the backend accepts, when it matters which (deepset). */
+    kinds?: Choice[];
+  };
+  baseUrl: { placeholder: string; presets: Choice[]; hint: string };
+  /** What the backend calls the thing a connection targets when a key reaches several. */
+  targetLabel?: string;
 }
 
 export interface Capabilities {
@@ -83,6 +127,10 @@ export interface ConnectionView {
   createdAt: number;
   /** Who the connection's credential belongs to, as the backend reported it. */
   account: { id: string; name: string } | null;
+  /** The organization this connection manages, when the credential reaches several. */
+  target: { id: string; name: string } | null;
+  /** The credential may list keys but not manage them. */
+  readOnly: boolean;
   hasCustomCa: boolean;
   lastSync: {
     at: number;
@@ -122,6 +170,11 @@ export interface KeyView {
   createdBy: string | null;
   expiresAt: number | null;
   lastUsedAt: number | null;
+  /** A name kept in Keyfleet only, for backends that cannot rename keys. */
+  localLabel: string | null;
+  /** Until when Keyfleet keeps this row regardless of the backend's list, and why. */
+  holdUntil: number | null;
+  holdReason: 'created' | 'revoked' | null;
 }
 
 export interface KeyDetail extends KeyView {
@@ -226,6 +279,7 @@ function channel<S extends z.ZodType, T>(input: S, output: Out<T>) {
 
 export const channels = {
   'app.status': channel(empty, out<AppStatus>()),
+  'app.backends': channel(empty, out<BackendInfo[]>()),
 
   'connections.list': channel(empty, out<ConnectionView[]>()),
   'connections.add': channel(
@@ -236,6 +290,10 @@ export const channels = {
       color: color.optional(),
       credential: credentialSchema,
       caPem: pem.optional(),
+      /** Which organization, when the credential reaches several (from the error's choices). */
+      target: z.string().min(1).max(256).optional(),
+      /** What kind of credential this is, for backends where it decides what it may do. */
+      credentialKind: z.string().min(1).max(64).optional(),
     }),
     out<ConnectionView>(),
   ),
@@ -257,6 +315,7 @@ export const channels = {
     out<KeyPage>(),
   ),
   'keys.get': channel(keyRef, out<KeyDetail>()),
+  'keys.createForm': channel(z.strictObject({ connectionId }), out<CreateFormSpec>()),
   'keys.create': channel(
     z.strictObject({
       connectionId,
@@ -264,9 +323,16 @@ export const channels = {
       type: z.string().min(1).max(64),
       name: z.string().trim().max(512),
       description: z.string().max(4096).optional(),
+      role: z.string().min(1).max(256).optional(),
+      /** Epoch milliseconds. */
+      expiresAt: z.int().min(0).max(8_640_000_000_000_000).optional(),
+      grants: z.array(z.strictObject({ scopeId: id, role: z.string().min(1).max(256) })).max(100).optional(),
+      scopeIds: z.array(id).max(500).optional(),
+      groupIds: z.array(id).max(500).optional(),
     }),
     out<{ key: KeyView; revealSlotId: string }>(),
   ),
+  'keys.rotate': channel(keyRef, out<{ key: KeyView; revealSlotId: string }>()),
   'keys.update': channel(
     z.strictObject({
       connectionId,

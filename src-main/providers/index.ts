@@ -1,5 +1,6 @@
 // Backend adapters, one folder per kind, all behind the Provider interface in types.ts.
-import type { ProviderKind } from '../../src-preload/contract.ts';
+import type { BackendInfo, ProviderKind } from '../../src-preload/contract.ts';
+import { PROVIDER_KINDS } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 import { rancher } from './rancher/index.ts';
 import type { Provider, ProviderConfig, ProviderModule } from './types.ts';
@@ -10,24 +11,35 @@ const modules: Partial<Record<ProviderKind, ProviderModule>> = {
   rancher,
 };
 
-const DISPLAY_NAMES: Record<ProviderKind, string> = {
-  rancher: 'Rancher 1.x',
-  envzero: 'env zero',
-  langwatch: 'LangWatch',
-  onyx: 'Onyx',
-  deepset: 'deepset AI Platform',
+/** How unsupported kinds still appear in the connection form, so users know they are coming. */
+const PLACEHOLDERS: Record<ProviderKind, Pick<BackendInfo, 'displayName'>> = {
+  rancher: { displayName: 'Rancher 1.x' },
+  envzero: { displayName: 'env zero' },
+  langwatch: { displayName: 'LangWatch' },
+  onyx: { displayName: 'Onyx' },
+  deepset: { displayName: 'deepset AI Platform' },
 };
 
 export function providerModule(kind: ProviderKind): ProviderModule {
   const module = modules[kind];
   if (!module) {
-    throw new AppError('unsupported', `${DISPLAY_NAMES[kind]} connections are not supported by this version of Keyfleet yet.`);
+    throw new AppError('unsupported', `${PLACEHOLDERS[kind].displayName} connections are not supported by this version of Keyfleet yet.`);
   }
   return module;
 }
 
-export function supportedKinds(): ProviderKind[] {
-  return Object.keys(modules) as ProviderKind[];
+export function backends(): BackendInfo[] {
+  return PROVIDER_KINDS.map((kind) => {
+    const module = modules[kind];
+    if (module) return { ...module.info, supported: true };
+    return {
+      kind,
+      displayName: PLACEHOLDERS[kind].displayName,
+      supported: false,
+      credential: { type: 'token', labels: {}, hint: '' },
+      baseUrl: { placeholder: 'https://', presets: [], hint: '' },
+    };
+  });
 }
 
 export function createProvider(kind: ProviderKind, config: ProviderConfig): Provider {

@@ -1,9 +1,9 @@
 // The one interface every backend adapter implements (ARCHITECTURE.md rule 6). Adapters map
 // their backend's JSON to Keyfleet's model and its failures to ProviderError kinds; retries,
 // timeouts, TLS and size limits live in the shared HTTP module.
-import type { Capabilities, CredentialInput, ProviderKind } from '../../src-preload/contract.ts';
+import type { BackendInfo, Capabilities, Choice, CreateFormSpec, CredentialInput, ProviderKind } from '../../src-preload/contract.ts';
 import type { HttpClientOptions } from '../http/client.ts';
-import type { IssuedSecret, RemoteKey, RemoteScope } from '../model.ts';
+import type { ConnectionSettings, IssuedSecret, RemoteKey, RemoteScope } from '../model.ts';
 
 /** HTTP settings a caller may tune (tests shorten timeouts); the rest is the adapter's. */
 export type HttpTuning = Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'maxRetryAfterMs' | 'maxResponseBytes'>;
@@ -14,12 +14,22 @@ export interface ProviderConfig {
   /** PEM bundle of a private CA for this connection. */
   ca?: string;
   http?: HttpTuning;
+  /** What an earlier verify() settled (organization, API era…); empty for a new connection. */
+  settings?: ConnectionSettings;
+  /** For a new connection: the organization the user chose among the credential's choices. */
+  target?: string;
+  /** For a new connection: what kind of credential the user says this is. */
+  credentialKind?: string;
 }
 
 export interface Identity {
   /** The account the credential belongs to, as the backend names it. */
   accountId: string;
   accountName: string;
+  /** Facts to remember for this connection (non-secret), passed back in ProviderConfig.settings. */
+  settings?: ConnectionSettings;
+  /** Set when the credential reaches several organizations and config.target named none. */
+  choices?: Choice[];
 }
 
 export interface CreateKeySpec {
@@ -27,18 +37,32 @@ export interface CreateKeySpec {
   type: string;
   name: string;
   description?: string;
+  role?: string;
+  expiresAt?: number;
+  /** Roles on further scopes (project roles, bindings), scopes resolved from the cache. */
+  grants?: Array<{ scope: RemoteScope; role: string }>;
+  /** Scopes the key is limited to. */
+  scopes?: RemoteScope[];
+  groupIds?: string[];
 }
 
 export interface CreatedKey {
   key: RemoteKey;
   /** The one-time secret, for the reveal slot only: never stored, logged or cached. */
   secret: IssuedSecret;
+  /** A non-secret hint to keep, when the backend never shows a masked form. */
+  hint?: string;
+  /** The backend's list may not show the new key before then; keep it in the cache until. */
+  holdUntil?: number;
 }
 
 export interface KeyChanges {
   name: string;
   description: string | null;
 }
+
+/** What became of a deleted key: gone at once, or revoked but possibly still accepted for a while. */
+export type DeleteOutcome = { kind: 'gone' } | { kind: 'revoked'; mayAuthenticateUntil: number; key: RemoteKey };
 
 export interface Provider {
   readonly kind: ProviderKind;
@@ -48,22 +72,23 @@ export interface Provider {
   listScopes(): Promise<RemoteScope[]>;
   /** Every key of one scope, all pages. */
   listKeys(scope: RemoteScope): Promise<RemoteKey[]>;
+  /** The create form for this connection, when it depends on the backend (custom roles, groups). */
+  createForm?(): Promise<CreateFormSpec>;
   createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey>;
   renameKey?(key: RemoteKey, changes: KeyChanges): Promise<RemoteKey>;
   /** Native regenerate: same key, new secret. */
   rotateKey?(key: RemoteKey): Promise<CreatedKey>;
   setKeyActive?(key: RemoteKey, active: boolean): Promise<RemoteKey>;
-  deleteKey?(key: RemoteKey): Promise<void>;
+  deleteKey?(key: RemoteKey): Promise<DeleteOutcome | void>;
   close(): Promise<void>;
 }
 
 export interface ProviderModule {
   kind: ProviderKind;
-  /** Shown in messages and in the connection form. */
-  displayName: string;
-  capabilities: Capabilities;
-  /** What the connection form asks for. */
-  credentialType: CredentialInput['type'];
+  /** What the connection form shows for this backend. */
+  info: Omit<BackendInfo, 'supported'>;
+  /** What this backend can do for a connection with these settings. */
+  capabilities(settings: ConnectionSettings): Capabilities;
   /** Turns what a user pastes (often an endpoint deep inside the API) into the server's root. */
   normalizeBaseUrl?(url: string): string;
   create(config: ProviderConfig): Provider;

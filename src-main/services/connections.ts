@@ -7,7 +7,7 @@ import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { ConnectionRecord } from '../model.ts';
 import { providerModule } from '../providers/index.ts';
-import type { HttpTuning, Provider } from '../providers/types.ts';
+import type { HttpTuning, Provider, ProviderConfig } from '../providers/types.ts';
 import { connectionAccount, type SecretStore } from '../secrets/secret-store.ts';
 import type { Store } from '../store/index.ts';
 
@@ -37,6 +37,11 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       color: record.color,
       createdAt: record.createdAt,
       account: record.accountId ? { id: record.accountId, name: record.accountName ?? record.accountId } : null,
+      target:
+        typeof record.settings.target === 'string'
+          ? { id: record.settings.target, name: String(record.settings.targetName ?? record.settings.target) }
+          : null,
+      readOnly: record.settings.readOnly === true,
       hasCustomCa: record.caPem !== null,
       lastSync:
         latest && latest.finishedAt !== null
@@ -50,7 +55,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
           : null,
       lastSuccessAt: record.lastSuccessAt,
       syncing: deps.isSyncing(record.id),
-      capabilities: module.capabilities,
+      capabilities: module.capabilities(record.settings),
     };
   }
 
@@ -60,12 +65,18 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
     return record;
   }
 
-  function build(record: Pick<ConnectionRecord, 'kind' | 'baseUrl' | 'caPem'>, credential: CredentialInput): Provider {
+  function build(
+    record: Pick<ConnectionRecord, 'kind' | 'baseUrl' | 'caPem' | 'settings'>,
+    credential: CredentialInput,
+    choice: Pick<ProviderConfig, 'target' | 'credentialKind'> = {},
+  ): Provider {
     return providerModule(record.kind).create({
       baseUrl: record.baseUrl,
       credential,
       ca: record.caPem ?? undefined,
       http: deps.http,
+      settings: record.settings,
+      ...choice,
     });
   }
 
@@ -106,8 +117,9 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
 
     async add(input: ChannelInput<'connections.add'>): Promise<ConnectionView> {
       const module = providerModule(input.kind);
-      if (input.credential.type !== module.credentialType) {
-        throw new AppError('validation', `${module.displayName} needs ${module.credentialType === 'key-pair' ? 'an access key and a secret key' : 'a token'}.`, {
+      const { displayName, credential } = module.info;
+      if (input.credential.type !== credential.type) {
+        throw new AppError('validation', `${displayName} needs ${credential.type === 'key-pair' ? 'a key id and a secret' : 'a token'}.`, {
           fields: { credential: 'This backend uses a different kind of credential.' },
         });
       }
@@ -115,14 +127,22 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       if (!keychain.available) throw new AppError('keychain', keychain.message ?? 'The OS keychain is not reachable.');
 
       const baseUrl = module.normalizeBaseUrl ? module.normalizeBaseUrl(input.baseUrl) : input.baseUrl.replace(/\/+$/, '');
-      const draft = { kind: input.kind, baseUrl, caPem: input.caPem ?? null };
-      const provider = build(draft, input.credential);
+      const draft = { kind: input.kind, baseUrl, caPem: input.caPem ?? null, settings: {} };
+      const provider = build(draft, input.credential, { target: input.target, credentialKind: input.credentialKind });
       let identity;
       try {
         identity = await provider.verify();
       } catch (error) {
         await provider.close();
         throw error;
+      }
+      if (identity.choices && identity.choices.length > 0) {
+        await provider.close();
+        const what = module.info.targetLabel ?? 'organization';
+        throw new AppError('validation', `This credential reaches several ${what}s. Choose the one this connection manages.`, {
+          fields: { target: `Choose an ${what}.` },
+          choices: identity.choices,
+        });
       }
 
       const count = store.connections.list().length;
@@ -137,6 +157,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         accountName: identity.accountName,
         createdAt: now(),
         lastSuccessAt: null,
+        settings: identity.settings ?? {},
       };
       try {
         await secrets.set(connectionAccount(record.id), JSON.stringify(input.credential));
@@ -159,7 +180,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         connectionId: record.id,
         keyId: null,
         result: 'ok',
-        detail: `${module.displayName} at ${new URL(baseUrl).host} as ${identity.accountName}`,
+        detail: `${displayName} at ${new URL(baseUrl).host} as ${identity.accountName}`,
       });
       log.info('connection.added', { connectionId: record.id, kind: record.kind });
       events.emit('connections.changed', { connectionId: record.id });

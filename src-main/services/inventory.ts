@@ -25,11 +25,14 @@ export function keyView(record: KeyRecord): KeyView {
     role: record.role,
     status: record.status,
     statusDetail: record.statusDetail,
-    maskedValue: record.maskedValue,
+    maskedValue: record.maskedValue ?? record.localHint,
     createdAt: record.createdAt,
     createdBy: record.createdBy,
     expiresAt: record.expiresAt,
     lastUsedAt: record.lastUsedAt,
+    localLabel: record.localLabel,
+    holdUntil: record.holdUntil,
+    holdReason: record.holdReason,
   };
 }
 

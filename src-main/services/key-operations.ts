@@ -1,15 +1,16 @@
-// Key operations against a backend: create (with its one-time reveal), rename, activate or
-// deactivate, delete. Each is journaled before the remote call and completed or failed after
-// (ARCHITECTURE.md rule 9), audited, and reflected in the cache at once.
+// Key operations against a backend: create (with its one-time reveal), rename (or a local label
+// where the backend cannot), native rotate, activate or deactivate, delete. Each is journaled
+// before the remote call and completed or failed after (ARCHITECTURE.md rule 9), audited, and
+// reflected in the cache at once.
 import { randomUUID } from 'node:crypto';
-import type { ActionName, ChannelInput, KeyView } from '../../src-preload/contract.ts';
+import type { ActionName, ChannelInput, CreateFormSpec, KeyTypeOption, KeyView } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
-import type { KeyRecord, RemoteKey } from '../model.ts';
-import type { Provider } from '../providers/types.ts';
+import type { KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
+import type { CreatedKey, CreateKeySpec, Provider } from '../providers/types.ts';
 import type { Store } from '../store/index.ts';
-import { changedFields } from '../store/inventory.ts';
+import { changedFields, type LocalKeyState } from '../store/inventory.ts';
 import type { OperationKind } from '../store/journal.ts';
 import type { ConnectionService } from './connections.ts';
 import { keyView } from './inventory.ts';
@@ -23,6 +24,8 @@ export interface KeyOperationDeps {
   connections: ConnectionService;
   reveal: RevealSlots;
 }
+
+const NO_LOCAL: LocalKeyState = { holdUntil: null, holdReason: null, localHint: null, localLabel: null };
 
 export function createKeyOperations(deps: KeyOperationDeps) {
   const { store, events, log, now, connections, reveal } = deps;
@@ -59,6 +62,12 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     return key;
   }
 
+  function cachedScope(connectionId: string, scopeId: string): RemoteScope {
+    const scope = store.inventory.getScope(connectionId, scopeId);
+    if (!scope) throw new AppError('not-found', 'This scope is not in the cached inventory; sync the connection first.');
+    return scope;
+  }
+
   async function providerFor(connectionId: string, action: ActionName): Promise<Provider> {
     const record = connections.get(connectionId);
     const provider = await connections.provider(record.id);
@@ -69,61 +78,152 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     return provider;
   }
 
-  function validateCreate(provider: Provider, input: ChannelInput<'keys.create'>, scopeKind: string): void {
-    const form = provider.capabilities.createForm;
-    const fields: Record<string, string> = {};
-    const type = form.types.find((t) => t.id === input.type);
-    if (!type) fields.type = 'Choose one of the key types this backend offers.';
-    else if (!type.scopeKinds.includes(scopeKind)) fields.type = `A ${type.label} cannot be created here; pick another scope or type.`;
-    if (form.name.required && !input.name) fields.name = 'A name is required.';
-    if (input.name.length > form.name.maxLength) fields.name = `At most ${form.name.maxLength} characters.`;
-    if (input.description) {
-      if (!form.description.supported) fields.description = 'This backend does not store descriptions.';
-      else if (input.description.length > form.description.maxLength) {
-        fields.description = `At most ${form.description.maxLength} characters.`;
-      }
-    }
-    if (Object.keys(fields).length > 0) {
-      throw new AppError('validation', 'Some fields need attention before the key can be created.', { fields });
+  async function formOf(provider: Provider): Promise<CreateFormSpec> {
+    return provider.createForm ? provider.createForm() : provider.capabilities.createForm;
+  }
+
+  function checkText(type: KeyTypeOption, name: string, description: string | null | undefined, fields: Record<string, string>) {
+    if (type.name.required && !name) fields.name = 'A name is required.';
+    if (name.length > type.name.maxLength) fields.name = `At most ${type.name.maxLength} characters.`;
+    if (description) {
+      if (!type.description.supported) fields.description = 'This backend does not store descriptions.';
+      else if (description.length > type.description.maxLength) fields.description = `At most ${type.description.maxLength} characters.`;
     }
   }
 
-  function put(connectionId: string, key: RemoteKey, before: KeyRecord | undefined): KeyView {
+  /** Everything the form promised, checked before the backend is called. */
+  function validateCreate(form: CreateFormSpec, input: ChannelInput<'keys.create'>, scope: RemoteScope): CreateKeySpec {
+    const fields: Record<string, string> = {};
+    const type = form.types.find((t) => t.id === input.type);
+    const spec: CreateKeySpec = { scopeId: scope.id, type: input.type, name: input.name, description: input.description };
+    if (!type) {
+      fields.type = 'Choose one of the key types this backend offers.';
+      throw new AppError('validation', 'Some fields need attention before the key can be created.', { fields });
+    }
+    if (!type.scopeKinds.includes(scope.kind)) fields.type = `A ${type.label} cannot be created here; pick another scope or type.`;
+    checkText(type, input.name, input.description, fields);
+
+    if (type.role) {
+      const role = input.role ?? type.role.default;
+      if (!role || !type.role.options.some((o) => o.id === role)) fields.role = `Choose a ${type.role.label.toLowerCase()}.`;
+      else spec.role = role;
+    } else if (input.role) fields.role = 'This key type has no role.';
+
+    const grants = input.grants ?? [];
+    if (type.grants && (!type.grants.whenRoles || (spec.role && type.grants.whenRoles.includes(spec.role)))) {
+      const g = type.grants;
+      if (grants.length < g.min) fields.grants = `Add at least ${g.min}.`;
+      if (grants.length > g.max) fields.grants = `At most ${g.max}.`;
+      spec.grants = [];
+      for (const grant of grants) {
+        const target = store.inventory.getScope(input.connectionId, grant.scopeId);
+        if (!target || !g.scopeKinds.includes(target.kind)) fields.grants = 'One of the chosen scopes is not available here; sync and try again.';
+        else if (!g.roles.some((r) => r.id === grant.role)) fields.grants = 'Choose a role for every scope.';
+        else spec.grants.push({ scope: target, role: grant.role });
+      }
+    } else if (grants.length > 0) {
+      fields.grants = type.grants ? 'Per-scope roles do not apply with this role.' : 'This key type takes no per-scope roles.';
+    }
+
+    const scopeIds = input.scopeIds ?? [];
+    if (type.scopeSet) {
+      if (scopeIds.length > type.scopeSet.max) fields.scopeIds = `At most ${type.scopeSet.max}.`;
+      spec.scopes = [];
+      for (const scopeId of scopeIds) {
+        const target = store.inventory.getScope(input.connectionId, scopeId);
+        if (!target || !type.scopeSet.scopeKinds.includes(target.kind)) fields.scopeIds = 'One of the chosen scopes is not available here.';
+        else spec.scopes.push(target);
+      }
+    } else if (scopeIds.length > 0) fields.scopeIds = 'This key type cannot be limited to chosen scopes.';
+
+    const groupIds = input.groupIds ?? [];
+    if (type.groups) {
+      if (groupIds.some((id) => !type.groups!.options.some((o) => o.id === id))) fields.groupIds = 'One of the chosen groups does not exist.';
+      else spec.groupIds = groupIds;
+    } else if (groupIds.length > 0) fields.groupIds = 'This key type has no groups.';
+
+    if (input.expiresAt !== undefined) {
+      if (type.expiry === 'unsupported') fields.expiresAt = 'Keys of this backend do not expire.';
+      else if (input.expiresAt <= now()) fields.expiresAt = 'Choose a time in the future.';
+      else if (type.expiryInDays && input.expiresAt - now() > type.expiryInDays.max * 86_400_000) {
+        fields.expiresAt = `At most ${type.expiryInDays.max} days ahead.`;
+      } else spec.expiresAt = input.expiresAt;
+    } else if (type.expiry === 'required') fields.expiresAt = 'This backend needs an expiry date.';
+
+    if (Object.keys(fields).length > 0) {
+      throw new AppError('validation', 'Some fields need attention before the key can be created.', { fields });
+    }
+    return spec;
+  }
+
+  function put(connectionId: string, key: RemoteKey, before: KeyRecord | undefined, local?: LocalKeyState): KeyView {
     const at = now();
     const change = before
       ? { kind: 'changed' as const, fields: changedFields(before, key) }
       : { kind: 'added' as const, fields: {} };
-    store.inventory.putKey(connectionId, key, at, change.kind === 'changed' && Object.keys(change.fields).length === 0 ? undefined : change);
+    const logged = change.kind === 'changed' && Object.keys(change.fields).length === 0 ? undefined : change;
+    store.inventory.putKey(connectionId, key, at, logged, local);
     return keyView(store.inventory.getKey(connectionId, key.id)!);
   }
 
+  /** A new secret: to its reveal slot, the key (with any hint and hold) to the cache. */
+  function issued(connectionId: string, created: CreatedKey, before: KeyRecord | undefined) {
+    const revealSlotId = reveal.put(created.secret);
+    const local: LocalKeyState = {
+      ...NO_LOCAL,
+      localLabel: before?.localLabel ?? null,
+      localHint: created.hint ?? null,
+      holdUntil: created.holdUntil ?? null,
+      holdReason: created.holdUntil ? 'created' : null,
+    };
+    return { key: put(connectionId, created.key, before, local), revealSlotId };
+  }
+
   return {
+    async createForm(connectionId: string): Promise<CreateFormSpec> {
+      return formOf(await providerFor(connectionId, 'create'));
+    },
+
     async create(input: ChannelInput<'keys.create'>): Promise<{ key: KeyView; revealSlotId: string }> {
       const provider = await providerFor(input.connectionId, 'create');
-      const scope = store.inventory.getScope(input.connectionId, input.scopeId);
-      if (!scope) throw new AppError('not-found', 'This scope is not in the cached inventory; sync the connection first.');
-      validateCreate(provider, input, scope.kind);
-      const spec = { scopeId: scope.id, type: input.type, name: input.name, description: input.description };
-      return journaled('create', input.connectionId, null, { scopeId: scope.id, type: input.type, name: input.name }, async () => {
-        const created = await provider.createKey(spec, scope);
-        const revealSlotId = reveal.put(created.secret);
-        const key = put(input.connectionId, created.key, undefined);
-        return { value: { key, revealSlotId }, keyId: key.id, detail: `created “${key.name || key.id}”` };
+      const scope = cachedScope(input.connectionId, input.scopeId);
+      const spec = validateCreate(await formOf(provider), input, scope);
+      const journalInput = { scopeId: scope.id, type: input.type, name: input.name, role: spec.role ?? null };
+      return journaled('create', input.connectionId, null, journalInput, async () => {
+        const result = issued(input.connectionId, await provider.createKey(spec, scope), undefined);
+        return { value: result, keyId: result.key.id, detail: `created “${result.key.name || result.key.id}”` };
+      });
+    },
+
+    async rotate(input: ChannelInput<'keys.rotate'>): Promise<{ key: KeyView; revealSlotId: string }> {
+      const provider = await providerFor(input.connectionId, 'rotate');
+      const before = cachedKey(input.connectionId, input.keyId);
+      if (provider.capabilities.actions.rotate.mode !== 'native' || !provider.rotateKey) {
+        throw new AppError('unsupported', 'This backend cannot regenerate a key in place; rotate it by creating a replacement and deleting this one.');
+      }
+      const rotateKey = provider.rotateKey.bind(provider);
+      return journaled('rotate', input.connectionId, before.id, {}, async () => {
+        const result = issued(input.connectionId, await rotateKey(before), before);
+        return { value: result, keyId: result.key.id, detail: `regenerated the secret of “${result.key.name || result.key.id}”` };
       });
     },
 
     async update(input: ChannelInput<'keys.update'>): Promise<KeyView> {
       const provider = await providerFor(input.connectionId, 'rename');
       const before = cachedKey(input.connectionId, input.keyId);
-      const form = provider.capabilities.createForm;
+      const type = (await formOf(provider)).types.find((t) => t.id === before.type) ?? provider.capabilities.createForm.types[0];
       const fields: Record<string, string> = {};
-      if (form.name.required && !input.name) fields.name = 'A name is required.';
-      if (input.name.length > form.name.maxLength) fields.name = `At most ${form.name.maxLength} characters.`;
-      if (input.description && input.description.length > form.description.maxLength) {
-        fields.description = `At most ${form.description.maxLength} characters.`;
-      }
+      if (type) checkText(type, input.name, input.description, fields);
       if (Object.keys(fields).length > 0) throw new AppError('validation', 'Some fields need attention.', { fields });
-      if (!provider.renameKey) throw new AppError('unsupported', 'This backend cannot rename keys.');
+
+      if (provider.capabilities.actions.rename.mode === 'composed' || !provider.renameKey) {
+        // The backend cannot rename: the name lives in Keyfleet only, and is shown as such.
+        const label = input.name && input.name !== before.name ? input.name : null;
+        store.inventory.setLocalState(input.connectionId, before.id, { ...pickLocal(before), localLabel: label });
+        store.journal.audit({ at: now(), actor: 'user', action: 'key.label', connectionId: input.connectionId, keyId: before.id, result: 'ok', detail: label ?? 'label cleared' });
+        events.emit('inventory.changed', { connectionId: input.connectionId });
+        return keyView(store.inventory.getKey(input.connectionId, before.id)!);
+      }
       const renameKey = provider.renameKey.bind(provider);
       return journaled('rename', input.connectionId, before.id, { name: input.name }, async () => {
         const key = await renameKey(before, { name: input.name, description: input.description });
@@ -149,10 +249,23 @@ export function createKeyOperations(deps: KeyOperationDeps) {
       if (!provider.deleteKey) throw new AppError('unsupported', 'This backend cannot delete keys.');
       const deleteKey = provider.deleteKey.bind(provider);
       return journaled('delete', input.connectionId, before.id, {}, async () => {
-        await deleteKey(before);
-        store.inventory.dropKey(input.connectionId, before, now());
+        const outcome = (await deleteKey(before)) ?? { kind: 'gone' as const };
+        if (outcome.kind === 'revoked') {
+          // The backend may accept the key for a while yet: keep it visible, honestly labelled.
+          put(input.connectionId, outcome.key, before, {
+            ...pickLocal(before),
+            holdUntil: outcome.mayAuthenticateUntil,
+            holdReason: 'revoked',
+          });
+        } else {
+          store.inventory.dropKey(input.connectionId, before, now());
+        }
         return { value: { deleted: true as const }, keyId: before.id, detail: `deleted “${before.name || before.id}”` };
       });
     },
   };
+}
+
+function pickLocal(key: KeyRecord): LocalKeyState {
+  return { holdUntil: key.holdUntil, holdReason: key.holdReason, localHint: key.localHint, localLabel: key.localLabel };
 }

@@ -1,5 +1,5 @@
 import type { ProviderKind } from '../../src-preload/contract.ts';
-import type { ConnectionRecord } from '../model.ts';
+import type { ConnectionRecord, ConnectionSettings } from '../model.ts';
 import type { Db } from './db.ts';
 
 interface Row {
@@ -13,6 +13,7 @@ interface Row {
   account_name: string | null;
   created_at: number;
   last_success_at: number | null;
+  settings_json: string;
 }
 
 const toRecord = (row: Row): ConnectionRecord => ({
@@ -26,12 +27,13 @@ const toRecord = (row: Row): ConnectionRecord => ({
   accountName: row.account_name,
   createdAt: row.created_at,
   lastSuccessAt: row.last_success_at,
+  settings: JSON.parse(row.settings_json) as ConnectionSettings,
 });
 
 export function connectionQueries(db: Db) {
   const insert = db.prepare(`INSERT INTO connections
-    (id, kind, name, base_url, color, ca_pem, account_id, account_name, created_at, last_success_at)
-    VALUES (@id, @kind, @name, @baseUrl, @color, @caPem, @accountId, @accountName, @createdAt, @lastSuccessAt)`);
+    (id, kind, name, base_url, color, ca_pem, account_id, account_name, created_at, last_success_at, settings_json)
+    VALUES (@id, @kind, @name, @baseUrl, @color, @caPem, @accountId, @accountName, @createdAt, @lastSuccessAt, @settingsJson)`);
   const all = db.prepare('SELECT * FROM connections ORDER BY created_at, id');
   const one = db.prepare('SELECT * FROM connections WHERE id = ?');
   const remove = db.prepare('DELETE FROM connections WHERE id = ?');
@@ -39,7 +41,8 @@ export function connectionQueries(db: Db) {
 
   return {
     insert(record: ConnectionRecord): void {
-      insert.run(record);
+      const { settings, ...rest } = record;
+      insert.run({ ...rest, settingsJson: JSON.stringify(settings) });
     },
     list(): ConnectionRecord[] {
       return (all.all() as Row[]).map(toRecord);

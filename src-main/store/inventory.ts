@@ -2,7 +2,7 @@
 // and the change log it writes.
 import type Database from 'better-sqlite3';
 import type { KeyCategory, KeyStatus, SortColumn } from '../../src-preload/contract.ts';
-import type { KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
+import type { HoldReason, KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
 import type { Db } from './db.ts';
 
 interface KeyRow {
@@ -24,6 +24,10 @@ interface KeyRow {
   raw_json: string;
   first_seen_at: number;
   last_seen_at: number;
+  hold_until: number | null;
+  hold_reason: string | null;
+  local_hint: string | null;
+  local_label: string | null;
 }
 
 interface ScopeRow {
@@ -52,6 +56,13 @@ export interface KeyQuery {
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 export type FieldChanges = Record<string, [unknown, unknown]>;
+
+export interface LocalKeyState {
+  holdUntil: number | null;
+  holdReason: HoldReason | null;
+  localHint: string | null;
+  localLabel: string | null;
+}
 
 export interface SnapshotCounts {
   added: number;
@@ -91,6 +102,10 @@ const toKey = (row: KeyRow): KeyRecord => ({
   raw: JSON.parse(row.raw_json) as Record<string, unknown>,
   firstSeenAt: row.first_seen_at,
   lastSeenAt: row.last_seen_at,
+  holdUntil: row.hold_until,
+  holdReason: row.hold_reason as HoldReason | null,
+  localHint: row.local_hint,
+  localLabel: row.local_label,
 });
 
 const toScope = (row: ScopeRow): ScopeRecord => ({
@@ -132,6 +147,10 @@ export function inventoryQueries(db: Db) {
   const oneScope = db.prepare(`SELECT s.*, 0 AS key_count FROM scopes s WHERE s.connection_id = ? AND s.id = ?`);
   const insertChange = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+
+  const setLocal = db.prepare(`UPDATE keys SET hold_until = @holdUntil, hold_reason = @holdReason,
+      local_hint = @localHint, local_label = @localLabel WHERE connection_id = @connectionId AND id = @id`);
+  const clearHold = db.prepare('UPDATE keys SET hold_until = NULL, hold_reason = NULL WHERE connection_id = ? AND id = ?');
 
   const pageStatements = new Map<string, { rows: Database.Statement; count: Database.Statement }>();
 
@@ -200,7 +219,8 @@ export function inventoryQueries(db: Db) {
       if (text) {
         clauses.push(`(name LIKE @like ESCAPE '\\' OR id LIKE @like ESCAPE '\\' OR masked_value LIKE @like ESCAPE '\\'
           OR type LIKE @like ESCAPE '\\' OR status LIKE @like ESCAPE '\\' OR role LIKE @like ESCAPE '\\'
-          OR created_by LIKE @like ESCAPE '\\' OR description LIKE @like ESCAPE '\\')`);
+          OR created_by LIKE @like ESCAPE '\\' OR description LIKE @like ESCAPE '\\'
+          OR local_label LIKE @like ESCAPE '\\' OR local_hint LIKE @like ESCAPE '\\')`);
         params.like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       }
       const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
@@ -216,13 +236,25 @@ export function inventoryQueries(db: Db) {
     },
 
     /** The cache after a successful remote operation, ahead of the next sync. */
-    putKey(connectionId: string, key: RemoteKey, at: number, change?: { kind: ChangeKind; fields: FieldChanges }): void {
+    putKey(
+      connectionId: string,
+      key: RemoteKey,
+      at: number,
+      change?: { kind: ChangeKind; fields: FieldChanges },
+      local?: LocalKeyState,
+    ): void {
       db.transaction(() => {
         writeKey(connectionId, key, at);
+        if (local) setLocal.run({ connectionId, id: key.id, ...local });
         if (change) {
           insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, change.kind, JSON.stringify(change.fields), at);
         }
       })();
+    },
+
+    /** Keyfleet-only state of a cached key (hold, hint, label). */
+    setLocalState(connectionId: string, keyId: string, local: LocalKeyState): void {
+      setLocal.run({ connectionId, id: keyId, ...local });
     },
 
     dropKey(connectionId: string, key: KeyRecord, at: number): void {
@@ -250,10 +282,14 @@ export function inventoryQueries(db: Db) {
         insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw));
       });
       const seen = new Set<string>();
+      const held = (k: KeyRecord | undefined) => k !== undefined && k.holdUntil !== null && k.holdUntil > at;
       for (const key of keys) {
         if (seen.has(key.id)) continue;
         seen.add(key.id);
         const previous = before.get(key.id);
+        // A key Keyfleet deleted may stay listed for a while; it stays revoked here.
+        if (held(previous) && previous!.holdReason === 'revoked') continue;
+        if (previous?.holdReason) clearHold.run(connectionId, key.id);
         if (!previous) {
           counts.added++;
           insertChange.run(connectionId, runId, 'sync', key.id, key.name, 'added', '{}', at);
@@ -267,7 +303,8 @@ export function inventoryQueries(db: Db) {
         writeKey(connectionId, key, at);
       }
       for (const [id, previous] of before) {
-        if (seen.has(id)) continue;
+        // A key just created may be missing from a lagging list: keep it until its hold ends.
+        if (seen.has(id) || held(previous)) continue;
         counts.removed++;
         deleteKey.run(connectionId, id);
         insertChange.run(connectionId, runId, 'sync', id, previous.name, 'removed', '{}', at);

@@ -4,7 +4,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { Banner } from '../components/banner.tsx';
 import { useApp, type Modal } from '../state/store.ts';
 import { AddConnectionDialog, RemoveConnectionDialog } from '../views/connection-dialogs.tsx';
-import { CreateKeyDialog, DeleteKeyDialog, EditKeyDialog } from '../views/key-dialogs.tsx';
+import { CreateKeyDialog } from '../views/create-key-dialog.tsx';
+import { DeleteKeyDialog, EditKeyDialog, RotateKeyDialog } from '../views/key-dialogs.tsx';
 import { KeyPane } from '../views/key-pane.tsx';
 import { RevealDialog } from '../views/reveal-dialog.tsx';
 import { Sidebar } from '../views/sidebar.tsx';
@@ -70,6 +71,7 @@ function Dialogs({ modal }: { modal: Modal }) {
       if (!connection) return null;
       if (modal.kind === 'create-key') return <CreateKeyDialog connection={connection} initialScopeId={modal.scopeId} />;
       if (modal.kind === 'edit-key') return <EditKeyDialog keyView={modal.key} connection={connection} />;
+      if (modal.kind === 'rotate-key') return <RotateKeyDialog keyView={modal.key} connection={connection} />;
       return <DeleteKeyDialog keyView={modal.key} connection={connection} />;
     }
   }

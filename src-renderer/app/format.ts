@@ -9,8 +9,6 @@ const KIND_LABELS: Record<ProviderKind, string> = {
   deepset: 'deepset',
 };
 
-export const PROVIDER_KIND_ORDER = Object.keys(KIND_LABELS) as ProviderKind[];
-
 export const kindLabel = (kind: ProviderKind): string => KIND_LABELS[kind];
 
 export const STATUS_LABELS: Record<KeyStatus, string> = {
@@ -44,6 +42,10 @@ export function absoluteTime(at: number | null): string {
     hour: '2-digit',
     minute: '2-digit',
   });
+}
+
+export function shortTime(at: number): string {
+  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
 export function shortDate(at: number | null): string {

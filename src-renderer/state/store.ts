@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import type {
   AppStatus,
+  BackendInfo,
   ChannelInput,
   ConnectionView,
   KeyView,
@@ -18,6 +19,7 @@ export type Modal =
   | { kind: 'create-key'; connectionId: string; scopeId: string | null }
   | { kind: 'edit-key'; key: KeyView }
   | { kind: 'delete-key'; key: KeyView }
+  | { kind: 'rotate-key'; key: KeyView }
   | { kind: 'remove-connection'; connection: ConnectionView }
   | { kind: 'reveal'; slotId: string; keyLabel: string };
 
@@ -39,6 +41,7 @@ const PAGE_LIMIT = 1000;
 interface State {
   ready: boolean;
   status: AppStatus | null;
+  backends: BackendInfo[];
   connections: ConnectionView[];
   scopes: Record<string, ScopeView[]>;
   selection: { connectionId: string | null; scopeId: string | null };
@@ -67,6 +70,7 @@ interface Actions {
   createKey: (input: ChannelInput<'keys.create'>) => Promise<CallError | null>;
   updateKey: (input: ChannelInput<'keys.update'>) => Promise<CallError | null>;
   setKeyActive: (key: KeyView, active: boolean) => Promise<void>;
+  rotateKey: (key: KeyView) => Promise<void>;
   deleteKey: (key: KeyView) => Promise<void>;
   open: (modal: Modal) => void;
   close: () => void;
@@ -108,6 +112,7 @@ export const useApp = create<State & Actions>()((set, get) => {
   return {
     ready: false,
     status: null,
+    backends: [],
     connections: [],
     scopes: {},
     selection: { connectionId: null, scopeId: null },
@@ -141,8 +146,8 @@ export const useApp = create<State & Actions>()((set, get) => {
         );
       }
       await guarded('Keyfleet could not start', async () => {
-        const [status, connections] = await Promise.all([api.app.status(), api.connections.list()]);
-        set({ status, connections });
+        const [status, backends, connections] = await Promise.all([api.app.status(), api.app.backends(), api.connections.list()]);
+        set({ status, backends, connections });
         await Promise.all(connections.map((c) => get().loadScopes(c.id)));
         const first = connections[0];
         if (first) get().select(first.id, null);
@@ -254,7 +259,7 @@ export const useApp = create<State & Actions>()((set, get) => {
     async createKey(input) {
       try {
         const { key, revealSlotId } = await api.keys.create(input);
-        set({ modal: { kind: 'reveal', slotId: revealSlotId, keyLabel: key.name || key.id } });
+        set({ modal: { kind: 'reveal', slotId: revealSlotId, keyLabel: key.localLabel ?? (key.name || key.id) } });
         await Promise.all([get().loadKeys(), get().loadScopes(input.connectionId)]);
         return null;
       } catch (error) {
@@ -277,6 +282,17 @@ export const useApp = create<State & Actions>()((set, get) => {
       await keyAction(key, active ? 'Activating…' : 'Deactivating…', `Could not ${active ? 'activate' : 'deactivate'} “${key.name || key.id}”`, () =>
         api.keys.setActive({ connectionId: key.connectionId, keyId: key.id, active }),
       );
+    },
+
+    async rotateKey(key) {
+      try {
+        const { key: rotated, revealSlotId } = await api.keys.rotate({ connectionId: key.connectionId, keyId: key.id });
+        set({ modal: { kind: 'reveal', slotId: revealSlotId, keyLabel: rotated.localLabel ?? (rotated.name || rotated.id) } });
+      } catch (error) {
+        set({ modal: { kind: 'none' } });
+        get().notify('error', `Could not regenerate “${key.localLabel ?? (key.name || key.id)}”`, asCallError(error).message);
+      }
+      await get().loadKeys();
     },
 
     async deleteKey(key) {

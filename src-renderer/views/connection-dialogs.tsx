@@ -2,71 +2,81 @@
 import { useState, type FormEvent } from 'react';
 import type { ConnectionView, ProviderKind } from '../../src-preload/contract.ts';
 import type { CallError } from '../app/bridge.ts';
-import { kindLabel, PROVIDER_KIND_ORDER } from '../app/format.ts';
+import { hostOf } from '../app/format.ts';
 import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
 
-/** Backends this build can talk to; the others are listed so the user knows they are coming. */
-const AVAILABLE: ProviderKind[] = ['rancher'];
-
-const HINTS: Record<ProviderKind, string> = {
-  rancher: 'An account API key (access key + secret key) from API → Keys in Rancher. Environment keys work too, for one environment.',
-  envzero: 'An organization API key (key id + secret).',
-  langwatch: 'An organization key (sk-lw-…).',
-  onyx: 'An admin API key.',
-  deepset: 'A user access token (API keys can list but not manage keys).',
-};
-
 export function AddConnectionDialog() {
   const close = useApp((s) => s.close);
   const addConnection = useApp((s) => s.addConnection);
-  const [kind, setKind] = useState<ProviderKind>('rancher');
+  const backends = useApp((s) => s.backends);
+  const [kind, setKind] = useState<ProviderKind>(backends.find((b) => b.supported)?.kind ?? 'rancher');
+  const backend = backends.find((b) => b.kind === kind);
   const [name, setName] = useState('');
   const [baseUrl, setBaseUrl] = useState('');
   const [accessKey, setAccessKey] = useState('');
   const [secretKey, setSecretKey] = useState('');
+  const [token, setToken] = useState('');
+  const [credentialKind, setCredentialKind] = useState<string | null>(null);
+  const [target, setTarget] = useState('');
   const [caPem, setCaPem] = useState('');
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<CallError | null>(null);
+  const [choices, setChoices] = useState<CallError['choices']>(undefined);
 
   const fieldError = (...names: string[]) => names.map((n) => error?.fields?.[n]).find(Boolean);
+  const labels = backend?.credential.labels ?? {};
+  const keyPair = backend?.credential.type !== 'token';
+  const kinds = backend?.credential.kinds;
+  const chosenKind = credentialKind ?? kinds?.[0]?.id;
+
+  function pickBackend(next: ProviderKind) {
+    setKind(next);
+    setChoices(undefined);
+    setTarget('');
+    setCredentialKind(null);
+    setError(null);
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setSubmitting(true);
     setError(null);
+    const url = baseUrl.trim();
     const failure = await addConnection({
       kind,
-      name: name.trim() || (() => {
-        try {
-          return new URL(baseUrl).host;
-        } catch {
-          return 'Connection';
-        }
-      })(),
-      baseUrl: baseUrl.trim(),
-      credential: { type: 'key-pair', accessKey: accessKey.trim(), secretKey },
+      name: name.trim() || hostOf(url) || backend?.displayName || 'Connection',
+      baseUrl: url,
+      credential: keyPair ? { type: 'key-pair', accessKey: accessKey.trim(), secretKey } : { type: 'token', token: token.trim() },
       caPem: caPem.trim() ? caPem.trim() : undefined,
+      target: choices && target ? target : undefined,
+      credentialKind: kinds ? chosenKind : undefined,
     });
     setSubmitting(false);
-    if (failure) setError(failure);
+    if (failure) {
+      setError(failure);
+      if (failure.choices) {
+        setChoices(failure.choices);
+        setTarget(failure.choices[0]?.id ?? '');
+      }
+    }
   }
 
   return (
     <Modal title="Add a connection" onRequestClose={close} width="wide">
       <form className="form" onSubmit={(event) => void submit(event)} aria-busy={submitting}>
-        {error ? (
+        {error && !error.choices ? (
           <div className="form-error" role="alert">
             {error.message}
           </div>
         ) : null}
-        <Field label="Backend" hint={HINTS[kind]}>
-          <select value={kind} onChange={(event) => setKind(event.target.value as ProviderKind)}>
-            {PROVIDER_KIND_ORDER.map((k) => (
-              <option key={k} value={k} disabled={!AVAILABLE.includes(k)}>
-                {kindLabel(k)}
-                {AVAILABLE.includes(k) ? '' : ' — not supported yet'}
+        <Field label="Backend" hint={backend?.credential.hint}>
+          <select value={kind} onChange={(event) => pickBackend(event.target.value as ProviderKind)}>
+            {backends.map((b) => (
+              <option key={b.kind} value={b.kind} disabled={!b.supported}>
+                {b.displayName}
+                {b.supported ? '' : ' — not supported yet'}
               </option>
             ))}
           </select>
@@ -75,11 +85,11 @@ export function AddConnectionDialog() {
           <Field label="Display name" optional hint="Shown in the sidebar. Defaults to the server's host name.">
             <input value={name} onChange={(event) => setName(event.target.value)} maxLength={512} autoComplete="off" />
           </Field>
-          <Field label="Server URL" error={fieldError('baseUrl')} hint="For example https://rancher.example.com">
+          <Field label="Server URL" error={fieldError('baseUrl')} hint={backend?.baseUrl.hint}>
             <input
               value={baseUrl}
               onChange={(event) => setBaseUrl(event.target.value)}
-              placeholder="https://"
+              placeholder={backend?.baseUrl.placeholder ?? 'https://'}
               required
               inputMode="url"
               autoComplete="off"
@@ -87,29 +97,65 @@ export function AddConnectionDialog() {
             />
           </Field>
         </div>
-        <div className="form-row">
-          <Field label="Access key" error={fieldError('credential.accessKey', 'accessKey', 'credential')}>
-            <input
-              value={accessKey}
-              onChange={(event) => setAccessKey(event.target.value)}
-              required
-              autoComplete="off"
-              spellCheck={false}
-              className="mono"
-            />
+        {backend && backend.baseUrl.presets.length > 0 ? (
+          <div className="presets" role="group" aria-label="Regions">
+            {backend.baseUrl.presets.map((preset) => (
+              <button
+                key={preset.id}
+                type="button"
+                className={`chip${baseUrl === preset.id ? ' selected' : ''}`}
+                aria-pressed={baseUrl === preset.id}
+                onClick={() => setBaseUrl(preset.id)}
+              >
+                {preset.label}
+              </button>
+            ))}
+          </div>
+        ) : null}
+        {kinds ? (
+          <Field label="Credential" hint={kinds.find((k) => k.id === chosenKind)?.hint}>
+            <select value={chosenKind} onChange={(event) => setCredentialKind(event.target.value)}>
+              {kinds.map((k) => (
+                <option key={k.id} value={k.id}>
+                  {k.label}
+                </option>
+              ))}
+            </select>
           </Field>
-          <Field label="Secret key" error={fieldError('credential.secretKey', 'secretKey')} hint="Stored only in your OS keychain.">
-            <input
-              type="password"
-              value={secretKey}
-              onChange={(event) => setSecretKey(event.target.value)}
-              required
-              autoComplete="off"
-              spellCheck={false}
-              className="mono"
-            />
+        ) : null}
+        {keyPair ? (
+          <div className="form-row">
+            <Field label={labels.accessKey ?? 'Access key'} error={fieldError('credential.accessKey', 'accessKey', 'credential')}>
+              <input value={accessKey} onChange={(event) => setAccessKey(event.target.value)} required autoComplete="off" spellCheck={false} className="mono" />
+            </Field>
+            <Field label={labels.secretKey ?? 'Secret key'} error={fieldError('credential.secretKey', 'secretKey')} hint="Stored only in your OS keychain.">
+              <input
+                type="password"
+                value={secretKey}
+                onChange={(event) => setSecretKey(event.target.value)}
+                required
+                autoComplete="off"
+                spellCheck={false}
+                className="mono"
+              />
+            </Field>
+          </div>
+        ) : (
+          <Field label={labels.token ?? 'Token'} error={fieldError('credential.token', 'token', 'credential')} hint="Stored only in your OS keychain.">
+            <input type="password" value={token} onChange={(event) => setToken(event.target.value)} required autoComplete="off" spellCheck={false} className="mono" />
           </Field>
-        </div>
+        )}
+        {choices ? (
+          <Field label={`${capitalise(backend?.targetLabel ?? 'organization')}`} hint={error?.message} error={undefined}>
+            <select value={target} onChange={(event) => setTarget(event.target.value)}>
+              {choices.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ) : null}
         <details className="advanced">
           <summary>Advanced: private certificate authority</summary>
           <Field
@@ -132,13 +178,17 @@ export function AddConnectionDialog() {
           <button type="button" className="button" onClick={close}>
             Cancel
           </button>
-          <button type="submit" className="button primary" disabled={submitting}>
+          <button type="submit" className="button primary" disabled={submitting || !backend?.supported}>
             {submitting ? 'Verifying…' : 'Connect'}
           </button>
         </div>
       </form>
     </Modal>
   );
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function RemoveConnectionDialog({ connection }: { connection: ConnectionView }) {

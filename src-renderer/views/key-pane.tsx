@@ -1,7 +1,7 @@
 // The selected connection (or scope): its header with sync state, the filter, and the key table.
 import { useShallow } from 'zustand/react/shallow';
 import type { ActionSupport, ConnectionView, KeyView, ScopeView, SortColumn } from '../../src-preload/contract.ts';
-import { absoluteTime, hostOf, kindLabel, relativeTime, shortDate } from '../app/format.ts';
+import { absoluteTime, hostOf, kindLabel, relativeTime, shortDate, shortTime } from '../app/format.ts';
 import { Banner } from '../components/banner.tsx';
 import { Icon, type IconName } from '../components/icons.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
@@ -14,6 +14,7 @@ const COLUMNS: Array<{ id: SortColumn | null; label: string; className?: string 
   { id: 'type', label: 'Type' },
   { id: 'status', label: 'Status' },
   { id: 'createdAt', label: 'Created' },
+  { id: 'expiresAt', label: 'Expires' },
   { id: null, label: 'Access key / prefix' },
   { id: null, label: 'Actions', className: 'col-actions' },
 ];
@@ -51,14 +52,22 @@ function KeyRow({ keyView, connection, scopeName }: { keyView: KeyView; connecti
   const open = useApp((s) => s.open);
   const setKeyActive = useApp((s) => s.setKeyActive);
   const actions = connection.capabilities.actions;
-  const typeLabel = (connection.capabilities.createForm.types.find((t) => t.id === keyView.type)?.label ?? keyView.type).replace(/ API key$/, '');
+  const typeLabel = (connection.capabilities.createForm.types.find((t) => t.id === keyView.type)?.label ?? keyView.type).replace(/ (API )?key$/, '');
   const settled = keyView.status === 'active' || keyView.status === 'inactive';
-  const displayName = keyView.name || 'Unnamed key';
+  const displayName = keyView.localLabel ?? (keyView.name || keyView.id);
+  const heldRevoked = keyView.status === 'revoked' && keyView.holdReason === 'revoked' && keyView.holdUntil !== null;
 
   return (
     <tr className={busy ? 'busy' : undefined} data-key-id={keyView.id}>
       <td>
-        <div className={`key-name${keyView.name ? '' : ' unnamed'}`}>{displayName}</div>
+        <div className={`key-name${keyView.name || keyView.localLabel ? '' : ' unnamed'}`}>
+          {displayName}
+          {keyView.localLabel ? (
+            <span className="local-badge" title={`Label kept in Keyfleet only; the backend calls it “${keyView.name || keyView.id}”.`}>
+              local label
+            </span>
+          ) : null}
+        </div>
         {keyView.description || scopeName ? (
           <div className="key-sub">
             {scopeName ? <span className="key-scope">{scopeName}</span> : null}
@@ -67,9 +76,19 @@ function KeyRow({ keyView, connection, scopeName }: { keyView: KeyView; connecti
         ) : null}
       </td>
       <td className="nowrap">{typeLabel}</td>
-      <td>{busy ? <span className="pill pill-pending">{busy}</span> : <StatusPill status={keyView.status} detail={keyView.statusDetail} />}</td>
+      <td>
+        {busy ? <span className="pill pill-pending">{busy}</span> : <StatusPill status={keyView.status} detail={keyView.statusDetail} />}
+        {heldRevoked ? (
+          <div className="status-note" title={absoluteTime(keyView.holdUntil)}>
+            may still authenticate until {shortTime(keyView.holdUntil!)}
+          </div>
+        ) : null}
+      </td>
       <td className="nowrap" title={absoluteTime(keyView.createdAt)}>
         {shortDate(keyView.createdAt)}
+      </td>
+      <td className="nowrap" title={keyView.expiresAt ? absoluteTime(keyView.expiresAt) : 'Does not expire'}>
+        {keyView.expiresAt ? shortDate(keyView.expiresAt) : <span className="muted">never</span>}
       </td>
       <td>
         <code className="masked">{keyView.maskedValue ?? '—'}</code>
@@ -100,6 +119,15 @@ function KeyRow({ keyView, connection, scopeName }: { keyView: KeyView; connecti
               onClick={() => void setKeyActive(keyView, true)}
             />
           )}
+          {actions.rotate.mode === 'native' ? (
+            <ActionButton
+              icon="sync"
+              label={`Regenerate ${displayName}`}
+              support={actions.rotate}
+              disabled={Boolean(busy) || keyView.status === 'revoked'}
+              onClick={() => open({ kind: 'rotate-key', key: keyView })}
+            />
+          ) : null}
           <ActionButton
             icon="trash"
             label={`Delete ${displayName}`}
@@ -158,6 +186,10 @@ export function KeyPane({ connection }: { connection: ConnectionView }) {
   const syncing = connection.syncing || progress !== undefined;
   const lastFailed = connection.lastSync?.result === 'failed' ? connection.lastSync : null;
   const canCreate = connection.capabilities.actions.create.mode !== 'unavailable' && scopes.length > 0;
+  const createBlocked =
+    connection.capabilities.actions.create.mode === 'unavailable'
+      ? (connection.capabilities.actions.create.note ?? 'This connection cannot create keys.')
+      : 'Sync the connection first to see where keys can be created.';
 
   return (
     <section className="pane" aria-labelledby="pane-title">
@@ -182,7 +214,7 @@ export function KeyPane({ connection }: { connection: ConnectionView }) {
             type="button"
             className="button primary"
             disabled={!canCreate}
-            title={canCreate ? undefined : 'Sync the connection first to see where keys can be created.'}
+            title={canCreate ? undefined : createBlocked}
             onClick={() => open({ kind: 'create-key', connectionId: connection.id, scopeId: selection.scopeId })}
           >
             <Icon name="plus" /> Create key
@@ -203,6 +235,12 @@ export function KeyPane({ connection }: { connection: ConnectionView }) {
         <Banner tone="error" title={`Sync of “${connection.name}” failed ${relativeTime(lastFailed.at)}`}>
           {lastFailed.error.message}{' '}
           {connection.lastSuccessAt ? `Showing the inventory as of ${absoluteTime(connection.lastSuccessAt)}.` : ''}
+        </Banner>
+      ) : null}
+
+      {connection.readOnly ? (
+        <Banner tone="info" title="Read-only connection">
+          {connection.capabilities.actions.create.note ?? 'This credential may list keys but not manage them.'}
         </Banner>
       ) : null}
 

@@ -47,6 +47,7 @@ function addConnection(store: ReturnType<typeof createStore>, id = '6f2c1f49-2d7
     accountName: 'admin',
     createdAt: 1,
     lastSuccessAt: null,
+    settings: { target: 'org-1' },
   });
   return id;
 }
@@ -122,6 +123,43 @@ describe('store', () => {
     expect(store.inventory.getKey(connectionId, '1c1')!.firstSeenAt).toBe(10);
     expect(store.inventory.getKey(connectionId, '1c1')!.lastSeenAt).toBe(20);
     expect(store.inventory.getKey(connectionId, '1c3')).toBeUndefined();
+    store.close();
+  });
+
+  it('keeps a held key through syncs until its hold ends, and Keyfleet-only state always', () => {
+    const store = createStore(dbFile());
+    const connectionId = addConnection(store);
+    const sync = (at: number, keys: RemoteKey[]) => {
+      const run = store.syncRuns.start(connectionId, at);
+      return store.transaction(() => store.inventory.replaceSnapshot(connectionId, [scope], keys, run, at));
+    };
+    sync(100, [key('1c1'), key('1c2')]);
+    // Just created: the backend's list lags behind.
+    store.inventory.putKey(connectionId, key('1c9'), 110, { kind: 'added', fields: {} }, {
+      holdUntil: 500,
+      holdReason: 'created',
+      localHint: 'sk-lw-Ab12…',
+      localLabel: null,
+    });
+    // Just deleted: the backend may still list it, and accept it, for a while.
+    store.inventory.putKey(connectionId, key('1c2', { status: 'revoked' }), 120, undefined, {
+      holdUntil: 800,
+      holdReason: 'revoked',
+      localHint: null,
+      localLabel: 'old CI',
+    });
+
+    expect(sync(200, [key('1c1'), key('1c2')])).toEqual({ added: 0, removed: 0, changed: 0 });
+    expect(store.inventory.getKey(connectionId, '1c9')).toMatchObject({ holdReason: 'created', localHint: 'sk-lw-Ab12…' });
+    expect(store.inventory.getKey(connectionId, '1c2')).toMatchObject({ status: 'revoked', localLabel: 'old CI' });
+
+    // The list catches up: the created key is listed, its hold ends, its hint stays.
+    sync(300, [key('1c1'), key('1c2'), key('1c9', { maskedValue: null })]);
+    expect(store.inventory.getKey(connectionId, '1c9')).toMatchObject({ holdUntil: null, holdReason: null, localHint: 'sk-lw-Ab12…' });
+
+    // After the revoked hold ends, a key the backend no longer lists is removed.
+    expect(sync(900, [key('1c1'), key('1c9')])).toEqual({ added: 0, removed: 1, changed: 0 });
+    expect(store.inventory.getKey(connectionId, '1c2')).toBeUndefined();
     store.close();
   });
 

@@ -26,6 +26,12 @@ const PAGE_SIZE = 1000;
 const MAX_PAGES = 10_000;
 const SETTLE_DELAYS_MS = [40, 80, 160, 320, 640, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000];
 
+const TEXT_FIELDS = {
+  name: { required: false, maxLength: 255 },
+  description: { supported: true, maxLength: 1024 },
+  expiry: 'unsupported' as const,
+};
+
 export const rancherCapabilities: Capabilities = {
   actions: {
     create: { mode: 'native' },
@@ -45,18 +51,16 @@ export const rancherCapabilities: Capabilities = {
         label: 'Account API key',
         scopeKinds: ['account'],
         hint: 'Acts as your user in every environment you can reach; the Rancher CLI needs this kind.',
+        ...TEXT_FIELDS,
       },
       {
         id: 'environment',
         label: 'Environment API key',
         scopeKinds: ['environment'],
         hint: 'Tied to one environment; can only manage resources inside it (Rancher Compose, CI).',
+        ...TEXT_FIELDS,
       },
     ],
-    name: { required: false, maxLength: 255 },
-    description: { supported: true, maxLength: 1024 },
-    roles: [],
-    expiry: 'unsupported',
   },
 };
 
@@ -310,9 +314,21 @@ export function createRancherProvider(config: ProviderConfig): Provider {
 
 export const rancher: ProviderModule = {
   kind: 'rancher',
-  displayName: 'Rancher 1.x',
-  capabilities: rancherCapabilities,
-  credentialType: 'key-pair',
+  info: {
+    kind: 'rancher',
+    displayName: 'Rancher 1.x',
+    credential: {
+      type: 'key-pair',
+      labels: { accessKey: 'Access key', secretKey: 'Secret key' },
+      hint: 'An account API key from API → Keys in Rancher. An environment key works too, for its one environment.',
+    },
+    baseUrl: {
+      placeholder: 'https://rancher.example.com',
+      presets: [],
+      hint: 'The Rancher server, or the API endpoint Rancher shows (…/v2-beta/projects/1a5).',
+    },
+  },
+  capabilities: () => rancherCapabilities,
   normalizeBaseUrl: normalizeRancherUrl,
   create: createRancherProvider,
 };

@@ -2,6 +2,7 @@
 // checksum; an applied migration whose text was later edited stops the app instead of
 // silently diverging. Add a new file for every schema change; never edit an applied one.
 import * as m001 from './001-initial.ts';
+import * as m002 from './002-backend-settings.ts';
 
 export interface Migration {
   version: number;
@@ -9,4 +10,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [{ version: 1, ...m001 }];
+export const migrations: Migration[] = [
+  { version: 1, ...m001 },
+  { version: 2, ...m002 },
+];
