@@ -47,7 +47,17 @@ function ActionButton(props: {
   );
 }
 
-function KeyRow({ keyView, connection, scopeName }: { keyView: KeyView; connection: ConnectionView; scopeName: string | undefined }) {
+function KeyRow({
+  keyView,
+  connection,
+  scopeName,
+  showExpiry,
+}: {
+  keyView: KeyView;
+  connection: ConnectionView;
+  scopeName: string | undefined;
+  showExpiry: boolean;
+}) {
   const busy = useApp((s) => s.busyKeys[keyRef(keyView)]);
   const open = useApp((s) => s.open);
   const setKeyActive = useApp((s) => s.setKeyActive);
@@ -87,11 +97,15 @@ function KeyRow({ keyView, connection, scopeName }: { keyView: KeyView; connecti
       <td className="nowrap" title={absoluteTime(keyView.createdAt)}>
         {shortDate(keyView.createdAt)}
       </td>
-      <td className="nowrap" title={keyView.expiresAt ? absoluteTime(keyView.expiresAt) : 'Does not expire'}>
-        {keyView.expiresAt ? shortDate(keyView.expiresAt) : <span className="muted">never</span>}
-      </td>
+      {showExpiry ? (
+        <td className="nowrap" title={keyView.expiresAt ? absoluteTime(keyView.expiresAt) : 'Does not expire'}>
+          {keyView.expiresAt ? shortDate(keyView.expiresAt) : <span className="muted">never</span>}
+        </td>
+      ) : null}
       <td>
-        <code className="masked">{keyView.maskedValue ?? '—'}</code>
+        <code className="masked" title={keyView.maskedValue ?? undefined}>
+          {keyView.maskedValue ?? '—'}
+        </code>
       </td>
       <td className="col-actions">
         <div className="row-actions">
@@ -186,6 +200,9 @@ export function KeyPane({ connection }: { connection: ConnectionView }) {
   const syncing = connection.syncing || progress !== undefined;
   const lastFailed = connection.lastSync?.result === 'failed' ? connection.lastSync : null;
   const canCreate = connection.capabilities.actions.create.mode !== 'unavailable' && scopes.length > 0;
+  // Expiry is a column only where keys can expire.
+  const showExpiry = connection.capabilities.createForm.types.some((t) => t.expiry !== 'unsupported') || keys.some((k) => k.expiresAt !== null);
+  const columns = COLUMNS.filter((c) => showExpiry || c.id !== 'expiresAt');
   const createBlocked =
     connection.capabilities.actions.create.mode === 'unavailable'
       ? (connection.capabilities.actions.create.note ?? 'This connection cannot create keys.')
@@ -267,7 +284,7 @@ export function KeyPane({ connection }: { connection: ConnectionView }) {
           <table className="key-table">
             <thead>
               <tr>
-                {COLUMNS.map((column) => {
+                {columns.map((column) => {
                   const active = column.id !== null && sort.column === column.id;
                   return (
                     <th
@@ -293,7 +310,13 @@ export function KeyPane({ connection }: { connection: ConnectionView }) {
             </thead>
             <tbody>
               {keys.map((key) => (
-                <KeyRow key={key.id} keyView={key} connection={connection} scopeName={scope ? undefined : scopeNames.get(key.scopeId)} />
+                <KeyRow
+                  key={key.id}
+                  keyView={key}
+                  connection={connection}
+                  scopeName={scope ? undefined : scopeNames.get(key.scopeId)}
+                  showExpiry={showExpiry}
+                />
               ))}
             </tbody>
           </table>
