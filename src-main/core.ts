@@ -16,7 +16,7 @@ import { createMemoryClipboard, createSecretClipboard, type ClipboardPort } from
 import { createConnectionService } from './services/connections.ts';
 import { createInventoryService } from './services/inventory.ts';
 import { createKeyOperations } from './services/key-operations.ts';
-import { createRevealSlots } from './services/reveal.ts';
+import { AWAITING_REVEAL, createRevealService, createRevealSlots } from './services/reveal.ts';
 import { createStore } from './store/index.ts';
 
 export interface CoreOptions {
@@ -48,7 +48,8 @@ export function createCore(options: CoreOptions): Core {
   const store = createStore(join(options.dataDir, DATABASE_FILE));
   const secrets = options.secretStore ?? createKeytarSecretStore();
   const events = new CoreEvents();
-  const reveal = createRevealSlots({ ttlMs: options.revealTtlMs });
+  const slots = createRevealSlots({ ttlMs: options.revealTtlMs });
+  const reveal = createRevealService({ slots, secrets, store, log, now });
   const clipboard = createSecretClipboard({
     port: options.clipboard ?? createMemoryClipboard(),
     clearAfterMs: options.clipboardClearMs,
@@ -57,6 +58,7 @@ export function createCore(options: CoreOptions): Core {
   });
 
   recoverFromPreviousRun(store, now, log);
+  void reveal.sweep().catch((error: unknown) => log.error('reveal.sweep-failed', error));
 
   const inventory = createInventoryService({ store, events, log, now, connections: () => connections });
   const connections = createConnectionService({
@@ -94,7 +96,9 @@ export function createCore(options: CoreOptions): Core {
     'keys.delete': (input) => keys.delete(input),
     'sync.run': (input) => inventory.sync(input.connectionId),
     'reveal.take': (input) => reveal.take(input.slotId),
-    'reveal.discard': (input) => ({ discarded: reveal.discard(input.slotId) }),
+    'reveal.discard': async (input) => ({ discarded: await reveal.discard(input.slotId) }),
+    'reveal.pending': () => reveal.pending(),
+    'reveal.reopen': async (input) => ({ revealSlotId: await reveal.reopen(input.operationId) }),
     'clipboard.writeSecret': (input) => clipboard.writeSecret(input.text),
   };
 
@@ -128,6 +132,11 @@ function recoverFromPreviousRun(store: ReturnType<typeof createStore>, now: () =
   const abandoned = store.syncRuns.abandonUnfinished(now());
   if (abandoned > 0) log.warn('sync.abandoned', { count: abandoned });
   for (const op of store.journal.pending()) {
+    if (op.step === AWAITING_REVEAL) {
+      // The backend made the key and its secret is held in the keychain: done, still to be seen.
+      store.journal.complete(op.id, now(), op.keyId, AWAITING_REVEAL);
+      continue;
+    }
     store.journal.fail(
       op.id,
       now(),

@@ -220,6 +220,16 @@ export interface RevealView {
   note: string;
 }
 
+/** A new secret that was issued but never shown (after a crash, a quit or a missed window). */
+export interface PendingRevealView {
+  operationId: string;
+  connectionId: string;
+  keyId: string | null;
+  /** create or rotate */
+  kind: string;
+  at: number;
+}
+
 export interface AppStatus {
   version: string;
   dataDir: string;
@@ -352,6 +362,8 @@ export const channels = {
 
   'reveal.take': channel(z.strictObject({ slotId: z.uuid() }), out<RevealView>()),
   'reveal.discard': channel(z.strictObject({ slotId: z.uuid() }), out<{ discarded: boolean }>()),
+  'reveal.pending': channel(empty, out<PendingRevealView[]>()),
+  'reveal.reopen': channel(z.strictObject({ operationId: z.uuid() }), out<{ revealSlotId: string }>()),
 
   'clipboard.writeSecret': channel(
     z.strictObject({ text: z.string().min(1).max(16_384) }),

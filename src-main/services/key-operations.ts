@@ -14,7 +14,7 @@ import { changedFields, type LocalKeyState } from '../store/inventory.ts';
 import type { OperationKind } from '../store/journal.ts';
 import type { ConnectionService } from './connections.ts';
 import { keyView } from './inventory.ts';
-import type { RevealSlots } from './reveal.ts';
+import type { RevealService } from './reveal.ts';
 
 export interface KeyOperationDeps {
   store: Store;
@@ -22,7 +22,7 @@ export interface KeyOperationDeps {
   log: Logger;
   now: () => number;
   connections: ConnectionService;
-  reveal: RevealSlots;
+  reveal: RevealService;
 }
 
 const NO_LOCAL: LocalKeyState = { holdUntil: null, holdReason: null, localHint: null, localLabel: null };
@@ -36,13 +36,13 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     connectionId: string,
     keyId: string | null,
     input: Record<string, unknown>,
-    run: () => Promise<{ value: T; keyId: string | null; detail: string }>,
+    run: (operationId: string) => Promise<{ value: T; keyId: string | null; detail: string; step?: string }>,
   ): Promise<T> {
     const id = randomUUID();
     store.journal.begin({ id, connectionId, kind, keyId, step: 'calling-backend', input, at: now() });
     try {
-      const { value, keyId: resultKeyId, detail } = await run();
-      store.journal.complete(id, now(), resultKeyId);
+      const { value, keyId: resultKeyId, detail, step } = await run(id);
+      store.journal.complete(id, now(), resultKeyId, step);
       store.journal.audit({ at: now(), actor: 'user', action: `key.${kind}`, connectionId, keyId: resultKeyId, result: 'ok', detail });
       log.info(`key.${kind}`, { connectionId, operationId: id });
       events.emit('inventory.changed', { connectionId });
@@ -166,9 +166,9 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     return keyView(store.inventory.getKey(connectionId, key.id)!);
   }
 
-  /** A new secret: to its reveal slot, the key (with any hint and hold) to the cache. */
-  function issued(connectionId: string, created: CreatedKey, before: KeyRecord | undefined) {
-    const revealSlotId = reveal.put(created.secret);
+  /** A new secret: held until seen and offered once; the key (with any hint and hold) to the cache. */
+  async function issued(operationId: string, connectionId: string, created: CreatedKey, before: KeyRecord | undefined) {
+    const revealSlotId = await reveal.issue(operationId, created.secret);
     const local: LocalKeyState = {
       ...NO_LOCAL,
       localLabel: before?.localLabel ?? null,
@@ -189,9 +189,10 @@ export function createKeyOperations(deps: KeyOperationDeps) {
       const scope = cachedScope(input.connectionId, input.scopeId);
       const spec = validateCreate(await formOf(provider), input, scope);
       const journalInput = { scopeId: scope.id, type: input.type, name: input.name, role: spec.role ?? null };
-      return journaled('create', input.connectionId, null, journalInput, async () => {
-        const result = issued(input.connectionId, await provider.createKey(spec, scope), undefined);
-        return { value: result, keyId: result.key.id, detail: `created “${result.key.name || result.key.id}”` };
+      return journaled('create', input.connectionId, null, journalInput, async (operationId) => {
+        const result = await issued(operationId, input.connectionId, await provider.createKey(spec, scope), undefined);
+        const step = store.journal.get(operationId)?.step ?? undefined;
+        return { value: result, keyId: result.key.id, detail: `created “${result.key.name || result.key.id}”`, step };
       });
     },
 
@@ -202,9 +203,10 @@ export function createKeyOperations(deps: KeyOperationDeps) {
         throw new AppError('unsupported', 'This backend cannot regenerate a key in place; rotate it by creating a replacement and deleting this one.');
       }
       const rotateKey = provider.rotateKey.bind(provider);
-      return journaled('rotate', input.connectionId, before.id, {}, async () => {
-        const result = issued(input.connectionId, await rotateKey(before), before);
-        return { value: result, keyId: result.key.id, detail: `regenerated the secret of “${result.key.name || result.key.id}”` };
+      return journaled('rotate', input.connectionId, before.id, {}, async (operationId) => {
+        const result = await issued(operationId, input.connectionId, await rotateKey(before), before);
+        const step = store.journal.get(operationId)?.step ?? undefined;
+        return { value: result, keyId: result.key.id, detail: `regenerated the secret of “${result.key.name || result.key.id}”`, step };
       });
     },
 

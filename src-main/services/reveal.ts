@@ -1,15 +1,34 @@
-// One-time reveal slots (ARCHITECTURE.md rule 5): a new secret waits here, in memory only, until
-// the renderer reads it once. A second read fails; an unread slot is wiped when it expires.
+// One-time reveal (ARCHITECTURE.md rules 5 and 9). A new secret waits in an in-memory slot until
+// the renderer reads it once; a second read fails; an unread slot is wiped after its window.
+// Until the user has seen it, the secret is also held in the OS keychain under its operation id,
+// so a crash, a quit or a missed window never loses it: it can be shown again, once.
 import { randomUUID } from 'node:crypto';
 import type { RevealView } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
+import type { Logger } from '../log.ts';
 import type { IssuedSecret } from '../model.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import type { Store } from '../store/index.ts';
 
 export const DEFAULT_REVEAL_TTL_MS = 10 * 60 * 1000;
+export const AWAITING_REVEAL = 'awaiting-reveal';
+export const REVEALED = 'revealed';
+const UNRELEASED = 'revealed-not-released';
 
+export const heldSecretAccount = (operationId: string) => `operation:${operationId}`;
+
+export interface PendingReveal {
+  operationId: string;
+  connectionId: string;
+  keyId: string | null;
+  kind: string;
+  at: number;
+}
+
+/** Slots only: the secret lives in memory until read once or until the window passes. */
 export function createRevealSlots(options: { ttlMs?: number } = {}) {
   const ttlMs = options.ttlMs ?? DEFAULT_REVEAL_TTL_MS;
-  const slots = new Map<string, { secret: IssuedSecret; timer: NodeJS.Timeout }>();
+  const slots = new Map<string, { secret: IssuedSecret; operationId: string | null; timer: NodeJS.Timeout }>();
 
   function drop(slotId: string): boolean {
     const slot = slots.get(slotId);
@@ -20,24 +39,28 @@ export function createRevealSlots(options: { ttlMs?: number } = {}) {
   }
 
   return {
-    put(secret: IssuedSecret): string {
+    put(secret: IssuedSecret, operationId: string | null = null): string {
       const slotId = randomUUID();
       const timer = setTimeout(() => drop(slotId), ttlMs);
       timer.unref();
-      slots.set(slotId, { secret, timer });
+      slots.set(slotId, { secret, operationId, timer });
       return slotId;
     },
 
-    take(slotId: string): RevealView {
+    take(slotId: string): { view: RevealView; operationId: string | null } {
       const slot = slots.get(slotId);
       if (!slot) {
         throw new AppError(
           'not-found',
-          'This secret can no longer be shown: it was already revealed once, or its 10-minute window passed. Keyfleet does not keep it.',
+          'This secret can no longer be shown here: it was already revealed once, or its 10-minute window passed (an unseen secret can be opened again from “Unseen secrets”).',
         );
       }
       drop(slotId);
-      return { slotId, ...slot.secret, fields: slot.secret.fields.map((f) => ({ ...f })) };
+      return { view: { slotId, ...slot.secret, fields: slot.secret.fields.map((f) => ({ ...f })) }, operationId: slot.operationId };
+    },
+
+    operationOf(slotId: string): string | null {
+      return slots.get(slotId)?.operationId ?? null;
     },
 
     discard: drop,
@@ -53,3 +76,78 @@ export function createRevealSlots(options: { ttlMs?: number } = {}) {
 }
 
 export type RevealSlots = ReturnType<typeof createRevealSlots>;
+
+/** Slots plus custody in the keychain, tied to the operations journal. */
+export function createRevealService(deps: { slots: RevealSlots; secrets: SecretStore; store: Store; log: Logger; now: () => number }) {
+  const { slots, secrets, store, log, now } = deps;
+
+  async function release(operationId: string, step: string): Promise<void> {
+    try {
+      await secrets.delete(heldSecretAccount(operationId));
+      store.journal.setStep(operationId, step, now());
+    } catch (error) {
+      // Still only in the keychain; the next start removes it.
+      store.journal.setStep(operationId, UNRELEASED, now());
+      log.error('reveal.release-failed', error, { operationId });
+    }
+  }
+
+  return {
+    /** A new secret from the backend: held in the keychain first, then offered in a slot. */
+    async issue(operationId: string, secret: IssuedSecret): Promise<string> {
+      try {
+        await secrets.set(heldSecretAccount(operationId), JSON.stringify(secret));
+        store.journal.setStep(operationId, AWAITING_REVEAL, now());
+      } catch (error) {
+        // The keychain refused: the secret stays in memory only, for this one window.
+        log.error('reveal.hold-failed', error, { operationId });
+      }
+      return slots.put(secret, operationId);
+    },
+
+    async take(slotId: string): Promise<RevealView> {
+      const { view, operationId } = slots.take(slotId);
+      if (operationId) await release(operationId, REVEALED);
+      return view;
+    },
+
+    async discard(slotId: string): Promise<boolean> {
+      const operationId = slots.operationOf(slotId);
+      const dropped = slots.discard(slotId);
+      if (operationId) await release(operationId, 'discarded');
+      return dropped;
+    },
+
+    /** Secrets issued but never seen (a crash, a quit, a missed window). */
+    pending(): PendingReveal[] {
+      return store.journal.withStep(AWAITING_REVEAL).map((op) => ({
+        operationId: op.id,
+        connectionId: op.connectionId,
+        keyId: op.keyId,
+        kind: op.kind,
+        at: op.updatedAt,
+      }));
+    },
+
+    /** Offers a held secret again, once. */
+    async reopen(operationId: string): Promise<string> {
+      const op = store.journal.get(operationId);
+      if (!op || op.step !== AWAITING_REVEAL) throw new AppError('not-found', 'There is no unseen secret for this operation.');
+      const held = await secrets.get(heldSecretAccount(operationId));
+      if (!held) {
+        store.journal.setStep(operationId, 'lost', now());
+        throw new AppError('not-found', 'The unseen secret is no longer in the OS keychain; create or rotate the key again.');
+      }
+      return slots.put(JSON.parse(held) as IssuedSecret, operationId);
+    },
+
+    /** At start: remove keychain items of secrets already seen whose removal failed before. */
+    async sweep(): Promise<void> {
+      for (const op of store.journal.withStep(UNRELEASED)) await release(op.id, REVEALED);
+    },
+
+    wipeAll: () => slots.wipeAll(),
+  };
+}
+
+export type RevealService = ReturnType<typeof createRevealService>;

@@ -63,6 +63,8 @@ export function journalQueries(db: Db) {
     updated_at = @at WHERE id = @id`);
   const fail = db.prepare(`UPDATE operations SET state = 'failed', error_kind = ?, error_message = ?, updated_at = ? WHERE id = ?`);
   const one = db.prepare('SELECT * FROM operations WHERE id = ?');
+  const setStep = db.prepare('UPDATE operations SET step = ?, updated_at = ? WHERE id = ?');
+  const withStep = db.prepare('SELECT * FROM operations WHERE step = ? ORDER BY created_at');
   const pending = db.prepare(`SELECT * FROM operations WHERE state = 'pending' ORDER BY created_at`);
   const audit = db.prepare(`INSERT INTO audit (at, actor, action, connection_id, key_id, result, detail)
     VALUES (@at, @actor, @action, @connectionId, @keyId, @result, @detail)`);
@@ -77,6 +79,13 @@ export function journalQueries(db: Db) {
     },
     fail(id: string, at: number, errorKind: string, errorMessage: string): void {
       fail.run(errorKind, errorMessage, at, id);
+    },
+    /** Moves an operation to its next step without changing its state. */
+    setStep(id: string, step: string, at: number): void {
+      setStep.run(step, at, id);
+    },
+    withStep(step: string): OperationRecord[] {
+      return (withStep.all(step) as OperationRow[]).map(toOperation);
     },
     get(id: string): OperationRecord | undefined {
       const row = one.get(id) as OperationRow | undefined;

@@ -12,8 +12,9 @@ import { Sidebar } from '../views/sidebar.tsx';
 import { Welcome } from '../views/welcome.tsx';
 
 export function App() {
-  const { ready, status, connections, selection, banners, modal } = useApp(
+  const { ready, status, connections, selection, banners, modal, pendingReveals } = useApp(
     useShallow((s) => ({
+      pendingReveals: s.pendingReveals,
       ready: s.ready,
       status: s.status,
       connections: s.connections,
@@ -24,6 +25,7 @@ export function App() {
   );
   const init = useApp((s) => s.init);
   const dismiss = useApp((s) => s.dismiss);
+  const showPendingReveal = useApp((s) => s.showPendingReveal);
 
   useEffect(() => {
     void init();
@@ -39,6 +41,16 @@ export function App() {
           {status && !status.keychain.available ? (
             <Banner tone="warning" title="The OS keychain is not reachable">
               {status.keychain.message} Connections cannot be added until it is.
+            </Banner>
+          ) : null}
+          {pendingReveals.length > 0 ? (
+            <Banner tone="warning" title={`${pendingReveals.length === 1 ? 'A new secret has' : `${pendingReveals.length} new secrets have`} not been seen yet`}>
+              Keyfleet kept {pendingReveals.length === 1 ? 'it' : 'them'} in the OS keychain until you see {pendingReveals.length === 1 ? 'it' : 'them'}, once.{' '}
+              {pendingReveals.map((pending) => (
+                <button key={pending.operationId} type="button" className="link-button" onClick={() => void showPendingReveal(pending)}>
+                  Show the {pending.kind === 'rotate' ? 'rotated' : 'new'} secret of {connections.find((c) => c.id === pending.connectionId)?.name ?? 'a connection'}
+                </button>
+              ))}
             </Banner>
           ) : null}
           {banners.map((banner) => (

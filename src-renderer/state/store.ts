@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import type {
   AppStatus,
   BackendInfo,
+  PendingRevealView,
   ChannelInput,
   ConnectionView,
   KeyView,
@@ -54,6 +55,7 @@ interface State {
   progress: Record<string, SyncProgress>;
   busyKeys: Record<string, string>;
   modal: Modal;
+  pendingReveals: PendingRevealView[];
 }
 
 interface Actions {
@@ -72,6 +74,8 @@ interface Actions {
   setKeyActive: (key: KeyView, active: boolean) => Promise<void>;
   rotateKey: (key: KeyView) => Promise<void>;
   deleteKey: (key: KeyView) => Promise<void>;
+  loadPendingReveals: () => Promise<void>;
+  showPendingReveal: (pending: PendingRevealView) => Promise<void>;
   open: (modal: Modal) => void;
   close: () => void;
   notify: (tone: Banner['tone'], title: string, message: string) => void;
@@ -125,6 +129,7 @@ export const useApp = create<State & Actions>()((set, get) => {
     progress: {},
     busyKeys: {},
     modal: { kind: 'none' },
+    pendingReveals: [],
 
     async init() {
       if (!subscribed) {
@@ -151,6 +156,7 @@ export const useApp = create<State & Actions>()((set, get) => {
         await Promise.all(connections.map((c) => get().loadScopes(c.id)));
         const first = connections[0];
         if (first) get().select(first.id, null);
+        await get().loadPendingReveals();
       });
       set({ ready: true });
     },
@@ -303,12 +309,26 @@ export const useApp = create<State & Actions>()((set, get) => {
       });
     },
 
+    async loadPendingReveals() {
+      await guarded('Could not check for unseen secrets', async () => set({ pendingReveals: await api.reveal.pending() }));
+    },
+
+    async showPendingReveal(pending) {
+      await guarded('Could not show the secret', async () => {
+        const { revealSlotId } = await api.reveal.reopen({ operationId: pending.operationId });
+        set({ modal: { kind: 'reveal', slotId: revealSlotId, keyLabel: pending.keyId ?? 'new key' } });
+      });
+      await get().loadPendingReveals();
+    },
+
     open(modal) {
       set({ modal });
     },
 
     close() {
+      const wasReveal = get().modal.kind === 'reveal';
       set({ modal: { kind: 'none' } });
+      if (wasReveal) void get().loadPendingReveals();
     },
 
     notify(tone, title, message) {

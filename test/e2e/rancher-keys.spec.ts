@@ -170,3 +170,21 @@ test('a rejected credential is reported on the form and nothing is stored', asyn
   await expect(dialog.getByRole('alert')).toContainText('Rancher rejected the connection');
   expect(await harness.core.api.connections.list()).toEqual([]);
 });
+
+test('a secret that was never seen is offered again, once', async ({ app, sandbox, harness }) => {
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  const [connection] = await harness.core.api.connections.list();
+  // A key created while no dialog read its secret (as after a crash or a quit).
+  await harness.core.api.keys.create({ connectionId: connection!.id, scopeId: sandbox.ids.user, type: 'account', name: 'unseen' });
+  await app.reload();
+  const banner = app.getByRole('status').filter({ hasText: 'A new secret has not been seen yet' });
+  await banner.getByRole('button', { name: /Show the new secret of Sandbox Rancher/ }).click();
+  const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
+  const accessKey = (await reveal.getByTestId('reveal-Access key').textContent())!;
+  const secretKey = (await reveal.getByTestId('reveal-Secret key').textContent())!;
+  expect(sandbox.authenticates(accessKey, secretKey)).toBe(true);
+  await reveal.getByRole('button', { name: 'Copy Secret key' }).click();
+  await reveal.getByRole('button', { name: 'Done' }).click();
+  await expect(banner).toHaveCount(0);
+  expect(await harness.core.api.reveal.pending()).toEqual([]);
+});

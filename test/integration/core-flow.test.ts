@@ -146,6 +146,30 @@ describe('core', () => {
     core = open();
   });
 
+  it('holds an unseen secret in the keychain across a restart and shows it once', async () => {
+    const connection = await connect();
+    await core.api.sync.run({ connectionId: connection.id });
+    const { key } = await core.api.keys.create({
+      connectionId: connection.id,
+      scopeId: sandbox.ids.user,
+      type: 'account',
+      name: 'seen-later',
+    });
+    // Keyfleet quits before the dialog read the secret.
+    await core.close();
+    core = open();
+    const [pending] = await core.api.reveal.pending();
+    expect(pending).toMatchObject({ connectionId: connection.id, keyId: key.id, kind: 'create' });
+    const { revealSlotId } = await core.api.reveal.reopen({ operationId: pending!.operationId });
+    const reveal = await core.api.reveal.take({ slotId: revealSlotId });
+    expect(sandbox.authenticates(reveal.fields[0]!.value, reveal.fields[1]!.value)).toBe(true);
+    // Seen: gone from the keychain, and it cannot be opened again.
+    expect(await core.api.reveal.pending()).toEqual([]);
+    expect(await keychain.get(`operation:${pending!.operationId}`)).toBeNull();
+    expect((await rejection(core.api.reveal.reopen({ operationId: pending!.operationId }))).kind).toBe('not-found');
+    expect(scanForSecrets(dir.path, [reveal.fields[1]!.value])).toEqual([]);
+  });
+
   it('journals each remote change and audits it', async () => {
     const connection = await connect();
     await core.api.sync.run({ connectionId: connection.id });

@@ -16,7 +16,7 @@ describe('reveal slots', () => {
   it('hands out a secret exactly once', () => {
     const slots = createRevealSlots();
     const id = slots.put(secret);
-    expect(slots.take(id).fields[1]!.value).toBe('the-secret');
+    expect(slots.take(id).view.fields[1]!.value).toBe('the-secret');
     expect(() => slots.take(id)).toThrow(AppError);
     expect(() => slots.take(id)).toThrow(/already revealed once/);
     expect(slots.size).toBe(0);
