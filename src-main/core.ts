@@ -17,6 +17,7 @@ import { createConnectionService } from './services/connections.ts';
 import { createInventoryService } from './services/inventory.ts';
 import { createKeyOperations } from './services/key-operations.ts';
 import { AWAITING_REVEAL, createRevealService, createRevealSlots } from './services/reveal.ts';
+import { createRotationService, type StepHook } from './services/rotation.ts';
 import { createStore } from './store/index.ts';
 
 export interface CoreOptions {
@@ -29,10 +30,16 @@ export interface CoreOptions {
   http?: HttpTuning;
   now?: () => number;
   logger?: Logger;
+  /** Called at every journal step of a multi-step operation; tests stop the process there. */
+  onStep?: StepHook;
+  /** How often scheduled work (retiring old keys after a rotation) is checked. */
+  schedulerIntervalMs?: number;
 }
 
 export interface Core {
   api: KeyfleetApi;
+  /** Resolves once work a previous run left (an interrupted rotation) is resumed or rolled back. */
+  ready: Promise<void>;
   events: CoreEvents;
   dispatch: Dispatch;
   handlers: Handlers;
@@ -71,6 +78,9 @@ export function createCore(options: CoreOptions): Core {
     isSyncing: inventory.isSyncing,
   });
   const keys = createKeyOperations({ store, events, log, now, connections, reveal });
+  const rotation = createRotationService({ store, events, log, now, connections, keys, onStep: options.onStep });
+  const ready = rotation.resumeAll().catch((error: unknown) => log.error('rotation.resume-failed', error));
+  rotation.startScheduler(options.schedulerIntervalMs);
 
   const handlers: Handlers = {
     'app.status': async () => ({
@@ -91,6 +101,11 @@ export function createCore(options: CoreOptions): Core {
     'keys.createForm': (input) => keys.createForm(input.connectionId),
     'keys.create': (input) => keys.create(input),
     'keys.rotate': (input) => keys.rotate(input),
+    'rotation.start': (input) => rotation.start(input),
+    'rotation.list': () => rotation.list(),
+    'rotation.confirmDeployed': (input) => rotation.confirmDeployed(input.operationId),
+    'rotation.retire': (input) => rotation.retire(input),
+    'rotation.cancel': (input) => rotation.cancel(input.operationId),
     'keys.update': (input) => keys.update(input),
     'keys.setActive': (input) => keys.setActive(input),
     'keys.delete': (input) => keys.delete(input),
@@ -111,12 +126,15 @@ export function createCore(options: CoreOptions): Core {
   let closed = false;
   return {
     api: createApi(transport),
+    ready,
     events,
     dispatch,
     handlers,
     async close() {
       if (closed) return;
       closed = true;
+      rotation.stop();
+      await ready;
       await inventory.whenIdle();
       reveal.wipeAll();
       await clipboard.clearNow().catch(() => undefined);
@@ -132,7 +150,9 @@ function recoverFromPreviousRun(store: ReturnType<typeof createStore>, now: () =
   const abandoned = store.syncRuns.abandonUnfinished(now());
   if (abandoned > 0) log.warn('sync.abandoned', { count: abandoned });
   for (const op of store.journal.pending()) {
-    if (op.step === AWAITING_REVEAL) {
+    // A composed rotation is resumed or rolled back by the rotation service.
+    if (op.kind === 'rotate' && op.input.mode === 'composed') continue;
+    if (op.step === AWAITING_REVEAL || op.step === 'created') {
       // The backend made the key and its secret is held in the keychain: done, still to be seen.
       store.journal.complete(op.id, now(), op.keyId, AWAITING_REVEAL);
       continue;

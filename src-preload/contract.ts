@@ -220,6 +220,35 @@ export interface RevealView {
   note: string;
 }
 
+export type RotationStep =
+  | 'creating'
+  | 'awaiting-reveal'
+  | 'revealed'
+  | 'deployed'
+  | 'retire-scheduled'
+  | 'retiring'
+  | 'done'
+  | 'cancelled'
+  | 'failed';
+
+/** A rotation in progress or finished: native regenerate, or twin → reveal → deployed? → retire old. */
+export interface RotationView {
+  operationId: string;
+  connectionId: string;
+  oldKeyId: string;
+  oldKeyName: string;
+  newKeyId: string | null;
+  mode: 'native' | 'composed';
+  step: RotationStep;
+  /** How the old key is retired in a composed rotation. */
+  retire: 'deactivate' | 'delete' | null;
+  retireAt: number | null;
+  /** Only in the answer that issued the new secret. */
+  revealSlotId: string | null;
+  error: string | null;
+  startedAt: number;
+}
+
 /** A new secret that was issued but never shown (after a crash, a quit or a missed window). */
 export interface PendingRevealView {
   operationId: string;
@@ -343,6 +372,15 @@ export const channels = {
     out<{ key: KeyView; revealSlotId: string }>(),
   ),
   'keys.rotate': channel(keyRef, out<{ key: KeyView; revealSlotId: string }>()),
+
+  'rotation.start': channel(keyRef, out<RotationView>()),
+  'rotation.list': channel(empty, out<RotationView[]>()),
+  'rotation.confirmDeployed': channel(z.strictObject({ operationId: z.uuid() }), out<RotationView>()),
+  'rotation.retire': channel(
+    z.strictObject({ operationId: z.uuid(), at: z.int().min(0).max(8_640_000_000_000_000).optional() }),
+    out<RotationView>(),
+  ),
+  'rotation.cancel': channel(z.strictObject({ operationId: z.uuid() }), out<RotationView>()),
   'keys.update': channel(
     z.strictObject({
       connectionId,
@@ -394,6 +432,7 @@ export interface Events {
   };
   'sync.finished': { connectionId: string; run: SyncRunView };
   'clipboard.cleared': { at: number };
+  'rotation.changed': { operationId: string };
 }
 export type EventName = keyof Events;
 export const eventNames: EventName[] = [
@@ -402,6 +441,7 @@ export const eventNames: EventName[] = [
   'sync.progress',
   'sync.finished',
   'clipboard.cleared',
+  'rotation.changed',
 ];
 
 // ---------------------------------------------------------------- the API object's shape

@@ -75,6 +75,11 @@ export interface Provider {
   /** The create form for this connection, when it depends on the backend (custom roles, groups). */
   createForm?(): Promise<CreateFormSpec>;
   createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey>;
+  /**
+   * For a composed rotation: what a twin of this key needs beyond name, type, description, role and
+   * expiry policy (grants, limiting scopes, groups), read from the key's raw fields.
+   */
+  twinSpec?(key: RemoteKey, scopes: RemoteScope[]): Partial<CreateKeySpec>;
   renameKey?(key: RemoteKey, changes: KeyChanges): Promise<RemoteKey>;
   /** Native regenerate: same key, new secret. */
   rotateKey?(key: RemoteKey): Promise<CreatedKey>;

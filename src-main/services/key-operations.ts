@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
-import type { CreatedKey, CreateKeySpec, Provider } from '../providers/types.ts';
+import type { CreatedKey, CreateKeySpec, DeleteOutcome, Provider } from '../providers/types.ts';
 import type { Store } from '../store/index.ts';
 import { changedFields, type LocalKeyState } from '../store/inventory.ts';
 import type { OperationKind } from '../store/journal.ts';
@@ -26,6 +26,8 @@ export interface KeyOperationDeps {
 }
 
 const NO_LOCAL: LocalKeyState = { holdUntil: null, holdReason: null, localHint: null, localLabel: null };
+
+export type KeyOperations = ReturnType<typeof createKeyOperations>;
 
 export function createKeyOperations(deps: KeyOperationDeps) {
   const { store, events, log, now, connections, reveal } = deps;
@@ -179,7 +181,26 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     return { key: put(connectionId, created.key, before, local), revealSlotId };
   }
 
+  /** The cache after a delete: gone, or revoked and held while the backend may still accept it. */
+  function recordDeletion(connectionId: string, before: KeyRecord, outcome: DeleteOutcome | void): void {
+    if (outcome?.kind === 'revoked') {
+      put(connectionId, outcome.key, before, { ...pickLocal(before), holdUntil: outcome.mayAuthenticateUntil, holdReason: 'revoked' });
+    } else {
+      store.inventory.dropKey(connectionId, before, now());
+    }
+  }
+
   return {
+    // Shared with the rotation service, which composes these steps.
+    providerFor,
+    cachedKey,
+    cachedScope,
+    formOf,
+    validateCreate,
+    issued,
+    put,
+    recordDeletion,
+
     async createForm(connectionId: string): Promise<CreateFormSpec> {
       return formOf(await providerFor(connectionId, 'create'));
     },
@@ -251,17 +272,7 @@ export function createKeyOperations(deps: KeyOperationDeps) {
       if (!provider.deleteKey) throw new AppError('unsupported', 'This backend cannot delete keys.');
       const deleteKey = provider.deleteKey.bind(provider);
       return journaled('delete', input.connectionId, before.id, {}, async () => {
-        const outcome = (await deleteKey(before)) ?? { kind: 'gone' as const };
-        if (outcome.kind === 'revoked') {
-          // The backend may accept the key for a while yet: keep it visible, honestly labelled.
-          put(input.connectionId, outcome.key, before, {
-            ...pickLocal(before),
-            holdUntil: outcome.mayAuthenticateUntil,
-            holdReason: 'revoked',
-          });
-        } else {
-          store.inventory.dropKey(input.connectionId, before, now());
-        }
+        recordDeletion(input.connectionId, before, await deleteKey(before));
         return { value: { deleted: true as const }, keyId: before.id, detail: `deleted “${before.name || before.id}”` };
       });
     },

@@ -64,6 +64,8 @@ export function journalQueries(db: Db) {
   const fail = db.prepare(`UPDATE operations SET state = 'failed', error_kind = ?, error_message = ?, updated_at = ? WHERE id = ?`);
   const one = db.prepare('SELECT * FROM operations WHERE id = ?');
   const setStep = db.prepare('UPDATE operations SET step = ?, updated_at = ? WHERE id = ?');
+  const setProgress = db.prepare('UPDATE operations SET step = ?, input_json = ?, updated_at = ? WHERE id = ?');
+  const ofKind = db.prepare(`SELECT * FROM operations WHERE kind = ? AND state = 'pending' ORDER BY created_at`);
   const withStep = db.prepare('SELECT * FROM operations WHERE step = ? ORDER BY created_at');
   const pending = db.prepare(`SELECT * FROM operations WHERE state = 'pending' ORDER BY created_at`);
   const audit = db.prepare(`INSERT INTO audit (at, actor, action, connection_id, key_id, result, detail)
@@ -83,6 +85,13 @@ export function journalQueries(db: Db) {
     /** Moves an operation to its next step without changing its state. */
     setStep(id: string, step: string, at: number): void {
       setStep.run(step, at, id);
+    },
+    /** Records a multi-step operation's progress (its input carries the non-secret state). */
+    progress(id: string, step: string, input: Record<string, unknown>, at: number): void {
+      setProgress.run(step, JSON.stringify(input), at, id);
+    },
+    pendingOfKind(kind: OperationKind): OperationRecord[] {
+      return (ofKind.all(kind) as OperationRow[]).map(toOperation);
     },
     withStep(step: string): OperationRecord[] {
       return (withStep.all(step) as OperationRow[]).map(toOperation);
