@@ -100,7 +100,6 @@ export function createCore(options: CoreOptions): Core {
     'keys.get': (input) => inventory.key(input.connectionId, input.keyId),
     'keys.createForm': (input) => keys.createForm(input.connectionId),
     'keys.create': (input) => keys.create(input),
-    'keys.rotate': (input) => keys.rotate(input),
     'rotation.start': (input) => rotation.start(input),
     'rotation.list': () => rotation.list(),
     'rotation.confirmDeployed': (input) => rotation.confirmDeployed(input.operationId),

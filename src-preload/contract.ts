@@ -371,8 +371,6 @@ export const channels = {
     }),
     out<{ key: KeyView; revealSlotId: string }>(),
   ),
-  'keys.rotate': channel(keyRef, out<{ key: KeyView; revealSlotId: string }>()),
-
   'rotation.start': channel(keyRef, out<RotationView>()),
   'rotation.list': channel(empty, out<RotationView[]>()),
   'rotation.confirmDeployed': channel(z.strictObject({ operationId: z.uuid() }), out<RotationView>()),

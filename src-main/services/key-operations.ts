@@ -217,20 +217,6 @@ export function createKeyOperations(deps: KeyOperationDeps) {
       });
     },
 
-    async rotate(input: ChannelInput<'keys.rotate'>): Promise<{ key: KeyView; revealSlotId: string }> {
-      const provider = await providerFor(input.connectionId, 'rotate');
-      const before = cachedKey(input.connectionId, input.keyId);
-      if (provider.capabilities.actions.rotate.mode !== 'native' || !provider.rotateKey) {
-        throw new AppError('unsupported', 'This backend cannot regenerate a key in place; rotate it by creating a replacement and deleting this one.');
-      }
-      const rotateKey = provider.rotateKey.bind(provider);
-      return journaled('rotate', input.connectionId, before.id, {}, async (operationId) => {
-        const result = await issued(operationId, input.connectionId, await rotateKey(before), before);
-        const step = store.journal.get(operationId)?.step ?? undefined;
-        return { value: result, keyId: result.key.id, detail: `regenerated the secret of “${result.key.name || result.key.id}”`, step };
-      });
-    },
-
     async update(input: ChannelInput<'keys.update'>): Promise<KeyView> {
       const provider = await providerFor(input.connectionId, 'rename');
       const before = cachedKey(input.connectionId, input.keyId);

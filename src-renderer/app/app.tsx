@@ -5,15 +5,17 @@ import { Banner } from '../components/banner.tsx';
 import { useApp, type Modal } from '../state/store.ts';
 import { AddConnectionDialog, RemoveConnectionDialog } from '../views/connection-dialogs.tsx';
 import { CreateKeyDialog } from '../views/create-key-dialog.tsx';
-import { DeleteKeyDialog, EditKeyDialog, RotateKeyDialog } from '../views/key-dialogs.tsx';
+import { DeleteKeyDialog, EditKeyDialog } from '../views/key-dialogs.tsx';
+import { RotationWizard } from '../views/rotation-wizard.tsx';
 import { KeyPane } from '../views/key-pane.tsx';
 import { RevealDialog } from '../views/reveal-dialog.tsx';
 import { Sidebar } from '../views/sidebar.tsx';
 import { Welcome } from '../views/welcome.tsx';
 
 export function App() {
-  const { ready, status, connections, selection, banners, modal, pendingReveals } = useApp(
+  const { ready, status, connections, selection, banners, modal, pendingReveals, rotations } = useApp(
     useShallow((s) => ({
+      rotations: s.rotations,
       pendingReveals: s.pendingReveals,
       ready: s.ready,
       status: s.status,
@@ -26,6 +28,10 @@ export function App() {
   const init = useApp((s) => s.init);
   const dismiss = useApp((s) => s.dismiss);
   const showPendingReveal = useApp((s) => s.showPendingReveal);
+  const open = useApp((s) => s.open);
+  // Unseen secrets of unfinished rotations are offered by the rotation itself.
+  const rotating = new Set(rotations.map((r) => r.operationId));
+  const unseen = pendingReveals.filter((p) => !rotating.has(p.operationId));
 
   useEffect(() => {
     void init();
@@ -43,10 +49,20 @@ export function App() {
               {status.keychain.message} Connections cannot be added until it is.
             </Banner>
           ) : null}
-          {pendingReveals.length > 0 ? (
-            <Banner tone="warning" title={`${pendingReveals.length === 1 ? 'A new secret has' : `${pendingReveals.length} new secrets have`} not been seen yet`}>
-              Keyfleet kept {pendingReveals.length === 1 ? 'it' : 'them'} in the OS keychain until you see {pendingReveals.length === 1 ? 'it' : 'them'}, once.{' '}
-              {pendingReveals.map((pending) => (
+          {rotations.length > 0 ? (
+            <Banner tone="warning" title={`${rotations.length === 1 ? 'A rotation is' : `${rotations.length} rotations are`} not finished`}>
+              {rotations.map((rotation) => (
+                <button key={rotation.operationId} type="button" className="link-button" onClick={() => open({ kind: 'resume-rotation', rotation })}>
+                  Continue rotating “{rotation.oldKeyName}”
+                  {rotation.step === 'retire-scheduled' && rotation.retireAt ? ` (old key retires ${new Date(rotation.retireAt).toLocaleString()})` : ''}
+                </button>
+              ))}
+            </Banner>
+          ) : null}
+          {unseen.length > 0 ? (
+            <Banner tone="warning" title={`${unseen.length === 1 ? 'A new secret has' : `${unseen.length} new secrets have`} not been seen yet`}>
+              Keyfleet kept {unseen.length === 1 ? 'it' : 'them'} in the OS keychain until you see {unseen.length === 1 ? 'it' : 'them'}, once.{' '}
+              {unseen.map((pending) => (
                 <button key={pending.operationId} type="button" className="link-button" onClick={() => void showPendingReveal(pending)}>
                   Show the {pending.kind === 'rotate' ? 'rotated' : 'new'} secret of {connections.find((c) => c.id === pending.connectionId)?.name ?? 'a connection'}
                 </button>
@@ -77,13 +93,17 @@ function Dialogs({ modal }: { modal: Modal }) {
       return <RemoveConnectionDialog connection={modal.connection} />;
     case 'reveal':
       return <RevealDialog slotId={modal.slotId} keyLabel={modal.keyLabel} />;
+    case 'resume-rotation': {
+      const connection = connections.find((c) => c.id === modal.rotation.connectionId);
+      return connection ? <RotationWizard connection={connection} resume={modal.rotation} /> : null;
+    }
     default: {
       const connectionId = modal.kind === 'create-key' ? modal.connectionId : modal.key.connectionId;
       const connection = connections.find((c) => c.id === connectionId);
       if (!connection) return null;
       if (modal.kind === 'create-key') return <CreateKeyDialog connection={connection} initialScopeId={modal.scopeId} />;
       if (modal.kind === 'edit-key') return <EditKeyDialog keyView={modal.key} connection={connection} />;
-      if (modal.kind === 'rotate-key') return <RotateKeyDialog keyView={modal.key} connection={connection} />;
+      if (modal.kind === 'rotate') return <RotationWizard keyView={modal.key} connection={connection} />;
       return <DeleteKeyDialog keyView={modal.key} connection={connection} />;
     }
   }

@@ -6,6 +6,7 @@ import type {
   AppStatus,
   BackendInfo,
   PendingRevealView,
+  RotationView,
   ChannelInput,
   ConnectionView,
   KeyView,
@@ -20,7 +21,8 @@ export type Modal =
   | { kind: 'create-key'; connectionId: string; scopeId: string | null }
   | { kind: 'edit-key'; key: KeyView }
   | { kind: 'delete-key'; key: KeyView }
-  | { kind: 'rotate-key'; key: KeyView }
+  | { kind: 'rotate'; key: KeyView }
+  | { kind: 'resume-rotation'; rotation: RotationView }
   | { kind: 'remove-connection'; connection: ConnectionView }
   | { kind: 'reveal'; slotId: string; keyLabel: string };
 
@@ -56,6 +58,7 @@ interface State {
   busyKeys: Record<string, string>;
   modal: Modal;
   pendingReveals: PendingRevealView[];
+  rotations: RotationView[];
 }
 
 interface Actions {
@@ -72,7 +75,7 @@ interface Actions {
   createKey: (input: ChannelInput<'keys.create'>) => Promise<CallError | null>;
   updateKey: (input: ChannelInput<'keys.update'>) => Promise<CallError | null>;
   setKeyActive: (key: KeyView, active: boolean) => Promise<void>;
-  rotateKey: (key: KeyView) => Promise<void>;
+  loadRotations: () => Promise<void>;
   deleteKey: (key: KeyView) => Promise<void>;
   loadPendingReveals: () => Promise<void>;
   showPendingReveal: (pending: PendingRevealView) => Promise<void>;
@@ -130,11 +133,16 @@ export const useApp = create<State & Actions>()((set, get) => {
     busyKeys: {},
     modal: { kind: 'none' },
     pendingReveals: [],
+    rotations: [],
 
     async init() {
       if (!subscribed) {
         subscribed = true;
         api.on('connections.changed', () => void get().refreshConnections());
+        api.on('rotation.changed', () => {
+          void get().loadRotations();
+          void get().loadPendingReveals();
+        });
         api.on('inventory.changed', ({ connectionId }) => {
           const { selection } = get();
           if (selection.connectionId === null || selection.connectionId === connectionId) void get().loadKeys();
@@ -156,7 +164,7 @@ export const useApp = create<State & Actions>()((set, get) => {
         await Promise.all(connections.map((c) => get().loadScopes(c.id)));
         const first = connections[0];
         if (first) get().select(first.id, null);
-        await get().loadPendingReveals();
+        await Promise.all([get().loadPendingReveals(), get().loadRotations()]);
       });
       set({ ready: true });
     },
@@ -290,15 +298,8 @@ export const useApp = create<State & Actions>()((set, get) => {
       );
     },
 
-    async rotateKey(key) {
-      try {
-        const { key: rotated, revealSlotId } = await api.keys.rotate({ connectionId: key.connectionId, keyId: key.id });
-        set({ modal: { kind: 'reveal', slotId: revealSlotId, keyLabel: rotated.localLabel ?? (rotated.name || rotated.id) } });
-      } catch (error) {
-        set({ modal: { kind: 'none' } });
-        get().notify('error', `Could not regenerate “${key.localLabel ?? (key.name || key.id)}”`, asCallError(error).message);
-      }
-      await get().loadKeys();
+    async loadRotations() {
+      await guarded('Could not load rotations', async () => set({ rotations: await api.rotation.list() }));
     },
 
     async deleteKey(key) {
@@ -326,9 +327,12 @@ export const useApp = create<State & Actions>()((set, get) => {
     },
 
     close() {
-      const wasReveal = get().modal.kind === 'reveal';
+      const was = get().modal.kind;
       set({ modal: { kind: 'none' } });
-      if (wasReveal) void get().loadPendingReveals();
+      if (was === 'reveal' || was === 'rotate' || was === 'resume-rotation') {
+        void get().loadPendingReveals();
+        void get().loadRotations();
+      }
     },
 
     notify(tone, title, message) {

@@ -1,4 +1,4 @@
-// Editing (or labelling), regenerating and deleting a key.
+// Editing (or labelling) and deleting a key.
 import { useState, type FormEvent } from 'react';
 import type { ConnectionView, KeyView } from '../../src-preload/contract.ts';
 import type { CallError } from '../app/bridge.ts';
@@ -58,43 +58,6 @@ export function EditKeyDialog({ keyView, connection }: { keyView: KeyView; conne
           </button>
         </div>
       </form>
-    </Modal>
-  );
-}
-
-export function RotateKeyDialog({ keyView, connection }: { keyView: KeyView; connection: ConnectionView }) {
-  const close = useApp((s) => s.close);
-  const rotateKey = useApp((s) => s.rotateKey);
-  const [busy, setBusy] = useState(false);
-  const label = keyView.localLabel ?? (keyView.name || keyView.id);
-  return (
-    <Modal
-      title={`Regenerate “${label}”?`}
-      onRequestClose={close}
-      footer={
-        <>
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="button danger"
-            disabled={busy}
-            onClick={() => {
-              setBusy(true);
-              void rotateKey(keyView).finally(() => setBusy(false));
-            }}
-          >
-            {busy ? 'Regenerating…' : 'Regenerate secret'}
-          </button>
-        </>
-      }
-    >
-      <p>
-        <strong>The current secret stops working immediately.</strong> Anything still using it fails until you deploy the
-        new one, which is shown once, next.
-      </p>
-      {connection.capabilities.actions.rotate.note ? <p className="form-note">{connection.capabilities.actions.rotate.note}</p> : null}
     </Modal>
   );
 }

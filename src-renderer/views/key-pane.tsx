@@ -133,15 +133,13 @@ function KeyRow({
               onClick={() => void setKeyActive(keyView, true)}
             />
           )}
-          {actions.rotate.mode === 'native' ? (
-            <ActionButton
-              icon="sync"
-              label={`Regenerate ${displayName}`}
-              support={actions.rotate}
-              disabled={Boolean(busy) || keyView.status === 'revoked'}
-              onClick={() => open({ kind: 'rotate-key', key: keyView })}
-            />
-          ) : null}
+          <ActionButton
+            icon="sync"
+            label={`${actions.rotate.mode === 'native' ? 'Regenerate' : 'Rotate'} ${displayName}`}
+            support={actions.rotate}
+            disabled={Boolean(busy) || keyView.status === 'revoked' || keyView.status === 'pending'}
+            onClick={() => open({ kind: 'rotate', key: keyView })}
+          />
           <ActionButton
             icon="trash"
             label={`Delete ${displayName}`}

@@ -19,14 +19,14 @@ const takeOnce = (slotId: string) => {
   return read;
 };
 
-export function RevealDialog({ slotId, keyLabel }: { slotId: string; keyLabel: string }) {
-  const closeModal = useApp((s) => s.close);
+/** Reads a slot once and tracks what was copied. `forget` drops the secret from memory. */
+export function useOneTimeReveal(slotId: string | null) {
   const [view, setView] = useState<RevealView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState<Record<string, number>>({});
-  const [confirming, setConfirming] = useState(false);
 
   useEffect(() => {
+    if (!slotId) return;
     let live = true;
     takeOnce(slotId).then(
       (result) => live && setView(result),
@@ -37,29 +37,29 @@ export function RevealDialog({ slotId, keyLabel }: { slotId: string; keyLabel: s
     };
   }, [slotId]);
 
-  const finish = useCallback(() => {
-    reads.delete(slotId);
-    setView(null);
-    closeModal();
-  }, [slotId, closeModal]);
-
-  const secretsUncopied = view ? view.fields.some((f) => f.secret && copied[f.label] === undefined) : false;
-  const requestClose = useCallback(() => {
-    if (secretsUncopied) setConfirming(true);
-    else finish();
-  }, [secretsUncopied, finish]);
-
-  async function copy(label: string, value: string) {
+  const copy = useCallback(async (label: string, value: string) => {
     try {
       const { clearsAt } = await api.clipboard.writeSecret({ text: value });
       setCopied((c) => ({ ...c, [label]: clearsAt }));
     } catch (failure) {
       setError(asCallError(failure).message);
     }
-  }
+  }, []);
 
+  const forget = useCallback(() => {
+    if (slotId) reads.delete(slotId);
+    setView(null);
+  }, [slotId]);
+
+  const secretsUncopied = view ? view.fields.some((f) => f.secret && copied[f.label] === undefined) : false;
+  return { view, error, copied, copy, forget, secretsUncopied };
+}
+
+/** The revealed fields with their copy buttons. */
+export function RevealFields({ reveal, keyLabel }: { reveal: ReturnType<typeof useOneTimeReveal>; keyLabel: string }) {
+  const { view, error, copied, copy } = reveal;
   return (
-    <Modal title="Copy your new key now" onRequestClose={requestClose} width="wide">
+    <>
       {error ? (
         <Banner tone="error" title="The secret cannot be shown">
           {error}
@@ -98,22 +98,51 @@ export function RevealDialog({ slotId, keyLabel }: { slotId: string; keyLabel: s
       ) : !error ? (
         <p className="muted">Reading the secret…</p>
       ) : null}
+    </>
+  );
+}
 
+/** Asks before a secret that was never copied is closed away for good. */
+export function ConfirmUncopied({ onBack, onClose }: { onBack: () => void; onClose: () => void }) {
+  return (
+    <div className="confirm-close" role="alertdialog" aria-labelledby="confirm-close-title">
+      <p id="confirm-close-title">
+        <strong>You have not copied the secret.</strong> Once this dialog closes, Keyfleet cannot show it again; you would
+        have to create a new key.
+      </p>
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onBack} autoFocus>
+          Go back
+        </button>
+        <button type="button" className="button danger" onClick={onClose}>
+          Close without copying
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function RevealDialog({ slotId, keyLabel }: { slotId: string; keyLabel: string }) {
+  const closeModal = useApp((s) => s.close);
+  const reveal = useOneTimeReveal(slotId);
+  const [confirming, setConfirming] = useState(false);
+  const { forget, secretsUncopied } = reveal;
+
+  const finish = useCallback(() => {
+    forget();
+    closeModal();
+  }, [forget, closeModal]);
+
+  const requestClose = useCallback(() => {
+    if (secretsUncopied) setConfirming(true);
+    else finish();
+  }, [secretsUncopied, finish]);
+
+  return (
+    <Modal title="Copy your new key now" onRequestClose={requestClose} width="wide">
+      <RevealFields reveal={reveal} keyLabel={keyLabel} />
       {confirming ? (
-        <div className="confirm-close" role="alertdialog" aria-labelledby="confirm-close-title">
-          <p id="confirm-close-title">
-            <strong>You have not copied the secret.</strong> Once this dialog closes, Keyfleet cannot show it again; you
-            would have to create a new key.
-          </p>
-          <div className="form-actions">
-            <button type="button" className="button" onClick={() => setConfirming(false)} autoFocus>
-              Go back
-            </button>
-            <button type="button" className="button danger" onClick={finish}>
-              Close without copying
-            </button>
-          </div>
-        </div>
+        <ConfirmUncopied onBack={() => setConfirming(false)} onClose={finish} />
       ) : (
         <div className="form-actions">
           <button type="button" className="button primary" onClick={requestClose}>

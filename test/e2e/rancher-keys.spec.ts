@@ -188,3 +188,33 @@ test('a secret that was never seen is offered again, once', async ({ app, sandbo
   await expect(banner).toHaveCount(0);
   expect(await harness.core.api.reveal.pending()).toEqual([]);
 });
+
+test('the rotation wizard creates a twin, reveals it once, and deactivates the old key after deployment', async ({ app, sandbox }) => {
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  const oldRow = keyRow(app, 'laptop');
+  const oldId = (await oldRow.getAttribute('data-key-id'))!;
+  await oldRow.getByRole('button', { name: 'Rotate laptop' }).click();
+
+  const wizard = app.getByRole('dialog', { name: 'Rotate “laptop”' });
+  await expect(wizard.getByText(/create a twin key/)).toBeVisible();
+  await wizard.getByRole('button', { name: 'Create the new key' }).click();
+  const accessKey = (await wizard.getByTestId('reveal-Access key').textContent())!;
+  const secretKey = (await wizard.getByTestId('reveal-Secret key').textContent())!;
+  expect(sandbox.authenticates(accessKey, secretKey)).toBe(true);
+  await shoot(app, 'rotation-reveal');
+  await wizard.getByRole('button', { name: 'Copy Secret key' }).click();
+  await wizard.getByRole('button', { name: 'Next' }).click();
+
+  // The old key keeps working until the user says the new one is deployed.
+  expect(sandbox.key(oldId)!.state).toBe('active');
+  await expect(wizard.getByRole('button', { name: 'Next' })).toBeDisabled();
+  await wizard.getByLabel('The new key is deployed and in use').check();
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByRole('button', { name: 'Deactivate old key' }).click();
+  await expect(wizard.getByRole('status')).toContainText('Rotation complete');
+  await wizard.getByRole('button', { name: 'Close', exact: true }).click();
+
+  expect(sandbox.key(oldId)!.state).toBe('inactive');
+  await expect(keyRow(app, 'laptop')).toHaveCount(2);
+  await expect(app.locator(`[data-key-id="${oldId}"]`)).toContainText('Inactive');
+});
