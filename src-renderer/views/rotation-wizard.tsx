@@ -41,12 +41,14 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
   const [slotId, setSlotId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [stored, setStored] = useState(false);
+  const [storedTicked, setStored] = useState(false);
   const [deployed, setDeployed] = useState(false);
   const [when, setWhen] = useState<'now' | 'later'>('now');
-  const [later, setLater] = useState(localInput(Date.now() + 24 * 3600_000));
+  const [later, setLater] = useState(() => localInput(Date.now() + 24 * 3600_000));
   const [confirming, setConfirming] = useState(false);
   const reveal = useOneTimeReveal(slotId);
+  // Copying the secret counts as storing it; the box is for those who typed it somewhere.
+  const stored = storedTicked || Object.keys(reveal.copied).length > 0;
 
   const native = connection.capabilities.actions.rotate.mode === 'native';
   const oldName = rotation?.oldKeyName ?? props.keyView?.localLabel ?? (props.keyView?.name || props.keyView?.id || 'key');
@@ -64,10 +66,6 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
       live = false;
     };
   }, [props.resume]);
-
-  useEffect(() => {
-    if (Object.keys(reveal.copied).length > 0) setStored(true);
-  }, [reveal.copied]);
 
   const run = useCallback(
     async (work: () => Promise<RotationView>) => {
