@@ -15,6 +15,7 @@ import { createKeytarSecretStore, type SecretStore } from './secrets/secret-stor
 import { createMemoryClipboard, createSecretClipboard, type ClipboardPort } from './services/clipboard.ts';
 import { createConnectionService } from './services/connections.ts';
 import { createInventoryService } from './services/inventory.ts';
+import { createJournalService } from './services/journal.ts';
 import { createKeyOperations } from './services/key-operations.ts';
 import { AWAITING_REVEAL, createRevealService, createRevealSlots } from './services/reveal.ts';
 import { createRotationService, type StepHook } from './services/rotation.ts';
@@ -78,6 +79,7 @@ export function createCore(options: CoreOptions): Core {
     isSyncing: inventory.isSyncing,
   });
   const keys = createKeyOperations({ store, events, log, now, connections, reveal });
+  const journal = createJournalService({ store, now });
   const rotation = createRotationService({ store, events, log, now, connections, keys, onStep: options.onStep });
   const ready = rotation.resumeAll().catch((error: unknown) => log.error('rotation.resume-failed', error));
   rotation.startScheduler(options.schedulerIntervalMs);
@@ -98,6 +100,10 @@ export function createCore(options: CoreOptions): Core {
     'scopes.list': (input) => inventory.scopes(input.connectionId),
     'keys.list': (input) => inventory.keys(input),
     'keys.get': (input) => inventory.key(input.connectionId, input.keyId),
+    'keys.history': (input) => {
+      inventory.key(input.connectionId, input.keyId);
+      return store.inventory.history(input.connectionId, input.keyId);
+    },
     'keys.createForm': (input) => keys.createForm(input.connectionId),
     'keys.create': (input) => keys.create(input),
     'rotation.start': (input) => rotation.start(input),
@@ -113,6 +119,8 @@ export function createCore(options: CoreOptions): Core {
     'reveal.discard': async (input) => ({ discarded: await reveal.discard(input.slotId) }),
     'reveal.pending': () => reveal.pending(),
     'reveal.reopen': async (input) => ({ revealSlotId: await reveal.reopen(input.operationId) }),
+    'journal.list': (input) => journal.list(input.offset, input.limit),
+    'journal.export': (input) => journal.export(input.format),
     'clipboard.writeSecret': (input) => clipboard.writeSecret(input.text),
   };
 

@@ -183,6 +183,27 @@ export interface KeyDetail extends KeyView {
   lastSeenAt: number | null;
 }
 
+/** One line of a key's history: what a sync saw change, or what Keyfleet did. */
+export interface KeyChangeView {
+  at: number;
+  source: 'sync' | 'keyfleet';
+  change: 'added' | 'removed' | 'changed';
+  /** field → [before, after], for 'changed' */
+  fields: Record<string, [unknown, unknown]>;
+}
+
+/** A line of the local action journal: what Keyfleet did to a backend, and how it went. */
+export interface AuditEntryView {
+  id: number;
+  at: number;
+  action: string;
+  connectionId: string | null;
+  connectionName: string | null;
+  keyId: string | null;
+  result: 'ok' | 'failed';
+  detail: string | null;
+}
+
 export interface KeyPage {
   rows: KeyView[];
   total: number;
@@ -354,6 +375,7 @@ export const channels = {
     out<KeyPage>(),
   ),
   'keys.get': channel(keyRef, out<KeyDetail>()),
+  'keys.history': channel(keyRef, out<KeyChangeView[]>()),
   'keys.createForm': channel(z.strictObject({ connectionId }), out<CreateFormSpec>()),
   'keys.create': channel(
     z.strictObject({
@@ -400,6 +422,12 @@ export const channels = {
   'reveal.discard': channel(z.strictObject({ slotId: z.uuid() }), out<{ discarded: boolean }>()),
   'reveal.pending': channel(empty, out<PendingRevealView[]>()),
   'reveal.reopen': channel(z.strictObject({ operationId: z.uuid() }), out<{ revealSlotId: string }>()),
+
+  'journal.list': channel(
+    z.strictObject({ offset: z.int().min(0).max(10_000_000).default(0), limit: z.int().min(1).max(1000).default(200) }),
+    out<{ rows: AuditEntryView[]; total: number }>(),
+  ),
+  'journal.export': channel(z.strictObject({ format: z.enum(['csv', 'json']) }), out<{ fileName: string; content: string; sha256: string }>()),
 
   'clipboard.writeSecret': channel(
     z.strictObject({ text: z.string().min(1).max(16_384) }),

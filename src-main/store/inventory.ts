@@ -145,6 +145,8 @@ export function inventoryQueries(db: Db) {
   const scopesOf = db.prepare(`SELECT s.*, (SELECT count(*) FROM keys k WHERE k.connection_id = s.connection_id
       AND k.scope_id = s.id) AS key_count FROM scopes s WHERE s.connection_id = ? ORDER BY s.position`);
   const oneScope = db.prepare(`SELECT s.*, 0 AS key_count FROM scopes s WHERE s.connection_id = ? AND s.id = ?`);
+  const changesOf = db.prepare(`SELECT at, source, change, fields_json FROM changes
+    WHERE connection_id = ? AND key_id = ? ORDER BY id DESC LIMIT 500`);
   const insertChange = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
 
@@ -197,6 +199,15 @@ export function inventoryQueries(db: Db) {
     getScope(connectionId: string, scopeId: string): ScopeRecord | undefined {
       const row = oneScope.get(connectionId, scopeId) as ScopeRow | undefined;
       return row && toScope(row);
+    },
+
+    history(connectionId: string, keyId: string) {
+      return (changesOf.all(connectionId, keyId) as Array<{ at: number; source: string; change: string; fields_json: string }>).map((row) => ({
+        at: row.at,
+        source: row.source as 'sync' | 'keyfleet',
+        change: row.change as ChangeKind,
+        fields: JSON.parse(row.fields_json) as FieldChanges,
+      }));
     },
 
     getKey(connectionId: string, keyId: string): KeyRecord | undefined {

@@ -70,7 +70,8 @@ export function journalQueries(db: Db) {
   const pending = db.prepare(`SELECT * FROM operations WHERE state = 'pending' ORDER BY created_at`);
   const audit = db.prepare(`INSERT INTO audit (at, actor, action, connection_id, key_id, result, detail)
     VALUES (@at, @actor, @action, @connectionId, @keyId, @result, @detail)`);
-  const recentAudit = db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?');
+  const auditPage = db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ? OFFSET ?');
+  const auditCount = db.prepare('SELECT count(*) AS n FROM audit');
 
   return {
     begin(op: { id: string; connectionId: string; kind: OperationKind; keyId: string | null; step: string; input: Record<string, unknown>; at: number }): void {
@@ -106,10 +107,12 @@ export function journalQueries(db: Db) {
     audit(entry: AuditEntry): void {
       audit.run(entry);
     },
-    recentAudit(limit: number): AuditEntry[] {
-      return (recentAudit.all(limit) as Array<{ at: number; actor: string; action: string; connection_id: string | null; key_id: string | null; result: 'ok' | 'failed'; detail: string | null }>).map(
-        (row) => ({ at: row.at, actor: row.actor, action: row.action, connectionId: row.connection_id, keyId: row.key_id, result: row.result, detail: row.detail }),
-      );
+    auditPage(offset: number, limit: number): { rows: Array<AuditEntry & { id: number }>; total: number } {
+      const rows = auditPage.all(limit, offset) as Array<{ id: number; at: number; actor: string; action: string; connection_id: string | null; key_id: string | null; result: 'ok' | 'failed'; detail: string | null }>;
+      return {
+        rows: rows.map((row) => ({ id: row.id, at: row.at, actor: row.actor, action: row.action, connectionId: row.connection_id, keyId: row.key_id, result: row.result, detail: row.detail })),
+        total: (auditCount.get() as { n: number }).n,
+      };
     },
   };
 }

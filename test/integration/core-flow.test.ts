@@ -1,6 +1,7 @@
 // The core as the renderer uses it (createCore().api), with the real keychain, a real SQLite
 // file and the Rancher sandbox: connect, sync, create with a one-time reveal, fail safely, forget.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -201,6 +202,27 @@ describe('core', () => {
     ]);
     // The failed delete left the key cached.
     expect((await core.api.keys.get({ connectionId: connection.id, keyId: key.id })).status).toBe('inactive');
+
+    // The key's history and the journal a user can read and export.
+    const history = await core.api.keys.history({ connectionId: connection.id, keyId: key.id });
+    expect(history.map((h) => [h.source, h.change, h.fields])).toEqual([
+      ['keyfleet', 'changed', { status: ['active', 'inactive'] }],
+      ['keyfleet', 'added', {}],
+    ]);
+    const journal = await core.api.journal.list({ limit: 10 });
+    expect(journal.rows.slice(0, 3).map((r) => [r.action, r.result, r.connectionName])).toEqual([
+      ['key.delete', 'failed', 'Sandbox'],
+      ['key.deactivate', 'ok', 'Sandbox'],
+      ['key.create', 'ok', 'Sandbox'],
+    ]);
+    expect(journal.rows[0]!.detail).toMatch(/unavailable \(HTTP 503\)/);
+    const csv = await core.api.journal.export({ format: 'csv' });
+    expect(csv.fileName).toMatch(/^keyfleet-journal-.*\.csv$/);
+    expect(csv.content.split('\n')[0]).toBe('at,action,connection,connectionId,keyId,result,detail');
+    expect(csv.content).toContain('"key.delete"');
+    expect(csv.sha256).toBe(createHash('sha256').update(csv.content).digest('hex'));
+    const json = JSON.parse((await core.api.journal.export({ format: 'json' })).content) as Array<{ action: string }>;
+    expect(json.at(-1)!.action).toBe('key.delete');
   });
 
   it('checks a create form against the backend’s limits before calling it', async () => {
