@@ -7,15 +7,17 @@ import { AddConnectionDialog, RemoveConnectionDialog } from '../views/connection
 import { CreateKeyDialog } from '../views/create-key-dialog.tsx';
 import { DeleteKeyDialog, EditKeyDialog } from '../views/key-dialogs.tsx';
 import { RotationWizard } from '../views/rotation-wizard.tsx';
+import { JournalView } from '../views/journal-view.tsx';
 import { KeyPane } from '../views/key-pane.tsx';
 import { RevealDialog } from '../views/reveal-dialog.tsx';
 import { Sidebar } from '../views/sidebar.tsx';
 import { Welcome } from '../views/welcome.tsx';
 
 export function App() {
-  const { ready, status, connections, selection, banners, modal, pendingReveals, rotations } = useApp(
+  const { ready, status, connections, selection, banners, modal, pendingReveals, rotations, view } = useApp(
     useShallow((s) => ({
       rotations: s.rotations,
+      view: s.view,
       pendingReveals: s.pendingReveals,
       ready: s.ready,
       status: s.status,
@@ -75,7 +77,7 @@ export function App() {
             </Banner>
           ))}
         </div>
-        {!ready ? null : connection ? <KeyPane connection={connection} /> : <Welcome />}
+        {!ready ? null : view === 'journal' ? <JournalView /> : connections.length === 0 ? <Welcome /> : <KeyPane connection={connection ?? null} />}
       </main>
       <Dialogs modal={modal} />
     </div>

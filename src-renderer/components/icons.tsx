@@ -56,6 +56,12 @@ const paths: Record<string, ReactElement> = {
       <path d="M8 11V8a4 4 0 0 1 8 0v3" />
     </>
   ),
+  list: (
+    <>
+      <path d="M9 6h11M9 12h11M9 18h11" />
+      <path d="M4.5 6h.01M4.5 12h.01M4.5 18h.01" />
+    </>
+  ),
   layers: (
     <>
       <path d="m12 3 9 5-9 5-9-5 9-5z" />

@@ -1,4 +1,5 @@
-// The renderer's state. It mirrors what the core reports (connections, scopes, one page of keys)
+// The renderer's state. It mirrors what the core reports (connections, scopes, the pages of keys
+// the table has scrolled to)
 // plus what is on screen (selection, filter, dialogs, banners). It is never persisted, and it
 // never holds a secret: a reveal dialog reads its secret into its own component state.
 import { create } from 'zustand';
@@ -39,7 +40,6 @@ export interface SyncProgress {
   keysFetched: number;
 }
 
-const PAGE_LIMIT = 1000;
 
 interface State {
   ready: boolean;
@@ -48,9 +48,13 @@ interface State {
   connections: ConnectionView[];
   scopes: Record<string, ScopeView[]>;
   selection: { connectionId: string | null; scopeId: string | null };
-  keys: KeyView[];
+  /** Pages of the current key list, fetched as the table scrolls; never the whole inventory. */
+  keyPages: Record<number, KeyView[]>;
   totalKeys: number;
+  keysVersion: number;
   keysLoading: boolean;
+  selectedKey: { connectionId: string; keyId: string } | null;
+  view: 'keys' | 'journal';
   query: string;
   sort: { column: SortColumn; direction: 'asc' | 'desc' };
   banners: Banner[];
@@ -66,6 +70,9 @@ interface Actions {
   refreshConnections: () => Promise<void>;
   loadScopes: (connectionId: string) => Promise<void>;
   loadKeys: () => Promise<void>;
+  ensureKeys: (start: number, end: number) => Promise<void>;
+  selectKey: (key: { connectionId: string; keyId: string } | null) => void;
+  showJournal: () => void;
   select: (connectionId: string | null, scopeId?: string | null) => void;
   setQuery: (query: string) => void;
   toggleSort: (column: SortColumn) => void;
@@ -86,12 +93,25 @@ interface Actions {
 }
 
 let bannerId = 0;
-let keysRequest = 0;
+const inFlight = new Set<string>();
+export const KEY_PAGE = 200;
 let subscribed = false;
 
 export const keyRef = (key: Pick<KeyView, 'connectionId' | 'id'>) => `${key.connectionId}:${key.id}`;
 
 export const useApp = create<State & Actions>()((set, get) => {
+  function fetchPage(page: number) {
+    const { selection, query, sort } = get();
+    return api.keys.list({
+      connectionId: selection.connectionId ?? undefined,
+      scopeId: selection.scopeId ?? undefined,
+      query: query || undefined,
+      sort,
+      offset: page * KEY_PAGE,
+      limit: KEY_PAGE,
+    });
+  }
+
   async function guarded(title: string, work: () => Promise<void>): Promise<void> {
     try {
       await work();
@@ -123,9 +143,12 @@ export const useApp = create<State & Actions>()((set, get) => {
     connections: [],
     scopes: {},
     selection: { connectionId: null, scopeId: null },
-    keys: [],
+    keyPages: {},
     totalKeys: 0,
+    keysVersion: 0,
     keysLoading: false,
+    selectedKey: null,
+    view: 'keys',
     query: '',
     sort: { column: 'name', direction: 'asc' },
     banners: [],
@@ -163,7 +186,7 @@ export const useApp = create<State & Actions>()((set, get) => {
         set({ status, backends, connections });
         await Promise.all(connections.map((c) => get().loadScopes(c.id)));
         const first = connections[0];
-        if (first) get().select(first.id, null);
+        get().select(first?.id ?? null, null);
         await Promise.all([get().loadPendingReveals(), get().loadRotations()]);
       });
       set({ ready: true });
@@ -188,30 +211,47 @@ export const useApp = create<State & Actions>()((set, get) => {
     },
 
     async loadKeys() {
-      const { selection, query, sort } = get();
-      const request = ++keysRequest;
-      set({ keysLoading: true });
+      const version = get().keysVersion + 1;
+      set({ keysVersion: version, keysLoading: true });
       await guarded('Could not load keys', async () => {
-        if (!selection.connectionId) {
-          set({ keys: [], totalKeys: 0 });
-          return;
-        }
-        const page = await api.keys.list({
-          connectionId: selection.connectionId,
-          scopeId: selection.scopeId ?? undefined,
-          query: query || undefined,
-          sort,
-          offset: 0,
-          limit: PAGE_LIMIT,
-        });
+        const page = await fetchPage(0);
         // A slower, older request must not overwrite a newer answer.
-        if (request === keysRequest) set({ keys: page.rows, totalKeys: page.total });
+        if (get().keysVersion === version) set({ keyPages: { 0: page.rows }, totalKeys: page.total });
       });
-      if (request === keysRequest) set({ keysLoading: false });
+      if (get().keysVersion === version) set({ keysLoading: false });
+    },
+
+    async ensureKeys(start, end) {
+      const version = get().keysVersion;
+      const missing: number[] = [];
+      for (let page = Math.floor(start / KEY_PAGE); page <= Math.floor(end / KEY_PAGE); page++) {
+        if (!get().keyPages[page] && !inFlight.has(`${version}:${page}`)) missing.push(page);
+      }
+      await Promise.all(
+        missing.map(async (page) => {
+          inFlight.add(`${version}:${page}`);
+          try {
+            const result = await fetchPage(page);
+            if (get().keysVersion === version) set((s) => ({ keyPages: { ...s.keyPages, [page]: result.rows }, totalKeys: result.total }));
+          } catch (error) {
+            get().notify('error', 'Could not load keys', asCallError(error).message);
+          } finally {
+            inFlight.delete(`${version}:${page}`);
+          }
+        }),
+      );
+    },
+
+    selectKey(key) {
+      set({ selectedKey: key });
+    },
+
+    showJournal() {
+      set({ view: 'journal', selectedKey: null });
     },
 
     select(connectionId, scopeId = null) {
-      set({ selection: { connectionId, scopeId } });
+      set({ selection: { connectionId, scopeId }, view: 'keys', selectedKey: null });
       void get().loadKeys();
     },
 

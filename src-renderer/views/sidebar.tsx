@@ -44,11 +44,13 @@ function ScopeTree({ connectionId, scopes, parentId }: { connectionId: string; s
 }
 
 export function Sidebar() {
-  const { connections, scopes, selection, progress } = useApp(
-    useShallow((s) => ({ connections: s.connections, scopes: s.scopes, selection: s.selection, progress: s.progress })),
+  const { connections, scopes, selection, progress, view } = useApp(
+    useShallow((s) => ({ connections: s.connections, scopes: s.scopes, selection: s.selection, progress: s.progress, view: s.view })),
   );
   const select = useApp((s) => s.select);
   const open = useApp((s) => s.open);
+  const showJournal = useApp((s) => s.showJournal);
+  const allSelected = view === 'keys' && selection.connectionId === null;
 
   return (
     <nav className="sidebar" aria-label="Connections">
@@ -68,8 +70,19 @@ export function Sidebar() {
         <p className="sidebar-empty">No connections yet.</p>
       ) : (
         <ul className="connection-list">
+          <li className="connection">
+            <button
+              type="button"
+              className={`connection-item all-keys${allSelected ? ' selected' : ''}`}
+              aria-current={allSelected ? 'true' : undefined}
+              onClick={() => select(null, null)}
+            >
+              <Icon name="layers" size={14} />
+              <span className="connection-name">All keys</span>
+            </button>
+          </li>
           {connections.map((connection) => {
-            const selected = selection.connectionId === connection.id && selection.scopeId === null;
+            const selected = view === 'keys' && selection.connectionId === connection.id && selection.scopeId === null;
             const syncing = connection.syncing || progress[connection.id] !== undefined;
             return (
               <li key={connection.id} className="connection">
@@ -96,6 +109,17 @@ export function Sidebar() {
           })}
         </ul>
       )}
+      <div className="sidebar-footer">
+        <button
+          type="button"
+          className={`connection-item${view === 'journal' ? ' selected' : ''}`}
+          aria-current={view === 'journal' ? 'page' : undefined}
+          onClick={showJournal}
+        >
+          <Icon name="list" size={14} />
+          <span className="connection-name">Action journal</span>
+        </button>
+      </div>
     </nav>
   );
 }

@@ -218,3 +218,37 @@ test('the rotation wizard creates a twin, reveals it once, and deactivates the o
   await expect(keyRow(app, 'laptop')).toHaveCount(2);
   await expect(app.locator(`[data-key-id="${oldId}"]`)).toContainText('Inactive');
 });
+
+test('a key’s details, all connections at once, and the action journal', async ({ app, sandbox }) => {
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  // Details: every field, the history, the backend's own fields without any secret.
+  await keyRow(app, 'laptop').getByText('laptop', { exact: true }).click();
+  const detail = app.getByRole('complementary', { name: 'laptop' });
+  await expect(detail.locator('dd').filter({ hasText: 'Personal laptop' })).toBeVisible();
+  await expect(detail.getByText('Sync: first seen')).toBeVisible();
+  await detail.getByText('Backend fields').click();
+  await expect(detail.locator('pre')).toContainText('"publicValue"');
+  await expect(detail.locator('pre')).not.toContainText('secretValue');
+  await shoot(app, 'key-detail');
+  await detail.getByRole('button', { name: 'Close key details' }).click();
+
+  // All keys: a connection column appears.
+  await app.getByRole('button', { name: 'All keys' }).click();
+  await expect(app.getByRole('heading', { name: 'All keys' })).toBeVisible();
+  await expect(app.getByRole('columnheader', { name: 'Connection' })).toBeVisible();
+  await expect(keyRow(app, 'laptop')).toContainText('Sandbox Rancher');
+
+  // The journal records what Keyfleet did.
+  await keyRow(app, 'laptop').getByRole('button', { name: 'Deactivate laptop' }).click();
+  await expect(keyRow(app, 'laptop')).toContainText('Inactive');
+  await app.getByRole('button', { name: 'Action journal' }).click();
+  const journal = app.getByRole('table');
+  await expect(journal.getByRole('row').nth(1)).toContainText('deactivate');
+  await expect(journal.getByRole('row').nth(1)).toContainText('Done');
+  await expect(journal).toContainText('connection add');
+  const download = app.waitForEvent('download');
+  await app.getByRole('button', { name: 'Export CSV' }).click();
+  expect((await download).suggestedFilename()).toMatch(/^keyfleet-journal-.*\.csv$/);
+  await expect(app.getByText(/SHA-256/)).toBeVisible();
+  await shoot(app, 'journal');
+});

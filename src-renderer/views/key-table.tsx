@@ -1,0 +1,263 @@
+// The key table: virtualized (only the rows in view exist in the DOM), fed page by page from the
+// core as it scrolls, sortable, with each row's actions honest about what the backend can do.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ActionSupport, ConnectionView, KeyView, SortColumn } from '../../src-preload/contract.ts';
+import { absoluteTime, shortDate, shortTime } from '../app/format.ts';
+import { Icon, type IconName } from '../components/icons.tsx';
+import { StatusPill } from '../components/status-pill.tsx';
+import { KEY_PAGE, keyRef, useApp } from '../state/store.ts';
+
+const ROW_HEIGHT = 58;
+
+interface Column {
+  id: string;
+  sort: SortColumn | null;
+  label: string;
+  width: string;
+}
+
+const COLUMNS: Column[] = [
+  { id: 'name', sort: 'name', label: 'Name', width: 'minmax(220px, 2.4fr)' },
+  { id: 'connection', sort: null, label: 'Connection', width: 'minmax(120px, 1fr)' },
+  { id: 'type', sort: 'type', label: 'Type', width: 'minmax(96px, 0.9fr)' },
+  { id: 'status', sort: 'status', label: 'Status', width: 'minmax(120px, 1fr)' },
+  { id: 'created', sort: 'createdAt', label: 'Created', width: '112px' },
+  { id: 'expires', sort: 'expiresAt', label: 'Expires', width: '112px' },
+  { id: 'masked', sort: null, label: 'Access key / prefix', width: 'minmax(150px, 1.2fr)' },
+  { id: 'actions', sort: null, label: 'Actions', width: '140px' },
+];
+
+function actionTitle(label: string, support: ActionSupport): string {
+  if (support.mode === 'unavailable') return `${label}: not available — ${support.note ?? 'this backend does not offer it'}`;
+  return support.note ? `${label} (${support.mode}): ${support.note}` : label;
+}
+
+function ActionButton(props: { icon: IconName; label: string; support: ActionSupport; disabled?: boolean; danger?: boolean; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      className={`icon-button${props.danger ? ' danger' : ''}`}
+      aria-label={props.label}
+      title={actionTitle(props.label, props.support)}
+      disabled={props.support.mode === 'unavailable' || props.disabled}
+      onClick={(event) => {
+        event.stopPropagation();
+        props.onClick();
+      }}
+    >
+      <Icon name={props.icon} />
+    </button>
+  );
+}
+
+export function displayNameOf(key: KeyView): string {
+  return key.localLabel ?? (key.name || key.id);
+}
+
+function KeyRow(props: {
+  keyView: KeyView;
+  connection: ConnectionView;
+  columns: Column[];
+  template: string;
+  scopeName: string | undefined;
+  top: number;
+  index: number;
+  selected: boolean;
+}) {
+  const { keyView, connection } = props;
+  const busy = useApp((s) => s.busyKeys[keyRef(keyView)]);
+  const open = useApp((s) => s.open);
+  const setKeyActive = useApp((s) => s.setKeyActive);
+  const selectKey = useApp((s) => s.selectKey);
+  const actions = connection.capabilities.actions;
+  const typeLabel = (connection.capabilities.createForm.types.find((t) => t.id === keyView.type)?.label ?? keyView.type).replace(/ (API )?key$/, '');
+  const settled = keyView.status === 'active' || keyView.status === 'inactive';
+  const displayName = displayNameOf(keyView);
+  const heldRevoked = keyView.status === 'revoked' && keyView.holdReason === 'revoked' && keyView.holdUntil !== null;
+
+  const cells: Record<string, ReactNode> = {
+    name: (
+      <>
+        <div className={`key-name${keyView.name || keyView.localLabel ? '' : ' unnamed'}`}>
+          {displayName}
+          {keyView.localLabel ? (
+            <span className="local-badge" title={`Label kept in Keyfleet only; the backend calls it “${keyView.name || keyView.id}”.`}>
+              local label
+            </span>
+          ) : null}
+        </div>
+        {keyView.description || props.scopeName ? (
+          <div className="key-sub">
+            {props.scopeName ? <span className="key-scope">{props.scopeName}</span> : null}
+            {keyView.description ? <span className="key-description">{keyView.description}</span> : null}
+          </div>
+        ) : null}
+      </>
+    ),
+    connection: (
+      <span className="cell-connection">
+        <span className="connection-color" style={{ backgroundColor: connection.color }} aria-hidden="true" />
+        {connection.name}
+      </span>
+    ),
+    type: typeLabel,
+    status: (
+      <>
+        {busy ? <span className="pill pill-pending">{busy}</span> : <StatusPill status={keyView.status} detail={keyView.statusDetail} />}
+        {heldRevoked ? (
+          <div className="status-note" title={absoluteTime(keyView.holdUntil)}>
+            may still authenticate until {shortTime(keyView.holdUntil!)}
+          </div>
+        ) : null}
+      </>
+    ),
+    created: <span title={absoluteTime(keyView.createdAt)}>{shortDate(keyView.createdAt)}</span>,
+    expires: keyView.expiresAt ? <span title={absoluteTime(keyView.expiresAt)}>{shortDate(keyView.expiresAt)}</span> : <span className="muted">never</span>,
+    masked: (
+      <code className="masked" title={keyView.maskedValue ?? undefined}>
+        {keyView.maskedValue ?? '—'}
+      </code>
+    ),
+    actions: (
+      <div className="row-actions">
+        <ActionButton icon="pencil" label={`Edit ${displayName}`} support={actions.rename} disabled={Boolean(busy)} onClick={() => open({ kind: 'edit-key', key: keyView })} />
+        {keyView.status === 'active' ? (
+          <ActionButton icon="power" label={`Deactivate ${displayName}`} support={actions.deactivate} disabled={Boolean(busy)} onClick={() => void setKeyActive(keyView, false)} />
+        ) : (
+          <ActionButton
+            icon="power"
+            label={`Activate ${displayName}`}
+            support={actions.activate}
+            disabled={Boolean(busy) || !settled}
+            onClick={() => void setKeyActive(keyView, true)}
+          />
+        )}
+        <ActionButton
+          icon="sync"
+          label={`${actions.rotate.mode === 'native' ? 'Regenerate' : 'Rotate'} ${displayName}`}
+          support={actions.rotate}
+          disabled={Boolean(busy) || keyView.status === 'revoked' || keyView.status === 'pending'}
+          onClick={() => open({ kind: 'rotate', key: keyView })}
+        />
+        <ActionButton
+          icon="trash"
+          label={`Delete ${displayName}`}
+          support={actions.delete}
+          disabled={Boolean(busy) || keyView.status === 'revoked'}
+          danger
+          onClick={() => open({ kind: 'delete-key', key: keyView })}
+        />
+      </div>
+    ),
+  };
+
+  return (
+    <div
+      role="row"
+      aria-rowindex={props.index + 2}
+      aria-selected={props.selected}
+      tabIndex={0}
+      className={`grid-row${busy ? ' busy' : ''}${props.selected ? ' selected' : ''}`}
+      data-key-id={keyView.id}
+      style={{ transform: `translateY(${props.top}px)`, gridTemplateColumns: props.template }}
+      onClick={() => selectKey({ connectionId: keyView.connectionId, keyId: keyView.id })}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter' && event.target === event.currentTarget) selectKey({ connectionId: keyView.connectionId, keyId: keyView.id });
+      }}
+    >
+      {props.columns.map((column) => (
+        <div key={column.id} role="cell" className={`cell cell-${column.id}`}>
+          {cells[column.id]}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function KeyTable(props: { connections: ConnectionView[]; showConnection: boolean; showExpiry: boolean; scopeNames: Map<string, string>; showScope: boolean }) {
+  const { pages, total, version, sort, selectedKey } = useApp(
+    useShallow((s) => ({ pages: s.keyPages, total: s.totalKeys, version: s.keysVersion, sort: s.sort, selectedKey: s.selectedKey })),
+  );
+  const ensureKeys = useApp((s) => s.ensureKeys);
+  const toggleSort = useApp((s) => s.toggleSort);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const columns = COLUMNS.filter((c) => (c.id !== 'connection' || props.showConnection) && (c.id !== 'expires' || props.showExpiry));
+  const template = columns.map((c) => c.width).join(' ');
+  const byId = new Map(props.connections.map((c) => [c.id, c]));
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual's API is not memoizable; it is used as documented.
+  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? 0;
+
+  useEffect(() => {
+    if (total > 0) void ensureKeys(first, last);
+  }, [first, last, total, version, ensureKeys]);
+
+  // A new list (filter, sort, selection) starts at the top.
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [version]);
+
+  return (
+    <div className="table-wrap" ref={scrollRef} role="table" aria-label="Keys" aria-rowcount={total + 1} data-testid="key-table">
+      <div role="rowgroup" className="grid-head">
+        <div role="row" aria-rowindex={1} className="grid-row header" style={{ gridTemplateColumns: template }}>
+          {columns.map((column) => {
+            const active = column.sort !== null && sort.column === column.sort;
+            return (
+              <div
+                key={column.id}
+                role="columnheader"
+                className={`cell cell-${column.id}`}
+                aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}
+              >
+                {column.sort ? (
+                  <button type="button" className="sort-button" onClick={() => toggleSort(column.sort!)}>
+                    {column.label}
+                    <span className="sort-mark" aria-hidden="true">
+                      {active ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
+                    </span>
+                  </button>
+                ) : (
+                  column.label
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const key = pages[Math.floor(item.index / KEY_PAGE)]?.[item.index % KEY_PAGE];
+          const connection = key ? byId.get(key.connectionId) : undefined;
+          if (!key || !connection) {
+            return (
+              <div key={`loading-${item.index}`} role="row" aria-rowindex={item.index + 2} className="grid-row placeholder" style={{ transform: `translateY(${item.start}px)`, gridTemplateColumns: template }}>
+                <div role="cell" className="cell">
+                  <span className="skeleton" />
+                </div>
+              </div>
+            );
+          }
+          return (
+            <KeyRow
+              key={`${key.connectionId}:${key.id}`}
+              keyView={key}
+              connection={connection}
+              columns={columns}
+              template={template}
+              scopeName={props.showScope ? props.scopeNames.get(`${key.connectionId}:${key.scopeId}`) : undefined}
+              top={item.start}
+              index={item.index}
+              selected={selectedKey?.connectionId === key.connectionId && selectedKey.keyId === key.id}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}
