@@ -252,3 +252,12 @@ test('a key’s details, all connections at once, and the action journal', async
   await expect(app.getByText(/SHA-256/)).toBeVisible();
   await shoot(app, 'journal');
 });
+
+test('follows the OS dark theme', async ({ app, sandbox }) => {
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  const background = await app.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).toBe('rgb(15, 20, 27)');
+  await keyRow(app, 'laptop').getByText('laptop', { exact: true }).click();
+  await shoot(app, 'dark-theme');
+});
