@@ -4,9 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, clipboard, ipcMain, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { channelNames, eventNames } from '../src-preload/contract.ts';
 import { createCore, type Core } from './core.ts';
+import type { ClipboardPort } from './services/clipboard.ts';
 import { CONTENT_SECURITY_POLICY, contentType } from './web-policy.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -96,11 +97,31 @@ function bindChannels(instance: Core): void {
   }
 }
 
+/**
+ * Platform marks that keep a copied secret out of clipboard histories: macOS's concealed type
+ * (honoured by clipboard managers), Windows' history and cloud-clipboard exclusions, and KDE's
+ * password-manager hint (Klipper). Written as raw platform formats next to the text.
+ */
+function concealedFormats(): Record<string, string> {
+  const raw = (format: string) => `electron application/osclipboard;format="${format}"`;
+  if (process.platform === 'darwin') return { [raw('org.nspasteboard.ConcealedType')]: '' };
+  if (process.platform === 'win32') {
+    return { [raw('ExcludeClipboardContentFromMonitorProcessing')]: '', [raw('CanIncludeInClipboardHistory')]: '\0\0\0\0' };
+  }
+  return { 'x-kde-passwordManagerHint': 'secret' };
+}
+
+const systemClipboard: ClipboardPort = {
+  readText: () => clipboard.readText(),
+  writeText: (text) => clipboard.writeText(text),
+  writeConcealed: (text) => clipboard.write([new ClipboardItem({ 'text/plain': text, ...concealedFormats() })]),
+};
+
 async function start(): Promise<void> {
   await app.whenReady();
   harden();
   protocol.handle('app', serveRenderer);
-  core = createCore({ dataDir: app.getPath('userData'), clipboard, version: app.getVersion() });
+  core = createCore({ dataDir: app.getPath('userData'), clipboard: systemClipboard, version: app.getVersion() });
   bindChannels(core);
   mainWindow = createWindow();
   app.on('activate', () => {

@@ -239,6 +239,8 @@ export interface RevealView {
   fields: RevealField[];
   /** e.g. "Rancher shows the secret key only once." */
   note: string;
+  /** When the window showing it must clear it (a countdown runs while it is open). */
+  clearsAt: number;
 }
 
 export type RotationStep =

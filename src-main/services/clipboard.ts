@@ -3,20 +3,30 @@
 export interface ClipboardPort {
   readText(): Promise<string>;
   writeText(text: string): Promise<void>;
+  /** Writes text marked as a password, so clipboard histories that honour the mark skip it. */
+  writeConcealed?(text: string): Promise<void>;
 }
 
 export const DEFAULT_CLIPBOARD_CLEAR_MS = 30_000;
 
-/** Used where no system clipboard is wired in (tests, the web harness). */
-export function createMemoryClipboard(): ClipboardPort {
+/** Used where no system clipboard is wired in (tests, the web harness). Remembers the mark. */
+export function createMemoryClipboard(): ClipboardPort & { concealed: boolean } {
   let text = '';
-  return {
+  const clipboard = {
+    concealed: false,
     readText: () => Promise.resolve(text),
-    writeText: (value) => {
+    writeText: (value: string) => {
       text = value;
+      clipboard.concealed = false;
+      return Promise.resolve();
+    },
+    writeConcealed: (value: string) => {
+      text = value;
+      clipboard.concealed = true;
       return Promise.resolve();
     },
   };
+  return clipboard;
 }
 
 export function createSecretClipboard(options: {
@@ -42,7 +52,11 @@ export function createSecretClipboard(options: {
   return {
     async writeSecret(text: string): Promise<{ clearsAt: number }> {
       await clearIfOurs();
-      await options.port.writeText(text);
+      if (options.port.writeConcealed) {
+        await options.port.writeConcealed(text).catch(() => options.port.writeText(text));
+      } else {
+        await options.port.writeText(text);
+      }
       const timer = setTimeout(() => void clearIfOurs().catch(() => undefined), clearAfterMs);
       timer.unref();
       pending = { text, timer };

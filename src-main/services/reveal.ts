@@ -56,7 +56,8 @@ export function createRevealSlots(options: { ttlMs?: number } = {}) {
         );
       }
       drop(slotId);
-      return { view: { slotId, ...slot.secret, fields: slot.secret.fields.map((f) => ({ ...f })) }, operationId: slot.operationId };
+      const view: RevealView = { slotId, ...slot.secret, fields: slot.secret.fields.map((f) => ({ ...f })), clearsAt: Date.now() + ttlMs };
+      return { view, operationId: slot.operationId };
     },
 
     operationOf(slotId: string): string | null {

@@ -24,12 +24,32 @@ export function useOneTimeReveal(slotId: string | null) {
   const [view, setView] = useState<RevealView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState<Record<string, number>>({});
+  const [remaining, setRemaining] = useState<number | null>(null);
+
+  // The secret stays on screen for a bounded time, then this window clears it.
+  useEffect(() => {
+    if (!view) return;
+    const tick = () => {
+      const left = view.clearsAt - Date.now();
+      if (left <= 0) {
+        setView(null);
+        setRemaining(null);
+        setError('The secret was cleared from this window when its time was up.');
+      } else setRemaining(left);
+    };
+    const timer = setInterval(tick, 1000);
+    return () => clearInterval(timer);
+  }, [view]);
 
   useEffect(() => {
     if (!slotId) return;
     let live = true;
     takeOnce(slotId).then(
-      (result) => live && setView(result),
+      (result) => {
+        if (!live) return;
+        setView(result);
+        setRemaining(result.clearsAt - Date.now());
+      },
       (failure: unknown) => live && setError(asCallError(failure).message),
     );
     return () => {
@@ -52,12 +72,17 @@ export function useOneTimeReveal(slotId: string | null) {
   }, [slotId]);
 
   const secretsUncopied = view ? view.fields.some((f) => f.secret && copied[f.label] === undefined) : false;
-  return { view, error, copied, copy, forget, secretsUncopied };
+  return { view, error, copied, copy, forget, secretsUncopied, remaining };
+}
+
+function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
 }
 
 /** The revealed fields with their copy buttons. */
 export function RevealFields({ reveal, keyLabel }: { reveal: ReturnType<typeof useOneTimeReveal>; keyLabel: string }) {
-  const { view, error, copied, copy } = reveal;
+  const { view, error, copied, copy, remaining } = reveal;
   return (
     <>
       {error ? (
@@ -94,6 +119,9 @@ export function RevealFields({ reveal, keyLabel }: { reveal: ReturnType<typeof u
           {Object.keys(copied).length > 0 ? (
             <p className="form-note">The clipboard is cleared 30 seconds after copying, unless you copy something else first.</p>
           ) : null}
+          <p className="countdown" aria-live="off">
+            Cleared from this window in <time>{remaining === null ? '' : formatCountdown(remaining)}</time>
+          </p>
         </div>
       ) : !error ? (
         <p className="muted">Reading the secret…</p>

@@ -7,15 +7,16 @@ import { tempDir } from '../support/temp.ts';
 
 export { expect };
 
-export const test = base.extend<{ sandbox: RancherSandbox; harness: Harness; app: Page }>({
+export const test = base.extend<{ sandbox: RancherSandbox; harness: Harness; app: Page; revealTtlMs: number | undefined }>({
+  revealTtlMs: [undefined, { option: true }],
   sandbox: async ({}, use) => {
     const sandbox = await startRancherSandbox({ settleMs: 20 });
     await use(sandbox);
     await sandbox.close();
   },
-  harness: async ({}, use) => {
+  harness: async ({ revealTtlMs }, use) => {
     const dir = tempDir('keyfleet-e2e-');
-    const harness = await startHarness({ dataDir: dir.path, http: { timeoutMs: 5000, retries: 0, backoffMs: 10 } });
+    const harness = await startHarness({ dataDir: dir.path, revealTtlMs, http: { timeoutMs: 5000, retries: 0, backoffMs: 10 } });
     await use(harness);
     await harness.close();
     dir.cleanup();

@@ -95,6 +95,8 @@ test('creating a key reveals its secret exactly once, and the secret is never st
   await reveal.getByRole('button', { name: 'Copy Secret key' }).click();
   await expect(reveal.getByRole('button', { name: 'Copy Secret key' })).toContainText('Copied');
   expect(await harness.clipboard.readText()).toBe(secretKey);
+  // Marked as a password, so clipboard histories that honour the mark skip it.
+  expect(harness.clipboard.concealed).toBe(true);
   await reveal.getByRole('button', { name: 'Done' }).click();
   await expect(reveal).toBeHidden();
 
@@ -256,8 +258,24 @@ test('a key’s details, all connections at once, and the action journal', async
 test('follows the OS dark theme', async ({ app, sandbox }) => {
   await app.emulateMedia({ colorScheme: 'dark' });
   await connectRancher(app, sandbox, sandbox.credentials.user);
-  const background = await app.evaluate(() => getComputedStyle(document.body).backgroundColor);
-  expect(background).toBe('rgb(15, 20, 27)');
+  await expect(app.locator('body')).toHaveCSS('background-color', 'rgb(15, 20, 27)');
   await keyRow(app, 'laptop').getByText('laptop', { exact: true }).click();
   await shoot(app, 'dark-theme');
+});
+
+test.describe('a revealed secret on screen', () => {
+  test.use({ revealTtlMs: 3000 });
+
+  test('counts down and is cleared from the window when its time is up', async ({ app, sandbox }) => {
+    await connectRancher(app, sandbox, sandbox.credentials.user);
+    await app.getByRole('navigation', { name: 'Connections' }).getByRole('button', { name: /Default/ }).click();
+    await app.getByRole('button', { name: 'Create key' }).first().click();
+    const form = app.getByRole('dialog', { name: 'Create a key' });
+    await form.getByLabel('Name').fill('fleeting');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
+    await expect(reveal.getByText(/Cleared from this window in 0:0\d/)).toBeVisible();
+    await expect(reveal.getByText('The secret was cleared from this window when its time was up.')).toBeVisible({ timeout: 6000 });
+    await expect(reveal.getByTestId('reveal-Secret key')).toHaveCount(0);
+  });
 });

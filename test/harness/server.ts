@@ -26,7 +26,7 @@ export interface Harness {
   pageUrl: string;
   token: string;
   core: Core;
-  clipboard: ClipboardPort;
+  clipboard: ClipboardPort & { concealed?: boolean };
   dataDir: string;
   close(): Promise<void>;
 }
