@@ -13,6 +13,7 @@ import { backends } from './providers/index.ts';
 import type { HttpTuning } from './providers/types.ts';
 import { createKeytarSecretStore, type SecretStore } from './secrets/secret-store.ts';
 import { createMemoryClipboard, createSecretClipboard, type ClipboardPort } from './services/clipboard.ts';
+import { createBulkService } from './services/bulk.ts';
 import { createConnectionService } from './services/connections.ts';
 import { createInventoryService } from './services/inventory.ts';
 import { createJournalService } from './services/journal.ts';
@@ -80,6 +81,7 @@ export function createCore(options: CoreOptions): Core {
   });
   const keys = createKeyOperations({ store, events, log, now, connections, reveal });
   const journal = createJournalService({ store, now });
+  const bulk = createBulkService({ store, keys, now });
   const rotation = createRotationService({ store, events, log, now, connections, keys, onStep: options.onStep });
   const ready = rotation.resumeAll().catch((error: unknown) => log.error('rotation.resume-failed', error));
   rotation.startScheduler(options.schedulerIntervalMs);
@@ -114,6 +116,8 @@ export function createCore(options: CoreOptions): Core {
     'keys.update': (input) => keys.update(input),
     'keys.setActive': (input) => keys.setActive(input),
     'keys.delete': (input) => keys.delete(input),
+    'bulk.plan': (input) => bulk.plan(input),
+    'bulk.run': (input) => bulk.run(input),
     'sync.run': (input) => inventory.sync(input.connectionId),
     'reveal.take': (input) => reveal.take(input.slotId),
     'reveal.discard': async (input) => ({ discarded: await reveal.discard(input.slotId) }),

@@ -204,6 +204,26 @@ export interface AuditEntryView {
   detail: string | null;
 }
 
+export type BulkAction = 'deactivate' | 'activate' | 'delete';
+
+/** The exact set a bulk action would touch, before anything is done (the dry run). */
+export interface BulkPlanView {
+  planId: string;
+  action: BulkAction;
+  /** Keys the action will be attempted on. */
+  count: number;
+  items: Array<{ connectionId: string; connectionName: string; keyId: string; name: string; status: KeyStatus }>;
+  /** Keys matching the filter that the action cannot apply to, and why. */
+  skipped: Array<{ connectionId: string; keyId: string; name: string; reason: string }>;
+}
+
+export interface BulkResultView {
+  action: BulkAction;
+  succeeded: number;
+  failed: number;
+  results: Array<{ connectionId: string; keyId: string; name: string; ok: boolean; error: string | null }>;
+}
+
 export interface KeyPage {
   rows: KeyView[];
   total: number;
@@ -417,6 +437,19 @@ export const channels = {
     out<KeyView>(),
   ),
   'keys.delete': channel(keyRef, out<{ deleted: true }>()),
+
+  'bulk.plan': channel(
+    z.strictObject({
+      action: z.enum(['deactivate', 'activate', 'delete']),
+      connectionIds: z.array(connectionId).max(100).optional(),
+      scopeId: id.optional(),
+      query: z.string().max(256).optional(),
+      statuses: z.array(z.enum(['active', 'inactive', 'pending', 'revoked', 'expired'])).max(5).optional(),
+      idleDays: z.int().min(1).max(36_500).optional(),
+    }),
+    out<BulkPlanView>(),
+  ),
+  'bulk.run': channel(z.strictObject({ planId: z.uuid(), confirmCount: z.int().min(0).max(1_000_000) }), out<BulkResultView>()),
 
   'sync.run': channel(z.strictObject({ connectionId }), out<SyncRunView>()),
 

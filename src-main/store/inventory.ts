@@ -47,7 +47,12 @@ export interface ScopeRecord extends RemoteScope {
 
 export interface KeyQuery {
   connectionId?: string;
+  /** Any of these connections (bulk selections across organizations). */
+  connectionIds?: string[];
   scopeId?: string;
+  statuses?: KeyStatus[];
+  /** Keys not used since (or, never used, not created since) this time. */
+  idleBefore?: number;
   query?: string;
   sort?: { column: SortColumn; direction: 'asc' | 'desc' };
   offset: number;
@@ -222,9 +227,27 @@ export function inventoryQueries(db: Db) {
         clauses.push('connection_id = @connectionId');
         params.connectionId = query.connectionId;
       }
+      if (query.connectionIds !== undefined) {
+        const names = query.connectionIds.map((id, i) => {
+          params[`c${i}`] = id;
+          return `@c${i}`;
+        });
+        clauses.push(names.length ? `connection_id IN (${names.join(', ')})` : '0');
+      }
       if (query.scopeId !== undefined) {
         clauses.push('scope_id = @scopeId');
         params.scopeId = query.scopeId;
+      }
+      if (query.statuses !== undefined) {
+        const names = query.statuses.map((status, i) => {
+          params[`s${i}`] = status;
+          return `@s${i}`;
+        });
+        clauses.push(names.length ? `status IN (${names.join(', ')})` : '0');
+      }
+      if (query.idleBefore !== undefined) {
+        clauses.push('coalesce(last_used_at, created_at, 0) < @idleBefore');
+        params.idleBefore = query.idleBefore;
       }
       const text = query.query?.trim();
       if (text) {

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Banner } from '../components/banner.tsx';
 import { useApp, type Modal } from '../state/store.ts';
+import { BulkDialog } from '../views/bulk-dialog.tsx';
 import { AddConnectionDialog, RemoveConnectionDialog } from '../views/connection-dialogs.tsx';
 import { CreateKeyDialog } from '../views/create-key-dialog.tsx';
 import { DeleteKeyDialog, EditKeyDialog } from '../views/key-dialogs.tsx';
@@ -91,6 +92,8 @@ function Dialogs({ modal }: { modal: Modal }) {
       return null;
     case 'add-connection':
       return <AddConnectionDialog />;
+    case 'bulk':
+      return <BulkDialog />;
     case 'remove-connection':
       return <RemoveConnectionDialog connection={modal.connection} />;
     case 'reveal':

@@ -23,6 +23,7 @@ export type Modal =
   | { kind: 'edit-key'; key: KeyView }
   | { kind: 'delete-key'; key: KeyView }
   | { kind: 'rotate'; key: KeyView }
+  | { kind: 'bulk' }
   | { kind: 'resume-rotation'; rotation: RotationView }
   | { kind: 'remove-connection'; connection: ConnectionView }
   | { kind: 'reveal'; slotId: string; keyLabel: string };

@@ -116,6 +116,7 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
     })),
   );
   const setQuery = useApp((s) => s.setQuery);
+  const open = useApp((s) => s.open);
   const scopes = connection ? (allScopes[connection.id] ?? NO_SCOPES) : NO_SCOPES;
   const scope = scopes.find((s) => s.id === selection.scopeId);
   const scopeNames = new Map(Object.values(allScopes).flatMap((list) => list.map((s) => [`${s.connectionId}:${s.id}`, s.name] as const)));
@@ -146,9 +147,14 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
             <span className="visually-hidden">Filter keys</span>
             <input type="search" placeholder="Filter by name, id or prefix, type, role, status…" value={query} onChange={(event) => setQuery(event.target.value)} />
           </label>
-          <span className="toolbar-count" aria-live="polite">
-            {keysLoading ? 'Loading…' : `${totalKeys.toLocaleString()} ${totalKeys === 1 ? 'key' : 'keys'}`}
-          </span>
+          <div className="toolbar-end">
+            <span className="toolbar-count" aria-live="polite">
+              {keysLoading ? 'Loading…' : `${totalKeys.toLocaleString()} ${totalKeys === 1 ? 'key' : 'keys'}`}
+            </span>
+            <button type="button" className="button" disabled={totalKeys === 0} onClick={() => open({ kind: 'bulk' })}>
+              Bulk action…
+            </button>
+          </div>
         </div>
 
         {totalKeys === 0 ? (

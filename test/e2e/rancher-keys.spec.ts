@@ -279,3 +279,24 @@ test.describe('a revealed secret on screen', () => {
     await expect(reveal.getByTestId('reveal-Secret key')).toHaveCount(0);
   });
 });
+
+test('a bulk action previews the exact keys, needs the count typed, and reports each result', async ({ app, sandbox }) => {
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  await app.getByRole('button', { name: 'Bulk action…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Bulk action' });
+  await dialog.getByLabel('Idle for more than (days)').fill('100');
+  await dialog.getByRole('button', { name: 'Preview (dry run)' }).click();
+  await expect(dialog.getByRole('status')).toContainText('2 keys would be deactivated; 2 matching keys are skipped');
+  const list = dialog.getByRole('list', { name: 'Keys in this action' });
+  await expect(list.getByRole('listitem')).toHaveText([/compose-deploy/, /laptop/]);
+  const run = dialog.getByRole('button', { name: 'Deactivate 2 keys' });
+  await expect(run).toBeDisabled();
+  await dialog.getByLabel('Type 2 to confirm').fill('2');
+  await shoot(app, 'bulk-preview');
+  await run.click();
+  await expect(dialog.getByRole('status')).toContainText('2 of 2 keys deactivated');
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(keyRow(app, 'laptop')).toContainText('Inactive');
+  await expect(keyRow(app, 'compose-deploy')).toContainText('Inactive');
+  await expect(keyRow(app, 'keyfleet')).toContainText('Active');
+});

@@ -1,0 +1,181 @@
+// Bulk action with a dry run: pick the action and the selection, see the exact list, type the
+// count to confirm, get a per-key report.
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { BulkAction, BulkPlanView, BulkResultView } from '../../src-preload/contract.ts';
+import { api, asCallError } from '../app/bridge.ts';
+import { Banner } from '../components/banner.tsx';
+import { Field } from '../components/field.tsx';
+import { Modal } from '../components/modal.tsx';
+import { useApp } from '../state/store.ts';
+
+const VERBS: Record<BulkAction, string> = { deactivate: 'Deactivate', activate: 'Activate', delete: 'Delete' };
+const SHOWN = 200;
+
+export function BulkDialog() {
+  const close = useApp((s) => s.close);
+  const loadKeys = useApp((s) => s.loadKeys);
+  const { selection, query, connections } = useApp(useShallow((s) => ({ selection: s.selection, query: s.query, connections: s.connections })));
+  const [action, setAction] = useState<BulkAction>('deactivate');
+  const [idleDays, setIdleDays] = useState('90');
+  const [plan, setPlan] = useState<BulkPlanView | null>(null);
+  const [typed, setTyped] = useState('');
+  const [result, setResult] = useState<BulkResultView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const where = selection.connectionId ? (connections.find((c) => c.id === selection.connectionId)?.name ?? 'this connection') : `all ${connections.length} connections`;
+
+  async function preview() {
+    setBusy(true);
+    setError(null);
+    try {
+      const days = Number(idleDays);
+      setPlan(
+        await api.bulk.plan({
+          action,
+          connectionIds: selection.connectionId ? [selection.connectionId] : undefined,
+          scopeId: selection.scopeId ?? undefined,
+          query: query || undefined,
+          idleDays: idleDays && Number.isInteger(days) && days > 0 ? days : undefined,
+        }),
+      );
+      setTyped('');
+    } catch (failure) {
+      setError(asCallError(failure).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function run() {
+    if (!plan) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(await api.bulk.run({ planId: plan.planId, confirmCount: Number(typed) }));
+      void loadKeys();
+    } catch (failure) {
+      setError(asCallError(failure).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal title="Bulk action" onRequestClose={close} width="wide">
+      {error ? (
+        <Banner tone="error" title="The bulk action could not continue">
+          {error}
+        </Banner>
+      ) : null}
+      {result ? (
+        <div className="wizard-step">
+          <p role="status">
+            <strong>
+              {result.succeeded} of {result.succeeded + result.failed}
+            </strong>{' '}
+            {result.succeeded === 1 ? 'key' : 'keys'} {VERBS[result.action].toLowerCase()}d{result.failed ? `; ${result.failed} failed` : ''}.
+          </p>
+          {result.failed ? (
+            <ul className="result-list" aria-label="Failures">
+              {result.results
+                .filter((r) => !r.ok)
+                .map((r) => (
+                  <li key={`${r.connectionId}:${r.keyId}`}>
+                    <strong>{r.name}</strong>: {r.error}
+                  </li>
+                ))}
+            </ul>
+          ) : null}
+          <div className="form-actions">
+            <button type="button" className="button primary" onClick={close}>
+              Close
+            </button>
+          </div>
+        </div>
+      ) : (
+        <>
+          <p className="form-note">
+            Applies to the keys shown now ({where}
+            {query ? `, matching “${query}”` : ''}).
+          </p>
+          <div className="form-row">
+            <Field label="Action">
+              <select
+                value={action}
+                onChange={(event) => {
+                  setAction(event.target.value as BulkAction);
+                  setPlan(null);
+                }}
+              >
+                <option value="deactivate">Deactivate</option>
+                <option value="activate">Activate</option>
+                <option value="delete">Delete</option>
+              </select>
+            </Field>
+            <Field label="Idle for more than (days)" optional hint="Not used (or, never used, not created) within this many days.">
+              <input
+                inputMode="numeric"
+                value={idleDays}
+                onChange={(event) => {
+                  setIdleDays(event.target.value.replace(/\D/g, ''));
+                  setPlan(null);
+                }}
+              />
+            </Field>
+          </div>
+          {!plan ? (
+            <div className="form-actions">
+              <button type="button" className="button" onClick={close}>
+                Cancel
+              </button>
+              <button type="button" className="button primary" disabled={busy} onClick={() => void preview()}>
+                Preview (dry run)
+              </button>
+            </div>
+          ) : (
+            <div className="wizard-step">
+              <p role="status">
+                <strong>{plan.count}</strong> {plan.count === 1 ? 'key' : 'keys'} would be {VERBS[plan.action].toLowerCase()}d
+                {plan.skipped.length ? `; ${plan.skipped.length} matching ${plan.skipped.length === 1 ? 'key is' : 'keys are'} skipped` : ''}.
+              </p>
+              <ul className="result-list" aria-label="Keys in this action">
+                {plan.items.slice(0, SHOWN).map((item) => (
+                  <li key={`${item.connectionId}:${item.keyId}`}>
+                    {item.name} <span className="muted">· {item.connectionName}</span>
+                  </li>
+                ))}
+                {plan.items.length > SHOWN ? <li className="muted">and {plan.items.length - SHOWN} more</li> : null}
+              </ul>
+              {plan.skipped.length ? (
+                <details>
+                  <summary>Skipped ({plan.skipped.length})</summary>
+                  <ul className="result-list">
+                    {plan.skipped.map((item) => (
+                      <li key={`${item.connectionId}:${item.keyId}`}>
+                        {item.name}: <span className="muted">{item.reason}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              ) : null}
+              {plan.count > 0 ? (
+                <Field label={`Type ${plan.count} to confirm`}>
+                  <input inputMode="numeric" value={typed} onChange={(event) => setTyped(event.target.value)} autoComplete="off" />
+                </Field>
+              ) : null}
+              <div className="form-actions">
+                <button type="button" className="button" onClick={() => setPlan(null)}>
+                  Back
+                </button>
+                <button type="button" className="button danger" disabled={busy || plan.count === 0 || typed !== String(plan.count)} onClick={() => void run()}>
+                  {VERBS[plan.action]} {plan.count} {plan.count === 1 ? 'key' : 'keys'}
+                </button>
+              </div>
+            </div>
+          )}
+        </>
+      )}
+    </Modal>
+  );
+}
