@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { Banner } from '../components/banner.tsx';
 import { useApp, type Modal } from '../state/store.ts';
 import { BulkDialog } from '../views/bulk-dialog.tsx';
+import { ShortcutsDialog, useShortcuts } from './shortcuts.tsx';
 import { AddConnectionDialog, RemoveConnectionDialog } from '../views/connection-dialogs.tsx';
 import { CreateKeyDialog } from '../views/create-key-dialog.tsx';
 import { DeleteKeyDialog, EditKeyDialog } from '../views/key-dialogs.tsx';
@@ -39,6 +40,7 @@ export function App() {
   useEffect(() => {
     void init();
   }, [init]);
+  useShortcuts();
 
   const connection = connections.find((c) => c.id === selection.connectionId);
 
@@ -94,6 +96,8 @@ function Dialogs({ modal }: { modal: Modal }) {
       return <AddConnectionDialog />;
     case 'bulk':
       return <BulkDialog />;
+    case 'shortcuts':
+      return <ShortcutsDialog />;
     case 'remove-connection':
       return <RemoveConnectionDialog connection={modal.connection} />;
     case 'reveal':

@@ -24,6 +24,7 @@ export type Modal =
   | { kind: 'delete-key'; key: KeyView }
   | { kind: 'rotate'; key: KeyView }
   | { kind: 'bulk' }
+  | { kind: 'shortcuts' }
   | { kind: 'resume-rotation'; rotation: RotationView }
   | { kind: 'remove-connection'; connection: ConnectionView }
   | { kind: 'reveal'; slotId: string; keyLabel: string };

@@ -58,14 +58,14 @@ function ConnectionHeader({ connection, scope }: { connection: ConnectionView; s
         <SyncState connection={connection} />
       </div>
       <div className="pane-actions">
-        <button type="button" className="button" onClick={() => void sync(connection.id)} disabled={syncing}>
+        <button type="button" className="button" title="Sync now (s)" onClick={() => void sync(connection.id)} disabled={syncing}>
           <Icon name="sync" /> {syncing ? 'Syncing…' : 'Sync now'}
         </button>
         <button
           type="button"
           className="button primary"
           disabled={!canCreate}
-          title={canCreate ? undefined : createBlocked}
+          title={canCreate ? 'Create a key (n)' : createBlocked}
           onClick={() => open({ kind: 'create-key', connectionId: connection.id, scopeId: scope?.id ?? null })}
         >
           <Icon name="plus" /> Create key
@@ -145,7 +145,7 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
           <label className="search">
             <Icon name="search" />
             <span className="visually-hidden">Filter keys</span>
-            <input type="search" placeholder="Filter by name, id or prefix, type, role, status…" value={query} onChange={(event) => setQuery(event.target.value)} />
+            <input type="search" placeholder="Filter by name, id or prefix, type, role, status…  ( / )" value={query} onChange={(event) => setQuery(event.target.value)} />
           </label>
           <div className="toolbar-end">
             <span className="toolbar-count" aria-live="polite">

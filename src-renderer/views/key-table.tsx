@@ -1,7 +1,7 @@
 // The key table: virtualized (only the rows in view exist in the DOM), fed page by page from the
 // core as it scrolls, sortable, with each row's actions honest about what the backend can do.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ActionSupport, ConnectionView, KeyView, SortColumn } from '../../src-preload/contract.ts';
 import { absoluteTime, shortDate, shortTime } from '../app/format.ts';
@@ -164,7 +164,19 @@ function KeyRow(props: {
       style={{ transform: `translateY(${props.top}px)`, gridTemplateColumns: props.template }}
       onClick={() => selectKey({ connectionId: keyView.connectionId, keyId: keyView.id })}
       onKeyDown={(event) => {
-        if (event.key === 'Enter' && event.target === event.currentTarget) selectKey({ connectionId: keyView.connectionId, keyId: keyView.id });
+        if (event.target !== event.currentTarget || event.ctrlKey || event.metaKey || event.altKey) return;
+        // Row shortcuts (listed under "?"): details, edit, rotate, delete.
+        const act: Record<string, () => void> = {
+          Enter: () => selectKey({ connectionId: keyView.connectionId, keyId: keyView.id }),
+          e: () => actions.rename.mode !== 'unavailable' && open({ kind: 'edit-key', key: keyView }),
+          r: () => actions.rotate.mode !== 'unavailable' && settled && open({ kind: 'rotate', key: keyView }),
+          Delete: () => actions.delete.mode !== 'unavailable' && keyView.status !== 'revoked' && open({ kind: 'delete-key', key: keyView }),
+        };
+        const run = act[event.key];
+        if (run && !busy) {
+          event.preventDefault();
+          run();
+        }
       }}
     >
       {props.columns.map((column) => (
@@ -196,6 +208,21 @@ export function KeyTable(props: { connections: ConnectionView[]; showConnection:
   useEffect(() => {
     if (total > 0) void ensureKeys(first, last);
   }, [first, last, total, version, ensureKeys]);
+
+  /** Arrow keys move between rows, scrolling the virtual list so the next row exists to focus. */
+  function moveFocus(event: KeyboardEvent<HTMLDivElement>) {
+    const row = (event.target as HTMLElement).closest<HTMLElement>('[role="row"][aria-rowindex]');
+    if (!row || !scrollRef.current) return;
+    const index = Number(row.getAttribute('aria-rowindex')) - 2;
+    const page = Math.max(1, Math.floor(scrollRef.current.clientHeight / ROW_HEIGHT) - 1);
+    const targets: Record<string, number> = { ArrowDown: index + 1, ArrowUp: index - 1, PageDown: index + page, PageUp: index - page, Home: 0, End: total - 1 };
+    const target = targets[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    const next = Math.min(total - 1, Math.max(0, target));
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[role="row"][aria-rowindex="${next + 2}"]`)?.focus());
+  }
 
   // A new list (filter, sort, selection) starts at the top.
   useEffect(() => {
@@ -230,7 +257,7 @@ export function KeyTable(props: { connections: ConnectionView[]; showConnection:
           })}
         </div>
       </div>
-      <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
+      <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize() }} onKeyDown={moveFocus}>
         {items.map((item) => {
           const key = pages[Math.floor(item.index / KEY_PAGE)]?.[item.index % KEY_PAGE];
           const connection = key ? byId.get(key.connectionId) : undefined;

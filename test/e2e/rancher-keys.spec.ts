@@ -300,3 +300,35 @@ test('a bulk action previews the exact keys, needs the count typed, and reports 
   await expect(keyRow(app, 'compose-deploy')).toContainText('Inactive');
   await expect(keyRow(app, 'keyfleet')).toContainText('Active');
 });
+
+test('everything is reachable from the keyboard', async ({ app, sandbox, page }) => {
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  await page.keyboard.press('/');
+  await expect(app.getByRole('searchbox')).toBeFocused();
+  await page.keyboard.type('staging');
+  await expect(app.getByText('2 keys')).toBeVisible();
+  await app.getByRole('searchbox').fill('');
+
+  const first = app.getByRole('row').nth(1);
+  await first.focus();
+  await page.keyboard.press('ArrowDown');
+  const second = app.getByRole('row').nth(2);
+  await expect(second).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(app.getByRole('complementary')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(app.getByRole('complementary')).toHaveCount(0);
+
+  await second.focus();
+  await page.keyboard.press('e');
+  await expect(app.getByRole('dialog', { name: 'Edit key' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(app.getByRole('dialog')).toHaveCount(0);
+
+  await app.locator('main').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('n');
+  await expect(app.getByRole('dialog', { name: 'Create a key' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('?');
+  await expect(app.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText('Rotate the key');
+});
