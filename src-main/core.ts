@@ -36,6 +36,10 @@ export interface CoreOptions {
   onStep?: StepHook;
   /** How often scheduled work (retiring old keys after a rotation) is checked. */
   schedulerIntervalMs?: number;
+  /** Background sync of every connection; 0 turns it off. Default 15 minutes. */
+  syncIntervalMs?: number;
+  /** How often an unreachable connection is tried again. Default 1 minute. */
+  reconnectIntervalMs?: number;
 }
 
 export interface Core {
@@ -85,6 +89,10 @@ export function createCore(options: CoreOptions): Core {
   const rotation = createRotationService({ store, events, log, now, connections, keys, onStep: options.onStep });
   const ready = rotation.resumeAll().catch((error: unknown) => log.error('rotation.resume-failed', error));
   rotation.startScheduler(options.schedulerIntervalMs);
+  const stopSchedule = inventory.startSchedule({
+    intervalMs: options.syncIntervalMs ?? 15 * 60_000,
+    reconnectMs: options.reconnectIntervalMs ?? 60_000,
+  });
 
   const handlers: Handlers = {
     'app.status': async () => ({
@@ -119,6 +127,8 @@ export function createCore(options: CoreOptions): Core {
     'bulk.plan': (input) => bulk.plan(input),
     'bulk.run': (input) => bulk.run(input),
     'sync.run': (input) => inventory.sync(input.connectionId),
+    'sync.all': () => inventory.syncAll(),
+    'sync.cancel': (input) => ({ cancelled: inventory.cancel(input.connectionId) }),
     'reveal.take': (input) => reveal.take(input.slotId),
     'reveal.discard': async (input) => ({ discarded: await reveal.discard(input.slotId) }),
     'reveal.pending': () => reveal.pending(),
@@ -145,6 +155,7 @@ export function createCore(options: CoreOptions): Core {
       if (closed) return;
       closed = true;
       rotation.stop();
+      stopSchedule();
       await ready;
       await inventory.whenIdle();
       reveal.wipeAll();

@@ -25,6 +25,7 @@ export const ERROR_KINDS = [
   'validation',
   'keychain',
   'unsupported',
+  'cancelled',
   'internal',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -140,6 +141,11 @@ export interface ConnectionView {
   /** Time of the last successful sync: the "as of" of the cached inventory. */
   lastSuccessAt: number | null;
   syncing: boolean;
+  /**
+   * offline: the last sync could not reach the backend (Keyfleet retries by itself); the cached
+   * inventory stays reviewable and actions that need the backend are disabled.
+   */
+  reachability: 'online' | 'offline' | 'unknown';
   capabilities: Capabilities;
 }
 
@@ -452,6 +458,8 @@ export const channels = {
   'bulk.run': channel(z.strictObject({ planId: z.uuid(), confirmCount: z.int().min(0).max(1_000_000) }), out<BulkResultView>()),
 
   'sync.run': channel(z.strictObject({ connectionId }), out<SyncRunView>()),
+  'sync.all': channel(empty, out<{ runs: Array<{ connectionId: string; result: SyncResult; error: AppErrorShape | null }> }>()),
+  'sync.cancel': channel(z.strictObject({ connectionId }), out<{ cancelled: boolean }>()),
 
   'reveal.take': channel(z.strictObject({ slotId: z.uuid() }), out<RevealView>()),
   'reveal.discard': channel(z.strictObject({ slotId: z.uuid() }), out<{ discarded: boolean }>()),

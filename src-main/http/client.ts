@@ -4,7 +4,7 @@
 // and the status; they never contain a header, a body we sent, or a query string.
 import { rootCertificates } from 'node:tls';
 import { Agent, request as undiciRequest } from 'undici';
-import { ProviderError, type ProviderErrorKind } from '../errors.ts';
+import { AppError, ProviderError, type ProviderErrorKind } from '../errors.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -47,6 +47,8 @@ export interface HttpRequest {
   body?: unknown;
   /** Whether repeating the call is safe. Defaults to true for GET, PUT and DELETE. */
   idempotent?: boolean;
+  /** Aborts the call (a cancelled sync). */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -149,7 +151,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function attempt<T>(req: HttpRequest, url: URL): Promise<HttpResponse<T>> {
     const controller = new AbortController();
     const deadline = setTimeout(() => controller.abort(), settings.timeoutMs);
+    const cancel = () => controller.abort();
+    req.signal?.addEventListener('abort', cancel);
     try {
+      if (req.signal?.aborted) throw cancelled();
       const headers: Record<string, string> = {
         accept: 'application/json',
         'user-agent': 'Keyfleet/0.1 (desktop key manager)',
@@ -199,7 +204,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       throw statusError(req, url, res.statusCode, parsed.kind === 'ok' ? parsed.value : text, responseHeaders);
     } catch (error) {
-      if (error instanceof ProviderError) throw error;
+      if (error instanceof ProviderError || error instanceof AppError) throw error;
+      if (req.signal?.aborted) throw cancelled();
       if (controller.signal.aborted) {
         throw new ProviderError(
           'timeout',
@@ -209,6 +215,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       throw transportError(error, req, url);
     } finally {
       clearTimeout(deadline);
+      req.signal?.removeEventListener('abort', cancel);
     }
   }
 
@@ -309,6 +316,10 @@ function defaultMessage(
     default:
       return `${backend} at ${host} answered with an unexpected HTTP ${status}.`;
   }
+}
+
+function cancelled(): AppError {
+  return new AppError('cancelled', 'Cancelled.');
 }
 
 function tooLarge(backend: string, size: number, cap: number): ProviderError {

@@ -22,6 +22,11 @@ export interface ProviderConfig {
   credentialKind?: string;
 }
 
+/** For the calls of a sync: a cancelled sync aborts them (pass `signal` to every request). */
+export interface ListOptions {
+  signal?: AbortSignal;
+}
+
 export interface Identity {
   /** The account the credential belongs to, as the backend names it. */
   accountId: string;
@@ -69,9 +74,9 @@ export interface Provider {
   readonly capabilities: Capabilities;
   /** Checks the credential and says whose it is. */
   verify(): Promise<Identity>;
-  listScopes(): Promise<RemoteScope[]>;
+  listScopes(options?: ListOptions): Promise<RemoteScope[]>;
   /** Every key of one scope, all pages. */
-  listKeys(scope: RemoteScope): Promise<RemoteKey[]>;
+  listKeys(scope: RemoteScope, options?: ListOptions): Promise<RemoteKey[]>;
   /** The create form for this connection, when it depends on the backend (custom roles, groups). */
   createForm?(): Promise<CreateFormSpec>;
   createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey>;

@@ -10,6 +10,7 @@ import { providerModule } from '../providers/index.ts';
 import type { HttpTuning, Provider, ProviderConfig } from '../providers/types.ts';
 import { connectionAccount, type SecretStore } from '../secrets/secret-store.ts';
 import type { Store } from '../store/index.ts';
+import type { SyncRunRecord } from '../store/sync-runs.ts';
 
 const PALETTE = ['#2563eb', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#dc2626'];
 
@@ -21,6 +22,15 @@ export interface ConnectionServiceDeps {
   now: () => number;
   http?: HttpTuning;
   isSyncing: (connectionId: string) => boolean;
+}
+
+/** Failures that say the backend could not be reached, as opposed to it answering "no". */
+export const UNREACHABLE_KINDS = new Set(['network', 'timeout', 'unavailable', 'tls']);
+
+function reachabilityOf(latest: SyncRunRecord | undefined): ConnectionView['reachability'] {
+  if (!latest || latest.result === 'running' || latest.result === 'cancelled') return 'unknown';
+  if (latest.result === 'ok') return 'online';
+  return latest.errorKind && UNREACHABLE_KINDS.has(latest.errorKind) ? 'offline' : 'online';
 }
 
 export function createConnectionService(deps: ConnectionServiceDeps) {
@@ -55,6 +65,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
           : null,
       lastSuccessAt: record.lastSuccessAt,
       syncing: deps.isSyncing(record.id),
+      reachability: reachabilityOf(latest),
       capabilities: module.capabilities(record.settings),
     };
   }

@@ -8,10 +8,12 @@ import type { Logger } from '../log.ts';
 import type { KeyRecord, RemoteKey } from '../model.ts';
 import type { Store } from '../store/index.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
-import type { ConnectionService } from './connections.ts';
+import { UNREACHABLE_KINDS, type ConnectionService } from './connections.ts';
 
 /** Scopes fetched at once per connection: enough to hide latency, few enough to be polite. */
 const SCOPE_CONCURRENCY = 4;
+/** Connections synced at once by "sync all" and the background schedule. */
+export const SYNC_CONCURRENCY = 3;
 
 export function keyView(record: KeyRecord): KeyView {
   return {
@@ -62,11 +64,11 @@ export interface InventoryServiceDeps {
 
 export function createInventoryService(deps: InventoryServiceDeps) {
   const { store, events, log, now } = deps;
-  const running = new Map<string, Promise<SyncRunView>>();
+  const running = new Map<string, { promise: Promise<SyncRunView>; abort: AbortController }>();
 
-  async function fetchAll(connectionId: string, runId: number) {
+  async function fetchAll(connectionId: string, runId: number, signal: AbortSignal) {
     const provider = await deps.connections().provider(connectionId);
-    const scopes = await provider.listScopes();
+    const scopes = await provider.listScopes({ signal });
     const keys: RemoteKey[] = [];
     let scopesDone = 0;
     const progress = () =>
@@ -75,8 +77,9 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     let next = 0;
     const worker = async () => {
       while (next < scopes.length) {
+        if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
         const scope = scopes[next++]!;
-        keys.push(...(await provider.listKeys(scope)));
+        keys.push(...(await provider.listKeys(scope, { signal })));
         scopesDone++;
         progress();
       }
@@ -85,12 +88,14 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     return { scopes, keys };
   }
 
-  async function runSync(connectionId: string): Promise<SyncRunView> {
+  async function runSync(connectionId: string, signal: AbortSignal): Promise<SyncRunView> {
     deps.connections().get(connectionId);
     const runId = store.syncRuns.start(connectionId, now());
     events.emit('connections.changed', { connectionId });
     try {
-      const { scopes, keys } = await fetchAll(connectionId, runId);
+      const { scopes, keys } = await fetchAll(connectionId, runId, signal);
+      // Nothing is written until everything was fetched; a cancel up to here changes nothing.
+      if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
       const at = now();
       store.transaction(() => {
         const counts = store.inventory.replaceSnapshot(connectionId, scopes, keys, runId, at);
@@ -103,14 +108,17 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       events.emit('sync.finished', { connectionId, run });
       return run;
     } catch (error) {
-      const shape = toErrorShape(error);
+      const cancelled = signal.aborted || (error instanceof AppError && error.kind === 'cancelled');
+      const shape = cancelled
+        ? { kind: 'cancelled' as const, message: 'Sync cancelled; the cached inventory is unchanged.' }
+        : toErrorShape(error);
       if (store.db.open && store.connections.get(connectionId)) {
-        store.syncRuns.fail(runId, now(), 'failed', shape.kind, shape.message);
+        store.syncRuns.fail(runId, now(), cancelled ? 'cancelled' : 'failed', shape.kind, shape.message);
         const run = syncRunView(store.syncRuns.get(runId)!);
         events.emit('sync.finished', { connectionId, run });
       }
-      log.error('sync.failed', error, { connectionId, runId });
-      throw error;
+      log.error(cancelled ? 'sync.cancelled' : 'sync.failed', error, { connectionId, runId });
+      throw cancelled ? new AppError('cancelled', shape.message) : error;
     }
   }
 
@@ -121,17 +129,71 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     sync(connectionId: string): Promise<SyncRunView> {
       let run = running.get(connectionId);
       if (!run) {
-        run = runSync(connectionId).finally(() => {
+        const abort = new AbortController();
+        const promise = runSync(connectionId, abort.signal).finally(() => {
           running.delete(connectionId);
           events.emit('connections.changed', { connectionId });
         });
+        run = { promise, abort };
         running.set(connectionId, run);
       }
-      return run;
+      return run.promise;
+    },
+
+    cancel(connectionId: string): boolean {
+      const run = running.get(connectionId);
+      run?.abort.abort();
+      return run !== undefined;
+    },
+
+    /** Every connection, a few at a time; one failing does not stop the others. */
+    async syncAll(concurrency = SYNC_CONCURRENCY) {
+      const ids = store.connections.list().map((c) => c.id);
+      const runs: Array<{ connectionId: string; result: SyncRunView['result']; error: ReturnType<typeof toErrorShape> | null }> = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < ids.length) {
+          const connectionId = ids[next++]!;
+          try {
+            runs.push({ connectionId, result: (await this.sync(connectionId)).result, error: null });
+          } catch (error) {
+            const shape = toErrorShape(error);
+            runs.push({ connectionId, result: shape.kind === 'cancelled' ? 'cancelled' : 'failed', error: shape });
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+      return { runs };
+    },
+
+    /**
+     * Background sync: every connection every `intervalMs`, and one that was unreachable every
+     * `reconnectMs`, so it comes back by itself. Never two syncs of one connection at once.
+     */
+    startSchedule(options: { intervalMs: number; reconnectMs: number }): () => void {
+      if (options.intervalMs <= 0) return () => undefined;
+      const tick = () => {
+        const latest = store.syncRuns.latestByConnection();
+        const due = store.connections.list().filter((c) => {
+          if (running.has(c.id)) return false;
+          const last = latest.get(c.id);
+          if (!last) return true;
+          const offline = last.result === 'failed' && last.errorKind !== null && UNREACHABLE_KINDS.has(last.errorKind);
+          return now() - last.startedAt >= (offline ? options.reconnectMs : options.intervalMs);
+        });
+        let next = 0;
+        const worker = async () => {
+          while (next < due.length) await this.sync(due[next++]!.id).catch(() => undefined);
+        };
+        void Promise.all(Array.from({ length: Math.min(SYNC_CONCURRENCY, due.length) }, worker));
+      };
+      const timer = setInterval(tick, Math.min(options.intervalMs, options.reconnectMs, 60_000));
+      timer.unref();
+      return () => clearInterval(timer);
     },
 
     async whenIdle(): Promise<void> {
-      await Promise.allSettled([...running.values()]);
+      await Promise.allSettled([...running.values()].map((r) => r.promise));
     },
 
     scopes(connectionId: string): ScopeView[] {

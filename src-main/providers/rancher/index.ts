@@ -97,7 +97,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
   });
   let identity: Promise<RancherIdentity> | undefined;
 
-  async function getCollection(path: string, query: Record<string, string | number | undefined>, what: string) {
+  async function getCollection(path: string, query: Record<string, string | number | undefined>, what: string, signal?: AbortSignal) {
     const items: unknown[] = [];
     let next: string | undefined = path;
     let nextQuery: typeof query | undefined = query;
@@ -108,7 +108,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
         throw new ProviderError('bad-response', `Rancher's pagination of ${what} does not end; stopped reading.`);
       }
       visited.add(next);
-      const res: HttpResponse = await http.request({ method: 'GET', path: next, query: nextQuery });
+      const res: HttpResponse = await http.request({ method: 'GET', path: next, query: nextQuery, signal });
       headers = res.headers;
       const collection: CollectionJson = parseOrThrow(collectionSchema, res.body, `a list of ${what}`);
       items.push(...collection.data);
@@ -202,6 +202,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
     },
 
     async listScopes() {
+      identity = undefined; // a sync sees environments added or left since the last one
       const me = await whoami();
       const environments: RemoteScope[] = me.projects.map((p) => ({
         id: p.id,
@@ -221,10 +222,10 @@ export function createRancherProvider(config: ProviderConfig): Provider {
       return [account, ...environments];
     },
 
-    async listKeys(scope) {
+    async listKeys(scope, options) {
       const type: RancherKeyType = scope.kind === 'account' ? 'account' : 'environment';
       // An admin's list holds every account's keys; ask for this scope's and check each answer.
-      const { items } = await getCollection(keysPath(scope), { accountId: scope.id, limit: PAGE_SIZE }, 'keys');
+      const { items } = await getCollection(keysPath(scope), { accountId: scope.id, limit: PAGE_SIZE }, 'keys', options?.signal);
       const keys: RemoteKey[] = [];
       for (const item of items) {
         const json = parseOrThrow(apiKeySchema, item, 'a key');
