@@ -1,0 +1,257 @@
+// The Onyx sandbox's state (langwatch-and-onyx.md Part 2): users and their groups, service-account
+// API keys (each with its own synthetic user), personal access tokens, and how a bearer token
+// resolves to a user. Permission levels come from groups in both variants: on ≤ v4.6 the key's
+// role puts its user in the default Admin or Basic group (or none, "limited").
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+
+export type Variant = 'roles' | 'groups';
+
+/** Onyx's UserRole values, in its declaration order (the 422 message lists them so). */
+export const USER_ROLES = ['limited', 'basic', 'admin', 'curator', 'global_curator', 'slack_user', 'ext_perm_user'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** Scopes a PAT may be limited to (SELECTABLE_PAT_SCOPES), plus permissions that exist but are not selectable. */
+export const SELECTABLE_PAT_SCOPES = ['read:search', 'read:chat', 'write:chat', 'use:llm_gateway'];
+export const KNOWN_PERMISSIONS = [...SELECTABLE_PAT_SCOPES, 'basic_access', 'full_admin_panel_access', 'manage:service_account_api_keys', 'read:user_groups'];
+
+export const ADMIN_GROUP = 1;
+export const BASIC_GROUP = 2;
+
+export const API_KEY_PREFIX = 'on_';
+export const PAT_PREFIX = 'onyx_pat_';
+const KEY_EMAIL_DOMAIN = 'onyxapikey.ai';
+const DAY = 24 * 60 * 60 * 1000;
+
+export interface User {
+  id: string;
+  email: string;
+  /** ≤ v4.6 only: the role the key or user was given. */
+  role: UserRole;
+  groupIds: Set<number>;
+  accountType: 'STANDARD' | 'SERVICE_ACCOUNT';
+}
+
+export interface Group {
+  id: number;
+  name: string;
+  isDefault: boolean;
+}
+
+export interface ApiKey {
+  id: number;
+  name: string | null;
+  hash: string;
+  display: string;
+  userId: string;
+  ownerId: string | null;
+  createdAt: number;
+}
+
+export interface Pat {
+  id: number;
+  name: string;
+  hash: string;
+  display: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+  revoked: boolean;
+  scopes: string[] | null;
+}
+
+export type Access = { role: UserRole } | { groupIds: number[] };
+
+export type Level = 'admin' | 'basic' | 'limited';
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** `secrets.token_urlsafe(192)`: 256 URL-safe characters. */
+export function randomPart(): string {
+  return randomBytes(192).toString('base64url');
+}
+
+/** Deterministic values in the real format, so seeded credentials can be typed by hand. */
+export function seededPart(label: string): string {
+  let out = '';
+  for (let round = 0; out.length < 256; round++) {
+    out += createHash('sha512').update(`keyfleet-onyx-sandbox:${label}:${round}`).digest('base64url');
+  }
+  return out.slice(0, 256);
+}
+
+/** build_displayable_api_key: on_ + 4 + ******** + last 4. */
+export function apiKeyDisplay(token: string): string {
+  const rest = token.startsWith(API_KEY_PREFIX) ? token.slice(API_KEY_PREFIX.length) : token;
+  return `${API_KEY_PREFIX}${rest.slice(0, 4)}********${rest.slice(-4)}`;
+}
+
+/** build_displayable_pat: the first 12 characters, ****, the last 4. */
+export function patDisplay(token: string): string {
+  return `${token.slice(0, 12)}****${token.slice(-4)}`;
+}
+
+/** calculate_expiration: 23:59:59.999999 UTC on (today UTC + days); we keep milliseconds. */
+export function endOfUtcDay(now: number, days: number): number {
+  const d = new Date(now);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + days, 23, 59, 59, 999);
+}
+
+export class OnyxModel {
+  readonly variant: Variant;
+  readonly users = new Map<string, User>();
+  readonly groups = new Map<number, Group>();
+  /** In id order, which is the order Onyx's unordered SELECT returns in practice. */
+  readonly apiKeys = new Map<number, ApiKey>();
+  readonly pats = new Map<number, Pat>();
+  /** Every secret this sandbox ever issued, for tests that scan for leaks. */
+  readonly issued: string[] = [];
+  private nextKey = 1;
+  private nextPat = 1;
+  private nextGroup = 1;
+  private offsetMs = 0;
+
+  constructor(variant: Variant) {
+    this.variant = variant;
+    this.addGroup('Admin', true);
+    this.addGroup('Basic', true);
+  }
+
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  /** Moves the sandbox's clock forward (PAT expiry). */
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+
+  addGroup(name: string, isDefault = false): Group {
+    const group: Group = { id: this.nextGroup++, name, isDefault };
+    this.groups.set(group.id, group);
+    return group;
+  }
+
+  addUser(email: string, access: Access, accountType: User['accountType'] = 'STANDARD', id: string = randomUUID()): User {
+    const user: User = { id, email, role: 'basic', groupIds: new Set(), accountType };
+    this.users.set(user.id, user);
+    this.setAccess(user, access);
+    return user;
+  }
+
+  /** Replaces the user's role and groups as insert_api_key / update_api_key do in each variant. */
+  setAccess(user: User, access: Access): void {
+    if ('role' in access) {
+      user.role = access.role;
+      for (const id of [...user.groupIds]) if (this.groups.get(id)?.isDefault) user.groupIds.delete(id);
+      if (access.role === 'admin') user.groupIds.add(ADMIN_GROUP);
+      if (access.role === 'basic') user.groupIds.add(BASIC_GROUP);
+    } else {
+      user.groupIds = new Set(access.groupIds);
+    }
+  }
+
+  level(user: User): Level {
+    if (user.groupIds.has(ADMIN_GROUP)) return 'admin';
+    return user.groupIds.size > 0 ? 'basic' : 'limited';
+  }
+
+  missingGroups(ids: number[]): number[] {
+    return [...new Set(ids.filter((id) => !this.groups.has(id)))].sort((a, b) => a - b);
+  }
+
+  createApiKey(name: string | null, access: Access, ownerId: string | null, opts: { secret?: string; createdAt?: number } = {}) {
+    const secret = opts.secret ?? `${API_KEY_PREFIX}${randomPart()}`;
+    const userId = randomUUID();
+    this.addUser(`API_KEY__${name ?? 'Unnamed'}@${userId}${KEY_EMAIL_DOMAIN}`, access, 'SERVICE_ACCOUNT', userId);
+    const key: ApiKey = { id: this.nextKey++, name, hash: sha256(secret), display: apiKeyDisplay(secret), userId, ownerId, createdAt: opts.createdAt ?? this.now() };
+    this.apiKeys.set(key.id, key);
+    this.issued.push(secret);
+    return { key, secret };
+  }
+
+  regenerate(key: ApiKey): string {
+    const secret = `${API_KEY_PREFIX}${randomPart()}`;
+    key.hash = sha256(secret);
+    key.display = apiKeyDisplay(secret);
+    this.issued.push(secret);
+    return secret;
+  }
+
+  updateApiKey(key: ApiKey, name: string | null, access: Access): void {
+    key.name = name;
+    const user = this.users.get(key.userId)!;
+    user.email = `API_KEY__${name ?? 'Unnamed'}@${user.id}${KEY_EMAIL_DOMAIN}`;
+    this.setAccess(user, access);
+  }
+
+  removeApiKey(key: ApiKey): void {
+    this.apiKeys.delete(key.id);
+    this.users.delete(key.userId);
+  }
+
+  createPat(userId: string, name: string, expirationDays: number | null, scopes: string[] | null, opts: { secret?: string; createdAt?: number } = {}) {
+    const secret = opts.secret ?? `${PAT_PREFIX}${randomPart()}`;
+    const createdAt = opts.createdAt ?? this.now();
+    const pat: Pat = {
+      id: this.nextPat++,
+      name,
+      hash: sha256(secret),
+      display: patDisplay(secret),
+      userId,
+      createdAt,
+      expiresAt: expirationDays === null ? null : endOfUtcDay(createdAt, expirationDays),
+      lastUsedAt: null,
+      revoked: false,
+      scopes,
+    };
+    this.pats.set(pat.id, pat);
+    this.issued.push(secret);
+    return { pat, secret };
+  }
+
+  live(pat: Pat): boolean {
+    return !pat.revoked && (pat.expiresAt === null || pat.expiresAt > this.now());
+  }
+
+  /** revoke_pat: only the owner's live tokens; revoking expires it now. */
+  revokePat(userId: string, id: number): boolean {
+    const pat = this.pats.get(id);
+    if (!pat || pat.userId !== userId || !this.live(pat)) return false;
+    pat.revoked = true;
+    pat.expiresAt = this.now();
+    return true;
+  }
+
+  /** Live PATs of one user, newest first. */
+  patsOf(userId: string): Pat[] {
+    return [...this.pats.values()].filter((p) => p.userId === userId && this.live(p)).sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+  }
+
+  /** The caller a header value stands for: PATs need "Bearer ", API keys may come bare. */
+  resolve(header: string | undefined): { user: User; pat: Pat | null } | undefined {
+    if (!header) return undefined;
+    const bearer = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : null;
+    if (bearer?.startsWith(PAT_PREFIX)) {
+      const hash = sha256(bearer);
+      const pat = [...this.pats.values()].find((p) => p.hash === hash);
+      if (!pat || !this.live(pat)) return undefined;
+      const user = this.users.get(pat.userId);
+      if (!user) return undefined;
+      pat.lastUsedAt = this.now();
+      return { user, pat };
+    }
+    const token = bearer ?? header;
+    if (!token.startsWith(API_KEY_PREFIX) && !token.startsWith('dn_')) return undefined;
+    const hash = sha256(token);
+    const key = [...this.apiKeys.values()].find((k) => k.hash === hash);
+    const user = key ? this.users.get(key.userId) : undefined;
+    return user ? { user, pat: null } : undefined;
+  }
+
+  static days(n: number): number {
+    return n * DAY;
+  }
+}

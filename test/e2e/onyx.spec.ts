@@ -1,0 +1,142 @@
+// Onyx, as a person does it, in Chromium against the real renderer and core, on both kinds of Onyx
+// server: connect with an admin key, create a limited key and see its secret once, regenerate it
+// (the old secret dies at once, the new one is shown once), rename it keeping it limited, delete it.
+import { mkdirSync } from 'node:fs';
+import { test as base, expect, type Page } from '@playwright/test';
+import { startOnyxSandbox, type OnyxSandbox, type Variant } from '../backends/onyx/server.ts';
+import { startHarness, type Harness } from '../harness/server.ts';
+import { scanForSecrets } from '../support/scan.ts';
+import { tempDir } from '../support/temp.ts';
+
+const SCREENSHOTS = 'test-results/screenshots';
+
+const test = base.extend<{ variant: Variant; sandbox: OnyxSandbox; harness: Harness; app: Page }>({
+  variant: ['groups', { option: true }],
+  sandbox: async ({ variant }, use) => {
+    const sandbox = await startOnyxSandbox({ variant });
+    await use(sandbox);
+    await sandbox.close();
+  },
+  harness: async ({}, use) => {
+    const dir = tempDir('keyfleet-e2e-onyx-');
+    const harness = await startHarness({ dataDir: dir.path, http: { timeoutMs: 5000, retries: 0, backoffMs: 10 } });
+    await use(harness);
+    await harness.close();
+    dir.cleanup();
+  },
+  app: async ({ page, harness }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    await page.goto(harness.pageUrl);
+    await use(page);
+    expect(problems, 'the page logged errors').toEqual([]);
+  },
+});
+
+async function shoot(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png` });
+}
+
+const keyRow = (page: Page, name: string) => page.getByRole('row').filter({ has: page.getByText(name, { exact: true }) });
+
+for (const variant of ['roles', 'groups'] as const) {
+  test.describe(`Onyx (${variant === 'roles' ? '≤ v4.6, roles' : 'main, groups'})`, () => {
+    test.use({ variant });
+
+    test('connect, create a limited key, regenerate it once, rename it keeping its role, delete it', async ({ app, sandbox, harness }) => {
+      // Connect with an admin key, pasting the API root.
+      await app.getByRole('button', { name: 'Add connection' }).first().click();
+      const connect = app.getByRole('dialog', { name: 'Add a connection' });
+      await connect.getByLabel('Backend').selectOption('onyx');
+      await connect.getByLabel('Display name').fill('Sandbox Onyx');
+      await connect.getByLabel('Server URL').fill(`${sandbox.url}/api`);
+      await connect.getByLabel('Admin API key or personal access token').fill(sandbox.credentials.adminKey);
+      await connect.getByRole('button', { name: 'Connect' }).click();
+      await expect(connect).toBeHidden();
+      const sidebar = app.getByRole('navigation', { name: 'Connections' });
+      await expect(sidebar.getByText(/Synced just now/)).toBeVisible();
+      await expect(keyRow(app, 'search-bot')).toHaveCount(1);
+      await expect(keyRow(app, 'keyfleet-admin')).toContainText(sandbox.apiKey(sandbox.ids.keys['keyfleet-admin']!)!.display);
+
+      // Create a limited key: a role on ≤ v4.6, no group on main.
+      await sidebar.getByRole('button', { name: /Service accounts/ }).click();
+      await app.getByRole('button', { name: 'Create key' }).first().click();
+      const form = app.getByRole('dialog', { name: 'Create a key' });
+      await expect(form.getByLabel('Type')).toHaveValue('api-key');
+      await form.getByLabel('Name').fill('lobby-kiosk');
+      if (variant === 'roles') {
+        await form.getByLabel('Role').selectOption('limited');
+        await expect(form.getByText('Read-only agent access')).toBeVisible();
+      } else {
+        await expect(form.getByRole('checkbox', { name: 'Engineering' })).not.toBeChecked();
+        await expect(form.getByText('No group: a limited key')).toBeVisible();
+      }
+      await shoot(app, `onyx-${variant}-create-form`);
+      await form.getByRole('button', { name: 'Create key' }).click();
+
+      const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
+      const first = (await reveal.getByTestId('reveal-API key').textContent())!;
+      expect(first).toMatch(/^on_[A-Za-z0-9_-]{256}$/);
+      expect(sandbox.authenticates(first)).toBe(true);
+      await reveal.getByRole('button', { name: 'Copy API key' }).click();
+      await reveal.getByRole('button', { name: 'Done' }).click();
+      await expect(reveal).toBeHidden();
+
+      const row = keyRow(app, 'lobby-kiosk');
+      const id = Number((await row.getAttribute('data-key-id'))!.replace('key-', ''));
+      const limited = () => {
+        const key = sandbox.apiKey(id)!;
+        return variant === 'roles' ? key.role === 'limited' : key.groupIds.length === 0;
+      };
+      expect(limited()).toBe(true);
+      await expect(row).toContainText(`on_${first.slice(3, 7)}********${first.slice(-4)}`);
+
+      // Regenerate: the UI says the current secret dies at once, then shows the new one once.
+      await row.getByRole('button', { name: 'Regenerate lobby-kiosk' }).click();
+      const wizard = app.getByRole('dialog', { name: 'Rotate “lobby-kiosk”' });
+      await expect(wizard.getByText('The current secret stops working immediately.')).toBeVisible();
+      await expect(wizard.getByText('Onyx regenerates in place: the old secret stops working at once.', { exact: false })).toBeVisible();
+      await shoot(app, `onyx-${variant}-regenerate-confirm`);
+      expect(sandbox.authenticates(first)).toBe(true);
+      await wizard.getByRole('button', { name: 'Regenerate secret' }).click();
+      const second = (await wizard.getByTestId('reveal-API key').textContent())!;
+      expect(second).toMatch(/^on_/);
+      expect(second).not.toBe(first);
+      expect(sandbox.authenticates(first)).toBe(false);
+      expect(sandbox.authenticates(second)).toBe(true);
+      await shoot(app, `onyx-${variant}-regenerate-reveal`);
+      await wizard.getByRole('button', { name: 'Copy API key' }).click();
+      expect(await harness.clipboard.readText()).toBe(second);
+      await wizard.getByRole('button', { name: 'Done' }).click();
+      await expect(wizard.getByRole('status')).toContainText('The secret was regenerated; the old secret no longer works.');
+      await wizard.getByRole('button', { name: 'Close', exact: true }).click();
+      await expect(keyRow(app, 'lobby-kiosk')).toContainText(`on_${second.slice(3, 7)}********${second.slice(-4)}`);
+
+      // Rename: Onyx's PATCH would reset the role or groups; the key stays limited.
+      await keyRow(app, 'lobby-kiosk').getByRole('button', { name: 'Edit lobby-kiosk' }).click();
+      const edit = app.getByRole('dialog', { name: 'Edit key' });
+      await edit.getByLabel('Name').fill('lobby-kiosk-east');
+      await edit.getByRole('button', { name: 'Save' }).click();
+      await expect(keyRow(app, 'lobby-kiosk-east')).toHaveCount(1);
+      expect(sandbox.apiKey(id)!.name).toBe('lobby-kiosk-east');
+      expect(limited()).toBe(true);
+      expect(sandbox.authenticates(second)).toBe(true);
+
+      // Delete.
+      await keyRow(app, 'lobby-kiosk-east').getByRole('button', { name: 'Delete lobby-kiosk-east' }).click();
+      const confirm = app.getByRole('dialog', { name: 'Delete “lobby-kiosk-east”?' });
+      await confirm.getByRole('button', { name: 'Delete key' }).click();
+      await expect(keyRow(app, 'lobby-kiosk-east')).toHaveCount(0);
+      expect(sandbox.apiKey(id)).toBeUndefined();
+      expect(sandbox.authenticates(second)).toBe(false);
+      await shoot(app, `onyx-${variant}-after-delete`);
+
+      await harness.core.close();
+      expect(scanForSecrets(harness.dataDir, [first, second, sandbox.credentials.adminKey])).toEqual([]);
+    });
+  });
+}

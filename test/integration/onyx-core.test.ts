@@ -1,0 +1,132 @@
+// Onyx through the core, as the renderer drives it (createCore().api), in both variants: connect,
+// sync, create from the dynamic form, rename without losing access, regenerate with a one-time
+// reveal, delete, and PATs with expiry. Real keychain, real SQLite, the sandbox on 127.0.0.1.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiError } from '../../src-preload/api.ts';
+import { createCore, type Core } from '../../src-main/core.ts';
+import { startOnyxSandbox, type OnyxSandbox, type Variant } from '../backends/onyx/server.ts';
+import { scanForSecrets } from '../support/scan.ts';
+import { tempDir } from '../support/temp.ts';
+
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as ApiError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe.each<Variant>(['roles', 'groups'])('Onyx through the core (%s variant)', (variant) => {
+  let sandbox: OnyxSandbox;
+  let dir: ReturnType<typeof tempDir>;
+  let core: Core;
+  let connectionId: string;
+  const revealed: string[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startOnyxSandbox({ variant });
+    dir = tempDir();
+    core = createCore({ dataDir: dir.path, http: { timeoutMs: 3000, retries: 0, backoffMs: 5 } });
+    const connection = await core.api.connections.add({
+      kind: 'onyx',
+      name: 'Onyx sandbox',
+      baseUrl: `${sandbox.url}/api/`,
+      credential: { type: 'token', token: sandbox.credentials.adminPat },
+    });
+    connectionId = connection.id;
+    await core.api.sync.run({ connectionId });
+  });
+
+  afterAll(async () => {
+    await core.api.connections.remove({ connectionId });
+    await core.close();
+    expect(scanForSecrets(dir.path, [sandbox.credentials.adminPat, ...revealed])).toEqual([]);
+    await sandbox.close();
+    dir.cleanup();
+  });
+
+  async function take(slotId: string): Promise<string> {
+    const view = await core.api.reveal.take({ slotId });
+    const secret = view.fields.find((f) => f.secret)!.value;
+    revealed.push(secret);
+    return secret;
+  }
+
+  const keyId = (view: { id: string }) => Number(view.id.replace(/^(key|pat)-/, ''));
+
+  it('stores the connection with its variant and syncs both scopes', async () => {
+    const [view] = await core.api.connections.list();
+    expect(view).toMatchObject({ kind: 'onyx', baseUrl: sandbox.url, account: { name: 'ada@example.com' }, readOnly: false });
+    expect(view!.capabilities.actions.rotate).toMatchObject({ mode: 'native', note: expect.stringContaining('old secret stops working at once') });
+    expect(view!.capabilities.actions.deactivate.mode).toBe('unavailable');
+    const scopes = await core.api.scopes.list({ connectionId });
+    expect(scopes.map((s) => [s.kind, s.name, s.keyCount])).toEqual([
+      ['tenant', 'Service accounts', sandbox.apiKeys().length],
+      ['user', 'My personal access tokens', 3],
+    ]);
+  });
+
+  it('creates a limited key, renames it keeping its access, regenerates it once, deletes it', async () => {
+    const form = await core.api.keys.createForm({ connectionId });
+    expect(form.types.map((t) => t.id)).toEqual(['api-key', 'pat']);
+    const created = await core.api.keys.create({
+      connectionId,
+      scopeId: 'service-accounts',
+      type: 'api-key',
+      name: 'kiosk-2',
+      ...(variant === 'roles' ? { role: 'limited' } : { groupIds: [] }),
+    });
+    const first = await take(created.revealSlotId);
+    const id = keyId(created.key);
+    expect(sandbox.apiKey(id)).toMatchObject({ name: 'kiosk-2', role: variant === 'roles' ? 'limited' : 'basic', groupIds: [] });
+    expect(created.key.maskedValue).toBe(sandbox.apiKey(id)!.display);
+
+    const renamed = await core.api.keys.update({ connectionId, keyId: created.key.id, name: 'kiosk-lobby', description: null });
+    expect(renamed.name).toBe('kiosk-lobby');
+    expect(sandbox.apiKey(id)).toMatchObject({ name: 'kiosk-lobby', groupIds: [], ...(variant === 'roles' ? { role: 'limited' } : {}) });
+
+    const rotation = await core.api.rotation.start({ connectionId, keyId: created.key.id });
+    expect(rotation).toMatchObject({ mode: 'native', newKeyId: created.key.id });
+    const second = await take(rotation.revealSlotId!);
+    expect(second).not.toBe(first);
+    expect(sandbox.authenticates(first)).toBe(false);
+    expect(sandbox.authenticates(second)).toBe(true);
+    const detail = await core.api.keys.get({ connectionId, keyId: created.key.id });
+    expect(detail.maskedValue).toBe(sandbox.apiKey(id)!.display);
+    expect(JSON.stringify(detail.raw)).not.toContain(second);
+
+    await core.api.keys.delete({ connectionId, keyId: created.key.id });
+    expect(sandbox.apiKey(id)).toBeUndefined();
+    expect((await core.api.keys.list({ connectionId, query: 'kiosk-lobby' })).total).toBe(0);
+  });
+
+  it('validates a create against the variant’s form before calling Onyx', async () => {
+    const before = sandbox.requests.filter((r) => r.method === 'POST').length;
+    const wrong = variant === 'roles' ? { groupIds: ['1'] } : { role: 'admin' };
+    const error = await rejection(core.api.keys.create({ connectionId, scopeId: 'service-accounts', type: 'api-key', name: 'x', ...wrong }));
+    expect(error.kind).toBe('validation');
+    expect(Object.keys(error.fields ?? {})).toEqual([variant === 'roles' ? 'groupIds' : 'role']);
+    expect(sandbox.requests.filter((r) => r.method === 'POST').length).toBe(before);
+  });
+
+  it('creates a PAT with an expiry, refuses to rename or regenerate it, and revokes it', async () => {
+    const expiresAt = Date.now() + 30 * 24 * 3600_000;
+    const created = await core.api.keys.create({ connectionId, scopeId: 'personal-access-tokens', type: 'pat', name: 'ci-token', expiresAt });
+    const token = await take(created.revealSlotId);
+    expect(token).toMatch(/^onyx_pat_/);
+    expect(created.key.expiresAt).toBe(sandbox.pat(keyId(created.key))!.expiresAt);
+    expect(Math.abs(created.key.expiresAt! - expiresAt)).toBeLessThanOrEqual(12 * 3600_000 + 1000);
+
+    const rename = await rejection(core.api.keys.update({ connectionId, keyId: created.key.id, name: 'other', description: null }));
+    expect(rename.kind).toBe('unsupported');
+    const rotate = await rejection(core.api.rotation.start({ connectionId, keyId: created.key.id }));
+    expect(rotate.message).toMatch(/cannot regenerate a personal access token/);
+    expect(sandbox.authenticates(token)).toBe(true);
+
+    await core.api.keys.delete({ connectionId, keyId: created.key.id });
+    expect(sandbox.authenticates(token)).toBe(false);
+    const tooFar = await rejection(core.api.keys.create({ connectionId, scopeId: 'personal-access-tokens', type: 'pat', name: 'far', expiresAt: Date.now() + 4000 * 24 * 3600_000 }));
+    expect(tooFar.fields?.expiresAt).toBe('At most 3650 days ahead.');
+  });
+});
