@@ -68,4 +68,6 @@ export interface IssuedSecret {
   title: string;
   fields: RevealField[];
   note: string;
+  /** Set by the core: a new key, or a new secret for an existing key. */
+  event?: 'created' | 'regenerated';
 }

@@ -89,6 +89,8 @@ export interface KeyTypeOption {
   expiry: 'unsupported' | 'optional' | 'required';
   /** When the backend counts expiry in whole days (Onyx personal access tokens). */
   expiryInDays?: { max: number };
+  /** Where keys of this type differ from the backend's actions (e.g. a token that cannot be renamed). */
+  actions?: Partial<Record<ActionName, ActionSupport>>;
 }
 
 /** What the create form offers for one connection; the form is built from it. */
@@ -267,6 +269,8 @@ export interface RevealView {
   note: string;
   /** When the window showing it must clear it (a countdown runs while it is open). */
   clearsAt: number;
+  /** A new key, or a new secret for an existing key. */
+  event?: 'created' | 'regenerated';
 }
 
 export type RotationStep =

@@ -70,10 +70,11 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     return scope;
   }
 
-  async function providerFor(connectionId: string, action: ActionName): Promise<Provider> {
+  async function providerFor(connectionId: string, action: ActionName, keyType?: string): Promise<Provider> {
     const record = connections.get(connectionId);
     const provider = await connections.provider(record.id);
-    const support = provider.capabilities.actions[action];
+    const typed = keyType ? provider.capabilities.createForm.types.find((t) => t.id === keyType)?.actions?.[action] : undefined;
+    const support = typed ?? provider.capabilities.actions[action];
     if (support.mode === 'unavailable') {
       throw new AppError('unsupported', support.note ?? `This backend cannot ${action} keys.`);
     }
@@ -170,7 +171,8 @@ export function createKeyOperations(deps: KeyOperationDeps) {
 
   /** A new secret: held until seen and offered once; the key (with any hint and hold) to the cache. */
   async function issued(operationId: string, connectionId: string, created: CreatedKey, before: KeyRecord | undefined) {
-    const revealSlotId = await reveal.issue(operationId, created.secret);
+    const event = before && before.id === created.key.id ? 'regenerated' : 'created';
+    const revealSlotId = await reveal.issue(operationId, { ...created.secret, event });
     const local: LocalKeyState = {
       ...NO_LOCAL,
       localLabel: before?.localLabel ?? null,
@@ -218,8 +220,8 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     },
 
     async update(input: ChannelInput<'keys.update'>): Promise<KeyView> {
-      const provider = await providerFor(input.connectionId, 'rename');
       const before = cachedKey(input.connectionId, input.keyId);
+      const provider = await providerFor(input.connectionId, 'rename', before.type);
       const type = (await formOf(provider)).types.find((t) => t.id === before.type) ?? provider.capabilities.createForm.types[0];
       const fields: Record<string, string> = {};
       if (type) checkText(type, input.name, input.description, fields);
@@ -241,8 +243,8 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     },
 
     async setActive(input: ChannelInput<'keys.setActive'>): Promise<KeyView> {
-      const provider = await providerFor(input.connectionId, input.active ? 'activate' : 'deactivate');
       const before = cachedKey(input.connectionId, input.keyId);
+      const provider = await providerFor(input.connectionId, input.active ? 'activate' : 'deactivate', before.type);
       if (!provider.setKeyActive) throw new AppError('unsupported', 'This backend cannot activate or deactivate keys.');
       const setKeyActive = provider.setKeyActive.bind(provider);
       const kind = input.active ? 'activate' : 'deactivate';
@@ -253,8 +255,8 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     },
 
     async delete(input: ChannelInput<'keys.delete'>): Promise<{ deleted: true }> {
-      const provider = await providerFor(input.connectionId, 'delete');
       const before = cachedKey(input.connectionId, input.keyId);
+      const provider = await providerFor(input.connectionId, 'delete', before.type);
       if (!provider.deleteKey) throw new AppError('unsupported', 'This backend cannot delete keys.');
       const deleteKey = provider.deleteKey.bind(provider);
       return journaled('delete', input.connectionId, before.id, {}, async () => {

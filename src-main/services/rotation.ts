@@ -208,10 +208,11 @@ export function createRotationService(deps: {
 
     async start(input: ChannelInput<'rotation.start'>): Promise<RotationView> {
       const old = keys.cachedKey(input.connectionId, input.keyId);
-      const provider = await keys.providerFor(input.connectionId, 'rotate');
-      const native = provider.capabilities.actions.rotate.mode === 'native' && provider.rotateKey !== undefined;
+      const provider = await keys.providerFor(input.connectionId, 'rotate', old.type);
+      const typed = provider.capabilities.createForm.types.find((t) => t.id === old.type)?.actions;
+      const native = (typed?.rotate ?? provider.capabilities.actions.rotate).mode === 'native' && provider.rotateKey !== undefined;
       const id = randomUUID();
-      const deactivatable = provider.capabilities.actions.deactivate.mode === 'native' && provider.setKeyActive !== undefined;
+      const deactivatable = (typed?.deactivate ?? provider.capabilities.actions.deactivate).mode === 'native' && provider.setKeyActive !== undefined;
       const state: RotationState = {
         mode: native ? 'native' : 'composed',
         oldKeyId: old.id,
@@ -223,7 +224,7 @@ export function createRotationService(deps: {
         scopeId: old.scopeId,
         twinName: old.name,
       };
-      if (!native && provider.capabilities.actions.delete.mode === 'unavailable' && !deactivatable) {
+      if (!native && (typed?.delete ?? provider.capabilities.actions.delete).mode === 'unavailable' && !deactivatable) {
         throw new AppError('unsupported', 'This connection can neither delete nor deactivate keys, so it cannot retire the old key after a rotation.');
       }
       const twin = native ? null : await twinOf(old);

@@ -71,7 +71,9 @@ function KeyRow(props: {
   const open = useApp((s) => s.open);
   const setKeyActive = useApp((s) => s.setKeyActive);
   const selectKey = useApp((s) => s.selectKey);
-  const actions = connection.capabilities.actions;
+  const keyType = connection.capabilities.createForm.types.find((t) => t.id === keyView.type);
+  // A key type may narrow what the backend offers (a token that cannot be renamed, say).
+  const actions = { ...connection.capabilities.actions, ...keyType?.actions };
   const typeLabel = (connection.capabilities.createForm.types.find((t) => t.id === keyView.type)?.label ?? keyView.type).replace(/ (API )?key$/, '');
   const settled = keyView.status === 'active' || keyView.status === 'inactive';
   const displayName = displayNameOf(keyView);

@@ -93,7 +93,7 @@ export function RevealFields({ reveal, keyLabel }: { reveal: ReturnType<typeof u
       {view ? (
         <div className="reveal">
           <p className="reveal-lead">
-            <strong>{view.title || keyLabel}</strong> was created. {view.note}
+            <strong>{view.title || keyLabel}</strong> {view.event === 'regenerated' ? 'has a new secret' : 'was created'}. {view.note}
           </p>
           {view.fields.map((field) => (
             <div key={field.label} className={`reveal-field${field.secret ? ' secret' : ''}`}>

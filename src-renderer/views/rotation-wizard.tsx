@@ -50,9 +50,11 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
   // Copying the secret counts as storing it; the box is for those who typed it somewhere.
   const stored = storedTicked || Object.keys(reveal.copied).length > 0;
 
-  const native = connection.capabilities.actions.rotate.mode === 'native';
+  const keyType = props.keyView ? connection.capabilities.createForm.types.find((t) => t.id === props.keyView!.type) : undefined;
+  const actions = { ...connection.capabilities.actions, ...keyType?.actions };
+  const native = rotation ? rotation.mode === 'native' : actions.rotate.mode === 'native';
   const oldName = rotation?.oldKeyName ?? props.keyView?.localLabel ?? (props.keyView?.name || props.keyView?.id || 'key');
-  const retireVerb = rotation?.retire === 'deactivate' || (!rotation && connection.capabilities.actions.deactivate.mode === 'native') ? 'Deactivate' : 'Delete';
+  const retireVerb = rotation?.retire === 'deactivate' || (!rotation && actions.deactivate.mode === 'native') ? 'Deactivate' : 'Delete';
 
   // Resuming a rotation whose secret was never seen: offer it again, once.
   useEffect(() => {
@@ -128,7 +130,7 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
                 <strong>The current secret stops working immediately.</strong> {connection.name} regenerates the key in place: same
                 key, new secret, shown once. Anything still using the old secret fails until you deploy the new one.
               </p>
-              {connection.capabilities.actions.rotate.note ? <p className="form-note">{connection.capabilities.actions.rotate.note}</p> : null}
+              {actions.rotate.note ? <p className="form-note">{actions.rotate.note}</p> : null}
             </>
           ) : (
             <>

@@ -120,8 +120,13 @@ describe.each<Variant>(['roles', 'groups'])('Onyx through the core (%s variant)'
 
     const rename = await rejection(core.api.keys.update({ connectionId, keyId: created.key.id, name: 'other', description: null }));
     expect(rename.kind).toBe('unsupported');
-    const rotate = await rejection(core.api.rotation.start({ connectionId, keyId: created.key.id }));
-    expect(rotate.message).toMatch(/cannot regenerate a personal access token/);
+    // A token cannot be regenerated in place, so its rotation is composed: a new token, then the old revoked.
+    const rotation = await core.api.rotation.start({ connectionId, keyId: created.key.id });
+    expect(rotation).toMatchObject({ mode: 'composed', retire: 'delete', step: 'awaiting-reveal' });
+    const twin = await take(rotation.revealSlotId!);
+    expect(sandbox.authenticates(twin)).toBe(true);
+    await core.api.rotation.cancel({ operationId: rotation.operationId });
+    expect(sandbox.authenticates(twin)).toBe(false);
     expect(sandbox.authenticates(token)).toBe(true);
 
     await core.api.keys.delete({ connectionId, keyId: created.key.id });

@@ -55,6 +55,11 @@ export const PAT_TYPE: KeyTypeOption = {
   description: NO_TEXT,
   expiry: 'optional',
   expiryInDays: { max: PAT_MAX_DAYS },
+  actions: {
+    rename: { mode: 'unavailable', note: 'Onyx cannot rename a personal access token.' },
+    rotate: { mode: 'composed', note: 'Onyx cannot regenerate a token: Keyfleet creates a new one, shows it once, then revokes the old.' },
+    delete: { mode: 'native', note: 'Revokes the token: it stops working at once.' },
+  },
 };
 
 export function formTypes(settings: Partial<OnyxSettings>, groups: Choice[] = []): KeyTypeOption[] {
