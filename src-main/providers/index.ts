@@ -2,6 +2,7 @@
 import type { BackendInfo, ProviderKind } from '../../src-preload/contract.ts';
 import { PROVIDER_KINDS } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
+import { deepset } from './deepset/index.ts';
 import { onyx } from './onyx/index.ts';
 import { rancher } from './rancher/index.ts';
 import type { Provider, ProviderConfig, ProviderModule } from './types.ts';
@@ -11,6 +12,7 @@ export type { Provider, ProviderConfig, ProviderModule } from './types.ts';
 const modules: Partial<Record<ProviderKind, ProviderModule>> = {
   rancher,
   onyx,
+  deepset,
 };
 
 /** How unsupported kinds still appear in the connection form, so users know they are coming. */

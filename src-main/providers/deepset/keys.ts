@@ -1,0 +1,70 @@
+// Reading keys: every page of a list, and the per-workspace lists shared between the organization
+// listing (which must leave workspace-scoped keys out) and the workspaces' own listings, so one
+// sync asks deepset for each workspace's keys once.
+import { ProviderError } from '../../errors.ts';
+import type { HttpClient } from '../../http/client.ts';
+import { PAGING, PATHS } from './api.ts';
+import { pageSchema, parseOrThrow, tokenSchema, type TokenJson } from './parse.ts';
+
+/** How long a workspace's list, fetched for one consumer, may serve the other. */
+const SHARE_MS = 15_000;
+
+type Consumer = 'organization' | 'workspace';
+
+export function createKeyLists(http: HttpClient) {
+  const shared = new Map<string, { at: number; list: Promise<TokenJson[]>; takenBy: Set<Consumer> }>();
+
+  /** Every key of a paged list (page_number from 1, until has_more is false), each id once. */
+  async function allPages(path: string, what: string, signal?: AbortSignal): Promise<TokenJson[]> {
+    const byId = new Map<string, TokenJson>();
+    for (let page = PAGING.firstPage; ; page++) {
+      if (page - PAGING.firstPage >= PAGING.maxPages) {
+        throw new ProviderError('bad-response', `deepset's paging of ${what} does not end; stopped reading.`);
+      }
+      const res = await http.request({ method: 'GET', path, query: { limit: PAGING.limit, page_number: page }, signal });
+      const body = parseOrThrow(pageSchema, res.body, `a page of ${what}`);
+      for (const item of body.data) {
+        const key = parseOrThrow(tokenSchema, item, 'a key');
+        byId.set(key.api_token_id, key);
+      }
+      if (!body.has_more) return [...byId.values()];
+      if (body.data.length === 0) {
+        throw new ProviderError('bad-response', `deepset said more ${what} follow but sent an empty page; stopped reading.`);
+      }
+    }
+  }
+
+  /** A workspace's keys; a list fetched moments ago for the other consumer is reused once. */
+  function workspaceKeys(workspace: string, consumer: Consumer, signal?: AbortSignal): Promise<TokenJson[]> {
+    let entry = shared.get(workspace);
+    if (!entry || entry.takenBy.has(consumer) || Date.now() - entry.at > SHARE_MS) {
+      const fresh = { at: Date.now(), list: allPages(PATHS.workspaceTokens(workspace), `keys of workspace “${workspace}”`, signal), takenBy: new Set<Consumer>() };
+      fresh.list.catch(() => {
+        if (shared.get(workspace) === fresh) shared.delete(workspace);
+      });
+      shared.set(workspace, fresh);
+      entry = fresh;
+    }
+    entry.takenBy.add(consumer);
+    if (entry.takenBy.size === 2) shared.delete(workspace);
+    return entry.list;
+  }
+
+  /** The organization's own keys: its list minus the keys scoped exclusively to a workspace. */
+  async function organizationKeys(workspaces: string[], signal?: AbortSignal): Promise<TokenJson[]> {
+    const [all, ...perWorkspace] = await Promise.all([
+      allPages(PATHS.tokens, 'keys', signal),
+      ...workspaces.map((name) => workspaceKeys(name, 'organization', signal)),
+    ]);
+    const inWorkspace = new Set(perWorkspace.flat().map((key) => key.api_token_id));
+    return all.filter((key) => !inWorkspace.has(key.api_token_id));
+  }
+
+  /** One key of the organization's list: proves the credential may list keys, cheaply. */
+  async function firstPage(): Promise<void> {
+    const res = await http.request({ method: 'GET', path: PATHS.tokens, query: { limit: 1, page_number: PAGING.firstPage } });
+    parseOrThrow(pageSchema, res.body, 'the list of keys');
+  }
+
+  return { allPages, workspaceKeys, organizationKeys, firstPage };
+}

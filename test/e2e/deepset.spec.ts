@@ -1,0 +1,143 @@
+// deepset as a person uses it, in Chromium against the real renderer and core: connect with a user
+// access token, create a workspace-scoped service key with an expiry, see its secret once and its
+// masked form after a sync, delete it; and a read-only API key connection that lists but cannot create.
+import { mkdirSync } from 'node:fs';
+import { test as base, expect, type Page } from '@playwright/test';
+import { startDeepsetSandbox, type DeepsetSandbox } from '../backends/deepset/server.ts';
+import { startHarness, type Harness } from '../harness/server.ts';
+import { scanForSecrets } from '../support/scan.ts';
+import { tempDir } from '../support/temp.ts';
+
+const SCREENSHOTS = 'test-results/screenshots';
+const READ_ONLY_NOTE =
+  'This connection uses a deepset API key: it may list keys but not manage them. Reconnect with a user access token to manage keys.';
+
+const test = base.extend<{ sandbox: DeepsetSandbox; harness: Harness; app: Page }>({
+  sandbox: async ({}, use) => {
+    const sandbox = await startDeepsetSandbox();
+    await use(sandbox);
+    await sandbox.close();
+  },
+  harness: async ({}, use) => {
+    const dir = tempDir('keyfleet-e2e-');
+    const harness = await startHarness({ dataDir: dir.path, http: { timeoutMs: 5000, retries: 0, backoffMs: 10 } });
+    await use(harness);
+    await harness.close();
+    dir.cleanup();
+  },
+  app: async ({ page, harness }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    await page.goto(harness.pageUrl);
+    await use(page);
+    expect(problems, 'the page logged errors').toEqual([]);
+  },
+});
+
+async function shoot(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/deepset-${name}.png` });
+}
+
+/** Fill the add-connection form the way a person does: backend, region, credential kind, token. */
+async function connectDeepset(page: Page, sandbox: DeepsetSandbox, token: string, kind: 'User access token' | 'API key (read-only)', name: string) {
+  await page.getByRole('button', { name: 'Add connection' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Add a connection' });
+  await dialog.getByLabel('Backend').selectOption({ label: 'deepset AI Platform' });
+  await dialog.getByLabel('Display name').fill(name);
+  // The regions fill the address; the sandbox stands in for a self-hosted deployment.
+  await dialog.getByRole('group', { name: 'Regions' }).getByRole('button', { name: 'US' }).click();
+  await expect(dialog.getByLabel('Server URL')).toHaveValue('https://api.us.deepset.ai');
+  await dialog.getByLabel('Server URL').fill(`${sandbox.url}/api/v1`);
+  await dialog.getByLabel('Credential').selectOption({ label: kind });
+  await expect(dialog.getByText(kind === 'User access token' ? /expires with the web session/ : /can list keys but not create/)).toBeVisible();
+  await dialog.getByLabel('Token', { exact: true }).fill(token);
+  await shoot(page, `connect-${kind === 'User access token' ? 'user-token' : 'api-key'}`);
+  await dialog.getByRole('button', { name: 'Connect' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+const keyRow = (page: Page, text: string) => page.getByRole('row').filter({ has: page.getByText(text, { exact: true }) });
+
+function inDays(days: number): string {
+  const d = new Date(Date.now() + days * 86_400_000);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+test('a user access token creates a workspace key with an expiry, reveals it once, shows it masked, deletes it', async ({ app, sandbox, harness }) => {
+  await connectDeepset(app, sandbox, sandbox.credentials.admin, 'User access token', 'deepset sandbox');
+  const sidebar = app.getByRole('navigation', { name: 'Connections' });
+  await expect(sidebar.getByText(/Synced just now/)).toBeVisible();
+  for (const workspace of ['production', 'staging', 'research']) await expect(sidebar.getByRole('button', { name: new RegExp(workspace) })).toBeVisible();
+  // A key created without a name shows its id.
+  await expect(keyRow(app, sandbox.ids.keys.unnamed!)).toHaveCount(1);
+
+  await sidebar.getByRole('button', { name: /production/ }).click();
+  await app.getByRole('button', { name: 'Create key' }).first().click();
+  const form = app.getByRole('dialog', { name: 'Create a key' });
+  await expect(form.getByLabel('Where')).toHaveValue('production');
+  await form.getByLabel('Type').selectOption({ label: 'Service key' });
+  await form.getByLabel('Name').fill('e2e-deploy');
+  await expect(form.getByLabel('Organization role')).toHaveValue('MEMBER');
+  await form.getByLabel('Expires').fill(inDays(30));
+  await shoot(app, 'create-form');
+  const created = app.waitForResponse((r) => r.url().endsWith('/__harness/invoke/keys.create'));
+  await form.getByRole('button', { name: 'Create key' }).click();
+  const { value } = (await (await created).json()) as { value: { revealSlotId: string; key: { id: string } } };
+
+  const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
+  const secret = (await reveal.getByTestId('reveal-API key').textContent())!;
+  expect(secret).toMatch(/^api_/);
+  expect(sandbox.authenticates(secret)).toBe(true);
+  await expect(reveal).toContainText('deepset shows a new API key only this once');
+  await shoot(app, 'reveal');
+  const second = await app.evaluate(async (slotId) => {
+    try {
+      await (globalThis as unknown as { keyfleet: { reveal: { take(i: { slotId: string }): Promise<unknown> } } }).keyfleet.reveal.take({ slotId });
+      return 'revealed again';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }, value.revealSlotId);
+  expect(second).toMatch(/already revealed once/);
+  await reveal.getByRole('button', { name: 'Copy API key' }).click();
+  expect(await harness.clipboard.readText()).toBe(secret);
+  await reveal.getByRole('button', { name: 'Done' }).click();
+  await expect(reveal).toBeHidden();
+
+  const stored = sandbox.key(value.key.id)!;
+  expect(stored).toMatchObject({ name: 'e2e-deploy', personal: false, scope: 'workspace', workspaces: ['production'] });
+  expect(stored.expiresAt! - Date.now()).toBeGreaterThan(29 * 86_400_000);
+
+  await app.getByRole('button', { name: 'Sync now' }).click();
+  await expect(sidebar.getByText(/Synced just now/)).toBeVisible();
+  const row = keyRow(app, 'e2e-deploy');
+  await expect(row).toContainText(`api_…${secret.slice(-4)}`);
+  await expect(row).toContainText('Service');
+  await expect(row).not.toContainText(secret);
+  await shoot(app, 'key-table');
+
+  await row.getByRole('button', { name: 'Delete e2e-deploy' }).click();
+  await app.getByRole('dialog', { name: 'Delete “e2e-deploy”?' }).getByRole('button', { name: 'Delete key' }).click();
+  await expect(keyRow(app, 'e2e-deploy')).toHaveCount(0);
+  expect(sandbox.key(value.key.id)).toBeUndefined();
+
+  await harness.core.close();
+  expect(scanForSecrets(harness.dataDir, [secret, sandbox.credentials.admin])).toEqual([]);
+});
+
+test('an API key connection lists every key but cannot create or delete', async ({ app, sandbox }) => {
+  await connectDeepset(app, sandbox, sandbox.credentials.apiKey, 'API key (read-only)', 'deepset read-only');
+  await expect(app.getByRole('status').filter({ hasText: 'Read-only connection' })).toContainText(READ_ONLY_NOTE);
+  for (const key of sandbox.keys()) await expect(keyRow(app, key.name ?? key.id)).toHaveCount(1);
+  await expect(keyRow(app, 'prod-search')).toContainText(`api_…${sandbox.secretOf(sandbox.ids.keys['prod-search']!)!.slice(-4)}`);
+
+  const create = app.getByRole('button', { name: 'Create key' }).first();
+  await expect(create).toBeDisabled();
+  await expect(create).toHaveAttribute('title', READ_ONLY_NOTE);
+  await expect(keyRow(app, 'ci-pipeline').getByRole('button', { name: 'Delete ci-pipeline' })).toBeDisabled();
+  await shoot(app, 'read-only');
+});

@@ -1,0 +1,154 @@
+// deepset through the core as the renderer uses it (createCore().api), with the real keychain and
+// a real SQLite file: a read-only API key connection that syncs but cannot manage, and a user
+// access token connection that creates (one-time reveal), labels, rotates (composed) and deletes.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../src-preload/api.ts';
+import { createCore, type Core } from '../../src-main/core.ts';
+import { READ_ONLY_NOTE } from '../../src-main/providers/deepset/credential.ts';
+import { startDeepsetSandbox, type DeepsetSandbox } from '../backends/deepset/server.ts';
+import { scanForSecrets } from '../support/scan.ts';
+import { tempDir } from '../support/temp.ts';
+
+let sandbox: DeepsetSandbox;
+let dir: ReturnType<typeof tempDir>;
+let core: Core;
+
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApiError);
+    return error as ApiError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** The masked form Keyfleet shows: deepset's first and last 4 characters around one ellipsis. */
+const shown = (secret: string) => `${secret.slice(0, 4)}…${secret.slice(-4)}`;
+
+const connect = (token: string, credentialKind: string) =>
+  core.api.connections.add({ kind: 'deepset', name: 'deepset', baseUrl: `${sandbox.url}/api/v1`, credential: { type: 'token', token }, credentialKind });
+
+beforeAll(async () => {
+  sandbox = await startDeepsetSandbox();
+});
+afterAll(() => sandbox.close());
+beforeEach(() => {
+  dir = tempDir();
+  core = createCore({ dataDir: dir.path, http: { timeoutMs: 3000, retries: 0, backoffMs: 5 } });
+});
+afterEach(async () => {
+  for (const c of await core.api.connections.list()) await core.api.connections.remove({ connectionId: c.id });
+  await core.close();
+  dir.cleanup();
+});
+
+describe('deepset read-only connection (API key)', () => {
+  it('syncs and shows the whole inventory, but cannot create, rotate or delete', async () => {
+    const connection = await connect(sandbox.credentials.apiKey, 'api-key');
+    expect(connection).toMatchObject({ readOnly: true, baseUrl: sandbox.url, account: { name: 'API key' }, target: { name: 'acme-search' } });
+    expect(connection.capabilities.actions.create).toEqual({ mode: 'unavailable', note: READ_ONLY_NOTE });
+
+    const run = await core.api.sync.run({ connectionId: connection.id });
+    expect(run).toMatchObject({ result: 'ok', scopes: 4, keys: sandbox.keys().length });
+    const scopes = await core.api.scopes.list({ connectionId: connection.id });
+    expect(scopes.map((s) => [s.name, s.keyCount])).toEqual([
+      ['acme-search', 4],
+      ['production', 2],
+      ['staging', 1],
+      ['research', 1],
+    ]);
+    const { rows } = await core.api.keys.list({ connectionId: connection.id, limit: 100 });
+    const unnamed = rows.find((k) => k.id === sandbox.ids.keys.unnamed)!;
+    expect(unnamed).toMatchObject({ name: '', scopeId: 'staging', maskedValue: shown(sandbox.secretOf(unnamed.id)!) });
+
+    const requests = sandbox.requests.length;
+    const create = await rejection(core.api.keys.create({ connectionId: connection.id, scopeId: 'staging', type: 'service', name: 'x' }));
+    expect(create).toMatchObject({ kind: 'unsupported', message: READ_ONLY_NOTE });
+    expect((await rejection(core.api.keys.delete({ connectionId: connection.id, keyId: unnamed.id }))).message).toBe(READ_ONLY_NOTE);
+    expect((await rejection(core.api.rotation.start({ connectionId: connection.id, keyId: unnamed.id }))).kind).toBe('unsupported');
+    expect(sandbox.requests.length).toBe(requests);
+
+    // A label stays possible: it lives in Keyfleet only.
+    const labelled = await core.api.keys.update({ connectionId: connection.id, keyId: unnamed.id, name: 'Ada’s staging notebook', description: null });
+    expect(labelled).toMatchObject({ name: '', localLabel: 'Ada’s staging notebook' });
+    expect(sandbox.key(unnamed.id)!.name).toBeNull();
+  });
+});
+
+describe('deepset managed connection (user access token)', () => {
+  it('creates a limited organization key, reveals it once, keeps no secret, and maps 422s to fields', async () => {
+    const connection = await connect(sandbox.credentials.admin, 'user-token');
+    expect(connection).toMatchObject({ readOnly: false, account: { id: sandbox.ids.users.admin, name: 'Ada Lovelace' }, target: { id: sandbox.ids.organization } });
+    await core.api.sync.run({ connectionId: connection.id });
+
+    const { key, revealSlotId } = await core.api.keys.create({
+      connectionId: connection.id,
+      scopeId: sandbox.ids.organization,
+      type: 'personal',
+      name: 'analyst',
+      role: 'EXTERNAL',
+      scopeIds: ['staging', 'research'],
+    });
+    const reveal = await core.api.reveal.take({ slotId: revealSlotId });
+    const secret = reveal.fields[0]!.value;
+    expect(sandbox.authenticates(secret)).toBe(true);
+    expect((await rejection(core.api.reveal.take({ slotId: revealSlotId }))).message).toMatch(/already revealed once/);
+    expect(sandbox.key(key.id)).toMatchObject({ personal: true, workspaces: ['staging', 'research'], organizationRole: 'EXTERNAL' });
+    expect(key).toMatchObject({ name: 'analyst', type: 'personal', role: 'EXTERNAL', maskedValue: shown(secret) });
+
+    sandbox.faults.add({
+      kind: 'status',
+      status: 422,
+      method: 'POST',
+      times: 1,
+      body: { detail: [{ type: 'value_error', loc: ['body', 'expires_at'], msg: 'Value error, expiry too far in the future' }, { type: 'enum', loc: ['body', 'organization_role'], msg: 'Input should be ADMIN or MEMBER' }] },
+    });
+    const invalid = await rejection(core.api.keys.create({ connectionId: connection.id, scopeId: 'production', type: 'service', name: 'far', expiresAt: Date.now() + 3650 * 86_400_000 }));
+    expect(invalid.kind).toBe('invalid');
+    expect(invalid.fields).toEqual({ expiresAt: 'Expiry too far in the future.', role: 'Input should be ADMIN or MEMBER.' });
+
+    await core.api.sync.run({ connectionId: connection.id });
+    await core.close();
+    core = createCore({ dataDir: dir.path, http: { timeoutMs: 3000, retries: 0 } });
+    expect(scanForSecrets(dir.path, [secret, sandbox.credentials.admin])).toEqual([]);
+  });
+
+  it('rotates a limited key as a composed twin, then deletes the old one', async () => {
+    const connection = await connect(sandbox.credentials.admin, 'user-token');
+    await core.api.sync.run({ connectionId: connection.id });
+    const { key: old, revealSlotId } = await core.api.keys.create({
+      connectionId: connection.id,
+      scopeId: sandbox.ids.organization,
+      type: 'service',
+      name: 'indexer',
+      role: 'MEMBER',
+      scopeIds: ['research'],
+      expiresAt: Date.now() + 10 * 86_400_000,
+    });
+    await core.api.reveal.take({ slotId: revealSlotId });
+
+    const started = await core.api.rotation.start({ connectionId: connection.id, keyId: old.id });
+    expect(started).toMatchObject({ mode: 'composed', retire: 'delete', step: 'awaiting-reveal' });
+    const twin = sandbox.key(started.newKeyId!)!;
+    expect(twin).toMatchObject({ name: 'indexer', personal: false, scope: 'organization', workspaces: ['research'], organizationRole: 'MEMBER' });
+    expect(twin.expiresAt! - Date.now()).toBeGreaterThan(9 * 86_400_000);
+    expect(sandbox.authenticates((await core.api.reveal.take({ slotId: started.revealSlotId! })).fields[0]!.value)).toBe(true);
+    await core.api.rotation.confirmDeployed({ operationId: started.operationId });
+    expect((await core.api.rotation.retire({ operationId: started.operationId })).step).toBe('done');
+    expect(sandbox.key(old.id)).toBeUndefined();
+  });
+
+  it('keeps the renamed name as a local label, and deletes in deepset', async () => {
+    const connection = await connect(sandbox.credentials.admin, 'user-token');
+    await core.api.sync.run({ connectionId: connection.id });
+    const { key, revealSlotId } = await core.api.keys.create({ connectionId: connection.id, scopeId: 'staging', type: 'service', name: '' });
+    await core.api.reveal.take({ slotId: revealSlotId });
+    expect(key.name).toBe('');
+    const labelled = await core.api.keys.update({ connectionId: connection.id, keyId: key.id, name: 'staging-ingest', description: null });
+    expect(labelled.localLabel).toBe('staging-ingest');
+    await core.api.keys.delete({ connectionId: connection.id, keyId: key.id });
+    expect(sandbox.key(key.id)).toBeUndefined();
+    expect((await core.api.keys.list({ connectionId: connection.id, limit: 100 })).rows.some((k) => k.id === key.id)).toBe(false);
+  });
+});
