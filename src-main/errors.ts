@@ -13,7 +13,8 @@ export type ProviderErrorKind =
   | 'timeout'
   | 'bad-response'
   | 'tls'
-  | 'network';
+  | 'network'
+  | 'unsupported';
 
 export interface ErrorDetails {
   fields?: Record<string, string>;

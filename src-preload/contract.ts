@@ -83,7 +83,16 @@ export interface KeyTypeOption {
     whenRoles?: string[];
   };
   /** Scopes the key is limited to (LangWatch service projects, deepset workspaces). */
-  scopeSet?: { label: string; scopeKinds: string[]; max: number; hint?: string; emptyMeans: string; emptyIsWarning: boolean };
+  scopeSet?: {
+    label: string;
+    scopeKinds: string[];
+    max: number;
+    hint?: string;
+    emptyMeans: string;
+    emptyIsWarning: boolean;
+    /** Offered only when the key is created in a scope of these kinds (default: always). */
+    forScopeKinds?: string[];
+  };
   /** Groups the key joins (Onyx on group-based servers). */
   groups?: { label: string; options: Choice[]; hint?: string; emptyMeans: string };
   expiry: 'unsupported' | 'optional' | 'required';

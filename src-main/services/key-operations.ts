@@ -129,15 +129,16 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     }
 
     const scopeIds = input.scopeIds ?? [];
-    if (type.scopeSet) {
-      if (scopeIds.length > type.scopeSet.max) fields.scopeIds = `At most ${type.scopeSet.max}.`;
+    const scopeSet = type.scopeSet && (!type.scopeSet.forScopeKinds || type.scopeSet.forScopeKinds.includes(scope.kind)) ? type.scopeSet : undefined;
+    if (scopeSet) {
+      if (scopeIds.length > scopeSet.max) fields.scopeIds = `At most ${scopeSet.max}.`;
       spec.scopes = [];
       for (const scopeId of scopeIds) {
         const target = store.inventory.getScope(input.connectionId, scopeId);
-        if (!target || !type.scopeSet.scopeKinds.includes(target.kind)) fields.scopeIds = 'One of the chosen scopes is not available here.';
+        if (!target || !scopeSet.scopeKinds.includes(target.kind)) fields.scopeIds = 'One of the chosen scopes is not available here.';
         else spec.scopes.push(target);
       }
-    } else if (scopeIds.length > 0) fields.scopeIds = 'This key type cannot be limited to chosen scopes.';
+    } else if (scopeIds.length > 0) fields.scopeIds = 'Keys created here cannot be limited to chosen scopes.';
 
     const groupIds = input.groupIds ?? [];
     if (type.groups) {

@@ -77,6 +77,7 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
   const [error, setError] = useState<CallError | null>(null);
 
   const effectiveRole = role ?? type?.role?.default ?? type?.role?.options[0]?.id;
+  const scopeSet = type?.scopeSet && scope && (!type.scopeSet.forScopeKinds || type.scopeSet.forScopeKinds.includes(scope.kind)) ? type.scopeSet : undefined;
   const grantsOffered = type?.grants && (!type.grants.whenRoles || (effectiveRole !== undefined && type.grants.whenRoles.includes(effectiveRole)));
   const scopesOf = (kinds: string[]) => scopes.filter((s) => kinds.includes(s.kind));
   const fieldError = (name: string) => error?.fields?.[name];
@@ -94,7 +95,7 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
       description: type.description.supported && description.trim() ? description.trim() : undefined,
       role: type.role ? effectiveRole : undefined,
       grants: grantsOffered ? Object.entries(grants).map(([grantScope, grantRole]) => ({ scopeId: grantScope, role: grantRole })) : undefined,
-      scopeIds: type.scopeSet ? scopeIds : undefined,
+      scopeIds: scopeSet ? scopeIds : undefined,
       groupIds: type.groups ? groupIds : undefined,
       expiresAt: type.expiry !== 'unsupported' && expiry ? endOfDay(expiry) : undefined,
     });
@@ -198,12 +199,12 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
             </fieldset>
           ) : null}
 
-          {type.scopeSet ? (
+          {scopeSet ? (
             <fieldset className="choice-set">
-              <legend>{type.scopeSet.label}</legend>
-              {type.scopeSet.hint ? <p className="field-hint">{type.scopeSet.hint}</p> : null}
+              <legend>{scopeSet.label}</legend>
+              {scopeSet.hint ? <p className="field-hint">{scopeSet.hint}</p> : null}
               <div className="check-list">
-                {scopesOf(type.scopeSet.scopeKinds).map((s) => (
+                {scopesOf(scopeSet.scopeKinds).map((s) => (
                   <label key={s.id} className="check">
                     <input type="checkbox" checked={scopeIds.includes(s.id)} onChange={() => setScopeIds((l) => toggle(l, s.id))} />
                     {s.name}
@@ -211,8 +212,8 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
                 ))}
               </div>
               {scopeIds.length === 0 ? (
-                <p className={type.scopeSet.emptyIsWarning ? 'form-warning' : 'field-hint'} role={type.scopeSet.emptyIsWarning ? 'alert' : undefined}>
-                  {type.scopeSet.emptyIsWarning ? <Icon name="alert" /> : null} {type.scopeSet.emptyMeans}
+                <p className={scopeSet.emptyIsWarning ? 'form-warning' : 'field-hint'} role={scopeSet.emptyIsWarning ? 'alert' : undefined}>
+                  {scopeSet.emptyIsWarning ? <Icon name="alert" /> : null} {scopeSet.emptyMeans}
                 </p>
               ) : null}
               {fieldError('scopeIds') ? (

@@ -145,7 +145,7 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
           <label className="search">
             <Icon name="search" />
             <span className="visually-hidden">Filter keys</span>
-            <input type="search" placeholder="Filter by name, id or prefix, type, role, status…  ( / )" value={query} onChange={(event) => setQuery(event.target.value)} />
+            <input type="search" placeholder="Filter by name, id, prefix, type, role, status (press /)" value={query} onChange={(event) => setQuery(event.target.value)} />
           </label>
           <div className="toolbar-end">
             <span className="toolbar-count" aria-live="polite">

@@ -26,9 +26,10 @@ const COMMON: Omit<KeyTypeOption, 'id' | 'label' | 'hint'> = {
     label: 'Workspaces',
     scopeKinds: ['workspace'],
     max: 500,
-    hint: 'For an organization key only: limit it to these workspaces. A key created in a workspace always reaches just that workspace.',
-    emptyMeans: 'Organization key: every workspace, including ones created later. Workspace key: its own workspace.',
+    hint: 'Limit the organization key to these workspaces.',
+    emptyMeans: 'Every workspace, including ones created later.',
     emptyIsWarning: false,
+    forScopeKinds: ['organization'],
   },
   expiry: 'optional',
 };
