@@ -97,7 +97,8 @@ describe('Rancher sync under faults', () => {
   it('reports a refused connection as a network error and keeps the inventory', async () => {
     const local = await startRancherSandbox({ settleMs: 5 });
     const data = tempDir();
-    const other = createCore({ dataDir: data.path, http: { timeoutMs: 700, retries: 0 } });
+    // One retry, as in the app: the first attempt may land on a kept-alive socket the stopped server closed.
+    const other = createCore({ dataDir: data.path, http: { timeoutMs: 700, retries: 1, backoffMs: 5 } });
     try {
       const c = await other.api.connections.add({ kind: 'rancher', name: 'Gone', baseUrl: local.url, credential: { type: 'key-pair', ...local.credentials.user } });
       await other.api.sync.run({ connectionId: c.id });
