@@ -163,6 +163,8 @@ export const useApp = create<State & Actions>()((set, get) => {
     async init() {
       if (!subscribed) {
         subscribed = true;
+        // Back online: try every connection now instead of waiting for the schedule.
+        window.addEventListener('online', () => void api.sync.all().then(() => get().refreshConnections()));
         api.on('connections.changed', () => void get().refreshConnections());
         api.on('rotation.changed', () => {
           void get().loadRotations();

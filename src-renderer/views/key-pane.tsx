@@ -7,7 +7,7 @@ import { Banner } from '../components/banner.tsx';
 import { Icon } from '../components/icons.tsx';
 import { useApp } from '../state/store.ts';
 import { KeyDetailPane } from './key-detail.tsx';
-import { KeyTable } from './key-table.tsx';
+import { effectiveActions, KeyTable } from './key-table.tsx';
 
 const NO_SCOPES: ScopeView[] = [];
 
@@ -37,11 +37,10 @@ function ConnectionHeader({ connection, scope }: { connection: ConnectionView; s
     useShallow((s) => ({ sync: s.sync, open: s.open, scopes: s.scopes[connection.id] ?? NO_SCOPES, progress: s.progress[connection.id] })),
   );
   const syncing = connection.syncing || progress !== undefined;
-  const canCreate = connection.capabilities.actions.create.mode !== 'unavailable' && scopes.length > 0;
+  const create = effectiveActions(connection).create;
+  const canCreate = create.mode !== 'unavailable' && scopes.length > 0;
   const createBlocked =
-    connection.capabilities.actions.create.mode === 'unavailable'
-      ? (connection.capabilities.actions.create.note ?? 'This connection cannot create keys.')
-      : 'Sync the connection first to see where keys can be created.';
+    create.mode === 'unavailable' ? (create.note ?? 'This connection cannot create keys.') : 'Sync the connection first to see where keys can be created.';
   return (
     <header className="pane-header">
       <div className="pane-title-block">
@@ -129,7 +128,13 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
       <section className="pane" aria-labelledby="pane-title">
         {connection ? <ConnectionHeader connection={connection} scope={scope} /> : <AllHeader connections={connections} />}
 
-        {connection && lastFailed?.error ? (
+        {connection?.reachability === 'offline' ? (
+          <Banner tone="warning" title={`Offline: ${connection.name} cannot be reached`}>
+            {lastFailed?.error?.message}{' '}
+            {connection.lastSuccessAt ? `Showing the inventory as of ${absoluteTime(connection.lastSuccessAt)}, read-only.` : ''} Actions that
+            need the backend are disabled; Keyfleet reconnects by itself.
+          </Banner>
+        ) : connection && lastFailed?.error ? (
           <Banner tone="error" title={`Sync of “${connection.name}” failed ${relativeTime(lastFailed.at)}`}>
             {lastFailed.error.message} {connection.lastSuccessAt ? `Showing the inventory as of ${absoluteTime(connection.lastSuccessAt)}.` : ''}
           </Banner>
@@ -145,7 +150,7 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
           <label className="search">
             <Icon name="search" />
             <span className="visually-hidden">Filter keys</span>
-            <input type="search" placeholder="Filter by name, id, prefix, type, role, status (press /)" value={query} onChange={(event) => setQuery(event.target.value)} />
+            <input type="search" placeholder="Filter by name, id, prefix, type, role, status…" title="Filter keys (/)" value={query} onChange={(event) => setQuery(event.target.value)} />
           </label>
           <div className="toolbar-end">
             <span className="toolbar-count" aria-live="polite">

@@ -3,7 +3,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ActionSupport, ConnectionView, KeyView, SortColumn } from '../../src-preload/contract.ts';
+import type { ActionName, ActionSupport, ConnectionView, KeyView, SortColumn } from '../../src-preload/contract.ts';
 import { absoluteTime, shortDate, shortTime } from '../app/format.ts';
 import { Icon, type IconName } from '../components/icons.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
@@ -52,6 +52,25 @@ function ActionButton(props: { icon: IconName; label: string; support: ActionSup
   );
 }
 
+/**
+ * What the user may do with a key of this connection now: the backend's actions, narrowed by the
+ * key's type, and none that need the backend while it cannot be reached (a local label still can).
+ */
+export function effectiveActions(connection: ConnectionView, typed?: Partial<Record<ActionName, ActionSupport>>): Record<ActionName, ActionSupport> {
+  const actions = { ...connection.capabilities.actions, ...typed };
+  if (connection.reachability !== 'offline') return actions;
+  const note = `${connection.name} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
+  const offline = (support: ActionSupport): ActionSupport => ({ mode: 'unavailable', note: support.mode === 'unavailable' ? (support.note ?? note) : note });
+  return {
+    create: offline(actions.create),
+    rename: actions.rename.mode === 'composed' ? actions.rename : offline(actions.rename),
+    rotate: offline(actions.rotate),
+    activate: offline(actions.activate),
+    deactivate: offline(actions.deactivate),
+    delete: offline(actions.delete),
+  };
+}
+
 export function displayNameOf(key: KeyView): string {
   return key.localLabel ?? (key.name || key.id);
 }
@@ -73,7 +92,7 @@ function KeyRow(props: {
   const selectKey = useApp((s) => s.selectKey);
   const keyType = connection.capabilities.createForm.types.find((t) => t.id === keyView.type);
   // A key type may narrow what the backend offers (a token that cannot be renamed, say).
-  const actions = { ...connection.capabilities.actions, ...keyType?.actions };
+  const actions = effectiveActions(connection, keyType?.actions);
   const typeLabel = (connection.capabilities.createForm.types.find((t) => t.id === keyView.type)?.label ?? keyView.type).replace(/ (API )?key$/, '');
   const settled = keyView.status === 'active' || keyView.status === 'inactive';
   const displayName = displayNameOf(keyView);

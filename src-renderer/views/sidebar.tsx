@@ -8,6 +8,9 @@ import { useApp } from '../state/store.ts';
 function syncLabel(connection: ConnectionView, syncing: boolean): string {
   if (syncing) return 'Syncing…';
   if (!connection.lastSync) return 'Not synced yet';
+  if (connection.reachability === 'offline') {
+    return `Offline · as of ${connection.lastSuccessAt ? relativeTime(connection.lastSuccessAt) : 'never'}`;
+  }
   if (connection.lastSync.result === 'failed') return `Sync failed ${relativeTime(connection.lastSync.at)}`;
   return `Synced ${relativeTime(connection.lastSync.at)}`;
 }

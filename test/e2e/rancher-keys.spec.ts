@@ -332,3 +332,25 @@ test('everything is reachable from the keyboard', async ({ app, sandbox, page })
   await page.keyboard.press('?');
   await expect(app.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText('Rotate the key');
 });
+
+test('offline: an unreachable backend leaves the inventory reviewable, read-only, until it is back', async ({ app, sandbox }) => {
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  await expect(keyRow(app, 'laptop')).toHaveCount(1);
+  sandbox.faults.add({ kind: 'drop' });
+  await app.getByRole('button', { name: 'Sync now' }).click();
+  const banner = app.getByRole('status').filter({ hasText: 'Offline: Sandbox Rancher cannot be reached' });
+  await expect(banner).toContainText('read-only');
+  await expect(app.getByRole('navigation', { name: 'Connections' })).toContainText('Offline · as of just now');
+  // Everything cached is still there; actions that need the backend say why they are off.
+  await expect(keyRow(app, 'laptop')).toContainText('Active');
+  const deactivate = keyRow(app, 'laptop').getByRole('button', { name: 'Deactivate laptop' });
+  await expect(deactivate).toBeDisabled();
+  await expect(deactivate).toHaveAttribute('title', /cannot be reached right now/);
+  await expect(app.getByRole('button', { name: 'Create key' }).first()).toBeDisabled();
+  await shoot(app, 'offline');
+
+  sandbox.faults.clear();
+  await app.getByRole('button', { name: 'Sync now' }).click();
+  await expect(banner).toHaveCount(0);
+  await expect(keyRow(app, 'laptop').getByRole('button', { name: 'Deactivate laptop' })).toBeEnabled();
+});
