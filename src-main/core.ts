@@ -16,6 +16,7 @@ import { createMemoryClipboard, createSecretClipboard, type ClipboardPort } from
 import { createBulkService } from './services/bulk.ts';
 import { createConnectionService } from './services/connections.ts';
 import { createInventoryService } from './services/inventory.ts';
+import { createHealthService } from './services/health.ts';
 import { createJournalService } from './services/journal.ts';
 import { createKeyOperations } from './services/key-operations.ts';
 import { AWAITING_REVEAL, createRevealService, createRevealSlots } from './services/reveal.ts';
@@ -86,6 +87,19 @@ export function createCore(options: CoreOptions): Core {
   const keys = createKeyOperations({ store, events, log, now, connections, reveal });
   const journal = createJournalService({ store, now });
   const bulk = createBulkService({ store, keys, now });
+  const health = createHealthService({ store, events, now });
+  // Expiry reminders: at start, and whenever a sync brought fresh expiry dates.
+  const remind = () => {
+    try {
+      health.remind();
+    } catch (error) {
+      log.error('reminders.failed', error);
+    }
+  };
+  events.on('sync.finished', ({ run }) => {
+    if (run.result === 'ok') remind();
+  });
+  const firstReminders = setImmediate(remind);
   const rotation = createRotationService({ store, events, log, now, connections, keys, onStep: options.onStep });
   const ready = rotation.resumeAll().catch((error: unknown) => log.error('rotation.resume-failed', error));
   rotation.startScheduler(options.schedulerIntervalMs);
@@ -133,6 +147,15 @@ export function createCore(options: CoreOptions): Core {
     'reveal.discard': async (input) => ({ discarded: await reveal.discard(input.slotId) }),
     'reveal.pending': () => reveal.pending(),
     'reveal.reopen': async (input) => ({ revealSlotId: await reveal.reopen(input.operationId) }),
+    'health.summary': (input) => health.summary(input.idleDays),
+    'policy.get': (input) => {
+      connections.get(input.connectionId);
+      return health.policy(input.connectionId);
+    },
+    'policy.set': ({ connectionId, ...policy }) => {
+      connections.get(connectionId);
+      return health.setPolicy(connectionId, policy);
+    },
     'journal.list': (input) => journal.list(input.offset, input.limit),
     'journal.export': (input) => journal.export(input.format),
     'clipboard.writeSecret': (input) => clipboard.writeSecret(input.text),
@@ -156,6 +179,7 @@ export function createCore(options: CoreOptions): Core {
       closed = true;
       rotation.stop();
       stopSchedule();
+      clearImmediate(firstReminders);
       await ready;
       await inventory.whenIdle();
       reveal.wipeAll();

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, Notification, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { channelNames, eventNames } from '../src-preload/contract.ts';
 import { createCore, type Core } from './core.ts';
 import type { ClipboardPort } from './services/clipboard.ts';
@@ -95,6 +95,9 @@ function bindChannels(instance: Core): void {
   for (const name of eventNames) {
     instance.events.on(name, (payload) => mainWindow?.webContents.send(`event:${name}`, payload));
   }
+  instance.events.on('notify', ({ title, body }) => {
+    if (Notification.isSupported()) new Notification({ title, body }).show();
+  });
 }
 
 /**

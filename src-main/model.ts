@@ -28,6 +28,8 @@ export interface RemoteKey {
   lastUsedAt: number | null;
   /** The backend's fields with every secret field removed. */
   raw: Record<string, unknown>;
+  /** Set by an adapter that knows the key holds admin or organization-wide power. */
+  privileged?: boolean;
 }
 
 export type HoldReason = 'created' | 'revoked';
@@ -44,6 +46,8 @@ export interface KeyRecord extends RemoteKey {
   localHint: string | null;
   /** A name kept in Keyfleet only, for backends that cannot rename. */
   localLabel: string | null;
+  /** When a sync first found the key gone from the backend (a ghost row). */
+  goneSince: number | null;
 }
 
 /** Backend-specific, non-secret facts about a connection (which organization, API era, …). */

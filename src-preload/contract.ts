@@ -98,6 +98,8 @@ export interface KeyTypeOption {
   expiry: 'unsupported' | 'optional' | 'required';
   /** When the backend counts expiry in whole days (Onyx personal access tokens). */
   expiryInDays?: { max: number };
+  /** Overrides Capabilities.tracksLastUse for keys of this type. */
+  tracksLastUse?: boolean;
   /** Where keys of this type differ from the backend's actions (e.g. a token that cannot be renamed). */
   actions?: Partial<Record<ActionName, ActionSupport>>;
 }
@@ -128,6 +130,8 @@ export interface BackendInfo {
 export interface Capabilities {
   actions: Record<ActionName, ActionSupport>;
   createForm: CreateFormSpec;
+  /** The backend reports when a key was last used (so "never used" and "idle" mean something). */
+  tracksLastUse?: boolean;
 }
 
 export interface ConnectionView {
@@ -219,6 +223,34 @@ export interface AuditEntryView {
   keyId: string | null;
   result: 'ok' | 'failed';
   detail: string | null;
+}
+
+export const HEALTH_KINDS = ['never-used', 'idle', 'no-expiry', 'expiring', 'too-old', 'privileged', 'policy'] as const;
+export type HealthKind = (typeof HEALTH_KINDS)[number];
+
+/** Counts of active keys per health concern, across the chosen connections. */
+export interface HealthView {
+  total: number;
+  idleDays: number;
+  counts: {
+    neverUsed: number;
+    idle: number;
+    noExpiry: number;
+    expiring7: number;
+    expiring30: number;
+    expiring60: number;
+    tooOld: number;
+    privileged: number;
+    policy: number;
+  };
+}
+
+/** Client-side rules for one organization, checked in create forms and flagged in the inventory. */
+export interface PolicyView {
+  connectionId: string;
+  maxLifetimeDays: number | null;
+  requireExpiry: boolean;
+  noAdminKeys: boolean;
 }
 
 export type BulkAction = 'deactivate' | 'activate' | 'delete';
@@ -412,6 +444,7 @@ export const channels = {
       sort: z
         .strictObject({ column: z.enum(sortColumns), direction: z.enum(['asc', 'desc']) })
         .optional(),
+      health: z.strictObject({ kind: z.enum(HEALTH_KINDS), days: z.int().min(1).max(3650).optional() }).optional(),
     }),
     out<KeyPage>(),
   ),
@@ -479,6 +512,18 @@ export const channels = {
   'reveal.pending': channel(empty, out<PendingRevealView[]>()),
   'reveal.reopen': channel(z.strictObject({ operationId: z.uuid() }), out<{ revealSlotId: string }>()),
 
+  'health.summary': channel(z.strictObject({ idleDays: z.int().min(1).max(3650).default(90) }), out<HealthView>()),
+  'policy.get': channel(z.strictObject({ connectionId }), out<PolicyView>()),
+  'policy.set': channel(
+    z.strictObject({
+      connectionId,
+      maxLifetimeDays: z.int().min(1).max(36_500).nullable(),
+      requireExpiry: z.boolean(),
+      noAdminKeys: z.boolean(),
+    }),
+    out<PolicyView>(),
+  ),
+
   'journal.list': channel(
     z.strictObject({ offset: z.int().min(0).max(10_000_000).default(0), limit: z.int().min(1).max(1000).default(200) }),
     out<{ rows: AuditEntryView[]; total: number }>(),
@@ -515,6 +560,8 @@ export interface Events {
   'sync.finished': { connectionId: string; run: SyncRunView };
   'clipboard.cleared': { at: number };
   'rotation.changed': { operationId: string };
+  /** Something worth an OS notification (an expiry reminder); the desktop app shows it. */
+  notify: { title: string; body: string; connectionId: string; keyId: string };
 }
 export type EventName = keyof Events;
 export const eventNames: EventName[] = [
@@ -524,6 +571,7 @@ export const eventNames: EventName[] = [
   'sync.finished',
   'clipboard.cleared',
   'rotation.changed',
+  'notify',
 ];
 
 // ---------------------------------------------------------------- the API object's shape

@@ -24,8 +24,8 @@ export interface ConnectionServiceDeps {
   isSyncing: (connectionId: string) => boolean;
 }
 
-/** Failures that say the backend could not be reached, as opposed to it answering "no". */
-export const UNREACHABLE_KINDS = new Set(['network', 'timeout', 'unavailable', 'tls']);
+/** Failures that say the backend could not be reached at all (not that it answered with an error). */
+export const UNREACHABLE_KINDS = new Set(['network', 'timeout']);
 
 function reachabilityOf(latest: SyncRunRecord | undefined): ConnectionView['reachability'] {
   if (!latest || latest.result === 'running' || latest.result === 'cancelled') return 'unknown';

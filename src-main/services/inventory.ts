@@ -9,6 +9,7 @@ import type { KeyRecord, RemoteKey } from '../model.ts';
 import type { Store } from '../store/index.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
 import { UNREACHABLE_KINDS, type ConnectionService } from './connections.ts';
+import { traitsOf } from './health.ts';
 
 /** Scopes fetched at once per connection: enough to hide latency, few enough to be polite. */
 const SCOPE_CONCURRENCY = 4;
@@ -98,7 +99,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
       const at = now();
       store.transaction(() => {
-        const counts = store.inventory.replaceSnapshot(connectionId, scopes, keys, runId, at);
+        const counts = store.inventory.replaceSnapshot(connectionId, scopes, keys, runId, at, traitsOf(deps.connections().get(connectionId)));
         store.syncRuns.succeed(runId, at, { ...counts, scopes: scopes.length, keys: keys.length });
         store.connections.markSynced(connectionId, at);
       });
@@ -202,7 +203,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     },
 
     keys(input: Required<Pick<ChannelInput<'keys.list'>, 'offset' | 'limit'>> & ChannelInput<'keys.list'>): KeyPage {
-      const { rows, total } = store.inventory.keys(input);
+      const { rows, total } = store.inventory.keys({ ...input, now: now() });
       return { rows: rows.map(keyView), total, offset: input.offset };
     },
 

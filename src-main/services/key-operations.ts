@@ -14,6 +14,7 @@ import { changedFields, type LocalKeyState } from '../store/inventory.ts';
 import type { OperationKind } from '../store/journal.ts';
 import type { ConnectionService } from './connections.ts';
 import { keyView } from './inventory.ts';
+import { policyViolations, traitsOf } from './health.ts';
 import type { RevealService } from './reveal.ts';
 
 export interface KeyOperationDeps {
@@ -154,6 +155,17 @@ export function createKeyOperations(deps: KeyOperationDeps) {
       } else spec.expiresAt = input.expiresAt;
     } else if (type.expiry === 'required') fields.expiresAt = 'This backend needs an expiry date.';
 
+    // The organization's own rules, on top of what the backend allows.
+    const privileged =
+      [spec.role, ...(spec.grants ?? []).map((g) => g.role)].some((r) => r !== undefined && /\badmin\b/i.test(r)) ||
+      (scopeSet?.emptyIsWarning === true && scopeIds.length === 0);
+    const violations = policyViolations(
+      store.policies.get(input.connectionId),
+      { expiresAt: input.expiresAt, privileged, expirySupported: type.expiry !== 'unsupported' },
+      now(),
+    );
+    for (const [field, message] of Object.entries(violations)) fields[field] ??= message;
+
     if (Object.keys(fields).length > 0) {
       throw new AppError('validation', 'Some fields need attention before the key can be created.', { fields });
     }
@@ -162,11 +174,12 @@ export function createKeyOperations(deps: KeyOperationDeps) {
 
   function put(connectionId: string, key: RemoteKey, before: KeyRecord | undefined, local?: LocalKeyState): KeyView {
     const at = now();
+    const traits = traitsOf(connections.get(connectionId))(key);
     const change = before
       ? { kind: 'changed' as const, fields: changedFields(before, key) }
       : { kind: 'added' as const, fields: {} };
     const logged = change.kind === 'changed' && Object.keys(change.fields).length === 0 ? undefined : change;
-    store.inventory.putKey(connectionId, key, at, logged, local);
+    store.inventory.putKey(connectionId, key, at, logged, local, traits);
     return keyView(store.inventory.getKey(connectionId, key.id)!);
   }
 

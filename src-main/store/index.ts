@@ -3,6 +3,7 @@ import { connectionQueries } from './connections.ts';
 import { openDatabase, type Db } from './db.ts';
 import { inventoryQueries } from './inventory.ts';
 import { journalQueries } from './journal.ts';
+import { policyQueries } from './policies.ts';
 import { syncRunQueries } from './sync-runs.ts';
 
 export type Store = ReturnType<typeof createStore>;
@@ -15,6 +16,7 @@ export function createStore(file: string) {
     inventory: inventoryQueries(db),
     syncRuns: syncRunQueries(db),
     journal: journalQueries(db),
+    policies: policyQueries(db),
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();
     },

@@ -28,6 +28,7 @@ interface KeyRow {
   hold_reason: string | null;
   local_hint: string | null;
   local_label: string | null;
+  gone_since: number | null;
 }
 
 interface ScopeRow {
@@ -47,6 +48,9 @@ export interface ScopeRecord extends RemoteScope {
 
 export interface KeyQuery {
   connectionId?: string;
+  health?: HealthFilter;
+  /** "now" for health filters. */
+  now?: number;
   /** Any of these connections (bulk selections across organizations). */
   connectionIds?: string[];
   scopeId?: string;
@@ -61,6 +65,43 @@ export interface KeyQuery {
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 export type FieldChanges = Record<string, [unknown, unknown]>;
+
+/** What a key's backend can tell about it, stored for the health board's queries. */
+export interface KeyTraits {
+  tracksLastUse: boolean;
+  expirySupported: boolean;
+  privileged: boolean;
+}
+
+export type HealthKind = 'never-used' | 'idle' | 'no-expiry' | 'expiring' | 'too-old' | 'privileged' | 'policy';
+
+export interface HealthFilter {
+  kind: HealthKind;
+  /** idle: unused for more than this many days; expiring: within this many days. */
+  days?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** SQL for each health category over `keys` (parameters @now, @before, @until). */
+const HEALTH_SQL: Record<HealthKind, string> = {
+  'never-used': `status = 'active' AND tracks_last_use = 1 AND last_used_at IS NULL`,
+  idle: `status = 'active' AND tracks_last_use = 1 AND coalesce(last_used_at, created_at, 0) < @before`,
+  'no-expiry': `status = 'active' AND expiry_supported = 1 AND expires_at IS NULL`,
+  expiring: `status IN ('active', 'inactive') AND expires_at >= @now AND expires_at < @until`,
+  'too-old': `status = 'active' AND EXISTS (SELECT 1 FROM policies p WHERE p.connection_id = keys.connection_id
+      AND p.max_lifetime_days IS NOT NULL AND keys.created_at < @now - p.max_lifetime_days * ${DAY_MS})`,
+  privileged: `status = 'active' AND privileged = 1`,
+  policy: `status = 'active' AND EXISTS (SELECT 1 FROM policies p WHERE p.connection_id = keys.connection_id AND (
+      (p.max_lifetime_days IS NOT NULL AND keys.created_at < @now - p.max_lifetime_days * ${DAY_MS})
+      OR (p.require_expiry = 1 AND keys.expiry_supported = 1 AND keys.expires_at IS NULL)
+      OR (p.no_admin_keys = 1 AND keys.privileged = 1)))`,
+};
+
+export function healthParams(now: number, filter: HealthFilter): Record<string, number> {
+  const days = filter.days ?? (filter.kind === 'idle' ? 90 : 30);
+  return { now, before: now - days * DAY_MS, until: now + days * DAY_MS };
+}
 
 export interface LocalKeyState {
   holdUntil: number | null;
@@ -111,6 +152,7 @@ const toKey = (row: KeyRow): KeyRecord => ({
   holdReason: row.hold_reason as HoldReason | null,
   localHint: row.local_hint,
   localLabel: row.local_label,
+  goneSince: row.gone_since,
 });
 
 const toScope = (row: ScopeRow): ScopeRecord => ({
@@ -123,6 +165,11 @@ const toScope = (row: ScopeRow): ScopeRecord => ({
   keyCount: row.key_count,
 });
 
+/** Without knowledge of the backend: privileged when the role says admin. */
+export function defaultTraits(key: RemoteKey): KeyTraits {
+  return { tracksLastUse: false, expirySupported: key.expiresAt !== null, privileged: key.privileged ?? /\badmin\b/i.test(key.role ?? '') };
+}
+
 export function changedFields(before: RemoteKey, after: RemoteKey): FieldChanges {
   const changes: FieldChanges = {};
   for (const field of TRACKED_FIELDS) {
@@ -133,14 +180,17 @@ export function changedFields(before: RemoteKey, after: RemoteKey): FieldChanges
 
 export function inventoryQueries(db: Db) {
   const upsertKey = db.prepare(`INSERT INTO keys (connection_id, id, scope_id, name, description, type, category, role,
-      status, status_detail, masked_value, created_at, created_by, expires_at, last_used_at, raw_json, first_seen_at, last_seen_at)
+      status, status_detail, masked_value, created_at, created_by, expires_at, last_used_at, raw_json, first_seen_at, last_seen_at,
+      tracks_last_use, expiry_supported, privileged)
     VALUES (@connectionId, @id, @scopeId, @name, @description, @type, @category, @role, @status, @statusDetail, @maskedValue,
-      @createdAt, @createdBy, @expiresAt, @lastUsedAt, @rawJson, @seenAt, @seenAt)
+      @createdAt, @createdBy, @expiresAt, @lastUsedAt, @rawJson, @seenAt, @seenAt, @tracksLastUse, @expirySupported, @privileged)
     ON CONFLICT (connection_id, id) DO UPDATE SET scope_id = excluded.scope_id, name = excluded.name,
       description = excluded.description, type = excluded.type, category = excluded.category, role = excluded.role,
       status = excluded.status, status_detail = excluded.status_detail, masked_value = excluded.masked_value,
       created_at = excluded.created_at, created_by = excluded.created_by, expires_at = excluded.expires_at,
-      last_used_at = excluded.last_used_at, raw_json = excluded.raw_json, last_seen_at = excluded.last_seen_at`);
+      last_used_at = excluded.last_used_at, raw_json = excluded.raw_json, last_seen_at = excluded.last_seen_at,
+      tracks_last_use = excluded.tracks_last_use, expiry_supported = excluded.expiry_supported, privileged = excluded.privileged,
+      gone_since = NULL, hidden = 0`);
   const keysOf = db.prepare('SELECT * FROM keys WHERE connection_id = ?');
   const oneKey = db.prepare('SELECT * FROM keys WHERE connection_id = ? AND id = ?');
   const deleteKey = db.prepare('DELETE FROM keys WHERE connection_id = ? AND id = ?');
@@ -161,8 +211,11 @@ export function inventoryQueries(db: Db) {
 
   const pageStatements = new Map<string, { rows: Database.Statement; count: Database.Statement }>();
 
-  function writeKey(connectionId: string, key: RemoteKey, seenAt: number): void {
+  function writeKey(connectionId: string, key: RemoteKey, seenAt: number, traits: KeyTraits = defaultTraits(key)): void {
     upsertKey.run({
+      tracksLastUse: traits.tracksLastUse ? 1 : 0,
+      expirySupported: traits.expirySupported ? 1 : 0,
+      privileged: traits.privileged ? 1 : 0,
       connectionId,
       id: key.id,
       scopeId: key.scopeId,
@@ -206,6 +259,27 @@ export function inventoryQueries(db: Db) {
       return row && toScope(row);
     },
 
+    /** How many active keys fall in each health category, over some or all connections. */
+    healthCounts(now: number, idleDays: number, connectionIds?: string[]): Record<HealthKind, number> {
+      const kinds = Object.keys(HEALTH_SQL) as HealthKind[];
+      const params: Record<string, unknown> = { now, before: now - idleDays * DAY_MS };
+      const expiring = [7, 30, 60].map((days) => {
+        params[`until${days}`] = now + days * DAY_MS;
+        return `sum(CASE WHEN ${HEALTH_SQL.expiring.replace('@until', `@until${days}`)} THEN 1 ELSE 0 END) AS expiring${days}`;
+      });
+      let where = 'WHERE hidden = 0 AND gone_since IS NULL';
+      if (connectionIds) {
+        where += ` AND connection_id IN (${connectionIds.map((id, i) => ((params[`c${i}`] = id), `@c${i}`)).join(', ') || "''"})`;
+      }
+      const sql = `SELECT count(*) AS total, ${kinds
+        .filter((k) => k !== 'expiring')
+        .map((k) => `sum(CASE WHEN ${HEALTH_SQL[k]} THEN 1 ELSE 0 END) AS "${k}"`)
+        .join(', ')}, ${expiring.join(', ')} FROM keys ${where}`;
+      const row = db.prepare(sql).get(params) as Record<string, number | null>;
+      const out = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v ?? 0]));
+      return out as unknown as Record<HealthKind, number>;
+    },
+
     history(connectionId: string, keyId: string) {
       return (changesOf.all(connectionId, keyId) as Array<{ at: number; source: string; change: string; fields_json: string }>).map((row) => ({
         at: row.at,
@@ -221,7 +295,7 @@ export function inventoryQueries(db: Db) {
     },
 
     keys(query: KeyQuery): { rows: KeyRecord[]; total: number } {
-      const clauses: string[] = [];
+      const clauses: string[] = ['hidden = 0'];
       const params: Record<string, unknown> = { limit: query.limit, offset: query.offset };
       if (query.connectionId !== undefined) {
         clauses.push('connection_id = @connectionId');
@@ -245,6 +319,10 @@ export function inventoryQueries(db: Db) {
         });
         clauses.push(names.length ? `status IN (${names.join(', ')})` : '0');
       }
+      if (query.health) {
+        clauses.push(`(${HEALTH_SQL[query.health.kind]})`);
+        Object.assign(params, healthParams(query.now ?? Date.now(), query.health));
+      }
       if (query.idleBefore !== undefined) {
         clauses.push('coalesce(last_used_at, created_at, 0) < @idleBefore');
         params.idleBefore = query.idleBefore;
@@ -257,7 +335,7 @@ export function inventoryQueries(db: Db) {
           OR local_label LIKE @like ESCAPE '\\' OR local_hint LIKE @like ESCAPE '\\')`);
         params.like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       }
-      const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+      const where = `WHERE ${clauses.join(' AND ')}`;
       const sort = query.sort ?? { column: 'name', direction: 'asc' };
       const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
       const order = `${SORT_SQL[sort.column]} ${direction}, connection_id, id`;
@@ -276,9 +354,10 @@ export function inventoryQueries(db: Db) {
       at: number,
       change?: { kind: ChangeKind; fields: FieldChanges },
       local?: LocalKeyState,
+      traits?: KeyTraits,
     ): void {
       db.transaction(() => {
-        writeKey(connectionId, key, at);
+        writeKey(connectionId, key, at, traits);
         if (local) setLocal.run({ connectionId, id: key.id, ...local });
         if (change) {
           insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, change.kind, JSON.stringify(change.fields), at);
@@ -308,6 +387,7 @@ export function inventoryQueries(db: Db) {
       keys: RemoteKey[],
       runId: number,
       at: number,
+      traitsOf?: (key: RemoteKey) => KeyTraits,
     ): SnapshotCounts {
       const before = new Map((keysOf.all(connectionId) as KeyRow[]).map((row) => [row.id, toKey(row)]));
       const counts: SnapshotCounts = { added: 0, removed: 0, changed: 0 };
@@ -334,7 +414,7 @@ export function inventoryQueries(db: Db) {
             insertChange.run(connectionId, runId, 'sync', key.id, key.name, 'changed', JSON.stringify(fields), at);
           }
         }
-        writeKey(connectionId, key, at);
+        writeKey(connectionId, key, at, traitsOf?.(key));
       }
       for (const [id, previous] of before) {
         // A key just created may be missing from a lagging list: keep it until its hold ends.

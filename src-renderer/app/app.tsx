@@ -9,6 +9,8 @@ import { AddConnectionDialog, RemoveConnectionDialog } from '../views/connection
 import { CreateKeyDialog } from '../views/create-key-dialog.tsx';
 import { DeleteKeyDialog, EditKeyDialog } from '../views/key-dialogs.tsx';
 import { RotationWizard } from '../views/rotation-wizard.tsx';
+import { HealthBoard } from '../views/health-board.tsx';
+import { PolicyDialog } from '../views/policy-dialog.tsx';
 import { JournalView } from '../views/journal-view.tsx';
 import { KeyPane } from '../views/key-pane.tsx';
 import { RevealDialog } from '../views/reveal-dialog.tsx';
@@ -80,7 +82,15 @@ export function App() {
             </Banner>
           ))}
         </div>
-        {!ready ? null : view === 'journal' ? <JournalView /> : connections.length === 0 ? <Welcome /> : <KeyPane connection={connection ?? null} />}
+        {!ready ? null : view === 'journal' ? (
+          <JournalView />
+        ) : connections.length === 0 ? (
+          <Welcome />
+        ) : view === 'health' ? (
+          <HealthBoard />
+        ) : (
+          <KeyPane connection={connection ?? null} />
+        )}
       </main>
       <Dialogs modal={modal} />
     </div>
@@ -98,6 +108,8 @@ function Dialogs({ modal }: { modal: Modal }) {
       return <BulkDialog />;
     case 'shortcuts':
       return <ShortcutsDialog />;
+    case 'policy':
+      return <PolicyDialog connection={modal.connection} />;
     case 'remove-connection':
       return <RemoveConnectionDialog connection={modal.connection} />;
     case 'reveal':

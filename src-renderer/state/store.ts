@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type {
   AppStatus,
   BackendInfo,
+  HealthKind,
   PendingRevealView,
   RotationView,
   ChannelInput,
@@ -25,6 +26,7 @@ export type Modal =
   | { kind: 'rotate'; key: KeyView }
   | { kind: 'bulk' }
   | { kind: 'shortcuts' }
+  | { kind: 'policy'; connection: ConnectionView }
   | { kind: 'resume-rotation'; rotation: RotationView }
   | { kind: 'remove-connection'; connection: ConnectionView }
   | { kind: 'reveal'; slotId: string; keyLabel: string };
@@ -56,7 +58,9 @@ interface State {
   keysVersion: number;
   keysLoading: boolean;
   selectedKey: { connectionId: string; keyId: string } | null;
-  view: 'keys' | 'journal';
+  view: 'keys' | 'journal' | 'health';
+  /** A health board card the key list is narrowed to. */
+  healthFilter: { kind: HealthKind; days?: number; label: string } | null;
   query: string;
   sort: { column: SortColumn; direction: 'asc' | 'desc' };
   banners: Banner[];
@@ -75,6 +79,8 @@ interface Actions {
   ensureKeys: (start: number, end: number) => Promise<void>;
   selectKey: (key: { connectionId: string; keyId: string } | null) => void;
   showJournal: () => void;
+  showHealth: () => void;
+  openHealthFilter: (filter: { kind: HealthKind; days?: number; label: string } | null) => void;
   select: (connectionId: string | null, scopeId?: string | null) => void;
   setQuery: (query: string) => void;
   toggleSort: (column: SortColumn) => void;
@@ -103,8 +109,9 @@ export const keyRef = (key: Pick<KeyView, 'connectionId' | 'id'>) => `${key.conn
 
 export const useApp = create<State & Actions>()((set, get) => {
   function fetchPage(page: number) {
-    const { selection, query, sort } = get();
+    const { selection, query, sort, healthFilter } = get();
     return api.keys.list({
+      health: healthFilter ? { kind: healthFilter.kind, days: healthFilter.days } : undefined,
       connectionId: selection.connectionId ?? undefined,
       scopeId: selection.scopeId ?? undefined,
       query: query || undefined,
@@ -151,6 +158,7 @@ export const useApp = create<State & Actions>()((set, get) => {
     keysLoading: false,
     selectedKey: null,
     view: 'keys',
+    healthFilter: null,
     query: '',
     sort: { column: 'name', direction: 'asc' },
     banners: [],
@@ -254,8 +262,17 @@ export const useApp = create<State & Actions>()((set, get) => {
       set({ view: 'journal', selectedKey: null });
     },
 
+    showHealth() {
+      set({ view: 'health', selectedKey: null });
+    },
+
+    openHealthFilter(filter) {
+      set({ selection: { connectionId: null, scopeId: null }, view: 'keys', selectedKey: null, healthFilter: filter });
+      void get().loadKeys();
+    },
+
     select(connectionId, scopeId = null) {
-      set({ selection: { connectionId, scopeId }, view: 'keys', selectedKey: null });
+      set({ selection: { connectionId, scopeId }, view: 'keys', selectedKey: null, healthFilter: null });
       void get().loadKeys();
     },
 

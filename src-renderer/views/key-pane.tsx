@@ -69,6 +69,9 @@ function ConnectionHeader({ connection, scope }: { connection: ConnectionView; s
         >
           <Icon name="plus" /> Create key
         </button>
+        <button type="button" className="button" onClick={() => open({ kind: 'policy', connection })}>
+          Policy
+        </button>
         <button
           type="button"
           className="icon-button"
@@ -85,12 +88,22 @@ function ConnectionHeader({ connection, scope }: { connection: ConnectionView; s
 
 function AllHeader({ connections }: { connections: ConnectionView[] }) {
   const sync = useApp((s) => s.sync);
+  const healthFilter = useApp((s) => s.healthFilter);
+  const openHealthFilter = useApp((s) => s.openHealthFilter);
   const syncing = connections.some((c) => c.syncing);
   return (
     <header className="pane-header">
       <div className="pane-title-block">
         <div className="breadcrumb">{connections.length} connections</div>
-        <h1 id="pane-title">All keys</h1>
+        <h1 id="pane-title">
+          All keys
+          {healthFilter ? <span className="pane-scope"> / {healthFilter.label}</span> : null}
+        </h1>
+        {healthFilter ? (
+          <button type="button" className="chip selected" onClick={() => openHealthFilter(null)} aria-label={`Clear filter: ${healthFilter.label}`}>
+            {healthFilter.label} ×
+          </button>
+        ) : null}
         <span className="sync-state muted">Every cached key of every connection, each as of its connection&apos;s last sync.</span>
       </div>
       <div className="pane-actions">

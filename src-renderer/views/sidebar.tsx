@@ -53,6 +53,7 @@ export function Sidebar() {
   const select = useApp((s) => s.select);
   const open = useApp((s) => s.open);
   const showJournal = useApp((s) => s.showJournal);
+  const showHealth = useApp((s) => s.showHealth);
   const allSelected = view === 'keys' && selection.connectionId === null;
 
   return (
@@ -113,6 +114,16 @@ export function Sidebar() {
         </ul>
       )}
       <div className="sidebar-footer">
+        <button
+          type="button"
+          className={`connection-item${view === 'health' ? ' selected' : ''}`}
+          aria-current={view === 'health' ? 'page' : undefined}
+          onClick={showHealth}
+          disabled={connections.length === 0}
+        >
+          <Icon name="alert" size={14} />
+          <span className="connection-name">Key health</span>
+        </button>
         <button
           type="button"
           className={`connection-item${view === 'journal' ? ' selected' : ''}`}

@@ -1,46 +1,16 @@
 // deepset as a person uses it, in Chromium against the real renderer and core: connect with a user
 // access token, create a workspace-scoped service key with an expiry, see its secret once and its
 // masked form after a sync, delete it; and a read-only API key connection that lists but cannot create.
-import { mkdirSync } from 'node:fs';
-import { test as base, expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { startDeepsetSandbox, type DeepsetSandbox } from '../backends/deepset/server.ts';
-import { startHarness, type Harness } from '../harness/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
-import { tempDir } from '../support/temp.ts';
+import { backendTest, expect, shoot as save } from './fixtures.ts';
 
-const SCREENSHOTS = 'test-results/screenshots';
 const READ_ONLY_NOTE =
   'This connection uses a deepset API key: it may list keys but not manage them. Reconnect with a user access token to manage keys.';
 
-const test = base.extend<{ sandbox: DeepsetSandbox; harness: Harness; app: Page }>({
-  sandbox: async ({}, use) => {
-    const sandbox = await startDeepsetSandbox();
-    await use(sandbox);
-    await sandbox.close();
-  },
-  harness: async ({}, use) => {
-    const dir = tempDir('keyfleet-e2e-');
-    const harness = await startHarness({ dataDir: dir.path, http: { timeoutMs: 5000, retries: 0, backoffMs: 10 } });
-    await use(harness);
-    await harness.close();
-    dir.cleanup();
-  },
-  app: async ({ page, harness }, use) => {
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    await page.goto(harness.pageUrl);
-    await use(page);
-    expect(problems, 'the page logged errors').toEqual([]);
-  },
-});
-
-async function shoot(page: Page, name: string) {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: `${SCREENSHOTS}/deepset-${name}.png` });
-}
+const test = backendTest(() => startDeepsetSandbox(), {});
+const shoot = (page: Page, name: string) => save(page, `deepset-${name}`);
 
 /** Fill the add-connection form the way a person does: backend, region, credential kind, token. */
 async function connectDeepset(page: Page, sandbox: DeepsetSandbox, token: string, kind: 'User access token' | 'API key (read-only)', name: string) {
@@ -104,6 +74,7 @@ test('a user access token creates a workspace key with an expiry, reveals it onc
   }, value.revealSlotId);
   expect(second).toMatch(/already revealed once/);
   await reveal.getByRole('button', { name: 'Copy API key' }).click();
+  await expect(reveal.getByRole('button', { name: 'Copy API key' })).toContainText('Copied');
   expect(await harness.clipboard.readText()).toBe(secret);
   await reveal.getByRole('button', { name: 'Done' }).click();
   await expect(reveal).toBeHidden();

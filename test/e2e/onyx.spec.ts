@@ -1,51 +1,15 @@
 // Onyx, as a person does it, in Chromium against the real renderer and core, on both kinds of Onyx
 // server: connect with an admin key, create a limited key and see its secret once, regenerate it
 // (the old secret dies at once, the new one is shown once), rename it keeping it limited, delete it.
-import { mkdirSync } from 'node:fs';
-import { test as base, expect, type Page } from '@playwright/test';
-import { startOnyxSandbox, type OnyxSandbox, type Variant } from '../backends/onyx/server.ts';
-import { startHarness, type Harness } from '../harness/server.ts';
+import { startOnyxSandbox, type Variant } from '../backends/onyx/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
-import { tempDir } from '../support/temp.ts';
+import { backendTest, expect, keyRow, shoot } from './fixtures.ts';
 
-const SCREENSHOTS = 'test-results/screenshots';
-
-const test = base.extend<{ variant: Variant; sandbox: OnyxSandbox; harness: Harness; app: Page }>({
-  variant: ['groups', { option: true }],
-  sandbox: async ({ variant }, use) => {
-    const sandbox = await startOnyxSandbox({ variant });
-    await use(sandbox);
-    await sandbox.close();
-  },
-  harness: async ({}, use) => {
-    const dir = tempDir('keyfleet-e2e-onyx-');
-    const harness = await startHarness({ dataDir: dir.path, http: { timeoutMs: 5000, retries: 0, backoffMs: 10 } });
-    await use(harness);
-    await harness.close();
-    dir.cleanup();
-  },
-  app: async ({ page, harness }, use) => {
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    await page.goto(harness.pageUrl);
-    await use(page);
-    expect(problems, 'the page logged errors').toEqual([]);
-  },
-});
-
-async function shoot(page: Page, name: string) {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png` });
-}
-
-const keyRow = (page: Page, name: string) => page.getByRole('row').filter({ has: page.getByText(name, { exact: true }) });
+const test = backendTest((options: { variant: Variant }) => startOnyxSandbox(options), { variant: 'groups' });
 
 for (const variant of ['roles', 'groups'] as const) {
   test.describe(`Onyx (${variant === 'roles' ? '≤ v4.6, roles' : 'main, groups'})`, () => {
-    test.use({ variant });
+    test.use({ sandboxOptions: { variant } });
 
     test('connect, create a limited key, regenerate it once, rename it keeping its role, delete it', async ({ app, sandbox, harness }) => {
       // Connect with an admin key, pasting the API root.
@@ -110,6 +74,7 @@ for (const variant of ['roles', 'groups'] as const) {
       expect(sandbox.authenticates(second)).toBe(true);
       await shoot(app, `onyx-${variant}-regenerate-reveal`);
       await wizard.getByRole('button', { name: 'Copy API key' }).click();
+      await expect(wizard.getByRole('button', { name: 'Copy API key' })).toContainText('Copied');
       expect(await harness.clipboard.readText()).toBe(second);
       await wizard.getByRole('button', { name: 'Done' }).click();
       await expect(wizard.getByRole('status')).toContainText('The secret was regenerated; the old secret no longer works.');

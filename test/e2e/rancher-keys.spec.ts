@@ -1,18 +1,9 @@
 // The whole first flow, as a person does it, in Chromium against the real renderer and core:
 // connect a Rancher 1.x server, sync, create a key and see its secret once, deactivate and
 // activate it, edit it, delete it; a failing sync keeps the cached keys; no secret in the data dir.
-import { mkdirSync } from 'node:fs';
-import type { Page } from '@playwright/test';
 import { createKeytarSecretStore, connectionAccount } from '../../src-main/secrets/secret-store.ts';
 import { scanForSecrets } from '../support/scan.ts';
-import { connectRancher, expect, keyRow, test } from './fixtures.ts';
-
-const SCREENSHOTS = 'test-results/screenshots';
-
-async function shoot(page: Page, name: string) {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png` });
-}
+import { connectRancher, expect, keyRow, shoot, test } from './fixtures.ts';
 
 /** Keys of one account the sandbox would list (removed ones are hidden, as in Rancher). */
 function listedNames(keys: Array<Record<string, unknown>>): string[] {
@@ -308,6 +299,7 @@ test('everything is reachable from the keyboard', async ({ app, sandbox, page })
   await page.keyboard.type('staging');
   await expect(app.getByText('2 keys')).toBeVisible();
   await app.getByRole('searchbox').fill('');
+  await expect(app.getByText('8 keys')).toBeVisible();
 
   const first = app.getByRole('row').nth(1);
   await first.focus();

@@ -3,6 +3,7 @@
 // silently diverging. Add a new file for every schema change; never edit an applied one.
 import * as m001 from './001-initial.ts';
 import * as m002 from './002-backend-settings.ts';
+import * as m003 from './003-health-and-policy.ts';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,5 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, ...m001 },
   { version: 2, ...m002 },
+  { version: 3, ...m003 },
 ];
