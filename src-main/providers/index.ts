@@ -3,6 +3,7 @@ import type { BackendInfo, ProviderKind } from '../../src-preload/contract.ts';
 import { PROVIDER_KINDS } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 import { deepset } from './deepset/index.ts';
+import { envzero } from './envzero/index.ts';
 import { onyx } from './onyx/index.ts';
 import { rancher } from './rancher/index.ts';
 import type { Provider, ProviderConfig, ProviderModule } from './types.ts';
@@ -13,6 +14,7 @@ const modules: Partial<Record<ProviderKind, ProviderModule>> = {
   rancher,
   onyx,
   deepset,
+  envzero,
 };
 
 /** How unsupported kinds still appear in the connection form, so users know they are coming. */

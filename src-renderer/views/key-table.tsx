@@ -22,7 +22,7 @@ const COLUMNS: Column[] = [
   { id: 'name', sort: 'name', label: 'Name', width: 'minmax(220px, 2.4fr)' },
   { id: 'connection', sort: null, label: 'Connection', width: 'minmax(120px, 1fr)' },
   { id: 'type', sort: 'type', label: 'Type', width: 'minmax(96px, 0.9fr)' },
-  { id: 'status', sort: 'status', label: 'Status', width: 'minmax(120px, 1fr)' },
+  { id: 'status', sort: 'status', label: 'Status', width: 'minmax(175px, 1.1fr)' },
   { id: 'created', sort: 'createdAt', label: 'Created', width: '112px' },
   { id: 'expires', sort: 'expiresAt', label: 'Expires', width: '112px' },
   { id: 'masked', sort: null, label: 'Access key / prefix', width: 'minmax(150px, 1.2fr)' },

@@ -26,6 +26,10 @@ export function backendTest<S extends { close(): Promise<void> }, O extends obje
       const dir = tempDir('keyfleet-e2e-');
       const harness = await startHarness({ dataDir: dir.path, revealTtlMs, syncIntervalMs: 0, http: { timeoutMs: 5000, retries: 0, backoffMs: 10 } });
       await use(harness);
+      // Connections' credentials live in the real keychain: remove them, not just the data dir.
+      for (const c of await harness.core.api.connections.list().catch(() => [])) {
+        await harness.core.api.connections.remove({ connectionId: c.id }).catch(() => undefined);
+      }
       await harness.close();
       dir.cleanup();
     },

@@ -1,0 +1,97 @@
+// The env zero reads the adapter needs, each parsed defensively: organizations, projects, teams
+// (all pages), custom roles, API keys, and the project role assignments that reveal a User key's
+// project roles when the key list does not carry them.
+import { ProviderError } from '../../errors.ts';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.ts';
+import { explainRateLimit } from './errors.ts';
+import {
+  apiKeySchema,
+  assignmentSchema,
+  organizationSchema,
+  parseList,
+  parseOrThrow,
+  projectSchema,
+  roleSchema,
+  teamSchema,
+  teamsPageSchema,
+  type ApiKeyJson,
+  type OrganizationJson,
+  type ProjectJson,
+  type ProjectRole,
+  type RoleJson,
+  type TeamJson,
+} from './parse.ts';
+
+const TEAM_PAGE = 100;
+const MAX_TEAM_PAGES = 1000;
+/** Project-permission reads in flight at once: each path counts against its own rate limit. */
+const ASSIGNMENT_CONCURRENCY = 4;
+
+export type EnvZeroApi = ReturnType<typeof createEnvZeroApi>;
+
+export function createEnvZeroApi(http: HttpClient) {
+  async function call<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    try {
+      return await http.request<T>(req);
+    } catch (error) {
+      if (error instanceof ProviderError && error.kind === 'rate-limited') throw explainRateLimit(error);
+      throw error;
+    }
+  }
+
+  const get = async (path: string, query?: Record<string, string>) => (await call({ method: 'GET', path, query })).body;
+
+  return {
+    call,
+
+    async organizations(): Promise<OrganizationJson[]> {
+      return parseList(organizationSchema, await get('/organizations'), 'a list of organizations', 'an organization');
+    },
+
+    async projects(orgId: string): Promise<ProjectJson[]> {
+      return parseList(projectSchema, await get('/projects', { organizationId: orgId }), 'a list of projects', 'a project');
+    },
+
+    async teams(orgId: string): Promise<TeamJson[]> {
+      const teams: TeamJson[] = [];
+      const seen = new Set<string>();
+      let offset: string | undefined;
+      for (let page = 0; ; page++) {
+        if (page >= MAX_TEAM_PAGES) throw new ProviderError('bad-response', "env zero's pagination of teams does not end; stopped reading.");
+        const query: Record<string, string> = { limit: String(TEAM_PAGE) };
+        if (offset) query.offset = offset;
+        const body = parseOrThrow(teamsPageSchema, await get(`/teams/organizations/${encodeURIComponent(orgId)}`, query), 'a page of teams');
+        const items = Array.isArray(body) ? body : body.teams;
+        teams.push(...items.map((item) => parseOrThrow(teamSchema, item, 'a team')));
+        const next = Array.isArray(body) ? undefined : (body.nextPageKey ?? undefined);
+        if (!next) return teams;
+        if (seen.has(next)) throw new ProviderError('bad-response', "env zero's pagination of teams repeats a page; stopped reading.");
+        seen.add(next);
+        offset = next;
+      }
+    },
+
+    async roles(orgId: string): Promise<RoleJson[]> {
+      return parseList(roleSchema, await get('/roles', { organizationId: orgId }), 'a list of roles', 'a role');
+    },
+
+    async keys(orgId: string): Promise<ApiKeyJson[]> {
+      return parseList(apiKeySchema, await get('/api-keys', { organizationId: orgId }), 'a list of API keys', 'an API key');
+    },
+
+    /** Project roles by user id (a User key's `id` is its user id), read project by project. */
+    async assignments(projectIds: string[]): Promise<Map<string, ProjectRole[]>> {
+      const byUser = new Map<string, ProjectRole[]>();
+      let next = 0;
+      const worker = async () => {
+        while (next < projectIds.length) {
+          const projectId = projectIds[next++]!;
+          const list = parseList(assignmentSchema, await get(`/permissions/projects/${encodeURIComponent(projectId)}`), 'the project roles of a project', 'a project role');
+          for (const a of list) byUser.set(a.userId, [...(byUser.get(a.userId) ?? []), { projectId, projectRole: a.role }]);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(ASSIGNMENT_CONCURRENCY, projectIds.length) }, worker));
+      return byUser;
+    },
+  };
+}

@@ -1,0 +1,269 @@
+// env zero adapter: organization API keys. Contract: ../shared/providers/envzero-and-deepset.md,
+// Part 1. Auth is HTTP Basic with the key's apiKeyId and apiKeySecret; a personal key may reach
+// several organizations, so a connection manages the one the user chose. Keys live at the
+// organization; projects and teams are drawn as its tree. The list lags behind a create, and a
+// deleted key may keep authenticating for up to an hour: both are held honestly in the cache.
+import type { Capabilities } from '../../../src-preload/contract.ts';
+import { ProviderError } from '../../errors.ts';
+import { createHttpClient } from '../../http/client.ts';
+import type { RemoteKey, RemoteScope } from '../../model.ts';
+import type { CreateKeySpec, CreatedKey, DeleteOutcome, Identity, Provider, ProviderConfig, ProviderModule } from '../types.ts';
+import { createEnvZeroApi } from './api.ts';
+import { describeEnvZeroError } from './errors.ts';
+import { createFormFor, envZeroCapabilities, KEY_TYPE } from './form.ts';
+import { apiKeySchema, knownProjectRoles, parseOrThrow, projectRolesIn, toRemoteKey, type ApiKeyJson, type OrganizationJson } from './parse.ts';
+
+export const DEFAULT_BASE_URL = 'https://api.env0.com';
+/** env zero caches a successful authentication for up to an hour. */
+export const AUTH_CACHE_MS = 60 * 60 * 1000;
+/** How long a new key is kept although the lagging list does not show it yet. */
+export const LIST_LAG_HOLD_MS = 2 * 60 * 1000;
+
+export interface EnvZeroTuning {
+  holdMs?: number;
+  authCacheMs?: number;
+  now?: () => number;
+}
+
+/** Users paste the web app's address or a trailing slash; keep the API root. */
+export function normalizeEnvZeroUrl(input: string): string {
+  const url = new URL(input);
+  if (url.hostname === 'app.env0.com' || url.hostname === 'env0.com' || url.hostname === 'www.env0.com') {
+    url.hostname = 'api.env0.com';
+    url.pathname = '/';
+  }
+  url.search = '';
+  url.hash = '';
+  url.pathname = url.pathname.replace(/\/+$/, '') || '/';
+  return url.toString().replace(/\/$/, '');
+}
+
+interface Organization {
+  id: string;
+  name: string;
+}
+
+export function createEnvZeroProvider(config: ProviderConfig, tuning: EnvZeroTuning = {}): Provider {
+  if (config.credential.type !== 'key-pair') {
+    throw new ProviderError('invalid', 'env zero needs an API key ID and an API key secret.', { fields: { accessKey: 'Required for env zero.' } });
+  }
+  const { accessKey: apiKeyId, secretKey } = config.credential;
+  const now = tuning.now ?? Date.now;
+  const holdMs = tuning.holdMs ?? LIST_LAG_HOLD_MS;
+  const authCacheMs = tuning.authCacheMs ?? AUTH_CACHE_MS;
+  const basic = Buffer.from(`${apiKeyId}:${secretKey}`).toString('base64');
+  const http = createHttpClient({
+    ...config.http,
+    baseUrl: normalizeEnvZeroUrl(config.baseUrl),
+    backendName: 'env zero',
+    ca: config.ca,
+    headers: { authorization: `Basic ${basic}` },
+    describeError: (status, body, method) => describeEnvZeroError(status, body, method, [secretKey, basic]),
+  });
+  const api = createEnvZeroApi(http);
+  /** Custom role id → name, refreshed whenever roles are read. */
+  let customRoles = new Map<string, string>();
+  let projectIds: string[] | undefined;
+  let settled: Organization | undefined =
+    typeof config.settings?.target === 'string'
+      ? { id: config.settings.target, name: String(config.settings.targetName ?? config.settings.target) }
+      : undefined;
+
+  const orgName = (o: OrganizationJson) => o.name || o.id;
+
+  async function organization(): Promise<Organization> {
+    if (settled) return settled;
+    const orgs = await api.organizations();
+    if (orgs.length !== 1) {
+      throw new ProviderError('invalid', 'This env zero API key reaches several organizations and the connection does not say which one it manages; add the connection again and choose one.');
+    }
+    settled = { id: orgs[0]!.id, name: orgName(orgs[0]!) };
+    return settled;
+  }
+
+  async function readRoles(orgId: string) {
+    const roles = await api.roles(orgId);
+    customRoles = new Map(roles.map((r) => [r.id, r.name || r.id]));
+    return roles;
+  }
+
+  /** The list may omit a User key's project roles; then they are read from the projects. */
+  async function projectRolesByKey(keys: ApiKeyJson[], orgId: string) {
+    const missing = keys.some((k) => k.organizationRole !== 'Admin' && projectRolesIn(k) === undefined);
+    if (!missing) return undefined;
+    projectIds ??= (await api.projects(orgId)).filter((p) => !p.isArchived).map((p) => p.id);
+    return api.assignments(projectIds);
+  }
+
+  const provider: Provider = {
+    kind: 'envzero',
+    capabilities: envZeroCapabilities,
+
+    async verify(): Promise<Identity> {
+      const orgs = await api.organizations();
+      if (orgs.length === 0) throw new ProviderError('forbidden', 'This env zero API key reaches no organization.');
+      const choices = orgs.map((o) => ({ id: o.id, label: orgName(o), hint: o.role ? `Role: ${o.role}` : undefined }));
+      const wanted = typeof config.settings?.target === 'string' ? config.settings.target : config.target;
+      let org: OrganizationJson | undefined;
+      if (wanted) {
+        org = orgs.find((o) => o.id === wanted);
+        if (!org) {
+          throw new ProviderError('invalid', `This env zero API key does not reach the organization ${String(config.settings?.targetName ?? wanted)}; choose one it reaches.`, {
+            fields: { target: 'Choose an organization this key reaches.' },
+            choices,
+          });
+        }
+      } else if (orgs.length === 1) {
+        org = orgs[0]!;
+      } else {
+        return { accountId: apiKeyId, accountName: `API key ${apiKeyId}`, choices };
+      }
+      let keys: ApiKeyJson[];
+      try {
+        keys = await api.keys(org.id);
+      } catch (error) {
+        if (error instanceof ProviderError && error.kind === 'forbidden') {
+          throw new ProviderError(
+            'forbidden',
+            `env zero refused to list the API keys of “${orgName(org)}” to this key (HTTP 403). Keyfleet needs an organization Admin API key, or the personal API key of an organization admin.`,
+            { status: error.status },
+          );
+        }
+        throw error;
+      }
+      // An organization key is itself in the list; a personal key is not.
+      const own = keys.find((k) => k.apiKeyId === apiKeyId);
+      settled = { id: org.id, name: orgName(org) };
+      return {
+        accountId: apiKeyId,
+        accountName: own?.name ? `${own.name} (organization API key)` : `Personal API key ${apiKeyId}`,
+        settings: { target: org.id, targetName: orgName(org), keyKind: own ? 'organization' : 'personal' },
+      };
+    },
+
+    async listScopes(): Promise<RemoteScope[]> {
+      const org = await organization();
+      const [projects, teams] = await Promise.all([api.projects(org.id), api.teams(org.id)]);
+      const live = projects.filter((p) => !p.isArchived);
+      projectIds = live.map((p) => p.id);
+      const ids = new Set(projectIds);
+      return [
+        { id: org.id, kind: 'organization', name: org.name, parentId: null, raw: { id: org.id, name: org.name } },
+        ...live.map((p) => ({
+          id: p.id,
+          kind: 'project',
+          name: p.name || p.id,
+          // A sub-project whose parent is archived or hidden hangs from the organization.
+          parentId: p.parentProjectId && ids.has(p.parentProjectId) ? p.parentProjectId : org.id,
+          raw: { id: p.id, name: p.name ?? null, parentProjectId: p.parentProjectId ?? null, description: p.description ?? null },
+        })),
+        ...teams.map((t) => ({ id: t.id, kind: 'team', name: t.name || t.id, parentId: org.id, raw: { id: t.id, name: t.name ?? null, description: t.description ?? null } })),
+      ];
+    },
+
+    async listKeys(scope: RemoteScope): Promise<RemoteKey[]> {
+      // Keys belong to the organization only; projects and teams hold none.
+      if (scope.kind !== 'organization') return [];
+      const org = await organization();
+      const [keys] = await Promise.all([api.keys(org.id), readRoles(org.id)]);
+      const byUser = await projectRolesByKey(keys, org.id);
+      return keys.map((k) => toRemoteKey(k, org.id, customRoles, projectRolesIn(k) ?? (k.organizationRole === 'Admin' ? undefined : (byUser?.get(k.id) ?? []))));
+    },
+
+    async createForm() {
+      const org = await organization();
+      const roles = await readRoles(org.id);
+      return createFormFor(roles.map((r) => ({ id: r.id, name: r.name || r.id })));
+    },
+
+    async createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey> {
+      const org = await organization();
+      if (scope.kind !== 'organization' || scope.id !== org.id || spec.type !== KEY_TYPE) {
+        throw new ProviderError('invalid', 'env zero API keys are created in the organization itself.', { fields: { type: 'Choose the organization as the place for the key.' } });
+      }
+      const role = spec.role ?? 'Admin';
+      const grants = spec.grants ?? [];
+      if (role === 'Admin' && grants.length > 0) {
+        throw new ProviderError('invalid', 'An Admin key reaches every project; project roles apply only to User and custom-role keys.', {
+          fields: { grants: 'Remove the project roles, or choose the User role.' },
+        });
+      }
+      const projectsPermissions = grants.map((g) => ({ projectId: g.scope.id, projectRole: g.role }));
+      const res = await api.call({
+        method: 'POST',
+        path: '/api-keys',
+        body: { name: spec.name, organizationId: org.id, permissions: { organizationRole: role, ...(grants.length > 0 ? { projectsPermissions } : {}) } },
+      });
+      const created = parseOrThrow(apiKeySchema, res.body, 'the new key');
+      const { apiKeyId: newId, apiKeySecret } = created;
+      if (!newId || !apiKeySecret) {
+        throw new ProviderError('bad-response', `env zero created the key “${spec.name}” but did not return both its API key ID and secret; delete it in env zero and create another.`);
+      }
+      const key = toRemoteKey(created, org.id, customRoles, projectRolesIn(created) ?? (role === 'Admin' ? undefined : projectsPermissions));
+      return {
+        key,
+        secret: {
+          title: `env zero API key “${spec.name}”`,
+          fields: [
+            { label: 'API key ID', value: newId, secret: false },
+            { label: 'API key secret', value: apiKeySecret, secret: true },
+          ],
+          note: 'env zero shows the secret only this once. Both are needed to use the key: the API key ID is the user name and the secret the password (HTTP Basic).',
+        },
+        // The list may not show the key for a while (env zero's own client waits 15 s).
+        holdUntil: now() + holdMs,
+      };
+    },
+
+    twinSpec(key: RemoteKey, scopes: RemoteScope[]): Partial<CreateKeySpec> {
+      const role = typeof key.raw.organizationRole === 'string' ? key.raw.organizationRole : undefined;
+      if (!role || role === 'Admin') return role ? { role } : {};
+      const byId = new Map(scopes.filter((s) => s.kind === 'project').map((s) => [s.id, s]));
+      const grants = knownProjectRoles(key.raw).flatMap((p) => {
+        const scope = byId.get(p.projectId);
+        return scope ? [{ scope, role: p.projectRole }] : [];
+      });
+      return { role, grants };
+    },
+
+    async deleteKey(key: RemoteKey): Promise<DeleteOutcome> {
+      try {
+        await api.call({ method: 'DELETE', path: `/api-keys/${encodeURIComponent(key.id)}` });
+      } catch (error) {
+        // 404: deleted elsewhere already. Its cached sign-ins may still last, so it is revoked all the same.
+        if (!(error instanceof ProviderError && error.kind === 'not-found' && error.status === 404)) throw error;
+      }
+      return {
+        kind: 'revoked',
+        mayAuthenticateUntil: now() + authCacheMs,
+        key: { ...key, status: 'revoked', statusDetail: 'deleted', raw: { ...key.raw } },
+      };
+    },
+
+    close: () => http.close(),
+  };
+  return provider;
+}
+
+export const envzero: ProviderModule = {
+  kind: 'envzero',
+  info: {
+    kind: 'envzero',
+    displayName: 'env zero',
+    credential: {
+      type: 'key-pair',
+      labels: { accessKey: 'API key ID', secretKey: 'API key secret' },
+      hint: 'An organization Admin API key (Organization Settings → API Keys), or the personal API key of an organization admin (Personal Settings → API Keys).',
+    },
+    baseUrl: {
+      placeholder: DEFAULT_BASE_URL,
+      presets: [{ id: DEFAULT_BASE_URL, label: 'env zero (api.env0.com)' }],
+      hint: 'The env zero API: https://api.env0.com.',
+    },
+    targetLabel: 'organization',
+  },
+  capabilities: (): Capabilities => envZeroCapabilities,
+  normalizeBaseUrl: normalizeEnvZeroUrl,
+  create: (config) => createEnvZeroProvider(config),
+};
+
