@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyfleetApi, Transport } from '../src-preload/contract.ts';
 import { createApi } from '../src-preload/api.ts';
+import { AppError } from './errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.ts';
 import { CoreEvents } from './events.ts';
 import { createFileLogger, type Logger } from './log.ts';
@@ -124,6 +125,13 @@ export function createCore(options: CoreOptions): Core {
     'scopes.list': (input) => inventory.scopes(input.connectionId),
     'keys.list': (input) => inventory.keys(input),
     'keys.get': (input) => inventory.key(input.connectionId, input.keyId),
+    'keys.hide': (input) => {
+      inventory.key(input.connectionId, input.keyId);
+      const hidden = store.inventory.hideGone(input.connectionId, input.keyId);
+      if (!hidden) throw new AppError('conflict', 'Only a key gone from the backend can be hidden.');
+      events.emit('inventory.changed', { connectionId: input.connectionId });
+      return { hidden };
+    },
     'keys.history': (input) => {
       inventory.key(input.connectionId, input.keyId);
       return store.inventory.history(input.connectionId, input.keyId);

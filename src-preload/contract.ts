@@ -196,12 +196,15 @@ export interface KeyView {
   /** Until when Keyfleet keeps this row regardless of the backend's list, and why. */
   holdUntil: number | null;
   holdReason: 'created' | 'revoked' | null;
+  /** A ghost row: when a sync found the key gone from the backend. */
+  goneSince: number | null;
+  /** When a sync last saw the key on the backend. */
+  lastSeenAt: number;
 }
 
 export interface KeyDetail extends KeyView {
   /** The backend's own fields for this key, with secret fields removed. */
   raw: Record<string, unknown>;
-  lastSeenAt: number | null;
 }
 
 /** One line of a key's history: what a sync saw change, or what Keyfleet did. */
@@ -450,6 +453,7 @@ export const channels = {
   ),
   'keys.get': channel(keyRef, out<KeyDetail>()),
   'keys.history': channel(keyRef, out<KeyChangeView[]>()),
+  'keys.hide': channel(keyRef, out<{ hidden: boolean }>()),
   'keys.createForm': channel(z.strictObject({ connectionId }), out<CreateFormSpec>()),
   'keys.create': channel(
     z.strictObject({

@@ -37,6 +37,7 @@ export function createBulkService(deps: { store: Store; keys: KeyOperations; now
         query: input.query,
         statuses: input.statuses,
         idleBefore: input.idleDays ? now() - input.idleDays * DAY_MS : undefined,
+        presentOnly: true,
         offset: 0,
         limit: MAX_KEYS,
       });

@@ -36,6 +36,8 @@ export function keyView(record: KeyRecord): KeyView {
     localLabel: record.localLabel,
     holdUntil: record.holdUntil,
     holdReason: record.holdReason,
+    goneSince: record.goneSince,
+    lastSeenAt: record.lastSeenAt,
   };
 }
 
@@ -210,7 +212,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     key(connectionId: string, keyId: string): KeyDetail {
       const record = store.inventory.getKey(connectionId, keyId);
       if (!record) throw new AppError('not-found', 'This key is not in the cached inventory; sync to refresh.');
-      return { ...keyView(record), raw: record.raw, lastSeenAt: record.lastSeenAt };
+      return { ...keyView(record), raw: record.raw };
     },
   };
 }

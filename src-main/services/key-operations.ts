@@ -62,6 +62,9 @@ export function createKeyOperations(deps: KeyOperationDeps) {
   function cachedKey(connectionId: string, keyId: string): KeyRecord {
     const key = store.inventory.getKey(connectionId, keyId);
     if (!key) throw new AppError('not-found', 'This key is not in the cached inventory any more; sync to refresh.');
+    if (key.goneSince !== null) {
+      throw new AppError('not-found', 'This key is gone from the backend (a sync no longer found it); there is nothing to act on. Hide the row instead.');
+    }
     return key;
   }
 

@@ -117,7 +117,7 @@ export function createRotationService(deps: {
     record(op.id, 'retiring', state);
     const old = store.inventory.getKey(op.connectionId, state.oldKeyId);
     try {
-      if (old && old.status !== 'revoked') {
+      if (old && old.status !== 'revoked' && old.goneSince === null) {
         if (state.retire === 'deactivate') {
           const provider = await keys.providerFor(op.connectionId, 'deactivate');
           keys.put(op.connectionId, await provider.setKeyActive!(old, false), old);

@@ -57,6 +57,8 @@ export interface KeyQuery {
   statuses?: KeyStatus[];
   /** Keys not used since (or, never used, not created since) this time. */
   idleBefore?: number;
+  /** Leave out ghost rows (keys gone from the backend). */
+  presentOnly?: boolean;
   query?: string;
   sort?: { column: SortColumn; direction: 'asc' | 'desc' };
   offset: number;
@@ -198,7 +200,7 @@ export function inventoryQueries(db: Db) {
   const insertScope = db.prepare(`INSERT INTO scopes (connection_id, id, kind, name, parent_id, position, raw_json)
     VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const scopesOf = db.prepare(`SELECT s.*, (SELECT count(*) FROM keys k WHERE k.connection_id = s.connection_id
-      AND k.scope_id = s.id) AS key_count FROM scopes s WHERE s.connection_id = ? ORDER BY s.position`);
+      AND k.scope_id = s.id AND k.gone_since IS NULL AND k.hidden = 0) AS key_count FROM scopes s WHERE s.connection_id = ? ORDER BY s.position`);
   const oneScope = db.prepare(`SELECT s.*, 0 AS key_count FROM scopes s WHERE s.connection_id = ? AND s.id = ?`);
   const changesOf = db.prepare(`SELECT at, source, change, fields_json FROM changes
     WHERE connection_id = ? AND key_id = ? ORDER BY id DESC LIMIT 500`);
@@ -207,6 +209,8 @@ export function inventoryQueries(db: Db) {
 
   const setLocal = db.prepare(`UPDATE keys SET hold_until = @holdUntil, hold_reason = @holdReason,
       local_hint = @localHint, local_label = @localLabel WHERE connection_id = @connectionId AND id = @id`);
+  const markGone = db.prepare('UPDATE keys SET gone_since = ? WHERE connection_id = ? AND id = ?');
+  const hide = db.prepare('UPDATE keys SET hidden = 1 WHERE connection_id = ? AND id = ? AND gone_since IS NOT NULL');
   const clearHold = db.prepare('UPDATE keys SET hold_until = NULL, hold_reason = NULL WHERE connection_id = ? AND id = ?');
 
   const pageStatements = new Map<string, { rows: Database.Statement; count: Database.Statement }>();
@@ -319,6 +323,7 @@ export function inventoryQueries(db: Db) {
         });
         clauses.push(names.length ? `status IN (${names.join(', ')})` : '0');
       }
+      if (query.presentOnly || query.health) clauses.push('gone_since IS NULL');
       if (query.health) {
         clauses.push(`(${HEALTH_SQL[query.health.kind]})`);
         Object.assign(params, healthParams(query.now ?? Date.now(), query.health));
@@ -365,6 +370,11 @@ export function inventoryQueries(db: Db) {
       })();
     },
 
+    /** Hides a ghost row (a key gone from the backend); a key still present cannot be hidden. */
+    hideGone(connectionId: string, keyId: string): boolean {
+      return hide.run(connectionId, keyId).changes > 0;
+    },
+
     /** Keyfleet-only state of a cached key (hold, hint, label). */
     setLocalState(connectionId: string, keyId: string, local: LocalKeyState): void {
       setLocal.run({ connectionId, id: keyId, ...local });
@@ -404,7 +414,7 @@ export function inventoryQueries(db: Db) {
         // A key Keyfleet deleted may stay listed for a while; it stays revoked here.
         if (held(previous) && previous!.holdReason === 'revoked') continue;
         if (previous?.holdReason) clearHold.run(connectionId, key.id);
-        if (!previous) {
+        if (!previous || previous.goneSince !== null) {
           counts.added++;
           insertChange.run(connectionId, runId, 'sync', key.id, key.name, 'added', '{}', at);
         } else {
@@ -419,8 +429,15 @@ export function inventoryQueries(db: Db) {
       for (const [id, previous] of before) {
         // A key just created may be missing from a lagging list: keep it until its hold ends.
         if (seen.has(id) || held(previous)) continue;
+        if (previous.holdReason === 'revoked') {
+          // Keyfleet deleted it (and logged that); once the backend's grace is over it just goes.
+          deleteKey.run(connectionId, id);
+          continue;
+        }
+        // Gone from the backend: a ghost row, visible with "gone since" until the user hides it.
+        if (previous.goneSince !== null) continue;
         counts.removed++;
-        deleteKey.run(connectionId, id);
+        markGone.run(at, connectionId, id);
         insertChange.run(connectionId, runId, 'sync', id, previous.name, 'removed', '{}', at);
       }
       return counts;

@@ -91,6 +91,7 @@ interface Actions {
   updateKey: (input: ChannelInput<'keys.update'>) => Promise<CallError | null>;
   setKeyActive: (key: KeyView, active: boolean) => Promise<void>;
   loadRotations: () => Promise<void>;
+  hideKey: (key: KeyView) => Promise<void>;
   deleteKey: (key: KeyView) => Promise<void>;
   loadPendingReveals: () => Promise<void>;
   showPendingReveal: (pending: PendingRevealView) => Promise<void>;
@@ -357,6 +358,13 @@ export const useApp = create<State & Actions>()((set, get) => {
       await keyAction(key, active ? 'Activating…' : 'Deactivating…', `Could not ${active ? 'activate' : 'deactivate'} “${key.name || key.id}”`, () =>
         api.keys.setActive({ connectionId: key.connectionId, keyId: key.id, active }),
       );
+    },
+
+    async hideKey(key) {
+      await guarded('Could not hide the row', async () => {
+        await api.keys.hide({ connectionId: key.connectionId, keyId: key.id });
+      });
+      await get().loadKeys();
     },
 
     async loadRotations() {

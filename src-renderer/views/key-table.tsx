@@ -4,7 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ActionName, ActionSupport, ConnectionView, KeyView, SortColumn } from '../../src-preload/contract.ts';
-import { absoluteTime, shortDate, shortTime } from '../app/format.ts';
+import { absoluteTime, relativeTime, shortDate, shortTime } from '../app/format.ts';
 import { Icon, type IconName } from '../components/icons.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { KEY_PAGE, keyRef, useApp } from '../state/store.ts';
@@ -98,6 +98,9 @@ function KeyRow(props: {
   const displayName = displayNameOf(keyView);
   const heldRevoked = keyView.status === 'revoked' && keyView.holdReason === 'revoked' && keyView.holdUntil !== null;
 
+  const ghost = keyView.goneSince !== null;
+  const hideKey = useApp((s) => s.hideKey);
+
   const cells: Record<string, ReactNode> = {
     name: (
       <>
@@ -124,7 +127,15 @@ function KeyRow(props: {
       </span>
     ),
     type: typeLabel,
-    status: (
+    status: ghost ? (
+      <>
+        <span className="pill pill-gone" title={`Last seen ${absoluteTime(keyView.lastSeenAt)}`}>
+          <span className="pill-dot" aria-hidden="true" />
+          Gone
+        </span>
+        <div className="status-note muted-note">since {relativeTime(keyView.goneSince)}; last seen {shortDate(keyView.lastSeenAt)}</div>
+      </>
+    ) : (
       <>
         {busy ? <span className="pill pill-pending">{busy}</span> : <StatusPill status={keyView.status} detail={keyView.statusDetail} />}
         {heldRevoked ? (
@@ -141,7 +152,22 @@ function KeyRow(props: {
         {keyView.maskedValue ?? '—'}
       </code>
     ),
-    actions: (
+    actions: ghost ? (
+      <div className="row-actions">
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={`Hide ${displayName}`}
+          title="Hide this row: the key is gone from the backend."
+          onClick={(event) => {
+            event.stopPropagation();
+            void hideKey(keyView);
+          }}
+        >
+          <Icon name="x" />
+        </button>
+      </div>
+    ) : (
       <div className="row-actions">
         <ActionButton icon="pencil" label={`Edit ${displayName}`} support={actions.rename} disabled={Boolean(busy)} onClick={() => open({ kind: 'edit-key', key: keyView })} />
         {keyView.status === 'active' ? (
@@ -180,7 +206,7 @@ function KeyRow(props: {
       aria-rowindex={props.index + 2}
       aria-selected={props.selected}
       tabIndex={0}
-      className={`grid-row${busy ? ' busy' : ''}${props.selected ? ' selected' : ''}`}
+      className={`grid-row${busy ? ' busy' : ''}${props.selected ? ' selected' : ''}${ghost ? ' ghost' : ''}`}
       data-key-id={keyView.id}
       style={{ transform: `translateY(${props.top}px)`, gridTemplateColumns: props.template }}
       onClick={() => selectKey({ connectionId: keyView.connectionId, keyId: keyView.id })}
@@ -194,7 +220,7 @@ function KeyRow(props: {
           Delete: () => actions.delete.mode !== 'unavailable' && keyView.status !== 'revoked' && open({ kind: 'delete-key', key: keyView }),
         };
         const run = act[event.key];
-        if (run && !busy) {
+        if (run && !busy && !ghost) {
           event.preventDefault();
           run();
         }

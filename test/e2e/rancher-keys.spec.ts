@@ -346,3 +346,22 @@ test('offline: an unreachable backend leaves the inventory reviewable, read-only
   await expect(banner).toHaveCount(0);
   await expect(keyRow(app, 'laptop').getByRole('button', { name: 'Deactivate laptop' })).toBeEnabled();
 });
+
+test('a key removed on the backend stays visible as gone, until hidden', async ({ app, sandbox }) => {
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  const id = (await keyRow(app, 'laptop').getAttribute('data-key-id'))!;
+  // Someone removes the key in Rancher itself.
+  const auth = { authorization: `Basic ${Buffer.from(`${sandbox.credentials.user.accessKey}:${sandbox.credentials.user.secretKey}`).toString('base64')}` };
+  await fetch(`${sandbox.url}/v2-beta/apikeys/${id}/?action=deactivate`, { method: 'POST', headers: auth });
+  await expect.poll(() => sandbox.key(id)!.state).toBe('inactive');
+  await fetch(`${sandbox.url}/v2-beta/apikeys/${id}`, { method: 'DELETE', headers: auth });
+
+  await app.getByRole('button', { name: 'Sync now' }).click();
+  const row = keyRow(app, 'laptop');
+  await expect(row).toContainText('Gone');
+  await expect(row).toContainText(/since just now; last seen/);
+  await expect(row.getByRole('button', { name: 'Deactivate laptop' })).toHaveCount(0);
+  await shoot(app, 'ghost-row');
+  await row.getByRole('button', { name: 'Hide laptop' }).click();
+  await expect(keyRow(app, 'laptop')).toHaveCount(0);
+});

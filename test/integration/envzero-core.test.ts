@@ -95,7 +95,7 @@ describe('env zero through the core', () => {
     core = createCore({ dataDir: dir.path, http: { timeoutMs: 3000, retries: 0, backoffMs: 5 } });
   });
 
-  it('drops a held new key the list never shows once the hold is over', async () => {
+  it('turns a held new key the list never shows into a ghost row once the hold is over', async () => {
     const connection = await add(sandbox.credentials.admin);
     await core.api.sync.run({ connectionId: connection.id });
     const { key, revealSlotId } = await core.api.keys.create({ connectionId: connection.id, scopeId: sandbox.ids.orgs.platform, type: 'organization', name: 'vanishing', role: 'Admin' });
@@ -105,7 +105,9 @@ describe('env zero through the core', () => {
     const run = await core.api.sync.run({ connectionId: connection.id });
     sandbox.faults.clear();
     expect(run.removed).toBeGreaterThan(0);
-    expect((await rejection(core.api.keys.get({ connectionId: connection.id, keyId: key.id }))).kind).toBe('not-found');
+    const ghost = await core.api.keys.get({ connectionId: connection.id, keyId: key.id });
+    expect(ghost.goneSince).not.toBeNull();
+    expect((await rejection(core.api.keys.delete({ connectionId: connection.id, keyId: key.id }))).message).toMatch(/gone from the backend/);
   });
 
   it('shows a deleted key as revoked until env zero stops accepting it, across syncs', async () => {

@@ -122,7 +122,29 @@ describe('store', () => {
     expect(JSON.parse(changes[0]!.fields_json)).toEqual({ name: ['key-1c2', 'renamed'], status: ['active', 'inactive'] });
     expect(store.inventory.getKey(connectionId, '1c1')!.firstSeenAt).toBe(10);
     expect(store.inventory.getKey(connectionId, '1c1')!.lastSeenAt).toBe(20);
-    expect(store.inventory.getKey(connectionId, '1c3')).toBeUndefined();
+    // Gone from the backend: kept as a ghost row with when it went, not deleted.
+    expect(store.inventory.getKey(connectionId, '1c3')).toMatchObject({ goneSince: 20, lastSeenAt: 10 });
+    expect(store.inventory.keys({ connectionId, offset: 0, limit: 10 }).total).toBe(4);
+    expect(store.inventory.keys({ connectionId, presentOnly: true, offset: 0, limit: 10 }).total).toBe(3);
+    expect(store.inventory.listScopes(connectionId)[0]!.keyCount).toBe(3);
+
+    // Still gone at the next sync: logged once, not again.
+    const run3 = store.syncRuns.start(connectionId, 30);
+    const third = store.transaction(() =>
+      store.inventory.replaceSnapshot(connectionId, [scope], [key('1c1'), key('1c2', { name: 'renamed', status: 'inactive' }), key('1c4')], run3, 30),
+    );
+    expect(third).toEqual({ added: 0, removed: 0, changed: 0 });
+    // Hidden by the user: out of the list; a present key cannot be hidden.
+    expect(store.inventory.hideGone(connectionId, '1c3')).toBe(true);
+    expect(store.inventory.hideGone(connectionId, '1c1')).toBe(false);
+    expect(store.inventory.keys({ connectionId, offset: 0, limit: 10 }).total).toBe(3);
+    // Back on the backend: visible and present again.
+    const run4 = store.syncRuns.start(connectionId, 40);
+    const fourth = store.transaction(() =>
+      store.inventory.replaceSnapshot(connectionId, [scope], [key('1c1'), key('1c2', { name: 'renamed', status: 'inactive' }), key('1c3'), key('1c4')], run4, 40),
+    );
+    expect(fourth).toEqual({ added: 1, removed: 0, changed: 0 });
+    expect(store.inventory.getKey(connectionId, '1c3')).toMatchObject({ goneSince: null });
     store.close();
   });
 
@@ -157,8 +179,9 @@ describe('store', () => {
     sync(300, [key('1c1'), key('1c2'), key('1c9', { maskedValue: null })]);
     expect(store.inventory.getKey(connectionId, '1c9')).toMatchObject({ holdUntil: null, holdReason: null, localHint: 'sk-lw-Ab12…' });
 
-    // After the revoked hold ends, a key the backend no longer lists is removed.
-    expect(sync(900, [key('1c1'), key('1c9')])).toEqual({ added: 0, removed: 1, changed: 0 });
+    // After the revoked hold ends, a key Keyfleet deleted and the backend no longer lists just goes
+    // (its deletion was logged when Keyfleet made it; it is no ghost).
+    expect(sync(900, [key('1c1'), key('1c9')])).toEqual({ added: 0, removed: 0, changed: 0 });
     expect(store.inventory.getKey(connectionId, '1c2')).toBeUndefined();
     store.close();
   });
