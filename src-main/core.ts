@@ -4,7 +4,7 @@
 // run this same core.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KeyfleetApi, Transport } from '../src-preload/contract.ts';
+import type { ChannelName, KeyfleetApi, Transport } from '../src-preload/contract.ts';
 import { createApi } from '../src-preload/api.ts';
 import { AppError } from './errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.ts';
@@ -18,6 +18,7 @@ import { createBulkService } from './services/bulk.ts';
 import { createConnectionService } from './services/connections.ts';
 import { createInventoryService } from './services/inventory.ts';
 import { createHealthService } from './services/health.ts';
+import { exportInventory } from './services/exports.ts';
 import { createJournalService } from './services/journal.ts';
 import { createKeyOperations } from './services/key-operations.ts';
 import { AWAITING_REVEAL, createRevealService, createRevealSlots } from './services/reveal.ts';
@@ -42,6 +43,11 @@ export interface CoreOptions {
   syncIntervalMs?: number;
   /** How often an unreachable connection is tried again. Default 1 minute. */
   reconnectIntervalMs?: number;
+  /**
+   * Review a copy of a data dir (another machine's, an auditor's): opened read-only, without any
+   * credential; every channel that would change something is refused.
+   */
+  review?: boolean;
 }
 
 export interface Core {
@@ -57,11 +63,13 @@ export interface Core {
 export const DATABASE_FILE = 'keyfleet.db';
 
 export function createCore(options: CoreOptions): Core {
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const review = options.review === true;
+  if (!review) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const now = options.now ?? Date.now;
-  const log = options.logger ?? createFileLogger(options.dataDir);
-  const store = createStore(join(options.dataDir, DATABASE_FILE));
-  const secrets = options.secretStore ?? createKeytarSecretStore();
+  // A reviewed copy is someone else's data: nothing, not even a log line, is written into it.
+  const log = options.logger ?? (review ? silentLogger : createFileLogger(options.dataDir));
+  const store = createStore(join(options.dataDir, DATABASE_FILE), review);
+  const secrets = review ? noKeychain : (options.secretStore ?? createKeytarSecretStore());
   const events = new CoreEvents();
   const slots = createRevealSlots({ ttlMs: options.revealTtlMs });
   const reveal = createRevealService({ slots, secrets, store, log, now });
@@ -72,8 +80,10 @@ export function createCore(options: CoreOptions): Core {
     onCleared: (at) => events.emit('clipboard.cleared', { at }),
   });
 
-  recoverFromPreviousRun(store, now, log);
-  void reveal.sweep().catch((error: unknown) => log.error('reveal.sweep-failed', error));
+  if (!review) {
+    recoverFromPreviousRun(store, now, log);
+    void reveal.sweep().catch((error: unknown) => log.error('reveal.sweep-failed', error));
+  }
 
   const inventory = createInventoryService({ store, events, log, now, connections: () => connections });
   const connections = createConnectionService({
@@ -84,6 +94,7 @@ export function createCore(options: CoreOptions): Core {
     now,
     http: options.http,
     isSyncing: inventory.isSyncing,
+    reviewNote: review ? REVIEW_NOTE : undefined,
   });
   const keys = createKeyOperations({ store, events, log, now, connections, reveal });
   const journal = createJournalService({ store, now });
@@ -100,12 +111,12 @@ export function createCore(options: CoreOptions): Core {
   events.on('sync.finished', ({ run }) => {
     if (run.result === 'ok') remind();
   });
-  const firstReminders = setImmediate(remind);
+  const firstReminders = review ? undefined : setImmediate(remind);
   const rotation = createRotationService({ store, events, log, now, connections, keys, onStep: options.onStep });
-  const ready = rotation.resumeAll().catch((error: unknown) => log.error('rotation.resume-failed', error));
-  rotation.startScheduler(options.schedulerIntervalMs);
+  const ready = review ? Promise.resolve() : rotation.resumeAll().catch((error: unknown) => log.error('rotation.resume-failed', error));
+  if (!review) rotation.startScheduler(options.schedulerIntervalMs);
   const stopSchedule = inventory.startSchedule({
-    intervalMs: options.syncIntervalMs ?? 15 * 60_000,
+    intervalMs: review ? 0 : (options.syncIntervalMs ?? 15 * 60_000),
     reconnectMs: options.reconnectIntervalMs ?? 60_000,
   });
 
@@ -113,6 +124,7 @@ export function createCore(options: CoreOptions): Core {
     'app.status': async () => ({
       version: options.version ?? 'dev',
       dataDir: options.dataDir,
+      mode: review ? 'review' : 'normal',
       keychain: await secrets.probe(),
     }),
     'app.backends': () => backends(),
@@ -164,12 +176,18 @@ export function createCore(options: CoreOptions): Core {
       connections.get(connectionId);
       return health.setPolicy(connectionId, policy);
     },
+    'changes.list': (input) => {
+      const names = new Map(store.connections.list().map((c) => [c.id, c.name]));
+      const page = store.inventory.changesSince(input.since, input.connectionId ?? null, input.offset, input.limit);
+      return { total: page.total, rows: page.rows.map((row) => ({ ...row, connectionName: names.get(row.connectionId) ?? 'removed connection' })) };
+    },
+    'inventory.export': (input) => exportInventory(store, now(), input.format, input.connectionId),
     'journal.list': (input) => journal.list(input.offset, input.limit),
     'journal.export': (input) => journal.export(input.format),
     'clipboard.writeSecret': (input) => clipboard.writeSecret(input.text),
   };
 
-  const dispatch = createDispatcher(handlers, log);
+  const dispatch = createDispatcher(review ? readOnly(handlers) : handlers, log);
   const transport: Transport = {
     invoke: (channel, input) => dispatch(channel, input),
     subscribe: (event, listener) => events.on(event, listener),
@@ -187,7 +205,7 @@ export function createCore(options: CoreOptions): Core {
       closed = true;
       rotation.stop();
       stopSchedule();
-      clearImmediate(firstReminders);
+      if (firstReminders) clearImmediate(firstReminders);
       await ready;
       await inventory.whenIdle();
       reveal.wipeAll();
@@ -198,6 +216,42 @@ export function createCore(options: CoreOptions): Core {
     },
   };
 }
+
+export const REVIEW_NOTE = 'This is a read-only review of a copied data dir: nothing can be changed, synced or revealed here.';
+
+/** The channels a review may use: they read the cache and write nothing. */
+const REVIEW_CHANNELS = new Set<ChannelName>([
+  'app.status',
+  'app.backends',
+  'connections.list',
+  'scopes.list',
+  'keys.list',
+  'keys.get',
+  'keys.history',
+  'health.summary',
+  'policy.get',
+  'changes.list',
+  'inventory.export',
+  'journal.list',
+  'journal.export',
+  'rotation.list',
+]);
+
+function readOnly(handlers: Handlers): Handlers {
+  const refuse = () => {
+    throw new AppError('unsupported', REVIEW_NOTE);
+  };
+  return Object.fromEntries(Object.entries(handlers).map(([name, fn]) => [name, REVIEW_CHANNELS.has(name as ChannelName) ? fn : refuse])) as Handlers;
+}
+
+const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+const noKeychain: SecretStore = {
+  probe: () => Promise.resolve({ available: false, message: REVIEW_NOTE }),
+  get: () => Promise.reject(new AppError('unsupported', REVIEW_NOTE)),
+  set: () => Promise.reject(new AppError('unsupported', REVIEW_NOTE)),
+  delete: () => Promise.reject(new AppError('unsupported', REVIEW_NOTE)),
+};
 
 /** A previous process may have died mid-sync or mid-operation; record that honestly. */
 function recoverFromPreviousRun(store: ReturnType<typeof createStore>, now: () => number, log: Logger): void {

@@ -356,9 +356,24 @@ export interface PendingRevealView {
   at: number;
 }
 
+/** One line of "what changed since": a sync's finding or a change Keyfleet made. */
+export interface ChangeRowView {
+  id: number;
+  at: number;
+  connectionId: string;
+  connectionName: string;
+  keyId: string;
+  keyName: string;
+  source: 'sync' | 'keyfleet';
+  change: 'added' | 'removed' | 'changed';
+  fields: Record<string, [unknown, unknown]>;
+}
+
 export interface AppStatus {
   version: string;
   dataDir: string;
+  /** review: a copy of a data dir opened read-only, without credentials; nothing can change. */
+  mode: 'normal' | 'review';
   keychain: { available: boolean; message: string | null };
 }
 
@@ -526,6 +541,20 @@ export const channels = {
       noAdminKeys: z.boolean(),
     }),
     out<PolicyView>(),
+  ),
+
+  'changes.list': channel(
+    z.strictObject({
+      connectionId: connectionId.optional(),
+      since: z.int().min(0).max(8_640_000_000_000_000),
+      offset: z.int().min(0).max(10_000_000).default(0),
+      limit: z.int().min(1).max(1000).default(200),
+    }),
+    out<{ rows: ChangeRowView[]; total: number }>(),
+  ),
+  'inventory.export': channel(
+    z.strictObject({ connectionId: connectionId.optional(), format: z.enum(['csv', 'json']) }),
+    out<{ fileName: string; content: string; sha256: string; keys: number }>(),
   ),
 
   'journal.list': channel(

@@ -1,7 +1,7 @@
 // Connections: one organization on one backend. The credential goes to the keychain (never to
 // SQLite); a connection is stored only after its credential was verified against the backend.
 import { randomUUID } from 'node:crypto';
-import type { ChannelInput, ConnectionView, CredentialInput, ErrorKind } from '../../src-preload/contract.ts';
+import type { Capabilities, ChannelInput, ConnectionView, CredentialInput, ErrorKind } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -22,6 +22,8 @@ export interface ConnectionServiceDeps {
   now: () => number;
   http?: HttpTuning;
   isSyncing: (connectionId: string) => boolean;
+  /** Set when reviewing a copy: every action is unavailable, for this reason. */
+  reviewNote?: string;
 }
 
 /** Failures that say the backend could not be reached at all (not that it answered with an error). */
@@ -31,6 +33,15 @@ function reachabilityOf(latest: SyncRunRecord | undefined): ConnectionView['reac
   if (!latest || latest.result === 'running' || latest.result === 'cancelled') return 'unknown';
   if (latest.result === 'ok') return 'online';
   return latest.errorKind && UNREACHABLE_KINDS.has(latest.errorKind) ? 'offline' : 'online';
+}
+
+function reviewed(capabilities: Capabilities, note: string): Capabilities {
+  const off = { mode: 'unavailable' as const, note };
+  return {
+    ...capabilities,
+    actions: { create: off, rename: off, rotate: off, activate: off, deactivate: off, delete: off },
+    createForm: { types: capabilities.createForm.types.map((t) => ({ ...t, actions: undefined })) },
+  };
 }
 
 export function createConnectionService(deps: ConnectionServiceDeps) {
@@ -66,7 +77,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       lastSuccessAt: record.lastSuccessAt,
       syncing: deps.isSyncing(record.id),
       reachability: reachabilityOf(latest),
-      capabilities: module.capabilities(record.settings),
+      capabilities: deps.reviewNote ? reviewed(module.capabilities(record.settings), deps.reviewNote) : module.capabilities(record.settings),
     };
   }
 

@@ -1,16 +1,10 @@
 // The local action journal: every remote change Keyfleet made (when, where, what, how it went),
 // viewable and exportable. Entries never hold a secret: details are AppError messages and names.
-import { createHash } from 'node:crypto';
 import type { AuditEntryView } from '../../src-preload/contract.ts';
 import type { Store } from '../store/index.ts';
+import { csvCell, digest, stamp } from './exports.ts';
 
 const COLUMNS = ['at', 'action', 'connection', 'connectionId', 'keyId', 'result', 'detail'] as const;
-
-function csvCell(value: string): string {
-  // Quote everything; neutralise leading formula characters so a spreadsheet never runs a cell.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
 
 export function createJournalService(deps: { store: Store; now: () => number }) {
   const { store } = deps;
@@ -59,8 +53,7 @@ export function createJournalService(deps: { store: Store; now: () => number }) 
                   .join(','),
               ),
             ].join('\n') + '\n';
-      const stamp = new Date(deps.now()).toISOString().slice(0, 19).replace(/[:T]/g, '-');
-      return { fileName: `keyfleet-journal-${stamp}.${format}`, content, sha256: createHash('sha256').update(content).digest('hex') };
+      return { fileName: `keyfleet-journal-${stamp(deps.now())}.${format}`, content, sha256: digest(content) };
     },
   };
 }

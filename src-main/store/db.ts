@@ -1,13 +1,21 @@
 // Opening the metadata database: WAL mode, foreign keys on, numbered migrations applied in
 // order, one transaction each.
 import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../errors.ts';
 import { migrations as defaultMigrations, type Migration } from './migrations/index.ts';
 
 export type Db = Database.Database;
 
-export function openDatabase(file: string, migrations: Migration[] = defaultMigrations): Db {
+/**
+ * Opens the database. `readonly` is for reviewing a copy of another machine's data dir: nothing
+ * is written, so its schema must already be this version's.
+ */
+export function openDatabase(file: string, migrations: Migration[] = defaultMigrations, readonly = false): Db {
+  if (readonly) return openReadonly(file, migrations);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -19,6 +27,35 @@ export function openDatabase(file: string, migrations: Migration[] = defaultMigr
     db.close();
     throw error;
   }
+  return db;
+}
+
+/**
+ * SQLite writes beside a WAL-mode database even when it only reads (the -shm and -wal files), so a
+ * reviewed copy is itself copied to a private temporary folder first; the reviewed folder is
+ * never written to. The temporary copy is removed when the database is closed.
+ */
+function openReadonly(file: string, migrations: Migration[]): Db {
+  if (!existsSync(file)) throw new AppError('not-found', 'There is no Keyfleet database in that folder (keyfleet.db).');
+  const scratch = mkdtempSync(join(tmpdir(), 'keyfleet-review-'));
+  const copy = join(scratch, basename(file));
+  for (const suffix of ['', '-wal']) {
+    if (existsSync(file + suffix)) copyFileSync(file + suffix, copy + suffix);
+  }
+  const db = new Database(copy);
+  const close = db.close.bind(db);
+  db.close = () => {
+    close();
+    rmSync(scratch, { recursive: true, force: true });
+    return db;
+  };
+  const applied = (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version);
+  const latest = Math.max(...migrations.map((m) => m.version));
+  if (Math.max(...applied) !== latest) {
+    db.close();
+    throw new AppError('internal', `That data dir was written by another Keyfleet version (schema ${Math.max(...applied)}, this one reads ${latest}).`);
+  }
+  db.pragma('query_only = ON');
   return db;
 }
 

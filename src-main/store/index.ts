@@ -8,8 +8,8 @@ import { syncRunQueries } from './sync-runs.ts';
 
 export type Store = ReturnType<typeof createStore>;
 
-export function createStore(file: string) {
-  const db: Db = openDatabase(file);
+export function createStore(file: string, readonly = false) {
+  const db: Db = openDatabase(file, undefined, readonly);
   return {
     db,
     connections: connectionQueries(db),

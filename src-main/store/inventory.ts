@@ -204,6 +204,9 @@ export function inventoryQueries(db: Db) {
   const oneScope = db.prepare(`SELECT s.*, 0 AS key_count FROM scopes s WHERE s.connection_id = ? AND s.id = ?`);
   const changesOf = db.prepare(`SELECT at, source, change, fields_json FROM changes
     WHERE connection_id = ? AND key_id = ? ORDER BY id DESC LIMIT 500`);
+  const changesSince = db.prepare(`SELECT c.*, count(*) OVER () AS total FROM changes c
+    WHERE c.at >= @since AND (@connectionId IS NULL OR c.connection_id = @connectionId)
+    ORDER BY c.id DESC LIMIT @limit OFFSET @offset`);
   const insertChange = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
 
@@ -282,6 +285,36 @@ export function inventoryQueries(db: Db) {
       const row = db.prepare(sql).get(params) as Record<string, number | null>;
       const out = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v ?? 0]));
       return out as unknown as Record<HealthKind, number>;
+    },
+
+    /** What changed since a time, newest first: per connection, or across all. */
+    changesSince(since: number, connectionId: string | null, offset: number, limit: number) {
+      const rows = changesSince.all({ since, connectionId, offset, limit }) as Array<{
+        id: number;
+        connection_id: string;
+        sync_run_id: number | null;
+        source: string;
+        key_id: string;
+        key_name: string;
+        change: string;
+        fields_json: string;
+        at: number;
+        total: number;
+      }>;
+      return {
+        total: rows[0]?.total ?? 0,
+        rows: rows.map((row) => ({
+          id: row.id,
+          connectionId: row.connection_id,
+          syncRunId: row.sync_run_id,
+          source: row.source as 'sync' | 'keyfleet',
+          keyId: row.key_id,
+          keyName: row.key_name,
+          change: row.change as ChangeKind,
+          fields: JSON.parse(row.fields_json) as FieldChanges,
+          at: row.at,
+        })),
+      };
     },
 
     history(connectionId: string, keyId: string) {

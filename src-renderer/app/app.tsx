@@ -9,6 +9,7 @@ import { AddConnectionDialog, RemoveConnectionDialog } from '../views/connection
 import { CreateKeyDialog } from '../views/create-key-dialog.tsx';
 import { DeleteKeyDialog, EditKeyDialog } from '../views/key-dialogs.tsx';
 import { RotationWizard } from '../views/rotation-wizard.tsx';
+import { ChangesView } from '../views/changes-view.tsx';
 import { HealthBoard } from '../views/health-board.tsx';
 import { PolicyDialog } from '../views/policy-dialog.tsx';
 import { JournalView } from '../views/journal-view.tsx';
@@ -51,7 +52,12 @@ export function App() {
       <Sidebar />
       <main className="main" aria-busy={!ready}>
         <div className="banners">
-          {status && !status.keychain.available ? (
+          {status?.mode === 'review' ? (
+            <Banner tone="info" title="Reviewing a copy, read-only">
+              {status.dataDir}: nothing can be changed, synced or revealed here, and no credential is used.
+            </Banner>
+          ) : null}
+          {status && status.mode === 'normal' && !status.keychain.available ? (
             <Banner tone="warning" title="The OS keychain is not reachable">
               {status.keychain.message} Connections cannot be added until it is.
             </Banner>
@@ -88,6 +94,8 @@ export function App() {
           <Welcome />
         ) : view === 'health' ? (
           <HealthBoard />
+        ) : view === 'changes' ? (
+          <ChangesView />
         ) : (
           <KeyPane connection={connection ?? null} />
         )}

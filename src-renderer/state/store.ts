@@ -58,7 +58,7 @@ interface State {
   keysVersion: number;
   keysLoading: boolean;
   selectedKey: { connectionId: string; keyId: string } | null;
-  view: 'keys' | 'journal' | 'health';
+  view: 'keys' | 'journal' | 'health' | 'changes';
   /** A health board card the key list is narrowed to. */
   healthFilter: { kind: HealthKind; days?: number; label: string } | null;
   query: string;
@@ -80,6 +80,7 @@ interface Actions {
   selectKey: (key: { connectionId: string; keyId: string } | null) => void;
   showJournal: () => void;
   showHealth: () => void;
+  showChanges: () => void;
   openHealthFilter: (filter: { kind: HealthKind; days?: number; label: string } | null) => void;
   select: (connectionId: string | null, scopeId?: string | null) => void;
   setQuery: (query: string) => void;
@@ -265,6 +266,10 @@ export const useApp = create<State & Actions>()((set, get) => {
 
     showHealth() {
       set({ view: 'health', selectedKey: null });
+    },
+
+    showChanges() {
+      set({ view: 'changes', selectedKey: null });
     },
 
     openHealthFilter(filter) {

@@ -2,20 +2,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AuditEntryView } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
+import { download, MIME } from '../app/download.ts';
 import { absoluteTime } from '../app/format.ts';
 import { Banner } from '../components/banner.tsx';
 import { Icon } from '../components/icons.tsx';
 
 const PAGE = 200;
-
-function download(fileName: string, content: string, type: string) {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 export function JournalView() {
   const [rows, setRows] = useState<AuditEntryView[]>([]);
@@ -51,7 +43,7 @@ export function JournalView() {
   async function exportAs(format: 'csv' | 'json') {
     try {
       const result = await api.journal.export({ format });
-      download(result.fileName, result.content, format === 'csv' ? 'text/csv' : 'application/json');
+      download(result.fileName, result.content, MIME[format]);
       setExported({ fileName: result.fileName, sha256: result.sha256 });
     } catch (failure) {
       setError(asCallError(failure).message);

@@ -2,6 +2,8 @@
 // the filter, the virtualized key table and, for the key the user picked, the detail pane.
 import { useShallow } from 'zustand/react/shallow';
 import type { ConnectionView, ScopeView } from '../../src-preload/contract.ts';
+import { api, asCallError } from '../app/bridge.ts';
+import { download, MIME } from '../app/download.ts';
 import { absoluteTime, hostOf, kindLabel, relativeTime } from '../app/format.ts';
 import { Banner } from '../components/banner.tsx';
 import { Icon } from '../components/icons.tsx';
@@ -169,6 +171,7 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
             <span className="toolbar-count" aria-live="polite">
               {keysLoading ? 'Loading…' : `${totalKeys.toLocaleString()} ${totalKeys === 1 ? 'key' : 'keys'}`}
             </span>
+            <ExportButtons connectionId={connection?.id} disabled={totalKeys === 0} />
             <button type="button" className="button" disabled={totalKeys === 0} onClick={() => open({ kind: 'bulk' })}>
               Bulk action…
             </button>
@@ -182,6 +185,30 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
         )}
       </section>
       {selectedKey ? <KeyDetailPane keyRef={selectedKey} /> : null}
+    </div>
+  );
+}
+
+/** Secret-free export of the shown connection's (or every) cached inventory, with its SHA-256. */
+function ExportButtons({ connectionId, disabled }: { connectionId: string | undefined; disabled: boolean }) {
+  const notify = useApp((s) => s.notify);
+  async function exportAs(format: 'csv' | 'json') {
+    try {
+      const result = await api.inventory.export({ connectionId, format });
+      download(result.fileName, result.content, MIME[format]);
+      notify('info', `Exported ${result.keys.toLocaleString()} keys to ${result.fileName}`, `SHA-256 ${result.sha256}. No secret is in it.`);
+    } catch (error) {
+      notify('error', 'The export failed', asCallError(error).message);
+    }
+  }
+  return (
+    <div className="button-group" role="group" aria-label="Export inventory">
+      <button type="button" className="button" disabled={disabled} onClick={() => void exportAs('csv')}>
+        Export CSV
+      </button>
+      <button type="button" className="button" disabled={disabled} onClick={() => void exportAs('json')}>
+        JSON
+      </button>
     </div>
   );
 }

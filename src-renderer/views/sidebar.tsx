@@ -54,6 +54,8 @@ export function Sidebar() {
   const open = useApp((s) => s.open);
   const showJournal = useApp((s) => s.showJournal);
   const showHealth = useApp((s) => s.showHealth);
+  const showChanges = useApp((s) => s.showChanges);
+  const review = useApp((s) => s.status?.mode === 'review');
   const allSelected = view === 'keys' && selection.connectionId === null;
 
   return (
@@ -66,7 +68,14 @@ export function Sidebar() {
       </div>
       <div className="sidebar-section-title">
         <span>Connections</span>
-        <button type="button" className="icon-button on-dark" aria-label="Add connection" title="Add connection" onClick={() => open({ kind: 'add-connection' })}>
+        <button
+          type="button"
+          className="icon-button on-dark"
+          aria-label="Add connection"
+          title={review ? 'Not while reviewing a copy' : 'Add connection'}
+          disabled={review}
+          onClick={() => open({ kind: 'add-connection' })}
+        >
           <Icon name="plus" />
         </button>
       </div>
@@ -123,6 +132,16 @@ export function Sidebar() {
         >
           <Icon name="alert" size={14} />
           <span className="connection-name">Key health</span>
+        </button>
+        <button
+          type="button"
+          className={`connection-item${view === 'changes' ? ' selected' : ''}`}
+          aria-current={view === 'changes' ? 'page' : undefined}
+          onClick={showChanges}
+          disabled={connections.length === 0}
+        >
+          <Icon name="sync" size={14} />
+          <span className="connection-name">What changed</span>
         </button>
         <button
           type="button"

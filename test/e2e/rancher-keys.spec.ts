@@ -1,7 +1,10 @@
 // The whole first flow, as a person does it, in Chromium against the real renderer and core:
 // connect a Rancher 1.x server, sync, create a key and see its secret once, deactivate and
 // activate it, edit it, delete it; a failing sync keeps the cached keys; no secret in the data dir.
+import { cpSync } from 'node:fs';
 import { createKeytarSecretStore, connectionAccount } from '../../src-main/secrets/secret-store.ts';
+import { startHarness } from '../harness/server.ts';
+import { tempDir } from '../support/temp.ts';
 import { scanForSecrets } from '../support/scan.ts';
 import { connectRancher, expect, keyRow, shoot, test } from './fixtures.ts';
 
@@ -364,4 +367,43 @@ test('a key removed on the backend stays visible as gone, until hidden', async (
   await shoot(app, 'ghost-row');
   await row.getByRole('button', { name: 'Hide laptop' }).click();
   await expect(keyRow(app, 'laptop')).toHaveCount(0);
+});
+
+test('what changed, a secret-free export, and reviewing a copy read-only', async ({ app, sandbox, harness }) => {
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  await keyRow(app, 'laptop').getByRole('button', { name: 'Edit laptop' }).click();
+  const edit = app.getByRole('dialog', { name: 'Edit key' });
+  await edit.getByLabel('Name').fill('laptop-2026');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(keyRow(app, 'laptop-2026')).toHaveCount(1);
+
+  await app.getByRole('button', { name: 'What changed' }).click();
+  const changes = app.getByRole('table');
+  await expect(changes.getByRole('row').nth(1)).toContainText('name: laptop → laptop-2026');
+  await expect(changes).toContainText('appeared');
+  await shoot(app, 'what-changed');
+
+  await app.getByRole('button', { name: 'Sandbox Rancher Rancher 1.x' }).click();
+  const download = app.waitForEvent('download');
+  await app.getByRole('group', { name: 'Export inventory' }).getByRole('button', { name: 'Export CSV' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^keyfleet-inventory-sandbox-rancher-.*\.csv$/);
+  await expect(app.getByRole('status').filter({ hasText: /Exported 8 keys/ })).toContainText('SHA-256');
+
+  // An auditor opens a copy of this data dir (database and WAL): read-only, no credential.
+  const copy = tempDir('keyfleet-review-');
+  cpSync(harness.dataDir, copy.path, { recursive: true });
+  const review = await startHarness({ dataDir: copy.path, review: true });
+  try {
+    await app.goto(review.pageUrl);
+    await expect(app.getByText('Reviewing a copy, read-only')).toBeVisible();
+    await expect(app.getByRole('button', { name: 'Add connection' }).first()).toBeDisabled();
+    await expect(keyRow(app, 'laptop-2026')).toContainText('Active');
+    await expect(keyRow(app, 'laptop-2026').getByRole('button', { name: 'Deactivate laptop-2026' })).toHaveAttribute('title', /read-only review/);
+    await expect(app.getByRole('button', { name: 'Sync now' })).toBeVisible();
+    await shoot(app, 'review');
+  } finally {
+    await review.close();
+    copy.cleanup();
+  }
 });

@@ -148,6 +148,40 @@ describe('store', () => {
     store.close();
   });
 
+  it('detects every kind of change a sync can see', () => {
+    const store = createStore(dbFile());
+    const connectionId = addConnection(store);
+    const other: RemoteScope = { id: '1a9', kind: 'environment', name: 'Staging', parentId: null, raw: {} };
+    const sync = (at: number, keys: RemoteKey[]) => {
+      const run = store.syncRuns.start(connectionId, at);
+      store.transaction(() => store.inventory.replaceSnapshot(connectionId, [scope, other], keys, run, at));
+      return store.inventory.changesSince(at, connectionId, 0, 100).rows;
+    };
+    sync(1, [key('a'), key('b'), key('c'), key('d'), key('e'), key('f'), key('g')]);
+    const changes = sync(2, [
+      key('a', { name: 'renamed' }),
+      key('b', { description: 'now described' }),
+      key('c', { status: 'inactive' }),
+      key('d', { role: 'ADMIN' }),
+      key('e', { expiresAt: 1_800_000_000_000 }),
+      key('f', { scopeId: '1a9' }),
+      key('g', { type: 'account' }),
+      key('h'),
+    ]);
+    const byKey = Object.fromEntries(changes.map((c) => [c.keyId, [c.change, c.fields]]));
+    expect(byKey).toEqual({
+      a: ['changed', { name: ['key-a', 'renamed'] }],
+      b: ['changed', { description: [null, 'now described'] }],
+      c: ['changed', { status: ['active', 'inactive'] }],
+      d: ['changed', { role: [null, 'ADMIN'] }],
+      e: ['changed', { expiresAt: [null, 1_800_000_000_000] }],
+      f: ['changed', { scopeId: ['1a5', '1a9'] }],
+      g: ['changed', { type: ['environment', 'account'] }],
+      h: ['added', {}],
+    });
+    store.close();
+  });
+
   it('keeps a held key through syncs until its hold ends, and Keyfleet-only state always', () => {
     const store = createStore(dbFile());
     const connectionId = addConnection(store);
