@@ -124,7 +124,11 @@ async function start(): Promise<void> {
   await app.whenReady();
   harden();
   protocol.handle('app', serveRenderer);
-  core = createCore({ dataDir: app.getPath('userData'), clipboard: systemClipboard, version: app.getVersion() });
+  // `--review=<dir>` opens a copy of a data dir read-only (an auditor's, another machine's).
+  const reviewDir = process.argv.find((arg) => arg.startsWith('--review='))?.slice('--review='.length);
+  core = reviewDir
+    ? createCore({ dataDir: reviewDir, review: true, clipboard: systemClipboard, version: app.getVersion() })
+    : createCore({ dataDir: app.getPath('userData'), clipboard: systemClipboard, version: app.getVersion() });
   bindChannels(core);
   mainWindow = createWindow();
   app.on('activate', () => {
