@@ -4,6 +4,7 @@ import { PROVIDER_KINDS } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 import { deepset } from './deepset/index.ts';
 import { envzero } from './envzero/index.ts';
+import { langwatch } from './langwatch/index.ts';
 import { onyx } from './onyx/index.ts';
 import { rancher } from './rancher/index.ts';
 import type { Provider, ProviderConfig, ProviderModule } from './types.ts';
@@ -15,6 +16,7 @@ const modules: Partial<Record<ProviderKind, ProviderModule>> = {
   onyx,
   deepset,
   envzero,
+  langwatch,
 };
 
 /** How unsupported kinds still appear in the connection form, so users know they are coming. */

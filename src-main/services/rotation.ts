@@ -98,18 +98,23 @@ export function createRotationService(deps: {
     const form = await keys.formOf(provider);
     const type = form.types.find((t) => t.id === key.type);
     const lifetime = key.expiresAt !== null && key.createdAt !== null ? key.expiresAt - key.createdAt : null;
+    // What the backend adds (bindings, project roles, limiting scopes, groups) goes through the
+    // same checks as a create form would, policy included.
+    const extra = provider.twinSpec?.(key, store.inventory.listScopes(key.connectionId)) ?? {};
     const input: ChannelInput<'keys.create'> = {
       connectionId: key.connectionId,
       scopeId: key.scopeId,
       type: key.type,
       name: key.name,
       description: type?.description.supported && key.description ? key.description : undefined,
-      role: type?.role?.options.some((o) => o.id === key.role) ? (key.role ?? undefined) : undefined,
+      role: extra.role ?? (type?.role?.options.some((o) => o.id === key.role) ? (key.role ?? undefined) : undefined),
       expiresAt: lifetime !== null && lifetime > 0 && type && type.expiry !== 'unsupported' ? now() + lifetime : undefined,
+      grants: extra.grants?.map((g) => ({ scopeId: g.scope.id, role: g.role })),
+      scopeIds: extra.scopes?.map((s) => s.id),
+      groupIds: extra.groupIds,
     };
     const spec: CreateKeySpec = keys.validateCreate(form, input, scope);
-    const extra = provider.twinSpec?.(key, store.inventory.listScopes(key.connectionId)) ?? {};
-    return { provider, scope, spec: { ...spec, ...extra } };
+    return { provider, scope, spec };
   }
 
   async function retireNow(op: OperationRecord): Promise<OperationRecord> {

@@ -1,0 +1,367 @@
+// LangWatch adapter: organization API keys (/api/api-keys) on both API eras — ≤ v3.12 (list,
+// create, revoke) and ≥ v3.13 (also get-by-id and PATCH) — told apart by the server's own answer
+// to a by-id read, never by a setting. Contract: ../shared/providers/langwatch-and-onyx.md Part 1.
+// Keys live in the organization; teams and projects are the scopes their bindings name.
+import type { z } from 'zod';
+import { AppError, ProviderError } from '../../errors.ts';
+import { createHttpClient, type HttpClient } from '../../http/client.ts';
+import type { RemoteKey, RemoteScope } from '../../model.ts';
+import type { CreatedKey, CreateKeySpec, Identity, KeyChanges, ListOptions, Provider, ProviderConfig, ProviderModule } from '../types.ts';
+import { describeLangwatchError } from './errors.ts';
+import { eraOf, langwatchCapabilities, type Era } from './form.ts';
+import {
+  apiKeySchema,
+  bindingsIn,
+  createdSchema,
+  factsOf,
+  hintOf,
+  keyListSchema,
+  organizationSchema,
+  pageSchema,
+  parseOrThrow,
+  projectSchema,
+  teamSchema,
+  toRemoteKey,
+  type ApiKeyJson,
+  type BindingJson,
+  type KeyFacts,
+  type KeyType,
+} from './parse.ts';
+
+const PAGE_SIZE = 100;
+const MAX_PAGES = 10_000;
+const DETAIL_CONCURRENCY = 4;
+/** An id no key has (nanoids are 21 characters): era B answers api_key_not_found, era A's router 404. */
+const PROBE_ID = 'keyfleet-era-probe';
+/** When LangWatch shows no team, the organization's id is unknown; its scope still needs one. */
+const UNKNOWN_ORGANIZATION = 'organization';
+
+const SCOPE_TYPES: Record<string, BindingJson['scopeType']> = { organization: 'ORGANIZATION', team: 'TEAM', project: 'PROJECT' };
+const FORM_ROLES = new Set(['ADMIN', 'MEMBER', 'VIEWER']);
+
+/** Users paste the app or an API endpoint; keep what is before /api, else the origin. */
+export function normalizeLangwatchUrl(input: string): string {
+  const url = new URL(input);
+  const match = /\/api(\/|$)/i.exec(url.pathname);
+  const path = match ? url.pathname.slice(0, match.index) : '';
+  return `${url.origin}${path.replace(/\/+$/, '')}`;
+}
+
+export function createLangwatchProvider(config: ProviderConfig): Provider {
+  if (config.credential.type !== 'token') {
+    throw new ProviderError('invalid', 'LangWatch needs one organization API key (sk-lw-…).', { fields: { token: 'Required for LangWatch.' } });
+  }
+  const token = config.credential.token.trim();
+  const http: HttpClient = createHttpClient({
+    ...config.http,
+    baseUrl: normalizeLangwatchUrl(config.baseUrl),
+    backendName: 'LangWatch',
+    ca: config.ca,
+    headers: { authorization: `Bearer ${token}` },
+    describeError: describeLangwatchError,
+  });
+
+  const settings = config.settings ?? {};
+  let era: Era | undefined = eraOf(settings);
+  let organizationId = typeof settings.organizationId === 'string' ? settings.organizationId : undefined;
+  let organizationName = typeof settings.organizationName === 'string' ? settings.organizationName : undefined;
+  let identity: Promise<Identity> | undefined;
+  /** Scope names from the last listScopes, for describing bindings. */
+  const names = new Map<string, string>();
+  /** What GET /{id} told (era B) or a create said, per key: a key's type and owner never change. */
+  const facts = new Map<string, KeyFacts>();
+
+  async function listKeyJson(signal?: AbortSignal): Promise<ApiKeyJson[]> {
+    let body: unknown;
+    try {
+      body = (await http.request({ method: 'GET', path: '/api/api-keys', signal })).body;
+    } catch (error) {
+      // The list itself missing means the address is not (this) LangWatch, never a missing key.
+      if (error instanceof ProviderError && (error.kind === 'unsupported' || error.kind === 'not-found')) {
+        throw new ProviderError('not-found', 'This address does not offer LangWatch’s API-key API (/api/api-keys). Check the URL: it should be your LangWatch address, e.g. https://app.langwatch.ai.', { status: error.status });
+      }
+      throw error;
+    }
+    return parseOrThrow(keyListSchema, body, 'a list of API keys').data.map((item) => parseOrThrow(apiKeySchema, item, 'an API key'));
+  }
+
+  /** Every page of a paged listing (teams, projects), stopping when LangWatch says it has no more. */
+  async function allPages<T extends { id: string }>(path: string, schema: z.ZodType<T>, what: string, signal?: AbortSignal): Promise<T[]> {
+    const items = new Map<string, T>();
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const res = await http.request({ method: 'GET', path, query: { page, limit: PAGE_SIZE }, signal });
+      const body = parseOrThrow(pageSchema, res.body, `a page of ${what}`);
+      const before = items.size;
+      for (const item of body.data) {
+        const parsed = parseOrThrow(schema, item, `one of the ${what}`);
+        items.set(parsed.id, parsed);
+      }
+      const { pagination } = body;
+      if (!pagination || body.data.length < pagination.limit || items.size >= pagination.total) return [...items.values()];
+      if (items.size === before) throw new ProviderError('bad-response', `LangWatch’s pagination of ${what} repeats itself; stopped reading.`);
+    }
+    throw new ProviderError('bad-response', `LangWatch’s pagination of ${what} does not end; stopped reading.`);
+  }
+
+  async function probeEra(): Promise<Era> {
+    try {
+      await http.request({ method: 'GET', path: `/api/api-keys/${PROBE_ID}` });
+      return 'B';
+    } catch (error) {
+      if (error instanceof ProviderError && error.kind === 'unsupported') return 'A';
+      if (error instanceof ProviderError && error.kind === 'not-found') return 'B';
+      throw error;
+    }
+  }
+
+  /** The organization's id: teams carry it; a key bound to the organization names it too (§1.9). */
+  async function findOrganizationId(keys: ApiKeyJson[]): Promise<string | undefined> {
+    try {
+      const res = await http.request({ method: 'GET', path: '/api/teams', query: { page: 1, limit: 1 } });
+      const first = parseOrThrow(pageSchema, res.body, 'a page of teams').data[0];
+      if (first !== undefined) return parseOrThrow(teamSchema, first, 'a team').organizationId;
+    } catch (error) {
+      if (!(error instanceof ProviderError && error.kind === 'forbidden')) throw error;
+    }
+    return keys.flatMap((k) => k.roleBindings ?? []).find((b) => b.scopeType === 'ORGANIZATION')?.scopeId;
+  }
+
+  /** The organization's name, where LangWatch tells it (GET /api/organization is Enterprise-only). */
+  async function findOrganizationName(): Promise<string | undefined> {
+    try {
+      const res = await http.request({ method: 'GET', path: '/api/organization' });
+      return parseOrThrow(organizationSchema, res.body, 'the organization').name;
+    } catch (error) {
+      if (error instanceof ProviderError) return undefined;
+      throw error;
+    }
+  }
+
+  async function loadIdentity(): Promise<Identity> {
+    const keys = await listKeyJson();
+    organizationId = (await findOrganizationId(keys)) ?? organizationId;
+    era = await probeEra();
+    organizationName = (await findOrganizationName()) ?? organizationName;
+    const found: Record<string, string> = { era };
+    if (organizationId) found.organizationId = organizationId;
+    if (organizationName) found.organizationName = organizationName;
+    return { accountId: organizationId ?? UNKNOWN_ORGANIZATION, accountName: `Organization API key ${hintOf(token)}`, settings: found };
+  }
+
+  const verify = () => {
+    identity ??= loadIdentity().catch((error: unknown) => {
+      identity = undefined;
+      throw error;
+    });
+    return identity;
+  };
+
+  /** Era B tells each key's type and owner; ask once per key Keyfleet has not seen yet. */
+  async function learnFacts(keys: ApiKeyJson[], signal?: AbortSignal): Promise<void> {
+    const queue = keys.filter((k) => !facts.has(k.id));
+    const worker = async () => {
+      for (let key = queue.shift(); key; key = queue.shift()) {
+        try {
+          const res = await http.request({ method: 'GET', path: `/api/api-keys/${encodeURIComponent(key.id)}`, signal });
+          const learned = factsOf(parseOrThrow(apiKeySchema, res.body, 'an API key'));
+          if (learned) facts.set(key.id, learned);
+        } catch (error) {
+          // Gone meanwhile, or not ours to read: its type stays a guess.
+          if (!(error instanceof ProviderError && (error.kind === 'not-found' || error.kind === 'unsupported'))) throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(DETAIL_CONCURRENCY, queue.length) }, worker));
+  }
+
+  function remote(json: ApiKeyJson, orgId: string): RemoteKey {
+    return toRemoteKey(json, { organizationId: orgId, names, facts: facts.get(json.id), now: Date.now() });
+  }
+
+  function bindingOf(grant: { scope: RemoteScope; role: string }): BindingJson {
+    const scopeType = SCOPE_TYPES[grant.scope.kind];
+    if (!scopeType) throw new ProviderError('invalid', `A LangWatch key cannot be bound to a ${grant.scope.kind}.`, { fields: { grants: 'Choose an organization, team or project.' } });
+    if (!FORM_ROLES.has(grant.role)) {
+      throw new AppError('unsupported', `Keyfleet cannot create a LangWatch key with the ${grant.role} role: a CUSTOM binding needs a permission list only LangWatch itself can set. Create it in LangWatch.`, { fields: { grants: 'Choose Admin, Member or Viewer.' } });
+    }
+    return { role: grant.role, scopeType, scopeId: grant.scope.id };
+  }
+
+  const provider: Provider = {
+    kind: 'langwatch',
+    get capabilities() {
+      return langwatchCapabilities(era);
+    },
+
+    verify,
+
+    async listScopes(options?: ListOptions) {
+      const signal = options?.signal;
+      let teams: z.infer<typeof teamSchema>[] = [];
+      try {
+        teams = await allPages('/api/teams', teamSchema, 'teams', signal);
+      } catch (error) {
+        // A key without team:view still lists the projects it may see.
+        if (!(error instanceof ProviderError && error.kind === 'forbidden')) throw error;
+      }
+      const projects = await allPages('/api/projects', projectSchema, 'projects', signal);
+      organizationId = teams[0]?.organizationId ?? organizationId ?? (await findOrganizationId(await listKeyJson(signal)));
+      const orgId = organizationId ?? UNKNOWN_ORGANIZATION;
+      const teamIds = new Set(teams.map((t) => t.id));
+      names.clear();
+      const organization: RemoteScope = { id: orgId, kind: 'organization', name: organizationName ?? 'Organization', parentId: null, raw: { id: orgId, name: organizationName ?? null } };
+      const scopes: RemoteScope[] = [organization];
+      for (const t of teams) {
+        names.set(t.id, t.name || t.slug || t.id);
+        scopes.push({ id: t.id, kind: 'team', name: t.name || t.slug || t.id, parentId: orgId, raw: { ...t } });
+      }
+      for (const p of projects) {
+        names.set(p.id, p.name || p.slug || p.id);
+        scopes.push({ id: p.id, kind: 'project', name: p.name || p.slug || p.id, parentId: teamIds.has(p.teamId) ? p.teamId : orgId, raw: { ...p } });
+      }
+      return scopes;
+    },
+
+    async listKeys(scope, options) {
+      // Keys belong to the organization; teams and projects only appear in their bindings.
+      if (scope.kind !== 'organization') return [];
+      const keys = await listKeyJson(options?.signal);
+      if (era === undefined) await verify();
+      if (era === 'B') await learnFacts(keys, options?.signal);
+      return keys.map((k) => remote(k, scope.id));
+    },
+
+    async createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey> {
+      if (scope.kind !== 'organization') {
+        throw new ProviderError('invalid', 'LangWatch keys are created in the organization; their bindings say where they reach.', { fields: { scopeId: 'Choose the organization.' } });
+      }
+      if (spec.type !== 'personal' && spec.type !== 'service') {
+        throw new ProviderError('invalid', 'Choose a personal or a service key.', { fields: { type: 'Choose a personal or a service key.' } });
+      }
+      const type: KeyType = spec.type;
+      // A create may come before any sync of this session: the spec's scopes carry the names.
+      for (const s of [...(spec.scopes ?? []), ...(spec.grants ?? []).map((g) => g.scope)]) names.set(s.id, s.name);
+      const bindings = (spec.grants ?? []).map(bindingOf);
+      if (type === 'personal' && bindings.length === 0) {
+        throw new ProviderError('invalid', 'A personal LangWatch key needs at least one role binding.', { fields: { grants: 'Add at least one role binding.' } });
+      }
+      const projectIds = (spec.scopes ?? []).map((s) => {
+        if (type !== 'service' || s.kind !== 'project') throw new ProviderError('invalid', 'Only a service key is limited to projects.', { fields: { scopeIds: 'Only service keys take projects.' } });
+        return s.id;
+      });
+      const expiresAt = spec.expiresAt !== undefined ? new Date(spec.expiresAt).toISOString() : undefined;
+      const body = {
+        keyType: type,
+        name: spec.name,
+        description: spec.description || undefined,
+        expiresAt,
+        bindings: bindings.length > 0 ? bindings : undefined,
+        projectIds: projectIds.length > 0 ? projectIds : undefined,
+      };
+      const res = await http.request({ method: 'POST', path: '/api/api-keys', body });
+      const created = parseOrThrow(createdSchema, res.body, 'the new key');
+      if (!created.token) {
+        throw new ProviderError('bad-response', `LangWatch created the key “${spec.name}” but did not return it; revoke it in LangWatch and create another.`);
+      }
+      const granted: BindingJson[] = [...bindings, ...projectIds.map((id) => ({ role: 'ADMIN', scopeType: 'PROJECT', scopeId: id }))];
+      if (type === 'service' && granted.length === 0) granted.push({ role: 'ADMIN', scopeType: 'ORGANIZATION', scopeId: scope.id });
+      facts.set(created.apiKey.id, { keyType: type });
+      const json: ApiKeyJson = {
+        id: created.apiKey.id,
+        name: created.apiKey.name ?? spec.name,
+        description: spec.description || null,
+        createdAt: created.apiKey.createdAt ?? new Date().toISOString(),
+        expiresAt: expiresAt ?? null,
+        lastUsedAt: null,
+        revokedAt: null,
+        roleBindings: granted,
+      };
+      return {
+        key: remote(json, scope.id),
+        secret: {
+          title: `LangWatch ${type} key “${json.name}”`,
+          fields: [{ label: 'API key', value: created.token, secret: true }],
+          note: 'LangWatch shows a key only this once and never again, not even masked; Keyfleet keeps only its first characters to recognise it. Send it as “Authorization: Bearer <key>”.',
+        },
+        hint: hintOf(created.token),
+      };
+    },
+
+    twinSpec(key: RemoteKey, scopes: RemoteScope[]): Partial<CreateKeySpec> {
+      const bindings = bindingsIn(key.raw);
+      if (bindings.some((b) => !FORM_ROLES.has(b.role))) {
+        throw new AppError('unsupported', `“${key.name}” has custom permissions (a CUSTOM binding) that Keyfleet cannot copy to a new key. Rotate it in LangWatch.`);
+      }
+      const byId = new Map(scopes.map((s) => [s.id, s]));
+      const grantOf = (b: BindingJson) => {
+        const scope = byId.get(b.scopeId);
+        if (!scope) throw new AppError('conflict', `“${key.name}” is bound to a ${b.scopeType.toLowerCase()} Keyfleet does not know (${b.scopeId}); sync, then rotate again.`);
+        return { scope, role: b.role };
+      };
+      if (key.type !== 'service') return { grants: bindings.map(grantOf) };
+      const projects = bindings.filter((b) => b.role === 'ADMIN' && b.scopeType === 'PROJECT');
+      const others = bindings.filter((b) => !projects.includes(b));
+      // A service key made without projects holds the org-wide ADMIN LangWatch gave it; asking for none again does the same.
+      const orgWide = projects.length === 0 && others.length === 1 && others[0]!.role === 'ADMIN' && others[0]!.scopeType === 'ORGANIZATION';
+      return { scopes: projects.map((b) => grantOf(b).scope), grants: orgWide ? [] : others.map(grantOf) };
+    },
+
+    async renameKey(key: RemoteKey, changes: KeyChanges) {
+      if (era !== 'B') throw new AppError('unsupported', langwatchCapabilities('A').actions.rename.note!);
+      try {
+        const res = await http.request({
+          method: 'PATCH',
+          path: `/api/api-keys/${encodeURIComponent(key.id)}`,
+          body: { name: changes.name, description: changes.description },
+          idempotent: true,
+        });
+        const json = parseOrThrow(apiKeySchema, res.body, 'the updated key');
+        const learned = factsOf(json);
+        if (learned) facts.set(json.id, learned);
+        // A rename leaves the bindings alone; keep their wording even before this session's first sync.
+        const renamed = remote(json, key.scopeId);
+        return names.size === 0 ? { ...renamed, role: key.role } : renamed;
+      } catch (error) {
+        if (error instanceof ProviderError && error.kind === 'unsupported') {
+          throw new ProviderError('unsupported', 'This LangWatch server no longer offers renaming (it answers like v3.12 or older). Nothing was changed; remove the connection and add it again so Keyfleet keeps names as local labels.', { status: error.status });
+        }
+        throw error;
+      }
+    },
+
+    async deleteKey(key: RemoteKey) {
+      try {
+        await http.request({ method: 'DELETE', path: `/api/api-keys/${encodeURIComponent(key.id)}` });
+      } catch (error) {
+        // 409: revoked already (elsewhere, or by our own retried call); 404: LangWatch has no such key.
+        // Either way it no longer authenticates, which is what the user asked for.
+        if (!(error instanceof ProviderError && (error.kind === 'conflict' || error.kind === 'not-found'))) throw error;
+      }
+      facts.delete(key.id);
+    },
+
+    close: () => http.close(),
+  };
+  return provider;
+}
+
+export const langwatch: ProviderModule = {
+  kind: 'langwatch',
+  info: {
+    kind: 'langwatch',
+    displayName: 'LangWatch',
+    credential: {
+      type: 'token',
+      labels: { token: 'Organization API key (sk-lw-…)' },
+      hint: 'An organization API key from Settings → API keys, with an ADMIN binding on the organization (an organization admin’s personal key, or a service key). A project API key cannot manage keys.',
+    },
+    baseUrl: {
+      placeholder: 'https://app.langwatch.ai',
+      presets: [{ id: 'https://app.langwatch.ai', label: 'LangWatch Cloud' }],
+      hint: 'LangWatch Cloud, or your self-hosted LangWatch’s own address.',
+    },
+  },
+  capabilities: (settings) => langwatchCapabilities(eraOf(settings)),
+  normalizeBaseUrl: normalizeLangwatchUrl,
+  create: createLangwatchProvider,
+};
