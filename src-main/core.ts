@@ -20,6 +20,7 @@ import { createInventoryService } from './services/inventory.ts';
 import { createHealthService } from './services/health.ts';
 import { exportInventory } from './services/exports.ts';
 import { createJournalService } from './services/journal.ts';
+import { createVaultService } from './services/vault.ts';
 import { createKeyOperations } from './services/key-operations.ts';
 import { AWAITING_REVEAL, createRevealService, createRevealSlots } from './services/reveal.ts';
 import { createRotationService, type StepHook } from './services/rotation.ts';
@@ -43,6 +44,10 @@ export interface CoreOptions {
   syncIntervalMs?: number;
   /** How often an unreachable connection is tried again. Default 1 minute. */
   reconnectIntervalMs?: number;
+  /** How often idleness is checked for the vault's auto-lock. */
+  idleCheckMs?: number;
+  /** OS re-authentication (Touch ID…) for unlocking the vault, where the platform offers it. */
+  authenticate?: (reason: string) => Promise<boolean>;
   /**
    * Review a copy of a data dir (another machine's, an auditor's): opened read-only, without any
    * credential; every channel that would change something is refused.
@@ -52,6 +57,8 @@ export interface CoreOptions {
 
 export interface Core {
   api: KeyfleetApi;
+  /** Locks the vault: the desktop glue calls it when the OS locks the screen or suspends. */
+  lock(reason: 'user' | 'idle' | 'os'): Promise<void>;
   /** Resolves once work a previous run left (an interrupted rotation) is resumed or rolled back. */
   ready: Promise<void>;
   events: CoreEvents;
@@ -98,6 +105,20 @@ export function createCore(options: CoreOptions): Core {
   });
   const keys = createKeyOperations({ store, events, log, now, connections, reveal });
   const journal = createJournalService({ store, now });
+  const vault = createVaultService({
+    store,
+    secrets,
+    events,
+    log,
+    now,
+    clipboard,
+    http: options.http,
+    authenticate: options.authenticate,
+    // A lock wipes what the core still holds of new secrets (they stay held in the keychain).
+    onLock: () => slots.wipeAll(),
+  });
+  const idleTimer = review ? undefined : setInterval(() => vault.checkIdle(), options.idleCheckMs ?? 15_000);
+  idleTimer?.unref();
   const bulk = createBulkService({ store, keys, now });
   const health = createHealthService({ store, events, now });
   // Expiry reminders: at start, and whenever a sync brought fresh expiry dates.
@@ -184,6 +205,26 @@ export function createCore(options: CoreOptions): Core {
     'inventory.export': (input) => exportInventory(store, now(), input.format, input.connectionId),
     'journal.list': (input) => journal.list(input.offset, input.limit),
     'journal.export': (input) => journal.export(input.format),
+    'app.activity': () => {
+      vault.touch();
+      return { at: now() };
+    },
+    'vault.status': () => vault.status(),
+    'vault.list': () => vault.list(),
+    'vault.add': (input) => vault.add(input),
+    'vault.update': (input) => vault.update(input),
+    'vault.remove': (input) => vault.remove(input.id),
+    'vault.reveal': (input) => vault.reveal(input.id),
+    'vault.copy': (input) => vault.copy(input.id, input.label),
+    'vault.verify': (input) => vault.verify(input.id),
+    'vault.lock': async () => {
+      await vault.lock('user');
+      return vault.status();
+    },
+    'vault.unlock': () => vault.unlock(),
+    'vault.setAutoLock': (input) => vault.setAutoLock(input.minutes),
+    'vault.importEnv': (input) => vault.importEnv(input),
+    'vault.exportMeta': () => vault.exportMeta(),
     'clipboard.writeSecret': (input) => clipboard.writeSecret(input.text),
   };
 
@@ -196,6 +237,7 @@ export function createCore(options: CoreOptions): Core {
   let closed = false;
   return {
     api: createApi(transport),
+    lock: (reason) => vault.lock(reason),
     ready,
     events,
     dispatch,
@@ -205,6 +247,7 @@ export function createCore(options: CoreOptions): Core {
       closed = true;
       rotation.stop();
       stopSchedule();
+      clearInterval(idleTimer);
       if (firstReminders) clearImmediate(firstReminders);
       await ready;
       await inventory.whenIdle();
@@ -235,6 +278,10 @@ const REVIEW_CHANNELS = new Set<ChannelName>([
   'journal.list',
   'journal.export',
   'rotation.list',
+  'app.activity',
+  'vault.status',
+  'vault.list',
+  'vault.exportMeta',
 ]);
 
 function readOnly(handlers: Handlers): Handlers {

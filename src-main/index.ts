@@ -4,7 +4,20 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, Notification, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  ClipboardItem,
+  ipcMain,
+  Notification,
+  powerMonitor,
+  protocol,
+  session,
+  shell,
+  systemPreferences,
+  type IpcMainInvokeEvent,
+} from 'electron';
 import { channelNames, eventNames } from '../src-preload/contract.ts';
 import { createCore, type Core } from './core.ts';
 import type { ClipboardPort } from './services/clipboard.ts';
@@ -120,6 +133,16 @@ const systemClipboard: ClipboardPort = {
   writeConcealed: (text) => clipboard.write([new ClipboardItem({ 'text/plain': text, ...concealedFormats() })]),
 };
 
+/** Touch ID where the Mac has it; elsewhere unlocking the vault is a confirmation in the app. */
+const osAuthentication =
+  process.platform === 'darwin' && systemPreferences.canPromptTouchID()
+    ? (reason: string) =>
+        systemPreferences.promptTouchID(reason).then(
+          () => true,
+          () => false,
+        )
+    : undefined;
+
 async function start(): Promise<void> {
   await app.whenReady();
   harden();
@@ -128,7 +151,10 @@ async function start(): Promise<void> {
   const reviewDir = process.argv.find((arg) => arg.startsWith('--review='))?.slice('--review='.length);
   core = reviewDir
     ? createCore({ dataDir: reviewDir, review: true, clipboard: systemClipboard, version: app.getVersion() })
-    : createCore({ dataDir: app.getPath('userData'), clipboard: systemClipboard, version: app.getVersion() });
+    : createCore({ dataDir: app.getPath('userData'), clipboard: systemClipboard, version: app.getVersion(), authenticate: osAuthentication });
+  // The vault locks with the screen, and before the machine sleeps.
+  powerMonitor.on('lock-screen', () => void core?.lock('os'));
+  powerMonitor.on('suspend', () => void core?.lock('os'));
   bindChannels(core);
   mainWindow = createWindow();
   app.on('activate', () => {

@@ -74,4 +74,6 @@ export interface IssuedSecret {
   note: string;
   /** Set by the core: a new key, or a new secret for an existing key. */
   event?: 'created' | 'regenerated';
+  /** Set by the core: whose secret this is (and which key it replaces, after a rotation). */
+  source?: { connectionId: string; keyId: string; replacesKeyId: string | null };
 }

@@ -26,6 +26,7 @@ export const ERROR_KINDS = [
   'keychain',
   'unsupported',
   'cancelled',
+  'locked',
   'internal',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -315,6 +316,8 @@ export interface RevealView {
   clearsAt: number;
   /** A new key, or a new secret for an existing key. */
   event?: 'created' | 'regenerated';
+  /** The key this secret belongs to, and the key it replaces after a rotation (for the vault). */
+  source?: { connectionId: string; keyId: string; replacesKeyId: string | null };
 }
 
 export type RotationStep =
@@ -367,6 +370,35 @@ export interface ChangeRowView {
   source: 'sync' | 'keyfleet';
   change: 'added' | 'removed' | 'changed';
   fields: Record<string, [unknown, unknown]>;
+}
+
+export interface VaultEntryView {
+  id: string;
+  name: string;
+  /** A backend kind, or any service name. */
+  service: string;
+  url: string | null;
+  notes: string | null;
+  expiresAt: number | null;
+  tags: string[];
+  /** What the entry holds; values only through vault.reveal or vault.copy. */
+  fields: Array<{ label: string; secret: boolean }>;
+  /** The remote key this is a copy of, with its cached status, expiry and last use. */
+  link: { connectionId: string; keyId: string; connectionName: string | null; key: KeyView | null } | null;
+  verifiedAt: number | null;
+  verifyResult: 'valid' | 'revoked' | 'expired' | 'unreachable' | null;
+  /** Linked to a connected backend whose credential shape the entry's fields fill. */
+  verifiable: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface VaultStatus {
+  locked: boolean;
+  autoLockMinutes: number;
+  /** How unlocking asks who you are: the OS where it can, else a confirmation. */
+  unlock: 'os' | 'confirm';
+  keychain: { available: boolean; message: string | null };
 }
 
 export interface AppStatus {
@@ -563,6 +595,58 @@ export const channels = {
   ),
   'journal.export': channel(z.strictObject({ format: z.enum(['csv', 'json']) }), out<{ fileName: string; content: string; sha256: string }>()),
 
+  'app.activity': channel(empty, out<{ at: number }>()),
+
+  'vault.status': channel(empty, out<VaultStatus>()),
+  'vault.list': channel(empty, out<VaultEntryView[]>()),
+  'vault.add': channel(
+    z.strictObject({
+      name: name,
+      service: z.string().trim().min(1).max(128),
+      url: httpUrl.optional(),
+      notes: z.string().max(4096).optional(),
+      expiresAt: z.int().min(0).max(8_640_000_000_000_000).optional(),
+      tags: z.array(z.string().trim().min(1).max(64)).max(32).optional(),
+      fields: z.array(z.strictObject({ label: z.string().trim().min(1).max(128), value: z.string().min(1).max(16_384), secret: z.boolean() })).min(1).max(8),
+      link: keyRef.optional(),
+    }),
+    out<VaultEntryView>(),
+  ),
+  'vault.update': channel(
+    z.strictObject({
+      id: z.uuid(),
+      name: name,
+      service: z.string().trim().min(1).max(128),
+      url: httpUrl.optional(),
+      notes: z.string().max(4096).optional(),
+      expiresAt: z.int().min(0).max(8_640_000_000_000_000).optional(),
+      tags: z.array(z.string().trim().min(1).max(64)).max(32).optional(),
+      link: keyRef.nullable(),
+      /** New values (after a rotation); omitted keeps the stored secret. */
+      fields: z.array(z.strictObject({ label: z.string().trim().min(1).max(128), value: z.string().min(1).max(16_384), secret: z.boolean() })).min(1).max(8).optional(),
+    }),
+    out<VaultEntryView>(),
+  ),
+  'vault.remove': channel(z.strictObject({ id: z.uuid() }), out<{ removed: true }>()),
+  'vault.reveal': channel(
+    z.strictObject({ id: z.uuid() }),
+    out<{ fields: Array<{ label: string; value: string; secret: boolean }>; visibleForMs: number }>(),
+  ),
+  'vault.copy': channel(z.strictObject({ id: z.uuid(), label: z.string().min(1).max(128) }), out<{ clearsAt: number }>()),
+  'vault.verify': channel(z.strictObject({ id: z.uuid() }), out<VaultEntryView>()),
+  'vault.lock': channel(empty, out<VaultStatus>()),
+  'vault.unlock': channel(empty, out<VaultStatus>()),
+  'vault.setAutoLock': channel(z.strictObject({ minutes: z.int().min(1).max(1440) }), out<VaultStatus>()),
+  'vault.importEnv': channel(
+    z.strictObject({
+      service: z.string().trim().min(1).max(128),
+      tags: z.array(z.string().trim().min(1).max(64)).max(32).optional(),
+      entries: z.array(z.strictObject({ name: z.string().trim().min(1).max(256), value: z.string().min(1).max(16_384) })).min(1).max(500),
+    }),
+    out<{ imported: number }>(),
+  ),
+  'vault.exportMeta': channel(empty, out<{ fileName: string; content: string; sha256: string }>()),
+
   'clipboard.writeSecret': channel(
     z.strictObject({ text: z.string().min(1).max(16_384) }),
     out<{ clearsAt: number }>(),
@@ -593,6 +677,9 @@ export interface Events {
   'sync.finished': { connectionId: string; run: SyncRunView };
   'clipboard.cleared': { at: number };
   'rotation.changed': { operationId: string };
+  /** The vault locked (by the user, after idle minutes, or when the OS locked or suspended). */
+  'vault.locked': { reason: 'user' | 'idle' | 'os' };
+  'vault.unlocked': Record<string, never>;
   /** Something worth an OS notification (an expiry reminder); the desktop app shows it. */
   notify: { title: string; body: string; connectionId: string; keyId: string };
 }
@@ -605,6 +692,8 @@ export const eventNames: EventName[] = [
   'clipboard.cleared',
   'rotation.changed',
   'notify',
+  'vault.locked',
+  'vault.unlocked',
 ];
 
 // ---------------------------------------------------------------- the API object's shape

@@ -187,9 +187,10 @@ export function createKeyOperations(deps: KeyOperationDeps) {
   }
 
   /** A new secret: held until seen and offered once; the key (with any hint and hold) to the cache. */
-  async function issued(operationId: string, connectionId: string, created: CreatedKey, before: KeyRecord | undefined) {
+  async function issued(operationId: string, connectionId: string, created: CreatedKey, before: KeyRecord | undefined, replacesKeyId: string | null = null) {
     const event = before && before.id === created.key.id ? 'regenerated' : 'created';
-    const revealSlotId = await reveal.issue(operationId, { ...created.secret, event });
+    const source = { connectionId, keyId: created.key.id, replacesKeyId: replacesKeyId ?? (event === 'regenerated' ? created.key.id : null) };
+    const revealSlotId = await reveal.issue(operationId, { ...created.secret, event, source });
     const local: LocalKeyState = {
       ...NO_LOCAL,
       localLabel: before?.localLabel ?? null,

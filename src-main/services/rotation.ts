@@ -243,7 +243,7 @@ export function createRotationService(deps: {
         // and a crash before the hold lets the next start find and delete the twin.
         state.newKeyId = created.key.id;
         store.journal.progress(id, 'creating', state as unknown as Record<string, unknown>, now());
-        const { revealSlotId } = await keys.issued(id, old.connectionId, created, native ? old : undefined);
+        const { revealSlotId } = await keys.issued(id, old.connectionId, created, native ? old : undefined, old.id);
         if (native) {
           store.journal.complete(id, now(), old.id, store.journal.get(id)!.step ?? AWAITING_REVEAL);
           audit(store.journal.get(id)!, 'ok', `regenerated the secret of “${state.oldKeyName}”`);

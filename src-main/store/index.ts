@@ -4,6 +4,7 @@ import { openDatabase, type Db } from './db.ts';
 import { inventoryQueries } from './inventory.ts';
 import { journalQueries } from './journal.ts';
 import { policyQueries } from './policies.ts';
+import { vaultQueries } from './vault.ts';
 import { syncRunQueries } from './sync-runs.ts';
 
 export type Store = ReturnType<typeof createStore>;
@@ -17,6 +18,7 @@ export function createStore(file: string, readonly = false) {
     syncRuns: syncRunQueries(db),
     journal: journalQueries(db),
     policies: policyQueries(db),
+    vault: vaultQueries(db),
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();
     },
