@@ -87,9 +87,10 @@ export function createCore(options: CoreOptions): Core {
     onCleared: (at) => events.emit('clipboard.cleared', { at }),
   });
 
+  let sweeping: Promise<void> = Promise.resolve();
   if (!review) {
     recoverFromPreviousRun(store, now, log);
-    void reveal.sweep().catch((error: unknown) => log.error('reveal.sweep-failed', error));
+    sweeping = reveal.sweep().catch((error: unknown) => log.error('reveal.sweep-failed', error));
   }
 
   const inventory = createInventoryService({ store, events, log, now, connections: () => connections });
@@ -115,7 +116,11 @@ export function createCore(options: CoreOptions): Core {
     http: options.http,
     authenticate: options.authenticate,
     // A lock wipes what the core still holds of new secrets (they stay held in the keychain).
-    onLock: () => slots.wipeAll(),
+    // Secrets on screen go back to "unseen", so they can be shown again after unlocking.
+    onLock: () => {
+      slots.wipeAll();
+      reveal.returnShowing();
+    },
   });
   const idleTimer = review ? undefined : setInterval(() => vault.checkIdle(), options.idleCheckMs ?? 15_000);
   idleTimer?.unref();
@@ -186,8 +191,13 @@ export function createCore(options: CoreOptions): Core {
     'sync.cancel': (input) => ({ cancelled: inventory.cancel(input.connectionId) }),
     'reveal.take': (input) => reveal.take(input.slotId),
     'reveal.discard': async (input) => ({ discarded: await reveal.discard(input.slotId) }),
+    'reveal.done': async (input) => ({ released: await reveal.done(input.slotId, input.seen) }),
     'reveal.pending': () => reveal.pending(),
-    'reveal.reopen': async (input) => ({ revealSlotId: await reveal.reopen(input.operationId) }),
+    'reveal.reopen': async (input) => {
+      // Showing a secret again, after a lock took it off screen, needs the unlock step first.
+      vault.requireUnlocked();
+      return { revealSlotId: await reveal.reopen(input.operationId) };
+    },
     'health.summary': (input) => health.summary(input.idleDays),
     'policy.get': (input) => {
       connections.get(input.connectionId);
@@ -250,6 +260,7 @@ export function createCore(options: CoreOptions): Core {
       clearInterval(idleTimer);
       if (firstReminders) clearImmediate(firstReminders);
       await ready;
+      await sweeping;
       await inventory.whenIdle();
       reveal.wipeAll();
       await clipboard.clearNow().catch(() => undefined);

@@ -560,6 +560,8 @@ export const channels = {
 
   'reveal.take': channel(z.strictObject({ slotId: z.uuid() }), out<RevealView>()),
   'reveal.discard': channel(z.strictObject({ slotId: z.uuid() }), out<{ discarded: boolean }>()),
+  /** The secret left the screen: seen (released from the keychain) or not yet (offered again later). */
+  'reveal.done': channel(z.strictObject({ slotId: z.uuid(), seen: z.boolean() }), out<{ released: boolean }>()),
   'reveal.pending': channel(empty, out<PendingRevealView[]>()),
   'reveal.reopen': channel(z.strictObject({ operationId: z.uuid() }), out<{ revealSlotId: string }>()),
 

@@ -13,7 +13,8 @@ import type { Store } from '../store/index.ts';
 export const DEFAULT_REVEAL_TTL_MS = 10 * 60 * 1000;
 export const AWAITING_REVEAL = 'awaiting-reveal';
 export const REVEALED = 'revealed';
-const UNRELEASED = 'revealed-not-released';
+const LEGACY_UNRELEASED = 'revealed-not-released';
+const UNRELEASED_SETTING = 'reveal.unreleased';
 
 export const heldSecretAccount = (operationId: string) => `operation:${operationId}`;
 
@@ -78,19 +79,41 @@ export function createRevealSlots(options: { ttlMs?: number } = {}) {
 
 export type RevealSlots = ReturnType<typeof createRevealSlots>;
 
-/** Slots plus custody in the keychain, tied to the operations journal. */
+/**
+ * Slots plus custody in the keychain, tied to the operations journal. The keychain keeps a new
+ * secret until the user is done with it: closing the reveal after copying (or choosing to close
+ * without copying) releases it; a lock, or the window's time running out before it was copied,
+ * returns it to "unseen" so it can be shown again, once.
+ */
 export function createRevealService(deps: { slots: RevealSlots; secrets: SecretStore; store: Store; log: Logger; now: () => number }) {
   const { slots, secrets, store, log, now } = deps;
+  /** Taken slots whose secret may still be on screen, by slot id → operation id. */
+  const showing = new Map<string, string>();
 
-  async function release(operationId: string, step: string): Promise<void> {
+  // Operations whose held secret was seen (or is on screen) but is not yet released from the
+  // keychain; persisted (ids only) so the next start releases what a closed app left behind.
+  const unreleased = () => new Set(store.settings.get<string[]>(UNRELEASED_SETTING, []));
+  const markUnreleased = (operationId: string, on: boolean) => {
+    const set = unreleased();
+    if (on) set.add(operationId);
+    else set.delete(operationId);
+    store.settings.set(UNRELEASED_SETTING, [...set]);
+  };
+
+  async function forgetHeld(operationId: string): Promise<void> {
     try {
       await secrets.delete(heldSecretAccount(operationId));
-      store.journal.setStep(operationId, step, now());
+      markUnreleased(operationId, false);
     } catch (error) {
-      // Still only in the keychain; the next start removes it.
-      store.journal.setStep(operationId, UNRELEASED, now());
+      // Still only in the keychain, and already seen; the next start tries again.
+      markUnreleased(operationId, true);
       log.error('reveal.release-failed', error, { operationId });
     }
+  }
+
+  function backToUnseen(operationId: string): void {
+    markUnreleased(operationId, false);
+    if (store.journal.get(operationId)?.step === REVEALED) store.journal.setStep(operationId, AWAITING_REVEAL, now());
   }
 
   return {
@@ -106,20 +129,43 @@ export function createRevealService(deps: { slots: RevealSlots; secrets: SecretS
       return slots.put(secret, operationId);
     },
 
-    async take(slotId: string): Promise<RevealView> {
+    take(slotId: string): RevealView {
       const { view, operationId } = slots.take(slotId);
-      if (operationId) await release(operationId, REVEALED);
+      if (operationId) {
+        store.journal.setStep(operationId, REVEALED, now());
+        showing.set(slotId, operationId);
+        markUnreleased(operationId, true);
+      }
       return view;
+    },
+
+    /** The secret left the screen: `seen` releases it; otherwise it waits, unseen, to be shown again. */
+    async done(slotId: string, seen: boolean): Promise<boolean> {
+      const operationId = showing.get(slotId);
+      if (!operationId) return false;
+      showing.delete(slotId);
+      if (seen) await forgetHeld(operationId);
+      else backToUnseen(operationId);
+      return seen;
+    },
+
+    /** On lock: whatever was on screen goes back to "unseen". */
+    returnShowing(): void {
+      for (const operationId of showing.values()) backToUnseen(operationId);
+      showing.clear();
     },
 
     async discard(slotId: string): Promise<boolean> {
       const operationId = slots.operationOf(slotId);
       const dropped = slots.discard(slotId);
-      if (operationId) await release(operationId, 'discarded');
+      if (operationId) {
+        await forgetHeld(operationId);
+        store.journal.setStep(operationId, 'discarded', now());
+      }
       return dropped;
     },
 
-    /** Secrets issued but never seen (a crash, a quit, a missed window). */
+    /** Secrets issued but never seen (a crash, a quit, a missed window, a lock). */
     pending(): PendingReveal[] {
       return store.journal.withStep(AWAITING_REVEAL).map((op) => ({
         operationId: op.id,
@@ -142,9 +188,17 @@ export function createRevealService(deps: { slots: RevealSlots; secrets: SecretS
       return slots.put(JSON.parse(held) as IssuedSecret, operationId);
     },
 
-    /** At start: remove keychain items of secrets already seen whose removal failed before. */
+    /** At start: release what the previous run left on screen, or failed to release. */
     async sweep(): Promise<void> {
-      for (const op of store.journal.withStep(UNRELEASED)) await release(op.id, REVEALED);
+      // Steps written by earlier versions for a failed release.
+      for (const op of store.journal.withStep(LEGACY_UNRELEASED)) {
+        store.journal.setStep(op.id, REVEALED, now());
+        markUnreleased(op.id, true);
+      }
+      for (const operationId of unreleased()) {
+        if (store.journal.get(operationId)?.step === AWAITING_REVEAL) markUnreleased(operationId, false);
+        else await forgetHeld(operationId);
+      }
     },
 
     wipeAll: () => slots.wipeAll(),

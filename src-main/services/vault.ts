@@ -46,7 +46,7 @@ export function createVaultService(deps: VaultDeps) {
   let locked = false;
   let lastActivity = now();
 
-  const autoLockMinutes = () => store.vault.setting(AUTO_LOCK_SETTING, DEFAULT_AUTO_LOCK_MINUTES);
+  const autoLockMinutes = () => store.settings.get(AUTO_LOCK_SETTING, DEFAULT_AUTO_LOCK_MINUTES);
 
   function entry(id: string): VaultRecord {
     const record = store.vault.get(id);
@@ -143,8 +143,8 @@ export function createVaultService(deps: VaultDeps) {
     async update(input: ChannelInput<'vault.update'>): Promise<VaultEntryView> {
       const before = entry(input.id);
       checkLink(input.link);
+      // Writing a new secret (after a rotation) shows nothing, so a locked vault accepts it.
       if (input.fields) {
-        requireUnlocked();
         await secrets.set(vaultAccount(before.id), JSON.stringify(input.fields.map((f) => f.value)));
       }
       const record: VaultRecord = {
@@ -223,6 +223,9 @@ export function createVaultService(deps: VaultDeps) {
       return view(updated);
     },
 
+    /** Throws 'locked' while the vault is locked (for anything that shows a secret again). */
+    requireUnlocked,
+
     async lock(reason: LockReason): Promise<void> {
       if (!locked) {
         locked = true;
@@ -244,7 +247,7 @@ export function createVaultService(deps: VaultDeps) {
     },
 
     setAutoLock(minutes: number): Promise<VaultStatus> {
-      store.vault.setSetting(AUTO_LOCK_SETTING, minutes);
+      store.settings.set(AUTO_LOCK_SETTING, minutes);
       return status();
     },
 

@@ -4,6 +4,7 @@ import { openDatabase, type Db } from './db.ts';
 import { inventoryQueries } from './inventory.ts';
 import { journalQueries } from './journal.ts';
 import { policyQueries } from './policies.ts';
+import { settingsQueries } from './settings.ts';
 import { vaultQueries } from './vault.ts';
 import { syncRunQueries } from './sync-runs.ts';
 
@@ -19,6 +20,7 @@ export function createStore(file: string, readonly = false) {
     journal: journalQueries(db),
     policies: policyQueries(db),
     vault: vaultQueries(db),
+    settings: settingsQueries(db),
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();
     },

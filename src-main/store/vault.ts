@@ -63,9 +63,6 @@ export function vaultQueries(db: Db) {
   const all = db.prepare('SELECT * FROM vault_entries ORDER BY name COLLATE NOCASE, id');
   const one = db.prepare('SELECT * FROM vault_entries WHERE id = ?');
   const remove = db.prepare('DELETE FROM vault_entries WHERE id = ?');
-  const getSetting = db.prepare('SELECT value_json FROM settings WHERE key = ?');
-  const putSetting = db.prepare(`INSERT INTO settings (key, value_json) VALUES (?, ?)
-    ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json`);
 
   return {
     put(record: VaultRecord): void {
@@ -87,13 +84,6 @@ export function vaultQueries(db: Db) {
     },
     remove(id: string): boolean {
       return remove.run(id).changes > 0;
-    },
-    setting<T>(key: string, fallback: T): T {
-      const row = getSetting.get(key) as { value_json: string } | undefined;
-      return row ? (JSON.parse(row.value_json) as T) : fallback;
-    },
-    setSetting(key: string, value: unknown): void {
-      putSetting.run(key, JSON.stringify(value));
     },
   };
 }

@@ -12,6 +12,8 @@ import { RotationWizard } from '../views/rotation-wizard.tsx';
 import { ChangesView } from '../views/changes-view.tsx';
 import { HealthBoard } from '../views/health-board.tsx';
 import { PolicyDialog } from '../views/policy-dialog.tsx';
+import { VaultDeleteDialog, VaultEntryDialog, VaultImportDialog, VaultUnlockDialog } from '../views/vault-dialogs.tsx';
+import { VaultView } from '../views/vault-view.tsx';
 import { JournalView } from '../views/journal-view.tsx';
 import { KeyPane } from '../views/key-pane.tsx';
 import { RevealDialog } from '../views/reveal-dialog.tsx';
@@ -90,6 +92,8 @@ export function App() {
         </div>
         {!ready ? null : view === 'journal' ? (
           <JournalView />
+        ) : view === 'vault' ? (
+          <VaultView />
         ) : connections.length === 0 ? (
           <Welcome />
         ) : view === 'health' ? (
@@ -118,6 +122,14 @@ function Dialogs({ modal }: { modal: Modal }) {
       return <ShortcutsDialog />;
     case 'policy':
       return <PolicyDialog connection={modal.connection} />;
+    case 'vault-entry':
+      return <VaultEntryDialog entry={modal.entry} />;
+    case 'vault-delete':
+      return <VaultDeleteDialog entry={modal.entry} />;
+    case 'vault-import':
+      return <VaultImportDialog />;
+    case 'vault-unlock':
+      return <VaultUnlockDialog />;
     case 'remove-connection':
       return <RemoveConnectionDialog connection={modal.connection} />;
     case 'reveal':

@@ -14,6 +14,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['r', 'Rotate the key'],
   ['Delete', 'Delete the key'],
   ['Esc', 'Close a dialog or the details'],
+  ['l', 'Lock the vault'],
   ['?', 'Show this list'],
 ];
 
@@ -40,6 +41,7 @@ export function useShortcuts(): void {
           if (connection && !connection.syncing) void state.sync(connection.id);
         },
         Escape: () => state.selectKey(null),
+        l: () => void state.lockVault(),
       };
       const handler = handlers[event.key];
       if (handler) {

@@ -9,6 +9,8 @@ import type {
   HealthKind,
   PendingRevealView,
   RotationView,
+  VaultEntryView,
+  VaultStatus,
   ChannelInput,
   ConnectionView,
   KeyView,
@@ -27,6 +29,10 @@ export type Modal =
   | { kind: 'bulk' }
   | { kind: 'shortcuts' }
   | { kind: 'policy'; connection: ConnectionView }
+  | { kind: 'vault-entry'; entry: VaultEntryView | null }
+  | { kind: 'vault-delete'; entry: VaultEntryView }
+  | { kind: 'vault-import' }
+  | { kind: 'vault-unlock' }
   | { kind: 'resume-rotation'; rotation: RotationView }
   | { kind: 'remove-connection'; connection: ConnectionView }
   | { kind: 'reveal'; slotId: string; keyLabel: string };
@@ -58,7 +64,11 @@ interface State {
   keysVersion: number;
   keysLoading: boolean;
   selectedKey: { connectionId: string; keyId: string } | null;
-  view: 'keys' | 'journal' | 'health' | 'changes';
+  view: 'keys' | 'journal' | 'health' | 'changes' | 'vault';
+  vault: VaultStatus | null;
+  vaultEntries: VaultEntryView[];
+  /** Bumped when the vault locks: anything showing a secret clears itself. */
+  lockEpoch: number;
   /** A health board card the key list is narrowed to. */
   healthFilter: { kind: HealthKind; days?: number; label: string } | null;
   query: string;
@@ -81,6 +91,14 @@ interface Actions {
   showJournal: () => void;
   showHealth: () => void;
   showChanges: () => void;
+  showVault: () => void;
+  loadVault: () => Promise<void>;
+  lockVault: () => Promise<void>;
+  unlockVault: () => void;
+  /** Unlock with the OS or a confirmation; returns an error message, or null once unlocked. */
+  confirmUnlock: () => Promise<string | null>;
+  /** Resolves true when secrets may be shown: at once, or after the user unlocks (false if they do not). */
+  requireUnlocked: () => Promise<boolean>;
   openHealthFilter: (filter: { kind: HealthKind; days?: number; label: string } | null) => void;
   select: (connectionId: string | null, scopeId?: string | null) => void;
   setQuery: (query: string) => void;
@@ -106,6 +124,13 @@ let bannerId = 0;
 const inFlight = new Set<string>();
 export const KEY_PAGE = 200;
 let subscribed = false;
+/** Actions waiting for the vault to be unlocked. */
+let unlockWaiters: Array<(unlocked: boolean) => void> = [];
+function settleUnlock(unlocked: boolean): void {
+  const waiting = unlockWaiters;
+  unlockWaiters = [];
+  for (const resolve of waiting) resolve(unlocked);
+}
 
 export const keyRef = (key: Pick<KeyView, 'connectionId' | 'id'>) => `${key.connectionId}:${key.id}`;
 
@@ -161,6 +186,9 @@ export const useApp = create<State & Actions>()((set, get) => {
     selectedKey: null,
     view: 'keys',
     healthFilter: null,
+    vault: null,
+    vaultEntries: [],
+    lockEpoch: 0,
     query: '',
     sort: { column: 'name', direction: 'asc' },
     banners: [],
@@ -176,6 +204,27 @@ export const useApp = create<State & Actions>()((set, get) => {
         // Back online: try every connection now instead of waiting for the schedule.
         window.addEventListener('online', () => void api.sync.all().then(() => get().refreshConnections()));
         api.on('connections.changed', () => void get().refreshConnections());
+        api.on('vault.locked', () =>
+          set((s) => {
+            // Whatever shows a secret closes: reveal dialogs, the rotation wizard, revealed vault rows.
+            const showsSecret = ['reveal', 'rotate', 'resume-rotation'].includes(s.modal.kind);
+            return { lockEpoch: s.lockEpoch + 1, vault: s.vault ? { ...s.vault, locked: true } : s.vault, modal: showsSecret ? { kind: 'none' } : s.modal };
+          }),
+        );
+        api.on('vault.unlocked', () => set((s) => ({ vault: s.vault ? { ...s.vault, locked: false } : s.vault })));
+        // A secret taken off screen by the lock waits, unseen, to be shown again after unlocking.
+        api.on('vault.locked', () => {
+          void get().loadPendingReveals();
+          void get().loadRotations();
+        });
+        // The user is here: tell the core, for the vault's idle lock (at most every 30 s).
+        let lastPing = 0;
+        const activity = () => {
+          if (Date.now() - lastPing < 30_000) return;
+          lastPing = Date.now();
+          void api.app.activity().catch(() => undefined);
+        };
+        for (const type of ['pointerdown', 'keydown', 'wheel', 'pointermove']) window.addEventListener(type, activity, { passive: true });
         api.on('rotation.changed', () => {
           void get().loadRotations();
           void get().loadPendingReveals();
@@ -201,7 +250,7 @@ export const useApp = create<State & Actions>()((set, get) => {
         await Promise.all(connections.map((c) => get().loadScopes(c.id)));
         const first = connections[0];
         get().select(first?.id ?? null, null);
-        await Promise.all([get().loadPendingReveals(), get().loadRotations()]);
+        await Promise.all([get().loadPendingReveals(), get().loadRotations(), get().status?.mode === 'review' ? undefined : get().loadVault()]);
       });
       set({ ready: true });
     },
@@ -270,6 +319,47 @@ export const useApp = create<State & Actions>()((set, get) => {
 
     showChanges() {
       set({ view: 'changes', selectedKey: null });
+    },
+
+    showVault() {
+      set({ view: 'vault', selectedKey: null });
+      void get().loadVault();
+    },
+
+    async loadVault() {
+      await guarded('Could not read the vault', async () => {
+        const [vault, vaultEntries] = await Promise.all([api.vault.status(), api.vault.list()]);
+        set({ vault, vaultEntries });
+      });
+    },
+
+    async lockVault() {
+      if (get().status?.mode === 'review') return;
+      await guarded('Could not lock the vault', async () => {
+        set({ vault: await api.vault.lock() });
+      });
+    },
+
+    unlockVault() {
+      void get().requireUnlocked();
+    },
+
+    async confirmUnlock() {
+      try {
+        set({ vault: await api.vault.unlock(), modal: { kind: 'none' } });
+        settleUnlock(true);
+        return null;
+      } catch (error) {
+        return asCallError(error).message;
+      }
+    },
+
+    async requireUnlocked() {
+      const vault = get().vault ?? (await api.vault.status());
+      if (!vault.locked) return true;
+      // What the user asked for goes ahead once unlocked (or not at all if they keep it locked).
+      set({ vault, modal: { kind: 'vault-unlock' } });
+      return new Promise<boolean>((resolve) => unlockWaiters.push(resolve));
     },
 
     openHealthFilter(filter) {
@@ -389,6 +479,7 @@ export const useApp = create<State & Actions>()((set, get) => {
     },
 
     async showPendingReveal(pending) {
+      if (!(await get().requireUnlocked())) return;
       await guarded('Could not show the secret', async () => {
         const { revealSlotId } = await api.reveal.reopen({ operationId: pending.operationId });
         set({ modal: { kind: 'reveal', slotId: revealSlotId, keyLabel: pending.keyId ?? 'new key' } });
@@ -403,6 +494,7 @@ export const useApp = create<State & Actions>()((set, get) => {
     close() {
       const was = get().modal.kind;
       set({ modal: { kind: 'none' } });
+      if (was === 'vault-unlock') settleUnlock(false);
       if (was === 'reveal' || was === 'rotate' || was === 'resume-rotation') {
         void get().loadPendingReveals();
         void get().loadRotations();

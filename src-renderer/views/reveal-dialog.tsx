@@ -7,6 +7,7 @@ import { Banner } from '../components/banner.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
+import { useShallow } from 'zustand/react/shallow';
 
 // A slot can be read once; React's development double-mount must not spend that read twice.
 const reads = new Map<string, Promise<RevealView>>();
@@ -25,6 +26,9 @@ export function useOneTimeReveal(slotId: string | null) {
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState<Record<string, number>>({});
   const [remaining, setRemaining] = useState<number | null>(null);
+  /** Kept in the user's vault: closing without copying loses nothing then. */
+  const [saved, setSaved] = useState<string | null>(null);
+  const secretsUncopied = view && !saved ? view.fields.some((f) => f.secret && copied[f.label] === undefined) : false;
 
   // The secret stays on screen for a bounded time, then this window clears it.
   useEffect(() => {
@@ -32,6 +36,8 @@ export function useOneTimeReveal(slotId: string | null) {
     const tick = () => {
       const left = view.clearsAt - Date.now();
       if (left <= 0) {
+        // Not copied or saved yet: the keychain keeps it, to be shown again from "unseen secrets".
+        if (slotId) void api.reveal.done({ slotId, seen: !secretsUncopied }).catch(() => undefined);
         setView(null);
         setRemaining(null);
         setError('The secret was cleared from this window when its time was up.');
@@ -39,7 +45,7 @@ export function useOneTimeReveal(slotId: string | null) {
     };
     const timer = setInterval(tick, 1000);
     return () => clearInterval(timer);
-  }, [view]);
+  }, [view, slotId, secretsUncopied]);
 
   useEffect(() => {
     if (!slotId) return;
@@ -66,13 +72,16 @@ export function useOneTimeReveal(slotId: string | null) {
     }
   }, []);
 
+  /** The user is done with the secret: the keychain lets it go. */
   const forget = useCallback(() => {
-    if (slotId) reads.delete(slotId);
+    if (slotId) {
+      reads.delete(slotId);
+      void api.reveal.done({ slotId, seen: true }).catch(() => undefined);
+    }
     setView(null);
   }, [slotId]);
 
-  const secretsUncopied = view ? view.fields.some((f) => f.secret && copied[f.label] === undefined) : false;
-  return { view, error, copied, copy, forget, secretsUncopied, remaining };
+  return { view, error, copied, copy, forget, secretsUncopied, remaining, saved, setSaved };
 }
 
 function formatCountdown(ms: number): string {
@@ -119,6 +128,7 @@ export function RevealFields({ reveal, keyLabel }: { reveal: ReturnType<typeof u
           {Object.keys(copied).length > 0 ? (
             <p className="form-note">The clipboard is cleared 30 seconds after copying, unless you copy something else first.</p>
           ) : null}
+          <SaveToVault reveal={reveal} keyLabel={keyLabel} />
           <p className="countdown" aria-live="off">
             Cleared from this window in <time>{remaining === null ? '' : formatCountdown(remaining)}</time>
           </p>
@@ -127,6 +137,101 @@ export function RevealFields({ reveal, keyLabel }: { reveal: ReturnType<typeof u
         <p className="muted">Reading the secret…</p>
       ) : null}
     </>
+  );
+}
+
+/**
+ * Keeps the revealed secret in the user's vault, linked to its key. After a rotation, a vault entry
+ * linked to the old key is offered an update instead of a second entry.
+ */
+function SaveToVault({ reveal, keyLabel }: { reveal: ReturnType<typeof useOneTimeReveal>; keyLabel: string }) {
+  const { view, saved, setSaved } = reveal;
+  const { entries, connections, loadVault } = useApp(useShallow((s) => ({ entries: s.vaultEntries, connections: s.connections, loadVault: s.loadVault })));
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!view) return null;
+  const source = view.source;
+  const connection = source ? connections.find((c) => c.id === source.connectionId) : undefined;
+  const linked = source
+    ? entries.filter((e) => e.link?.connectionId === source.connectionId && (e.link.keyId === source.keyId || (source.replacesKeyId !== null && e.link.keyId === source.replacesKeyId)))
+    : [];
+  const fields = view.fields.map(({ label, value, secret }) => ({ label, value, secret }));
+  const link = source ? { connectionId: source.connectionId, keyId: source.keyId } : undefined;
+  // "ci-runner · Sandbox Rancher"; the reveal's own title when the key's name is not known here.
+  const keyName = keyLabel && keyLabel !== source?.keyId && keyLabel !== 'new key' ? keyLabel : view.title;
+  const entryName = (connection ? `${keyName} · ${connection.name}` : keyName).slice(0, 200);
+
+  async function run(action: () => Promise<{ name: string }>, verb: string) {
+    setBusy(true);
+    setError(null);
+    try {
+      const entry = await action();
+      setSaved(`${verb} “${entry.name}” in your vault.`);
+      await loadVault();
+    } catch (failure) {
+      setError(asCallError(failure).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (saved) {
+    return (
+      <p className="form-note vault-saved" role="status">
+        <Icon name="lock" size={14} /> {saved}
+      </p>
+    );
+  }
+  return (
+    <div className="vault-offer">
+      {linked.map((entry) => (
+        <button
+          key={entry.id}
+          type="button"
+          className="button"
+          disabled={busy}
+          onClick={() =>
+            void run(
+              () =>
+                api.vault.update({
+                  id: entry.id,
+                  name: entry.name,
+                  service: entry.service,
+                  url: entry.url ?? undefined,
+                  notes: entry.notes ?? undefined,
+                  expiresAt: entry.expiresAt ?? undefined,
+                  tags: entry.tags,
+                  link: link ?? null,
+                  fields,
+                }),
+              'Updated',
+            )
+          }
+        >
+          <Icon name="lock" /> Update “{entry.name}” in my vault
+        </button>
+      ))}
+      {linked.length === 0 ? (
+        <button
+          type="button"
+          className="button"
+          disabled={busy}
+          onClick={() =>
+            void run(
+              () => api.vault.add({ name: entryName, service: connection?.kind ?? 'other', url: connection?.baseUrl, fields, link }),
+              'Saved',
+            )
+          }
+        >
+          <Icon name="lock" /> Save to my vault
+        </button>
+      ) : null}
+      {error ? (
+        <span className="form-error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </div>
   );
 }
 

@@ -47,8 +47,8 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
   const [later, setLater] = useState(() => localInput(Date.now() + 24 * 3600_000));
   const [confirming, setConfirming] = useState(false);
   const reveal = useOneTimeReveal(slotId);
-  // Copying the secret counts as storing it; the box is for those who typed it somewhere.
-  const stored = storedTicked || Object.keys(reveal.copied).length > 0;
+  // Copying or saving to the vault counts as storing it; the box is for those who typed it somewhere.
+  const stored = storedTicked || Object.keys(reveal.copied).length > 0 || reveal.saved !== null;
 
   const keyType = props.keyView ? connection.capabilities.createForm.types.find((t) => t.id === props.keyView!.type) : undefined;
   const actions = { ...connection.capabilities.actions, ...keyType?.actions };

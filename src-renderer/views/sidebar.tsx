@@ -55,6 +55,7 @@ export function Sidebar() {
   const showJournal = useApp((s) => s.showJournal);
   const showHealth = useApp((s) => s.showHealth);
   const showChanges = useApp((s) => s.showChanges);
+  const showVault = useApp((s) => s.showVault);
   const review = useApp((s) => s.status?.mode === 'review');
   const allSelected = view === 'keys' && selection.connectionId === null;
 
@@ -123,6 +124,17 @@ export function Sidebar() {
         </ul>
       )}
       <div className="sidebar-footer">
+        {review ? null : (
+          <button
+            type="button"
+            className={`connection-item${view === 'vault' ? ' selected' : ''}`}
+            aria-current={view === 'vault' ? 'page' : undefined}
+            onClick={showVault}
+          >
+            <Icon name="lock" size={14} />
+            <span className="connection-name">My vault</span>
+          </button>
+        )}
         <button
           type="button"
           className={`connection-item${view === 'health' ? ' selected' : ''}`}

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../src-preload/api.ts';
 import { createCore, DATABASE_FILE, type Core } from '../../src-main/core.ts';
 import { connectionAccount, createKeytarSecretStore } from '../../src-main/secrets/secret-store.ts';
@@ -164,11 +164,36 @@ describe('core', () => {
     const { revealSlotId } = await core.api.reveal.reopen({ operationId: pending!.operationId });
     const reveal = await core.api.reveal.take({ slotId: revealSlotId });
     expect(sandbox.authenticates(reveal.fields[0]!.value, reveal.fields[1]!.value)).toBe(true);
+    // On screen: no longer "unseen", but the keychain keeps it until the user is done with it.
+    expect(await core.api.reveal.pending()).toEqual([]);
+    expect(await keychain.get(`operation:${pending!.operationId}`)).not.toBeNull();
+    // The window's time ran out before it was copied: unseen again, shown again, once.
+    expect(await core.api.reveal.done({ slotId: revealSlotId, seen: false })).toEqual({ released: false });
+    expect(await core.api.reveal.pending()).toHaveLength(1);
+    const again = await core.api.reveal.reopen({ operationId: pending!.operationId });
+    expect((await core.api.reveal.take({ slotId: again.revealSlotId })).fields).toEqual(reveal.fields);
     // Seen: gone from the keychain, and it cannot be opened again.
+    expect(await core.api.reveal.done({ slotId: again.revealSlotId, seen: true })).toEqual({ released: true });
+    expect(await core.api.reveal.done({ slotId: again.revealSlotId, seen: true })).toEqual({ released: false });
     expect(await core.api.reveal.pending()).toEqual([]);
     expect(await keychain.get(`operation:${pending!.operationId}`)).toBeNull();
     expect((await rejection(core.api.reveal.reopen({ operationId: pending!.operationId }))).kind).toBe('not-found');
     expect(scanForSecrets(dir.path, [reveal.fields[1]!.value])).toEqual([]);
+  });
+
+  it('releases a secret left on screen when the app ended, at the next start', async () => {
+    const connection = await connect();
+    await core.api.sync.run({ connectionId: connection.id });
+    const { revealSlotId } = await core.api.keys.create({ connectionId: connection.id, scopeId: sandbox.ids.user, type: 'account', name: 'on-screen' });
+    const [pending] = await core.api.reveal.pending();
+    await core.api.reveal.take({ slotId: revealSlotId });
+    // The window closes with the app, before the renderer said it was done.
+    await core.close();
+    expect(await keychain.get(`operation:${pending!.operationId}`)).not.toBeNull();
+    core = open();
+    await core.ready;
+    await vi.waitFor(async () => expect(await keychain.get(`operation:${pending!.operationId}`)).toBeNull());
+    expect(await core.api.reveal.pending()).toEqual([]);
   });
 
   it('journals each remote change and audits it', async () => {

@@ -259,3 +259,60 @@ describe('vault verify when the backend is down', () => {
     await sandbox.close();
   });
 });
+
+describe('vault and one-time reveals', () => {
+  let sandbox: Awaited<ReturnType<typeof startRancherSandbox>>;
+  beforeAll(async () => {
+    sandbox = await startRancherSandbox({ settleMs: 5 });
+  });
+  afterAll(() => sandbox.close());
+
+  it('a lock takes a new secret off screen back to "unseen": shown again, once, only after unlocking', async () => {
+    const connectionId = (await core.api.connections.add({ kind: 'rancher', name: 'r', baseUrl: sandbox.url, credential: { type: 'key-pair', ...sandbox.credentials.user } })).id;
+    await core.api.sync.run({ connectionId });
+    const { revealSlotId } = await core.api.keys.create({ connectionId, scopeId: sandbox.ids.user, type: 'account', name: 'on-screen' });
+    const shown = await core.api.reveal.take({ slotId: revealSlotId });
+    expect(await core.api.reveal.pending()).toEqual([]);
+
+    await core.api.vault.lock();
+    const [pending] = await core.api.reveal.pending();
+    expect(pending).toMatchObject({ connectionId, kind: 'create' });
+    // The dialog that closed with the lock reports afterwards; that changes nothing.
+    expect(await core.api.reveal.done({ slotId: revealSlotId, seen: true })).toEqual({ released: false });
+    expect(await fail(core.api.reveal.reopen({ operationId: pending!.operationId }))).toMatchObject({ kind: 'locked' });
+
+    await core.api.vault.unlock();
+    const { revealSlotId: again } = await core.api.reveal.reopen({ operationId: pending!.operationId });
+    expect((await core.api.reveal.take({ slotId: again })).fields).toEqual(shown.fields);
+    await core.api.reveal.done({ slotId: again, seen: true });
+    expect(await keychain.get(`operation:${pending!.operationId}`)).toBeNull();
+  });
+
+  it('a rotation of a linked key updates the vault entry with the new secret, even while locked', async () => {
+    const connectionId = (await core.api.connections.add({ kind: 'rancher', name: 'r', baseUrl: sandbox.url, credential: { type: 'key-pair', ...sandbox.credentials.user } })).id;
+    await core.api.sync.run({ connectionId });
+    const created = await core.api.keys.create({ connectionId, scopeId: sandbox.ids.user, type: 'account', name: 'deploy-bot' });
+    const first = await core.api.reveal.take({ slotId: created.revealSlotId });
+    const entry = await core.api.vault.add({ name: 'deploy-bot', service: 'rancher', fields: first.fields, link: { connectionId, keyId: created.key.id } });
+
+    const rotation = await core.api.rotation.start({ connectionId, keyId: created.key.id });
+    const second = await core.api.reveal.take({ slotId: rotation.revealSlotId! });
+    expect(second.source).toMatchObject({ connectionId, replacesKeyId: created.key.id });
+    expect(second.source!.keyId).not.toBe(created.key.id);
+
+    await core.api.vault.lock();
+    const updated = await core.api.vault.update({
+      id: entry.id,
+      name: entry.name,
+      service: entry.service,
+      tags: entry.tags,
+      link: { connectionId, keyId: second.source!.keyId },
+      fields: second.fields,
+    });
+    expect(updated.link).toMatchObject({ keyId: second.source!.keyId });
+    expect(updated.verifyResult).toBeNull();
+    await core.api.vault.unlock();
+    expect((await core.api.vault.reveal({ id: entry.id })).fields).toEqual(second.fields);
+    expect(sandbox.authenticates(second.fields[0]!.value, second.fields[1]!.value)).toBe(true);
+  });
+});

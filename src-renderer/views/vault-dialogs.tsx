@@ -1,0 +1,315 @@
+// Adding or editing a vault entry, deleting one, importing lines of a .env file, and unlocking.
+import { useEffect, useState, type FormEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { KeyView, VaultEntryView } from '../../src-preload/contract.ts';
+import { api, asCallError, type CallError } from '../app/bridge.ts';
+import { parseEnv } from '../app/env-file.ts';
+import { Field } from '../components/field.tsx';
+import { Modal } from '../components/modal.tsx';
+import { useApp } from '../state/store.ts';
+
+function dateInput(at: number | null): string {
+  if (at === null) return '';
+  const d = new Date(at);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+export function VaultEntryDialog({ entry }: { entry: VaultEntryView | null }) {
+  const { close, loadVault, backends, connections } = useApp(
+    useShallow((s) => ({ close: s.close, loadVault: s.loadVault, backends: s.backends, connections: s.connections })),
+  );
+  const [name, setName] = useState(entry?.name ?? '');
+  const [service, setService] = useState(entry?.service ?? '');
+  const [url, setUrl] = useState(entry?.url ?? '');
+  const [notes, setNotes] = useState(entry?.notes ?? '');
+  const [expires, setExpires] = useState(dateInput(entry?.expiresAt ?? null));
+  const [tags, setTags] = useState(entry?.tags.join(', ') ?? '');
+  const [keyIdField, setKeyIdField] = useState('');
+  const [secret, setSecret] = useState('');
+  const [linkConnection, setLinkConnection] = useState(entry?.link?.connectionId ?? '');
+  const [linkKey, setLinkKey] = useState(entry?.link?.keyId ?? '');
+  const [linkQuery, setLinkQuery] = useState('');
+  const [candidates, setCandidates] = useState<KeyView[]>([]);
+  const [error, setError] = useState<CallError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!linkConnection) return;
+    let live = true;
+    api.keys.list({ connectionId: linkConnection, query: linkQuery || undefined, limit: 50 }).then(
+      (page) => live && setCandidates(page.rows),
+      () => live && setCandidates([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [linkConnection, linkQuery]);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const fields = secret
+      ? [...(keyIdField ? [{ label: 'Key id', value: keyIdField, secret: false }] : []), { label: 'Secret', value: secret, secret: true }]
+      : undefined;
+    const [y, m, d] = expires.split('-').map(Number);
+    const common = {
+      name: name.trim(),
+      service: service.trim() || 'other',
+      url: url.trim() || undefined,
+      notes: notes.trim() || undefined,
+      expiresAt: expires ? new Date(y!, m! - 1, d, 23, 59, 59).getTime() : undefined,
+      tags: tags.split(',').map((t) => t.trim()).filter(Boolean),
+      link: linkConnection && linkKey ? { connectionId: linkConnection, keyId: linkKey } : undefined,
+    };
+    try {
+      if (entry) await api.vault.update({ id: entry.id, ...common, link: common.link ?? null, fields });
+      else if (fields) await api.vault.add({ ...common, fields });
+      await loadVault();
+      close();
+    } catch (failure) {
+      setError(asCallError(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal title={entry ? `Edit “${entry.name}”` : 'Add to my vault'} onRequestClose={close} width="wide">
+      <form className="form" onSubmit={(event) => void submit(event)} aria-busy={busy}>
+        {error ? (
+          <div className="form-error" role="alert">
+            {error.message}
+          </div>
+        ) : null}
+        <div className="form-row">
+          <Field label="Name" error={error?.fields?.name}>
+            <input value={name} onChange={(event) => setName(event.target.value)} required autoComplete="off" />
+          </Field>
+          <Field label="Backend or service" hint="A connected backend, or any service.">
+            <input value={service} onChange={(event) => setService(event.target.value)} list="vault-services" autoComplete="off" />
+          </Field>
+        </div>
+        <datalist id="vault-services">
+          {backends.map((b) => (
+            <option key={b.kind} value={b.displayName} />
+          ))}
+        </datalist>
+        <div className="form-row">
+          <Field label={entry ? 'New secret' : 'Secret'} optional={Boolean(entry)} hint={entry ? 'Leave empty to keep the stored secret.' : 'Stored only in your OS keychain.'} error={error?.fields?.fields}>
+            <input
+              type="password"
+              value={secret}
+              onChange={(event) => setSecret(event.target.value)}
+              required={!entry}
+              autoComplete="off"
+              spellCheck={false}
+              className="mono"
+            />
+          </Field>
+          <Field label="Key id or access key" optional hint="The non-secret part, for keys that have one.">
+            <input value={keyIdField} onChange={(event) => setKeyIdField(event.target.value)} autoComplete="off" spellCheck={false} className="mono" />
+          </Field>
+        </div>
+        <div className="form-row">
+          <Field label="URL" optional error={error?.fields?.url}>
+            <input value={url} onChange={(event) => setUrl(event.target.value)} inputMode="url" autoComplete="off" placeholder="https://" />
+          </Field>
+          <Field label="Expires" optional>
+            <input type="date" value={expires} onChange={(event) => setExpires(event.target.value)} />
+          </Field>
+        </div>
+        <Field label="Tags" optional hint="Comma-separated.">
+          <input value={tags} onChange={(event) => setTags(event.target.value)} autoComplete="off" />
+        </Field>
+        <Field label="Notes" optional>
+          <textarea value={notes} onChange={(event) => setNotes(event.target.value)} rows={2} />
+        </Field>
+        <fieldset className="choice-set">
+          <legend>Link to a key in the inventory (optional)</legend>
+          <div className="form-row">
+            <Field label="Connection">
+              <select
+                value={linkConnection}
+                onChange={(event) => {
+                  setLinkConnection(event.target.value);
+                  setLinkKey('');
+                }}
+              >
+                <option value="">not linked</option>
+                {connections.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Key">
+              <select value={linkKey} onChange={(event) => setLinkKey(event.target.value)} disabled={!linkConnection}>
+                <option value="">choose a key</option>
+                {candidates.map((k) => (
+                  <option key={k.id} value={k.id}>
+                    {k.localLabel ?? (k.name || k.id)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          </div>
+          {linkConnection ? (
+            <input className="search-input" aria-label="Find a key" placeholder="Find a key by name" value={linkQuery} onChange={(event) => setLinkQuery(event.target.value)} />
+          ) : null}
+        </fieldset>
+        <div className="form-actions">
+          <button type="button" className="button" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="button primary" disabled={busy}>
+            {entry ? 'Save' : 'Add to vault'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+export function VaultDeleteDialog({ entry }: { entry: VaultEntryView }) {
+  const { close, loadVault, notify } = useApp(useShallow((s) => ({ close: s.close, loadVault: s.loadVault, notify: s.notify })));
+  return (
+    <Modal
+      title={`Delete “${entry.name}” from your vault?`}
+      onRequestClose={close}
+      footer={
+        <>
+          <button type="button" className="button" onClick={close}>
+            Keep it
+          </button>
+          <button
+            type="button"
+            className="button danger"
+            onClick={() =>
+              void api.vault
+                .remove({ id: entry.id })
+                .then(() => loadVault())
+                .then(close, (error: unknown) => notify('error', 'Could not delete the entry', asCallError(error).message))
+            }
+          >
+            Delete entry
+          </button>
+        </>
+      }
+    >
+      <p>Its secret is removed from the OS keychain. The key itself keeps working wherever it is used.</p>
+    </Modal>
+  );
+}
+
+export function VaultImportDialog() {
+  const { close, loadVault } = useApp(useShallow((s) => ({ close: s.close, loadVault: s.loadVault })));
+  const [lines, setLines] = useState<Array<{ name: string; value: string }>>([]);
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const [service, setService] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<number | null>(null);
+
+  async function pick(file: File | undefined) {
+    if (!file) return;
+    const parsed = parseEnv(await file.text());
+    setLines(parsed);
+    setChosen(new Set(parsed.map((l) => l.name)));
+    setService(file.name);
+  }
+
+  async function importChosen() {
+    try {
+      const { imported } = await api.vault.importEnv({ service: service || '.env', tags: ['imported'], entries: lines.filter((l) => chosen.has(l.name)) });
+      setDone(imported);
+      setLines([]);
+      await loadVault();
+    } catch (failure) {
+      setError(asCallError(failure).message);
+    }
+  }
+
+  return (
+    <Modal title="Import from a .env file" onRequestClose={close} width="wide">
+      {error ? (
+        <div className="form-error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      {done !== null ? (
+        <p role="status">
+          Imported {done} {done === 1 ? 'entry' : 'entries'} into your vault.
+        </p>
+      ) : (
+        <>
+          <Field label=".env file" hint="Values are read here, shown masked, and go to the OS keychain only for the lines you keep.">
+            <input type="file" accept=".env,text/plain" onChange={(event) => void pick(event.target.files?.[0])} />
+          </Field>
+          {lines.length > 0 ? (
+            <fieldset className="choice-set">
+              <legend>Lines to import ({chosen.size} of {lines.length})</legend>
+              <div className="check-list">
+                {lines.map((line) => (
+                  <label key={line.name} className="check">
+                    <input
+                      type="checkbox"
+                      checked={chosen.has(line.name)}
+                      onChange={() =>
+                        setChosen((set) => {
+                          const next = new Set(set);
+                          if (next.has(line.name)) next.delete(line.name);
+                          else next.add(line.name);
+                          return next;
+                        })
+                      }
+                    />
+                    <code>{line.name}</code> <span className="muted">= ••••••</span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          ) : null}
+        </>
+      )}
+      <div className="form-actions">
+        <button type="button" className="button" onClick={close}>
+          {done !== null ? 'Close' : 'Cancel'}
+        </button>
+        {done === null ? (
+          <button type="button" className="button primary" disabled={chosen.size === 0 || lines.length === 0} onClick={() => void importChosen()}>
+            Import {chosen.size} {chosen.size === 1 ? 'line' : 'lines'}
+          </button>
+        ) : null}
+      </div>
+    </Modal>
+  );
+}
+
+export function VaultUnlockDialog() {
+  const { close, vault, confirmUnlock } = useApp(useShallow((s) => ({ close: s.close, vault: s.vault, confirmUnlock: s.confirmUnlock })));
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Modal
+      title="Unlock the vault"
+      onRequestClose={close}
+      footer={
+        <>
+          <button type="button" className="button" onClick={close}>
+            Keep locked
+          </button>
+          <button type="button" className="button primary" autoFocus onClick={() => void confirmUnlock().then((message) => setError(message))}>
+            Unlock
+          </button>
+        </>
+      }
+    >
+      <p>{vault?.unlock === 'os' ? 'Your operating system will ask you to confirm it is you.' : 'Confirm it is you at the keyboard to see or copy secrets again.'}</p>
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </Modal>
+  );
+}
