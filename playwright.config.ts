@@ -9,7 +9,7 @@ export default defineConfig({
   workers: 2,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [['list']],
+  reporter: [['list'], ['./test/e2e/leak-reporter.ts']],
   outputDir: 'test-results/playwright',
   use: {
     browserName: 'chromium',

@@ -1,18 +1,37 @@
 // Playwright fixtures shared by every backend's E2E spec: that backend's seeded sandbox, a fresh
 // data dir and harness per test, and the page opened on the real renderer (failing the test if it
 // logs an error). Each spec builds its `test` with backendTest(its sandbox starter).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { test as base, expect, type Page } from '@playwright/test';
 import { startRancherSandbox, type RancherSandbox, type SandboxCredential } from '../backends/rancher/server.ts';
 import { startHarness, type Harness } from '../harness/server.ts';
+import { captureOutput, needlesIn, needleVariants, sandboxNeedles, type SandboxSecrets } from '../support/leaks.ts';
+import { filesUnder, scanForSecrets } from '../support/scan.ts';
 import { tempDir } from '../support/temp.ts';
 
 export { expect };
 
 const SCREENSHOTS = 'test-results/screenshots';
 
-export function backendTest<S extends { close(): Promise<void> }, O extends object>(start: (options: O) => Promise<S>, defaults: O) {
-  return base.extend<{ sandboxOptions: O; sandbox: S; harness: Harness; app: Page; revealTtlMs: number | undefined }>({
+/** What one test's leak scan saw, attached to its result for the leak reporter (no secret in it). */
+export interface LeakScan {
+  needles: number;
+  files: number;
+  bytes: number;
+  hits: Array<{ where: string; needle: string }>;
+}
+
+export function backendTest<S extends SandboxSecrets & { close(): Promise<void> }, O extends object>(start: (options: O) => Promise<S>, defaults: O) {
+  return base.extend<{
+    sandboxOptions: O;
+    sandbox: S;
+    harness: Harness;
+    app: Page;
+    revealTtlMs: number | undefined;
+    /** Secrets a test typed in itself (e.g. into the vault); the leak scan looks for them too. */
+    typedSecrets: Set<string>;
+    leakScan: void;
+  }>({
     // A plain options object, never a fixture function, which is what Playwright's type excludes.
     // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
     sandboxOptions: [defaults as Exclude<O, Function>, { option: true }],
@@ -33,6 +52,38 @@ export function backendTest<S extends { close(): Promise<void> }, O extends obje
       await harness.close();
       dir.cleanup();
     },
+    typedSecrets: async ({}, use) => {
+      await use(new Set());
+    },
+    // Secrets at rest, after every flow: the data dir (database, WAL, shm, logs), the page's
+    // storage (cookies, localStorage, IndexedDB, sessionStorage) and everything this process — the
+    // harness and the core — printed, searched for every secret the sandbox issued and every
+    // credential it seeded.
+    leakScan: [
+      async ({ sandbox, harness, page, typedSecrets }, use, testInfo) => {
+        const output = captureOutput();
+        try {
+          await use();
+        } finally {
+          output.stop();
+        }
+        const needles = [...sandboxNeedles(sandbox), ...[...typedSecrets].flatMap(needleVariants)];
+        const files = filesUnder(harness.dataDir);
+        const storage = [
+          JSON.stringify(await page.context().storageState({ indexedDB: true })),
+          await page.evaluate(() => JSON.stringify(Object.entries(sessionStorage))).catch(() => ''),
+        ].join('\n');
+        const hits = [
+          ...scanForSecrets(harness.dataDir, needles).map(({ file, needle }) => ({ where: file.slice(harness.dataDir.length + 1), needle })),
+          ...needlesIn(storage, needles).map((needle) => ({ where: 'browser storage', needle })),
+          ...needlesIn(output.text(), needles).map((needle) => ({ where: 'harness stdout/stderr', needle })),
+        ];
+        const scan: LeakScan = { needles: needles.length, files: files.length, bytes: files.reduce((n, f) => n + statSync(f).size, 0), hits };
+        await testInfo.attach('leak-scan', { body: JSON.stringify(scan), contentType: 'application/json' });
+        expect(hits, 'secrets found at rest').toEqual([]);
+      },
+      { auto: true },
+    ],
     app: async ({ page, harness }, use) => {
       const problems: string[] = [];
       page.on('pageerror', (error) => problems.push(error.message));
