@@ -261,7 +261,8 @@ export function createCore(options: CoreOptions): Core {
       if (firstReminders) clearImmediate(firstReminders);
       await ready;
       await sweeping;
-      await inventory.whenIdle();
+      // A quit during a sync cancels it: nothing half-written, the cached inventory as it was.
+      await inventory.stop();
       reveal.wipeAll();
       await clipboard.clearNow().catch(() => undefined);
       await connections.close();

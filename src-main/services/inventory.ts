@@ -68,6 +68,7 @@ export interface InventoryServiceDeps {
 export function createInventoryService(deps: InventoryServiceDeps) {
   const { store, events, log, now } = deps;
   const running = new Map<string, { promise: Promise<SyncRunView>; abort: AbortController }>();
+  let stopped = false;
 
   async function fetchAll(connectionId: string, runId: number, signal: AbortSignal) {
     const provider = await deps.connections().provider(connectionId);
@@ -130,6 +131,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
 
     /** One sync per connection at a time; a second request joins the running one. */
     sync(connectionId: string): Promise<SyncRunView> {
+      if (stopped) return Promise.reject(new AppError('cancelled', 'Keyfleet is closing; the sync did not start.'));
       let run = running.get(connectionId);
       if (!run) {
         const abort = new AbortController();
@@ -197,6 +199,13 @@ export function createInventoryService(deps: InventoryServiceDeps) {
 
     async whenIdle(): Promise<void> {
       await Promise.allSettled([...running.values()].map((r) => r.promise));
+    },
+
+    /** Quitting: cancels every running sync (each leaves its snapshot as it was) and starts no more. */
+    async stop(): Promise<void> {
+      stopped = true;
+      for (const run of running.values()) run.abort.abort();
+      await this.whenIdle();
     },
 
     scopes(connectionId: string): ScopeView[] {

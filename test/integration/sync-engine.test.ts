@@ -61,6 +61,27 @@ describe('sync engine', () => {
     expect(await core.api.sync.cancel({ connectionId: id })).toEqual({ cancelled: false });
   });
 
+  it('quitting during a sync cancels it: nothing half-written, the database intact', async () => {
+    // A long client timeout: without the cancel, closing would wait for a server that never answers.
+    open({ http: { timeoutMs: 120_000, retries: 0 } });
+    const id = await connect('Quitting');
+    await core.api.sync.run({ connectionId: id });
+    const before = keysTable();
+    sandbox.faults.add({ kind: 'hang', path: '/apikeys' });
+    const running = core.api.sync.run({ connectionId: id }).catch((e: unknown) => e as ApiError);
+    await expect.poll(async () => (await core.api.connections.list())[0]!.syncing).toBe(true);
+    await core.close();
+    expect(await running).toMatchObject({ kind: 'cancelled' });
+    expect(keysTable()).toBe(before);
+    const db = new Database(join(dir.path, DATABASE_FILE), { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.prepare('SELECT result FROM sync_runs ORDER BY id DESC LIMIT 1').get()).toEqual({ result: 'cancelled' });
+    db.close();
+    // The next start finds the connection and its inventory as they were.
+    core = createCore({ dataDir: dir.path, http: { timeoutMs: 3000, retries: 0 }, syncIntervalMs: 0 });
+    expect((await core.api.connections.list())[0]!.lastSync?.result).toBe('cancelled');
+  });
+
   it('syncs every connection; one failing does not stop the others', async () => {
     open();
     const alice = await connect('Alice');
