@@ -7,7 +7,11 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const ELECTRON_GLUE = ['src-main/index.ts', 'src-main/electron/**/*.ts', 'src-preload/index.ts', 'test/electron/**/*.ts'];
+// The only files that may reach Electron: in src-main that is index.ts alone (the hardening policy
+// it wires lives in window-policy.ts, without electron, so it runs under Node).
+// test/security/hardening.test.ts lints a core file importing electron and checks this list.
+export const ELECTRON_GLUE = ['src-main/index.ts', 'src-preload/index.ts', 'test/electron/**/*.ts'];
+const ELECTRON_MESSAGE = 'Only the Electron glue (src-main/index.ts, src-preload/index.ts, test/electron/) may import electron.';
 
 export default defineConfig(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results.json'] },
@@ -26,13 +30,16 @@ export default defineConfig(
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            {
-              name: 'electron',
-              message: 'Only the Electron glue (src-main/index.ts, src-main/electron/, src-preload/index.ts) may import electron.',
-            },
-          ],
+          paths: [{ name: 'electron', message: ELECTRON_MESSAGE }],
+          // electron/main, electron/common, electron/renderer are the same module by other names.
+          patterns: [{ group: ['electron/*'], message: ELECTRON_MESSAGE }],
         },
+      ],
+      // …and neither may a require() or a dynamic import() of it.
+      'no-restricted-syntax': [
+        'error',
+        { selector: "ImportExpression[source.value=/^electron($|\\x2f)/]", message: ELECTRON_MESSAGE },
+        { selector: "CallExpression[callee.name='require'][arguments.0.value=/^electron($|\\x2f)/]", message: ELECTRON_MESSAGE },
       ],
     },
   },
@@ -41,7 +48,7 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node },
   },
-  { files: ELECTRON_GLUE, rules: { 'no-restricted-imports': 'off' } },
+  { files: ELECTRON_GLUE, rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' } },
   {
     files: ['src-main/**/*.ts', 'src-preload/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', '*.config.ts'],
     languageOptions: { globals: globals.node },

@@ -1,8 +1,9 @@
 // Electron glue, and the only file in src-main that imports 'electron': app lifecycle, the
-// window and its hardening, the app:// protocol, and binding every contract channel to the
-// core's dispatcher with a sender check.
-import { readFile } from 'node:fs/promises';
-import { dirname, join, normalize, sep } from 'node:path';
+// window, the app:// protocol, and wiring the hardening policy (src-main/window-policy.ts, which
+// has no electron import and is tested under Node in test/security/hardening.test.ts) into
+// Electron: webPreferences, the IPC sender check on every contract channel, session permissions,
+// navigation and window-open denial.
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   app,
@@ -16,12 +17,12 @@ import {
   session,
   shell,
   systemPreferences,
-  type IpcMainInvokeEvent,
 } from 'electron';
-import { channelNames, eventNames } from '../src-preload/contract.ts';
+import { eventNames } from '../src-preload/contract.ts';
 import { createCore, type Core } from './core.ts';
 import type { ClipboardPort } from './services/clipboard.ts';
-import { CONTENT_SECURITY_POLICY, contentType } from './web-policy.ts';
+import { createRendererHandler } from './web-policy.ts';
+import { bindChannels, createSenderCheck, createWindowOpenHandler, hardenContents, hardenSession, windowWebPreferences } from './window-policy.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererRoot = join(here, '../renderer');
@@ -31,6 +32,9 @@ const APP_ORIGIN = 'app://keyfleet';
 // A separate data dir for tests and for running two profiles side by side.
 if (process.env.KEYFLEET_DATA_DIR) app.setPath('userData', process.env.KEYFLEET_DATA_DIR);
 
+// Every renderer is sandboxed, whatever a window's own webPreferences say.
+app.enableSandbox();
+
 protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
@@ -38,25 +42,11 @@ protocol.registerSchemesAsPrivileged([
 let core: Core | undefined;
 let mainWindow: BrowserWindow | undefined;
 
-function isTrustedSender(event: IpcMainInvokeEvent): boolean {
-  const url = event.senderFrame?.url ?? '';
-  const fromOurPage = url.startsWith(`${APP_ORIGIN}/`) || (devServerUrl !== undefined && url.startsWith(devServerUrl));
-  return fromOurPage && mainWindow !== undefined && event.sender === mainWindow.webContents;
-}
-
-async function serveRenderer(request: Request): Promise<Response> {
-  const { pathname } = new URL(request.url);
-  const file = normalize(join(rendererRoot, decodeURIComponent(pathname === '/' ? '/index.html' : pathname)));
-  if (!file.startsWith(rendererRoot + sep)) return new Response('Not found', { status: 404 });
-  try {
-    const body = await readFile(file);
-    return new Response(body, {
-      headers: { 'content-type': contentType(file), 'content-security-policy': CONTENT_SECURITY_POLICY },
-    });
-  } catch {
-    return new Response('Not found', { status: 404 });
-  }
-}
+const isTrustedSender = createSenderCheck({
+  appOrigin: APP_ORIGIN,
+  devServerUrl,
+  trustedContents: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : undefined),
+});
 
 function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
@@ -67,14 +57,7 @@ function createWindow(): BrowserWindow {
     title: 'Keyfleet',
     show: false,
     backgroundColor: '#f7f8fa',
-    webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
+    webPreferences: windowWebPreferences(join(here, '../preload/index.cjs')),
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
@@ -82,29 +65,14 @@ function createWindow(): BrowserWindow {
 }
 
 function harden(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event) => event.preventDefault());
-    contents.on('will-redirect', (event) => event.preventDefault());
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      // Only https links the user clicked leave the app, and they open in the browser.
-      if (url.startsWith('https://')) void shell.openExternal(url);
-      return { action: 'deny' };
-    });
-  });
+  hardenSession(session.defaultSession);
+  // One handler for the whole app, so its rate limit on external opens is app-wide.
+  const windowOpen = createWindowOpenHandler((url) => shell.openExternal(url));
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents, windowOpen));
 }
 
-function bindChannels(instance: Core): void {
-  for (const channel of channelNames) {
-    ipcMain.handle(channel, (event, input: unknown) => {
-      if (!isTrustedSender(event)) {
-        return { ok: false, error: { kind: 'forbidden', message: 'Request from an unknown sender was refused.' } };
-      }
-      return instance.dispatch(channel, input);
-    });
-  }
+function bindCore(instance: Core): void {
+  bindChannels(ipcMain, (channel, input) => instance.dispatch(channel, input), isTrustedSender);
   for (const name of eventNames) {
     instance.events.on(name, (payload) => mainWindow?.webContents.send(`event:${name}`, payload));
   }
@@ -146,7 +114,7 @@ const osAuthentication =
 async function start(): Promise<void> {
   await app.whenReady();
   harden();
-  protocol.handle('app', serveRenderer);
+  protocol.handle('app', createRendererHandler(rendererRoot));
   // `--review=<dir>` opens a copy of a data dir read-only (an auditor's, another machine's).
   const reviewDir = process.argv.find((arg) => arg.startsWith('--review='))?.slice('--review='.length);
   core = reviewDir
@@ -155,7 +123,7 @@ async function start(): Promise<void> {
   // The vault locks with the screen, and before the machine sleeps.
   powerMonitor.on('lock-screen', () => void core?.lock('os'));
   powerMonitor.on('suspend', () => void core?.lock('os'));
-  bindChannels(core);
+  bindCore(core);
   mainWindow = createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
