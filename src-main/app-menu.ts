@@ -1,7 +1,7 @@
 // The application menu: the platform's standard roles (so copy, paste, undo, zoom, full screen and
 // window handling behave as everywhere else) plus Keyfleet's own commands, which the renderer
 // carries out. Pure data: the Electron glue turns it into a Menu.
-export type AppCommand = 'add-connection' | 'sync-all' | 'lock-vault' | 'settings' | 'shortcuts' | 'filter';
+import type { AppCommand } from '../src-preload/contract.ts';
 
 /** The shape of Electron's MenuItemConstructorOptions this menu uses. */
 export interface MenuItem {
@@ -11,11 +11,7 @@ export interface MenuItem {
   accelerator?: string;
   submenu?: MenuItem[];
   command?: AppCommand;
-  /** An https page opened in the user's browser. */
-  href?: string;
 }
-
-export const HELP_URL = 'https://keyfleet.dev/docs';
 
 export function appMenuTemplate(platform: NodeJS.Platform, options: { productName: string; development: boolean }): MenuItem[] {
   const mac = platform === 'darwin';
@@ -71,7 +67,6 @@ export function appMenuTemplate(platform: NodeJS.Platform, options: { productNam
       role: 'help',
       submenu: [
         { label: 'Keyboard Shortcuts', accelerator: 'F1', command: 'shortcuts' },
-        { label: 'Keyfleet Documentation', href: HELP_URL },
       ],
     },
   ];

@@ -3,6 +3,8 @@
 // has no electron import and is tested under Node in test/security/hardening.test.ts) into
 // Electron: webPreferences, the IPC sender check on every contract channel, session permissions,
 // navigation and window-open denial.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -11,18 +13,23 @@ import {
   clipboard,
   ClipboardItem,
   ipcMain,
+  Menu,
   Notification,
   powerMonitor,
   protocol,
+  screen,
   session,
   shell,
   systemPreferences,
+  type MenuItemConstructorOptions,
 } from 'electron';
 import { eventNames } from '../src-preload/contract.ts';
 import { createCore, type Core } from './core.ts';
+import { appMenuTemplate, type MenuItem } from './app-menu.ts';
 import type { ClipboardPort } from './services/clipboard.ts';
 import { createRendererHandler } from './web-policy.ts';
 import { bindChannels, createSenderCheck, createWindowOpenHandler, hardenContents, hardenSession, windowWebPreferences } from './window-policy.ts';
+import { MIN_SIZE, readWindowState, restoreWindowState, writeWindowState } from './window-state.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererRoot = join(here, '../renderer');
@@ -31,6 +38,20 @@ const APP_ORIGIN = 'app://keyfleet';
 
 // A separate data dir for tests and for running two profiles side by side.
 if (process.env.KEYFLEET_DATA_DIR) app.setPath('userData', process.env.KEYFLEET_DATA_DIR);
+
+// `--review=<dir>` opens a copy of a data dir read-only (an auditor's, another machine's). A review
+// runs beside the user's own Keyfleet, with a throwaway browser profile, writing nothing anywhere.
+const reviewDir = process.argv.find((arg) => arg.startsWith('--review='))?.slice('--review='.length);
+if (reviewDir) app.setPath('sessionData', mkdtempSync(join(tmpdir(), 'keyfleet-review-')));
+
+// One Keyfleet per data dir: a second launch brings the first one's window forward and quits.
+const primaryInstance = reviewDir !== undefined || app.requestSingleInstanceLock();
+if (!primaryInstance) app.quit();
+app.on('second-instance', () => {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+});
 
 // Every renderer is sandboxed, whatever a window's own webPreferences say.
 app.enableSandbox();
@@ -49,19 +70,38 @@ const isTrustedSender = createSenderCheck({
 });
 
 function createWindow(): BrowserWindow {
+  // Where the window was last time, if that is still on one of today's displays.
+  const dataDir = reviewDir ? undefined : app.getPath('userData');
+  const workAreas = [screen.getPrimaryDisplay(), ...screen.getAllDisplays()].map((d) => d.workArea);
+  const state = restoreWindowState(dataDir ? readWindowState(dataDir) : undefined, workAreas);
   const window = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 900,
-    minHeight: 560,
+    ...state.bounds,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     title: 'Keyfleet',
     show: false,
     backgroundColor: '#f7f8fa',
     webPreferences: windowWebPreferences(join(here, '../preload/index.cjs')),
   });
+  if (state.maximized) window.maximize();
   window.once('ready-to-show', () => window.show());
+  if (dataDir) window.on('close', () => writeWindowState(dataDir, { bounds: window.getNormalBounds(), maximized: window.isMaximized() }));
   void window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
   return window;
+}
+
+/** The app menu: standard roles, and Keyfleet's commands sent to the renderer as events. */
+function buildMenu(): Menu {
+  const toElectron = (item: MenuItem): MenuItemConstructorOptions => {
+    const { command, submenu, role, ...rest } = item;
+    return {
+      ...rest,
+      ...(role ? { role: role as MenuItemConstructorOptions['role'] } : {}),
+      ...(submenu ? { submenu: submenu.map(toElectron) } : {}),
+      ...(command ? { click: () => core?.events.emit('app.command', { command }) } : {}),
+    };
+  };
+  return Menu.buildFromTemplate(appMenuTemplate(process.platform, { productName: app.getName(), development: !app.isPackaged }).map(toElectron));
 }
 
 function harden(): void {
@@ -115,8 +155,7 @@ async function start(): Promise<void> {
   await app.whenReady();
   harden();
   protocol.handle('app', createRendererHandler(rendererRoot));
-  // `--review=<dir>` opens a copy of a data dir read-only (an auditor's, another machine's).
-  const reviewDir = process.argv.find((arg) => arg.startsWith('--review='))?.slice('--review='.length);
+  Menu.setApplicationMenu(buildMenu());
   core = reviewDir
     ? createCore({ dataDir: reviewDir, review: true, clipboard: systemClipboard, version: app.getVersion() })
     : createCore({ dataDir: app.getPath('userData'), clipboard: systemClipboard, version: app.getVersion(), authenticate: osAuthentication });
@@ -142,4 +181,4 @@ app.on('before-quit', (event) => {
   void core.close().finally(() => app.quit());
 });
 
-void start();
+if (primaryInstance) void start();

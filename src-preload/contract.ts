@@ -684,7 +684,12 @@ export interface Events {
   'vault.unlocked': Record<string, never>;
   /** Something worth an OS notification (an expiry reminder); the desktop app shows it. */
   notify: { title: string; body: string; connectionId: string; keyId: string };
+  /** A command the user chose in the app menu; the renderer carries it out. */
+  'app.command': { command: AppCommand };
 }
+
+export const APP_COMMANDS = ['add-connection', 'sync-all', 'lock-vault', 'settings', 'shortcuts', 'filter'] as const;
+export type AppCommand = (typeof APP_COMMANDS)[number];
 export type EventName = keyof Events;
 export const eventNames: EventName[] = [
   'connections.changed',
@@ -696,6 +701,7 @@ export const eventNames: EventName[] = [
   'notify',
   'vault.locked',
   'vault.unlocked',
+  'app.command',
 ];
 
 // ---------------------------------------------------------------- the API object's shape
