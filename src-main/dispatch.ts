@@ -15,11 +15,13 @@ export type Handlers = { [C in ChannelName]: (input: ParsedInput<C>) => Promise<
 
 export type Dispatch = (channel: unknown, input: unknown) => Promise<Result<unknown>>;
 
-export function validationError(channel: string, issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): AppError {
+export function validationError(channel: string, issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string }>): AppError {
   const fields: Record<string, string> = {};
   for (const issue of issues.slice(0, 20)) {
     const path = issue.path.map(String).join('.') || '(input)';
-    fields[path] ??= issue.message;
+    // zod's message names the unknown keys, and a key is part of the value (it can be anything,
+    // a pasted secret or a megabyte long), so it is not repeated.
+    fields[path] ??= issue.code === 'unrecognized_keys' ? 'has a field the contract does not know' : issue.message;
   }
   const summary = Object.entries(fields)
     .slice(0, 3)
@@ -34,7 +36,18 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
     if (!isChannelName(channel)) {
       return { ok: false, error: { kind: 'validation', message: 'Unknown channel.' } };
     }
-    const parsed = channels[channel].input.safeParse(input);
+    let parsed;
+    try {
+      parsed = channels[channel].input.safeParse(input);
+      if (parsed.success && !isPlainData(input)) {
+        // zod takes a Map, a Date or a class instance for an object and reads inherited fields;
+        // every input is plain data (what JSON.parse and a structured clone make), so these are not.
+        return { ok: false, error: validationError(channel, [{ path: [], message: 'must be plain data (no class instances or inherited fields)' }]).toShape() };
+      }
+    } catch {
+      // A getter or a proxy that throws (only an in-process caller can send one) is a bad input too.
+      return { ok: false, error: validationError(channel, [{ path: [], message: 'could not be read' }]).toShape() };
+    }
     if (!parsed.success) {
       return { ok: false, error: validationError(channel, parsed.error.issues).toShape() };
     }
@@ -46,4 +59,20 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
       return { ok: false, error: toErrorShape(error) };
     }
   };
+}
+
+/**
+ * Only plain objects (Object.prototype or none) and arrays, all the way down. Walked after the
+ * schema accepted the input, so its size and depth are the schema's; iterative all the same.
+ */
+function isPlainData(input: unknown): boolean {
+  const pending: unknown[] = [input];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (Array.isArray(value) ? proto !== Array.prototype : proto !== Object.prototype && proto !== null) return false;
+    for (const item of Object.values(value as Record<string, unknown>)) pending.push(item);
+  }
+  return true;
 }

@@ -62,7 +62,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
     if (url.pathname.startsWith('/__harness/invoke/') && req.method === 'POST') {
       if (!tokenMatches(req.headers.authorization?.replace(/^Bearer /, ''))) return send(res, 401, 'text/plain', 'Unauthorized');
-      const channel = decodeURIComponent(url.pathname.slice('/__harness/invoke/'.length));
+      const channel = decodePath(url.pathname.slice('/__harness/invoke/'.length));
+      if (channel === undefined) return sendJson(res, 400, { ok: false, error: { kind: 'validation', message: 'The channel name is not valid percent-encoding.' } });
       let input: unknown;
       try {
         const body = await readBody(req);
@@ -96,7 +97,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     if (url.pathname === '/__harness/bridge.js') {
       return send(res, 200, 'text/javascript; charset=utf-8', await readFile(BRIDGE_FILE));
     }
-    const file = normalize(join(RENDERER_DIR, decodeURIComponent(url.pathname)));
+    const path = decodePath(url.pathname);
+    if (path === undefined) return send(res, 400, 'text/plain', 'Bad request');
+    const file = normalize(join(RENDERER_DIR, path));
     if (!file.startsWith(RENDERER_DIR + sep)) return send(res, 404, 'text/plain', 'Not found');
     try {
       return send(res, 200, contentType(file), await readFile(file));
@@ -131,6 +134,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       await core.close();
     },
   };
+}
+
+/** A percent-decoded path, or undefined when the encoding is broken (a 400, not a crash). */
+function decodePath(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
