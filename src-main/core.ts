@@ -138,7 +138,7 @@ export function createCore(options: CoreOptions): Core {
     if (run.result === 'ok') remind();
   });
   const firstReminders = review ? undefined : setImmediate(remind);
-  const rotation = createRotationService({ store, events, log, now, connections, keys, onStep: options.onStep });
+  const rotation = createRotationService({ store, events, log, now, connections, keys, reveal, onStep: options.onStep });
   const ready = review ? Promise.resolve() : rotation.resumeAll().catch((error: unknown) => log.error('rotation.resume-failed', error));
   if (!review) rotation.startScheduler(options.schedulerIntervalMs);
   const stopSchedule = inventory.startSchedule({

@@ -201,6 +201,9 @@ export function createRevealService(deps: { slots: RevealSlots; secrets: SecretS
       }
     },
 
+    /** Drops a held secret nobody can use any more (its half-made key was deleted by a rollback). */
+    forget: (operationId: string) => forgetHeld(operationId),
+
     wipeAll: () => slots.wipeAll(),
   };
 }

@@ -15,7 +15,7 @@ import type { Store } from '../store/index.ts';
 import type { OperationRecord } from '../store/journal.ts';
 import type { ConnectionService } from './connections.ts';
 import type { KeyOperations } from './key-operations.ts';
-import { AWAITING_REVEAL, REVEALED } from './reveal.ts';
+import { AWAITING_REVEAL, REVEALED, type RevealService } from './reveal.ts';
 
 /** What the journal keeps about a rotation: never a secret. */
 interface RotationState {
@@ -44,6 +44,8 @@ export function createRotationService(deps: {
   now: () => number;
   connections: ConnectionService;
   keys: KeyOperations;
+  /** Releases the held secret of a rolled-back twin. */
+  reveal: Pick<RevealService, 'forget'>;
   onStep?: StepHook;
 }) {
   const { store, events, log, now, connections, keys } = deps;
@@ -163,6 +165,8 @@ export function createRotationService(deps: {
       const cached = store.inventory.getKey(op.connectionId, orphan.id);
       if (cached) store.inventory.dropKey(op.connectionId, cached, now());
     }
+    // Stopped after the twin's secret was held but before that was journaled: it goes with the twin.
+    await deps.reveal.forget(op.id);
     store.journal.fail(op.id, now(), 'interrupted', `Keyfleet stopped while creating the replacement key${orphans.length ? '; the half-made key, whose secret was never saved, was deleted' : ''}. The old key is unchanged.`);
     audit(op, 'failed', 'interrupted while creating the twin; rolled back');
     events.emit('rotation.changed', { operationId: op.id });

@@ -118,7 +118,7 @@ describe('rotation (composed, Rancher)', () => {
 /** Runs one rotation in a child process killed at `point`; returns what it printed. */
 function runUntilKilled(keyId: string, point: string): Promise<Array<Record<string, string>>> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['test/support/rotation-child.ts', dir.path, connectionId, keyId, point], { encoding: 'utf8' }, (error, stdout) => {
+    execFile(process.execPath, ['test/support/crash-child.ts', 'rotation', dir.path, connectionId, keyId, point], { encoding: 'utf8' }, (error, stdout) => {
       const lines = stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
       if (point === 'never' ? error : !lines.some((l) => l.event === 'killed')) reject(error ?? new Error(`not killed at ${point}: ${stdout}`));
       else resolve(lines);
