@@ -688,7 +688,7 @@ export interface Events {
   'app.command': { command: AppCommand };
 }
 
-export const APP_COMMANDS = ['add-connection', 'sync-all', 'lock-vault', 'settings', 'shortcuts', 'filter'] as const;
+export const APP_COMMANDS = ['add-connection', 'sync-all', 'lock-vault', 'shortcuts', 'filter'] as const;
 export type AppCommand = (typeof APP_COMMANDS)[number];
 export type EventName = keyof Events;
 export const eventNames: EventName[] = [

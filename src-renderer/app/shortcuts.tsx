@@ -3,6 +3,7 @@
 import { useEffect } from 'react';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
+import { focusFilter } from './commands.ts';
 
 export const SHORTCUTS: Array<[string, string]> = [
   ['/', 'Filter keys'],
@@ -30,7 +31,7 @@ export function useShortcuts(): void {
       if (event.ctrlKey || event.metaKey || event.altKey || state.modal.kind !== 'none' || typing(event.target)) return;
       const connection = state.connections.find((c) => c.id === state.selection.connectionId);
       const handlers: Record<string, () => void> = {
-        '/': () => document.querySelector<HTMLInputElement>('input[type="search"]')?.focus(),
+        '/': focusFilter,
         '?': () => state.open({ kind: 'shortcuts' }),
         n: () => {
           if (connection && connection.capabilities.actions.create.mode !== 'unavailable' && (state.scopes[connection.id]?.length ?? 0) > 0) {

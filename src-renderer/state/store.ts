@@ -18,6 +18,7 @@ import type {
   SortColumn,
 } from '../../src-preload/contract.ts';
 import { api, asCallError, type CallError } from '../app/bridge.ts';
+import { runAppCommand } from '../app/commands.ts';
 
 export type Modal =
   | { kind: 'none' }
@@ -204,6 +205,7 @@ export const useApp = create<State & Actions>()((set, get) => {
         // Back online: try every connection now instead of waiting for the schedule.
         window.addEventListener('online', () => void api.sync.all().then(() => get().refreshConnections()));
         api.on('connections.changed', () => void get().refreshConnections());
+        api.on('app.command', ({ command }) => runAppCommand(command));
         api.on('vault.locked', () =>
           set((s) => {
             // Whatever shows a secret closes: reveal dialogs, the rotation wizard, revealed vault rows.
