@@ -16,6 +16,7 @@ export type FaultKind =
   | { kind: 'rate-limit'; retryAfterSeconds: number }
   | { kind: 'bad-json' }
   | { kind: 'truncate' }
+  | { kind: 'reset' }
   | { kind: 'drop' }
   | { kind: 'hang' }
   | { kind: 'huge'; claimBytes: number }
@@ -32,6 +33,7 @@ export const FAULT_KINDS: readonly FaultKindName[] = [
   'rate-limit',
   'bad-json',
   'truncate',
+  'reset',
   'drop',
   'hang',
   'huge',
@@ -197,6 +199,13 @@ export async function applyFault(fault: Fault, req: IncomingMessage, res: Server
       const body = full.body.length >= 2 ? full.body : Buffer.from(serialize({ truncated: false }), 'utf8');
       res.writeHead(full.status, { ...full.headers, 'content-length': String(body.length) });
       res.write(body.subarray(0, Math.floor(body.length / 2)), () => req.socket.destroy());
+      return;
+    }
+    case 'reset': {
+      // Half of the real answer, then a TCP reset (RST) instead of an orderly close.
+      const full = await captureResponse(res, ctx.realHandler);
+      res.writeHead(full.status, { ...full.headers, 'content-length': String(Math.max(full.body.length, 2)) });
+      res.write(full.body.subarray(0, Math.floor(full.body.length / 2)), () => req.socket.resetAndDestroy());
       return;
     }
     case 'huge':

@@ -4,6 +4,7 @@
 // organizations per key, projects, paged teams, roles, and organization API keys with their two
 // ids, one-time secret, lagging list and one-hour authentication cache — with fault injection.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { applyFault, createFaultInjector, handleControl, trackSockets, type FaultInjector } from '../faults.ts';
 import { EnvZeroModel, type Credential } from './model.ts';
@@ -23,6 +24,8 @@ export interface EnvZeroSandboxOptions {
   teamsPageSize?: number;
   /** Whether and how the key list echoes project permissions (unknown for the real API). */
   permissionsEcho?: PermissionsEcho;
+  /** Serve HTTPS with this key and certificate. */
+  tls?: { key: string; cert: string };
 }
 
 export interface EnvZeroSandbox {
@@ -166,11 +169,12 @@ export async function startEnvZeroSandbox(options: EnvZeroSandboxOptions = {}): 
     await real();
   }
 
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, { status: 500, json: { message: 'Internal server error' } });
     });
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
   const destroySockets = trackSockets(server);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -183,7 +187,7 @@ export async function startEnvZeroSandbox(options: EnvZeroSandboxOptions = {}): 
   };
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     credentials: seeded.credentials,
     ids: seeded.ids,
     faults,
