@@ -26,6 +26,7 @@ import {
 import { eventNames } from '../src-preload/contract.ts';
 import { createCore, type Core } from './core.ts';
 import { appMenuTemplate, type MenuItem } from './app-menu.ts';
+import { DEEP_LINK_SCHEME, deepLinkInArgs, parseDeepLink, type DeepLink } from './deep-link.ts';
 import type { ClipboardPort } from './services/clipboard.ts';
 import { createRendererHandler } from './web-policy.ts';
 import { bindChannels, createSenderCheck, createWindowOpenHandler, hardenContents, hardenSession, windowWebPreferences } from './window-policy.ts';
@@ -47,11 +48,22 @@ if (reviewDir) app.setPath('sessionData', mkdtempSync(join(tmpdir(), 'keyfleet-r
 // One Keyfleet per data dir: a second launch brings the first one's window forward and quits.
 const primaryInstance = reviewDir !== undefined || app.requestSingleInstanceLock();
 if (!primaryInstance) app.quit();
-app.on('second-instance', () => {
+app.on('second-instance', (_event, argv) => followDeepLink(deepLinkInArgs(argv)));
+
+// keyfleet:// links: only the exact forms src-main/deep-link.ts knows do anything.
+if (primaryInstance && !reviewDir) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+app.on('open-url', (event, url) => {
+  event.preventDefault();
+  followDeepLink(parseDeepLink(url));
+});
+
+/** Brings the window forward and, for a known link, carries out its menu command. */
+function followDeepLink(link: DeepLink | undefined): void {
   if (!mainWindow) return;
   if (mainWindow.isMinimized()) mainWindow.restore();
   mainWindow.focus();
-});
+  if (link?.command) core?.events.emit('app.command', { command: link.command });
+}
 
 // Every renderer is sandboxed, whatever a window's own webPreferences say.
 app.enableSandbox();
@@ -164,6 +176,9 @@ async function start(): Promise<void> {
   powerMonitor.on('suspend', () => void core?.lock('os'));
   bindCore(core);
   mainWindow = createWindow();
+  // Launched by a keyfleet:// link (Windows, Linux): follow it once the page is there.
+  const launchLink = deepLinkInArgs(process.argv);
+  if (launchLink) mainWindow.webContents.once('did-finish-load', () => followDeepLink(launchLink));
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
   });
