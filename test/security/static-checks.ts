@@ -186,6 +186,7 @@ const ELECTRONEGATIVITY_NOTES: Record<string, string> = {
   NODE_INTEGRATION_JS_CHECK: 'as CONTEXT_ISOLATION_JS_CHECK',
   AUXCLICK_JS_CHECK: 'a middle-click reaches the window-open handler as background-tab: denied, https only via safeExternalUrl',
   OPEN_EXTERNAL_JS_CHECK: 'only from the window-open handler, after safeExternalUrl (https, no credentials, length cap) and a click-shaped disposition',
+  PROTOCOL_HANDLER_JS_CHECK: 'keyfleet:// links go through parseDeepLink in src-main/deep-link.ts: three exact forms, no data, anything else ignored (test/unit/deep-link.test.ts)',
   PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK: 'hardenSession sets request, check and device handlers that deny everything',
 };
 
