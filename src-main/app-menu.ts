@@ -16,12 +16,13 @@ export interface MenuItem {
 export function appMenuTemplate(platform: NodeJS.Platform, options: { productName: string; development: boolean }): MenuItem[] {
   const mac = platform === 'darwin';
   const separator: MenuItem = { type: 'separator' };
+  const settings: MenuItem = { label: mac ? 'Settings…' : 'Settings', accelerator: 'CmdOrCtrl+,', command: 'settings' };
   return [
     ...(mac
       ? [
           {
             label: options.productName,
-            submenu: [{ role: 'about' }, separator, { role: 'services' }, separator, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, separator, { role: 'quit' }],
+            submenu: [{ role: 'about' }, separator, settings, separator, { role: 'services' }, separator, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, separator, { role: 'quit' }],
           },
         ]
       : []),
@@ -32,7 +33,7 @@ export function appMenuTemplate(platform: NodeJS.Platform, options: { productNam
         { label: 'Sync All Connections', accelerator: 'CmdOrCtrl+Shift+S', command: 'sync-all' },
         separator,
         { label: 'Lock Vault', accelerator: 'CmdOrCtrl+Shift+L', command: 'lock-vault' },
-        ...(mac ? [] : [separator, { role: 'quit' }]),
+        ...(mac ? [] : [separator, settings, separator, { role: 'quit' }]),
       ],
     },
     {

@@ -12,7 +12,7 @@ import { CoreEvents } from './events.ts';
 import { createFileLogger, type Logger } from './log.ts';
 import { backends } from './providers/index.ts';
 import type { HttpTuning } from './providers/types.ts';
-import { createKeytarSecretStore, type SecretStore } from './secrets/secret-store.ts';
+import { checkKeychain, createKeytarSecretStore, type SecretStore } from './secrets/secret-store.ts';
 import { createMemoryClipboard, createSecretClipboard, type ClipboardPort } from './services/clipboard.ts';
 import { createBulkService } from './services/bulk.ts';
 import { createConnectionService } from './services/connections.ts';
@@ -24,6 +24,7 @@ import { createVaultService } from './services/vault.ts';
 import { createKeyOperations } from './services/key-operations.ts';
 import { AWAITING_REVEAL, createRevealService, createRevealSlots } from './services/reveal.ts';
 import { createRotationService, type StepHook } from './services/rotation.ts';
+import { createSettingsService } from './services/settings.ts';
 import { createStore } from './store/index.ts';
 
 export interface CoreOptions {
@@ -31,7 +32,13 @@ export interface CoreOptions {
   secretStore?: SecretStore;
   clipboard?: ClipboardPort;
   version?: string;
+  /**
+   * A source checkout or the web harness (where `npm run preview:web` and the sandboxes exist).
+   * Default: true when no version or the version 'dev' or 'harness' is given.
+   */
+  development?: boolean;
   revealTtlMs?: number;
+  /** How long a copied secret stays on the clipboard until the user picks a time in the settings. */
   clipboardClearMs?: number;
   http?: HttpTuning;
   now?: () => number;
@@ -40,7 +47,10 @@ export interface CoreOptions {
   onStep?: StepHook;
   /** How often scheduled work (retiring old keys after a rotation) is checked. */
   schedulerIntervalMs?: number;
-  /** Background sync of every connection; 0 turns it off. Default 15 minutes. */
+  /**
+   * Background sync of every connection; 0 turns it off. Default 15 minutes. The user's setting,
+   * once saved, takes its place.
+   */
   syncIntervalMs?: number;
   /** How often an unreachable connection is tried again. Default 1 minute. */
   reconnectIntervalMs?: number;
@@ -78,11 +88,23 @@ export function createCore(options: CoreOptions): Core {
   const store = createStore(join(options.dataDir, DATABASE_FILE), review);
   const secrets = review ? noKeychain : (options.secretStore ?? createKeytarSecretStore());
   const events = new CoreEvents();
+  const settings = createSettingsService({
+    store,
+    dataDir: options.dataDir,
+    databaseFile: DATABASE_FILE,
+    defaults: {
+      ...(options.syncIntervalMs === undefined ? {} : { syncIntervalMinutes: options.syncIntervalMs / 60_000 }),
+      ...(options.clipboardClearMs === undefined ? {} : { clipboardClearSeconds: options.clipboardClearMs / 1000 }),
+    },
+    onChange: (changed) => {
+      if (changed.includes('syncIntervalMinutes')) restartSchedule();
+    },
+  });
   const slots = createRevealSlots({ ttlMs: options.revealTtlMs });
   const reveal = createRevealService({ slots, secrets, store, log, now });
   const clipboard = createSecretClipboard({
     port: options.clipboard ?? createMemoryClipboard(),
-    clearAfterMs: options.clipboardClearMs,
+    clearAfterMs: () => settings.one('clipboardClearSeconds') * 1000,
     now,
     onCleared: (at) => events.emit('clipboard.cleared', { at }),
   });
@@ -115,6 +137,7 @@ export function createCore(options: CoreOptions): Core {
     clipboard,
     http: options.http,
     authenticate: options.authenticate,
+    autoLockMinutes: () => settings.one('autoLockMinutes'),
     // A lock wipes what the core still holds of new secrets (they stay held in the keychain).
     // Secrets on screen go back to "unseen", so they can be shown again after unlocking.
     onLock: () => {
@@ -125,7 +148,7 @@ export function createCore(options: CoreOptions): Core {
   const idleTimer = review ? undefined : setInterval(() => vault.checkIdle(), options.idleCheckMs ?? 15_000);
   idleTimer?.unref();
   const bulk = createBulkService({ store, keys, now });
-  const health = createHealthService({ store, events, now });
+  const health = createHealthService({ store, events, now, reminderDays: () => settings.one('expiryReminderDays') });
   // Expiry reminders: at start, and whenever a sync brought fresh expiry dates.
   const remind = () => {
     try {
@@ -141,19 +164,33 @@ export function createCore(options: CoreOptions): Core {
   const rotation = createRotationService({ store, events, log, now, connections, keys, reveal, onStep: options.onStep });
   const ready = review ? Promise.resolve() : rotation.resumeAll().catch((error: unknown) => log.error('rotation.resume-failed', error));
   if (!review) rotation.startScheduler(options.schedulerIntervalMs);
-  const stopSchedule = inventory.startSchedule({
-    intervalMs: review ? 0 : (options.syncIntervalMs ?? 15 * 60_000),
-    reconnectMs: options.reconnectIntervalMs ?? 60_000,
-  });
+  // The background sync follows the user's interval; a new interval replaces the running schedule.
+  const startSchedule = () =>
+    inventory.startSchedule({
+      intervalMs: review ? 0 : settings.one('syncIntervalMinutes') * 60_000,
+      reconnectMs: options.reconnectIntervalMs ?? 60_000,
+    });
+  let stopSchedule = startSchedule();
+  let closed = false;
+  function restartSchedule(): void {
+    stopSchedule();
+    stopSchedule = closed ? () => undefined : startSchedule();
+  }
+  const development = options.development ?? (options.version === undefined || options.version === 'dev' || options.version === 'harness');
 
   const handlers: Handlers = {
     'app.status': async () => ({
       version: options.version ?? 'dev',
       dataDir: options.dataDir,
       mode: review ? 'review' : 'normal',
+      build: development ? 'development' : 'release',
+      platform: process.platform,
       keychain: await secrets.probe(),
     }),
     'app.backends': () => backends(),
+    'app.checkKeychain': () => checkKeychain(secrets, now),
+    'settings.get': () => settings.view(),
+    'settings.set': (input) => settings.write(input),
     'connections.list': () => connections.list(),
     'connections.add': (input) => connections.add(input),
     'connections.remove': async (input) => {
@@ -232,7 +269,10 @@ export function createCore(options: CoreOptions): Core {
       return vault.status();
     },
     'vault.unlock': () => vault.unlock(),
-    'vault.setAutoLock': (input) => vault.setAutoLock(input.minutes),
+    'vault.setAutoLock': (input) => {
+      settings.write({ autoLockMinutes: input.minutes });
+      return vault.status();
+    },
     'vault.importEnv': (input) => vault.importEnv(input),
     'vault.exportMeta': () => vault.exportMeta(),
     'clipboard.writeSecret': (input) => clipboard.writeSecret(input.text),
@@ -244,7 +284,6 @@ export function createCore(options: CoreOptions): Core {
     subscribe: (event, listener) => events.on(event, listener),
   };
 
-  let closed = false;
   return {
     api: createApi(transport),
     lock: (reason) => vault.lock(reason),
@@ -278,6 +317,7 @@ export const REVIEW_NOTE = 'This is a read-only review of a copied data dir: not
 const REVIEW_CHANNELS = new Set<ChannelName>([
   'app.status',
   'app.backends',
+  'settings.get',
   'connections.list',
   'scopes.list',
   'keys.list',

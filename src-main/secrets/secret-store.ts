@@ -1,6 +1,8 @@
 // Every secret Keyfleet keeps (connection credentials, later vault entries) goes through this
 // interface to the OS keychain. There is no fallback: if the keychain cannot be reached, storing
 // fails with a 'keychain' error and nothing is written anywhere else.
+import { randomBytes } from 'node:crypto';
+import type { KeychainCheck } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 
 export interface SecretStore {
@@ -22,7 +24,7 @@ const PROBE_ACCOUNT = 'keyfleet-probe';
 
 export function keychainHint(platform: NodeJS.Platform = process.platform): string {
   if (platform === 'linux') {
-    return 'On Linux, Keyfleet needs a Secret Service: install and unlock gnome-keyring (or KeePassXC with its Secret Service integration) in your desktop session.';
+    return 'On Linux, Keyfleet needs a Secret Service: install and unlock gnome-keyring or KWallet (or KeePassXC with its Secret Service integration) in a desktop session with a D-Bus session bus.';
   }
   if (platform === 'darwin') return 'Check that the login keychain exists and is unlocked (Keychain Access).';
   return 'Check that Windows Credential Manager is available for your account.';
@@ -88,3 +90,40 @@ function describe(error: unknown): string {
 }
 
 export const connectionAccount = (connectionId: string) => `connection:${connectionId}`;
+
+/** What usually makes the keychain reachable, step by step, on one platform. */
+export function keychainFix(platform: string = process.platform): string[] {
+  if (platform === 'linux') {
+    return [
+      'Install a Secret Service provider: gnome-keyring (e.g. apt install gnome-keyring) or, on KDE, KWallet with its Secret Service enabled; KeePassXC with Secret Service integration works too.',
+      'Unlock it: log in to a desktop session that unlocks the login keyring, or open Passwords and Keys / KWallet Manager and unlock the "login" collection.',
+      'It is reached over D-Bus: start Keyfleet from your desktop session (DBUS_SESSION_BUS_ADDRESS must be set), or without one run it under dbus-run-session.',
+    ];
+  }
+  if (platform === 'darwin') return ['Open Keychain Access and check that the login keychain exists and is unlocked.'];
+  if (platform === 'win32') return ['Check that Windows Credential Manager is available for your account (Control Panel → Credential Manager).'];
+  return [keychainHint(platform as NodeJS.Platform)];
+}
+
+/**
+ * A real round trip through the keychain, as Keyfleet will use it: a throwaway item (random bytes,
+ * not a secret of anyone's) is written, read back and deleted. A read-only probe can pass on a
+ * keychain that is locked for writing; this cannot.
+ */
+export async function checkKeychain(secrets: SecretStore, now: () => number = Date.now, platform: string = process.platform): Promise<KeychainCheck> {
+  const value = randomBytes(18).toString('base64url');
+  const failed = (message: string): KeychainCheck => ({ available: false, message, fix: keychainFix(platform), platform, checkedAt: now() });
+  try {
+    await secrets.set(PROBE_ACCOUNT, value);
+    const read = await secrets.get(PROBE_ACCOUNT);
+    const deleted = await secrets.delete(PROBE_ACCOUNT);
+    if (read !== value) return failed('The OS keychain accepted a test item but gave a different value back.');
+    if (!deleted) return failed('The OS keychain kept a test item it was asked to delete.');
+    return { available: true, message: null, fix: [], platform, checkedAt: now() };
+  } catch (error) {
+    await secrets.delete(PROBE_ACCOUNT).catch(() => false);
+    // The steps come with the answer, so the one-line hint inside the error is not repeated.
+    const message = error instanceof Error ? error.message.replace(` ${keychainHint(platform as NodeJS.Platform)}`, '') : 'The OS keychain could not be reached.';
+    return failed(message);
+  }
+}

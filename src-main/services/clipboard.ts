@@ -31,11 +31,13 @@ export function createMemoryClipboard(): ClipboardPort & { concealed: boolean } 
 
 export function createSecretClipboard(options: {
   port: ClipboardPort;
-  clearAfterMs?: number;
+  /** A fixed time, or the user's setting read at every copy. */
+  clearAfterMs?: number | (() => number);
   now: () => number;
   onCleared: (at: number) => void;
 }) {
-  const clearAfterMs = options.clearAfterMs ?? DEFAULT_CLIPBOARD_CLEAR_MS;
+  const { clearAfterMs: setting = DEFAULT_CLIPBOARD_CLEAR_MS } = options;
+  const clearAfter = typeof setting === 'function' ? setting : () => setting;
   let pending: { text: string; timer: NodeJS.Timeout } | undefined;
 
   async function clearIfOurs(): Promise<void> {
@@ -57,6 +59,7 @@ export function createSecretClipboard(options: {
       } else {
         await options.port.writeText(text);
       }
+      const clearAfterMs = clearAfter();
       const timer = setTimeout(() => void clearIfOurs().catch(() => undefined), clearAfterMs);
       timer.unref();
       pending = { text, timer };

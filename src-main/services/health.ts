@@ -1,6 +1,7 @@
 // Key health across connections (the board's counts and the filtered lists behind them), the
-// per-organization policy, and expiry reminders: at 60, 30, 7 and 1 days before a key expires,
-// at most once per key per threshold, as an event the desktop app turns into an OS notification.
+// per-organization policy, and expiry reminders: at 60, 30, 7 and 1 days before a key expires (or
+// the days the user chose in the settings), at most once per key per threshold, as an event the
+// desktop app turns into an OS notification.
 import type { HealthView, PolicyView } from '../../src-preload/contract.ts';
 import type { CoreEvents } from '../events.ts';
 import type { ConnectionRecord, RemoteKey } from '../model.ts';
@@ -9,6 +10,7 @@ import type { Store } from '../store/index.ts';
 import type { KeyTraits } from '../store/inventory.ts';
 import type { PolicyRecord } from '../store/policies.ts';
 
+/** The default reminder thresholds; the user's own list comes from the settings. */
 export const REMINDER_DAYS = [60, 30, 7, 1];
 
 /** What the backend behind a connection can tell about each of its keys. */
@@ -24,8 +26,15 @@ export function traitsOf(connection: Pick<ConnectionRecord, 'kind' | 'settings'>
   };
 }
 
-export function createHealthService(deps: { store: Store; events: CoreEvents; now: () => number }) {
+export function createHealthService(deps: {
+  store: Store;
+  events: CoreEvents;
+  now: () => number;
+  /** Days before expiry at which to remind (the user's setting, read at every run). */
+  reminderDays?: () => number[];
+}) {
   const { store, events, now } = deps;
+  const reminderDays = deps.reminderDays ?? (() => REMINDER_DAYS);
 
   return {
     summary(idleDays: number): HealthView {
@@ -62,11 +71,12 @@ export function createHealthService(deps: { store: Store; events: CoreEvents; no
       const at = now();
       const names = new Map(store.connections.list().map((c) => [c.id, c.name]));
       const reminded = new Set<string>();
-      for (const threshold of [...REMINDER_DAYS].sort((a, b) => a - b)) {
+      const thresholds = reminderDays();
+      for (const threshold of [...thresholds].sort((a, b) => a - b)) {
         for (const key of store.policies.dueReminders(at, threshold)) {
           const ref = `${key.connection_id}:${key.id}`;
           // Larger thresholds this key is already inside of are marked as sent, not sent again.
-          for (const larger of REMINDER_DAYS.filter((d) => d >= threshold)) store.policies.remember(key.connection_id, key.id, larger, at);
+          for (const larger of thresholds.filter((d) => d >= threshold)) store.policies.remember(key.connection_id, key.id, larger, at);
           if (reminded.has(ref)) continue;
           reminded.add(ref);
           const days = Math.max(0, Math.ceil((key.expires_at - at) / 86_400_000));

@@ -19,8 +19,6 @@ import { digest, stamp } from './exports.ts';
 import { keyView } from './inventory.ts';
 
 export const vaultAccount = (id: string) => `vault:${id}`;
-const AUTO_LOCK_SETTING = 'vault.autoLockMinutes';
-const DEFAULT_AUTO_LOCK_MINUTES = 5;
 /** How long a revealed vault secret stays on screen before it is masked again. */
 export const REVEAL_VISIBLE_MS = 20_000;
 
@@ -39,6 +37,8 @@ export interface VaultDeps {
   authenticate?: (reason: string) => Promise<boolean>;
   /** Called on lock: the core wipes what it still holds of new secrets. */
   onLock: () => void;
+  /** Idle minutes before the vault locks: the user's setting, read at every check. */
+  autoLockMinutes: () => number;
 }
 
 export function createVaultService(deps: VaultDeps) {
@@ -46,7 +46,7 @@ export function createVaultService(deps: VaultDeps) {
   let locked = false;
   let lastActivity = now();
 
-  const autoLockMinutes = () => store.settings.get(AUTO_LOCK_SETTING, DEFAULT_AUTO_LOCK_MINUTES);
+  const { autoLockMinutes } = deps;
 
   function entry(id: string): VaultRecord {
     const record = store.vault.get(id);
@@ -243,11 +243,6 @@ export function createVaultService(deps: VaultDeps) {
       locked = false;
       lastActivity = now();
       events.emit('vault.unlocked', {});
-      return status();
-    },
-
-    setAutoLock(minutes: number): Promise<VaultStatus> {
-      store.settings.set(AUTO_LOCK_SETTING, minutes);
       return status();
     },
 

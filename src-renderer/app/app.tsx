@@ -18,11 +18,14 @@ import { JournalView } from '../views/journal-view.tsx';
 import { KeyPane } from '../views/key-pane.tsx';
 import { RevealDialog } from '../views/reveal-dialog.tsx';
 import { Sidebar } from '../views/sidebar.tsx';
-import { Welcome } from '../views/welcome.tsx';
+import { SettingsView } from '../views/settings-view.tsx';
+import { NoConnections, Welcome } from '../views/welcome.tsx';
 
 export function App() {
-  const { ready, status, connections, selection, banners, modal, pendingReveals, rotations, view } = useApp(
+  const { ready, status, connections, selection, banners, modal, pendingReveals, rotations, view, welcome } = useApp(
     useShallow((s) => ({
+      // First run: nothing connected, nothing in the vault, and the welcome not put away.
+      welcome: s.status?.mode === 'normal' && s.connections.length === 0 && s.vaultEntries.length === 0 && s.settings?.values.welcomeDismissed === false,
       rotations: s.rotations,
       view: s.view,
       pendingReveals: s.pendingReveals,
@@ -59,7 +62,7 @@ export function App() {
               {status.dataDir}: nothing can be changed, synced or revealed here, and no credential is used.
             </Banner>
           ) : null}
-          {status && status.mode === 'normal' && !status.keychain.available ? (
+          {status && status.mode === 'normal' && !status.keychain.available && !welcome ? (
             <Banner tone="warning" title="The OS keychain is not reachable">
               {status.keychain.message} Connections cannot be added until it is.
             </Banner>
@@ -90,12 +93,18 @@ export function App() {
             </Banner>
           ))}
         </div>
-        {!ready ? null : view === 'journal' ? (
+        {!ready ? null : view === 'settings' ? (
+          <SettingsView />
+        ) : view === 'journal' ? (
           <JournalView />
         ) : view === 'vault' ? (
           <VaultView />
         ) : connections.length === 0 ? (
-          <Welcome />
+          welcome ? (
+            <Welcome />
+          ) : (
+            <NoConnections />
+          )
         ) : view === 'health' ? (
           <HealthBoard />
         ) : view === 'changes' ? (
@@ -115,7 +124,7 @@ function Dialogs({ modal }: { modal: Modal }) {
     case 'none':
       return null;
     case 'add-connection':
-      return <AddConnectionDialog />;
+      return <AddConnectionDialog backend={modal.backend} />;
     case 'bulk':
       return <BulkDialog />;
     case 'shortcuts':

@@ -18,6 +18,7 @@ export function runAppCommand(command: AppCommand): void {
       if (!review) void api.sync.all().then(() => state.refreshConnections());
     },
     'lock-vault': () => void state.lockVault(),
+    settings: () => state.showSettings(),
     shortcuts: () => {
       if (state.modal.kind === 'none') state.open({ kind: 'shortcuts' });
     },

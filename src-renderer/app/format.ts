@@ -33,24 +33,24 @@ export function relativeTime(at: number | null, now = Date.now()): string {
   return absoluteTime(at);
 }
 
+// Formatters are made once: toLocale…String builds a new one on every call, which dominated
+// rendering a screen of key rows.
+const ABSOLUTE = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const DATE = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+
 export function absoluteTime(at: number | null): string {
   if (at === null) return '—';
-  return new Date(at).toLocaleString(undefined, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+  return ABSOLUTE.format(at);
 }
 
 export function shortTime(at: number): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return TIME.format(at);
 }
 
 export function shortDate(at: number | null): string {
   if (at === null) return '—';
-  return new Date(at).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  return DATE.format(at);
 }
 
 export function hostOf(url: string): string {

@@ -16,6 +16,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['Delete', 'Delete the key'],
   ['Esc', 'Close a dialog or the details'],
   ['l', 'Lock the vault'],
+  [',', 'Open the settings'],
   ['?', 'Show this list'],
 ];
 
@@ -43,6 +44,7 @@ export function useShortcuts(): void {
         },
         Escape: () => state.selectKey(null),
         l: () => void state.lockVault(),
+        ',': () => state.showSettings(),
       };
       const handler = handlers[event.key];
       if (handler) {

@@ -62,6 +62,13 @@ const paths: Record<string, ReactElement> = {
       <path d="M4.5 6h.01M4.5 12h.01M4.5 18h.01" />
     </>
   ),
+  settings: (
+    <>
+      <path d="M4 7h10M18 7h2M4 17h2M10 17h10" />
+      <circle cx="16" cy="7" r="2" />
+      <circle cx="8" cy="17" r="2" />
+    </>
+  ),
   layers: (
     <>
       <path d="m12 3 9 5-9 5-9-5 9-5z" />

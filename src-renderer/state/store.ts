@@ -8,7 +8,9 @@ import type {
   BackendInfo,
   HealthKind,
   PendingRevealView,
+  ProviderKind,
   RotationView,
+  SettingsView,
   VaultEntryView,
   VaultStatus,
   ChannelInput,
@@ -22,7 +24,7 @@ import { runAppCommand } from '../app/commands.ts';
 
 export type Modal =
   | { kind: 'none' }
-  | { kind: 'add-connection' }
+  | { kind: 'add-connection'; backend?: ProviderKind }
   | { kind: 'create-key'; connectionId: string; scopeId: string | null }
   | { kind: 'edit-key'; key: KeyView }
   | { kind: 'delete-key'; key: KeyView }
@@ -65,7 +67,9 @@ interface State {
   keysVersion: number;
   keysLoading: boolean;
   selectedKey: { connectionId: string; keyId: string } | null;
-  view: 'keys' | 'journal' | 'health' | 'changes' | 'vault';
+  view: 'keys' | 'journal' | 'health' | 'changes' | 'vault' | 'settings';
+  /** The user's settings as the core last reported them (null until loaded). */
+  settings: SettingsView | null;
   vault: VaultStatus | null;
   vaultEntries: VaultEntryView[];
   /** Bumped when the vault locks: anything showing a secret clears itself. */
@@ -93,6 +97,10 @@ interface Actions {
   showHealth: () => void;
   showChanges: () => void;
   showVault: () => void;
+  showSettings: () => void;
+  loadSettings: () => Promise<void>;
+  /** Saves settings; returns the core's refusal (with field messages), or null once saved. */
+  saveSettings: (input: ChannelInput<'settings.set'>) => Promise<CallError | null>;
   loadVault: () => Promise<void>;
   lockVault: () => Promise<void>;
   unlockVault: () => void;
@@ -122,8 +130,23 @@ interface Actions {
 }
 
 let bannerId = 0;
-const inFlight = new Set<string>();
 export const KEY_PAGE = 200;
+/** Pages kept on either side of the rows in view; farther ones are dropped (and fetched again if needed). */
+const KEEP_PAGES = 4;
+/** The rows the key table shows now, and whether a batch of pages is being fetched. */
+let wanted: { version: number; start: number; end: number } | null = null;
+let fetchingPages = false;
+
+/** The pages near a range of rows: the renderer holds a window of the list, never all of it. */
+function nearby(pages: Record<number, KeyView[]>, range: { start: number; end: number }): Record<number, KeyView[]> {
+  const first = Math.floor(range.start / KEY_PAGE) - KEEP_PAGES;
+  const last = Math.floor(range.end / KEY_PAGE) + KEEP_PAGES;
+  const kept: Record<number, KeyView[]> = {};
+  for (const [page, rows] of Object.entries(pages)) {
+    if (Number(page) >= first && Number(page) <= last) kept[Number(page)] = rows;
+  }
+  return kept;
+}
 let subscribed = false;
 /** Actions waiting for the vault to be unlocked. */
 let unlockWaiters: Array<(unlocked: boolean) => void> = [];
@@ -186,6 +209,7 @@ export const useApp = create<State & Actions>()((set, get) => {
     keysLoading: false,
     selectedKey: null,
     view: 'keys',
+    settings: null,
     healthFilter: null,
     vault: null,
     vaultEntries: [],
@@ -247,11 +271,20 @@ export const useApp = create<State & Actions>()((set, get) => {
         );
       }
       await guarded('Keyfleet could not start', async () => {
-        const [status, backends, connections] = await Promise.all([api.app.status(), api.app.backends(), api.connections.list()]);
-        set({ status, backends, connections });
-        await Promise.all(connections.map((c) => get().loadScopes(c.id)));
+        const [status, backends, connections, settings] = await Promise.all([
+          api.app.status(),
+          api.app.backends(),
+          api.connections.list(),
+          api.settings.get(),
+        ]);
+        set({ status, backends, connections, settings });
+        // The first page of keys is asked for first: rows show from the cache at once, and scope
+        // names fill in when the scopes (with their key counts) arrive.
         const first = connections[0];
-        get().select(first?.id ?? null, null);
+        // A person who already went elsewhere (the vault, settings) while this loaded stays there.
+        if (get().view === 'keys') get().select(first?.id ?? null, null);
+        else set({ selection: { connectionId: first?.id ?? null, scopeId: null } });
+        await Promise.all(connections.map((c) => get().loadScopes(c.id)));
         await Promise.all([get().loadPendingReveals(), get().loadRotations(), get().status?.mode === 'review' ? undefined : get().loadVault()]);
       });
       set({ ready: true });
@@ -287,24 +320,36 @@ export const useApp = create<State & Actions>()((set, get) => {
     },
 
     async ensureKeys(start, end) {
-      const version = get().keysVersion;
-      const missing: number[] = [];
-      for (let page = Math.floor(start / KEY_PAGE); page <= Math.floor(end / KEY_PAGE); page++) {
-        if (!get().keyPages[page] && !inFlight.has(`${version}:${page}`)) missing.push(page);
-      }
-      await Promise.all(
-        missing.map(async (page) => {
-          inFlight.add(`${version}:${page}`);
-          try {
-            const result = await fetchPage(page);
-            if (get().keysVersion === version) set((s) => ({ keyPages: { ...s.keyPages, [page]: result.rows }, totalKeys: result.total }));
-          } catch (error) {
-            get().notify('error', 'Could not load keys', asCallError(error).message);
-          } finally {
-            inFlight.delete(`${version}:${page}`);
+      // Only the latest range counts: while a batch of pages is on its way, a fling's frames
+      // just move the wanted range, and the next batch fetches what is in view when this one
+      // lands (no queue of requests for rows long scrolled past).
+      wanted = { version: get().keysVersion, start, end };
+      if (fetchingPages) return;
+      fetchingPages = true;
+      try {
+        while (wanted) {
+          const range: { version: number; start: number; end: number } = wanted;
+          wanted = null;
+          if (range.version !== get().keysVersion) continue;
+          const missing: number[] = [];
+          for (let page = Math.floor(range.start / KEY_PAGE); page <= Math.floor(range.end / KEY_PAGE); page++) {
+            if (!get().keyPages[page]) missing.push(page);
           }
-        }),
-      );
+          await Promise.all(
+            missing.map(async (page) => {
+              try {
+                const result = await fetchPage(page);
+                if (get().keysVersion !== range.version) return;
+                set((s) => ({ keyPages: nearby({ ...s.keyPages, [page]: result.rows }, wanted ?? range), totalKeys: result.total }));
+              } catch (error) {
+                get().notify('error', 'Could not load keys', asCallError(error).message);
+              }
+            }),
+          );
+        }
+      } finally {
+        fetchingPages = false;
+      }
     },
 
     selectKey(key) {
@@ -326,6 +371,26 @@ export const useApp = create<State & Actions>()((set, get) => {
     showVault() {
       set({ view: 'vault', selectedKey: null });
       void get().loadVault();
+    },
+
+    showSettings() {
+      set({ view: 'settings', selectedKey: null });
+      void get().loadSettings();
+    },
+
+    async loadSettings() {
+      await guarded('Could not read the settings', async () => set({ settings: await api.settings.get() }));
+    },
+
+    async saveSettings(input) {
+      try {
+        set({ settings: await api.settings.set(input) });
+        // The vault shows its auto-lock minutes.
+        if (input.autoLockMinutes !== undefined && get().status?.mode !== 'review') void get().loadVault();
+        return null;
+      } catch (error) {
+        return asCallError(error);
+      }
     },
 
     async loadVault() {

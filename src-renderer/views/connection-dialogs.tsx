@@ -7,11 +7,12 @@ import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
 
-export function AddConnectionDialog() {
+/** `backend` preselects a backend kind (the welcome screen's "add a … connection"). */
+export function AddConnectionDialog(props: { backend?: ProviderKind }) {
   const close = useApp((s) => s.close);
   const addConnection = useApp((s) => s.addConnection);
   const backends = useApp((s) => s.backends);
-  const [kind, setKind] = useState<ProviderKind>(backends.find((b) => b.supported)?.kind ?? 'rancher');
+  const [kind, setKind] = useState<ProviderKind>(props.backend ?? backends.find((b) => b.supported)?.kind ?? 'rancher');
   const backend = backends.find((b) => b.kind === kind);
   const [name, setName] = useState('');
   const [baseUrl, setBaseUrl] = useState('');

@@ -108,7 +108,10 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
           </section>
           <details className="raw">
             <summary>Backend fields</summary>
-            <pre>{JSON.stringify(detail.raw, null, 2)}</pre>
+            {/* Focusable so the keyboard can scroll it. */}
+            <pre tabIndex={0} aria-label="Backend fields as JSON">
+              {JSON.stringify(detail.raw, null, 2)}
+            </pre>
           </details>
         </>
       ) : null}

@@ -1,7 +1,7 @@
 // The key table: virtualized (only the rows in view exist in the DOM), fed page by page from the
 // core as it scrolls, sortable, with each row's actions honest about what the backend can do.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ActionName, ActionSupport, ConnectionView, KeyView, SortColumn } from '../../src-preload/contract.ts';
 import { absoluteTime, relativeTime, shortDate, shortTime } from '../app/format.ts';
@@ -75,7 +75,11 @@ export function displayNameOf(key: KeyView): string {
   return key.localLabel ?? (key.name || key.id);
 }
 
-function KeyRow(props: {
+/**
+ * One key's row. Memoized: a new page arriving, a keystroke in the filter or a scroll re-renders
+ * the table, but a row whose key and place did not change is left as it is.
+ */
+const KeyRow = memo(function KeyRow(props: {
   keyView: KeyView;
   connection: ConnectionView;
   columns: Column[];
@@ -233,7 +237,7 @@ function KeyRow(props: {
       ))}
     </div>
   );
-}
+});
 
 export function KeyTable(props: { connections: ConnectionView[]; showConnection: boolean; showExpiry: boolean; scopeNames: Map<string, string>; showScope: boolean }) {
   const { pages, total, version, sort, selectedKey } = useApp(
@@ -242,9 +246,11 @@ export function KeyTable(props: { connections: ConnectionView[]; showConnection:
   const ensureKeys = useApp((s) => s.ensureKeys);
   const toggleSort = useApp((s) => s.toggleSort);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const columns = COLUMNS.filter((c) => (c.id !== 'connection' || props.showConnection) && (c.id !== 'expires' || props.showExpiry));
-  const template = columns.map((c) => c.width).join(' ');
-  const byId = new Map(props.connections.map((c) => [c.id, c]));
+  const { showConnection, showExpiry } = props;
+  // Stable between renders, so the memoized rows can skip re-rendering.
+  const columns = useMemo(() => COLUMNS.filter((c) => (c.id !== 'connection' || showConnection) && (c.id !== 'expires' || showExpiry)), [showConnection, showExpiry]);
+  const template = useMemo(() => columns.map((c) => c.width).join(' '), [columns]);
+  const byId = useMemo(() => new Map(props.connections.map((c) => [c.id, c])), [props.connections]);
 
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual's API is not memoizable; it is used as documented.
   const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });

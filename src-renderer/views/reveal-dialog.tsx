@@ -92,6 +92,7 @@ function formatCountdown(ms: number): string {
 /** The revealed fields with their copy buttons. */
 export function RevealFields({ reveal, keyLabel }: { reveal: ReturnType<typeof useOneTimeReveal>; keyLabel: string }) {
   const { view, error, copied, copy, remaining } = reveal;
+  const clearSeconds = useApp((s) => s.settings?.values.clipboardClearSeconds);
   return (
     <>
       {error ? (
@@ -118,7 +119,7 @@ export function RevealFields({ reveal, keyLabel }: { reveal: ReturnType<typeof u
                   type="button"
                   className={`button${copied[field.label] ? ' success' : ''}`}
                   onClick={() => void copy(field.label, field.value)}
-                  aria-label={`Copy ${field.label}`}
+                  aria-label={`Copy ${field.label}${copied[field.label] ? ', copied' : ''}`}
                 >
                   <Icon name={copied[field.label] ? 'check' : 'copy'} /> {copied[field.label] ? 'Copied' : 'Copy'}
                 </button>
@@ -126,7 +127,9 @@ export function RevealFields({ reveal, keyLabel }: { reveal: ReturnType<typeof u
             </div>
           ))}
           {Object.keys(copied).length > 0 ? (
-            <p className="form-note">The clipboard is cleared 30 seconds after copying, unless you copy something else first.</p>
+            <p className="form-note">
+              The clipboard is cleared {clearSeconds ?? 30} seconds after copying, unless you copy something else first.
+            </p>
           ) : null}
           <SaveToVault reveal={reveal} keyLabel={keyLabel} />
           <p className="countdown" aria-live="off">

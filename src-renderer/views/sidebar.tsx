@@ -21,7 +21,7 @@ function ScopeTree({ connectionId, scopes, parentId }: { connectionId: string; s
   const children = scopes.filter((s) => s.parentId === parentId);
   if (children.length === 0) return null;
   return (
-    <ul className="scope-list" role="group">
+    <ul className="scope-list">
       {children.map((scope) => {
         const selected = selection.connectionId === connectionId && selection.scopeId === scope.id;
         return (
@@ -56,6 +56,7 @@ export function Sidebar() {
   const showHealth = useApp((s) => s.showHealth);
   const showChanges = useApp((s) => s.showChanges);
   const showVault = useApp((s) => s.showVault);
+  const showSettings = useApp((s) => s.showSettings);
   const review = useApp((s) => s.status?.mode === 'review');
   const allSelected = view === 'keys' && selection.connectionId === null;
 
@@ -163,6 +164,16 @@ export function Sidebar() {
         >
           <Icon name="list" size={14} />
           <span className="connection-name">Action journal</span>
+        </button>
+        <button
+          type="button"
+          className={`connection-item${view === 'settings' ? ' selected' : ''}`}
+          aria-current={view === 'settings' ? 'page' : undefined}
+          title="Settings (,)"
+          onClick={showSettings}
+        >
+          <Icon name="settings" size={14} />
+          <span className="connection-name">Settings</span>
         </button>
       </div>
     </nav>

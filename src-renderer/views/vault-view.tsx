@@ -75,6 +75,7 @@ function EntryRow({ entry }: { entry: VaultEntryView }) {
   const { locked, requireUnlocked, open, notify, loadVault } = useApp(
     useShallow((s) => ({ locked: s.vault?.locked ?? false, requireUnlocked: s.requireUnlocked, open: s.open, notify: s.notify, loadVault: s.loadVault })),
   );
+  const clearSeconds = useApp((s) => s.settings?.values.clipboardClearSeconds);
   const [revealing, setRevealing] = useState(false);
   const [copied, setCopied] = useState<string | null>(null);
   const [verifying, setVerifying] = useState(false);
@@ -170,7 +171,7 @@ function EntryRow({ entry }: { entry: VaultEntryView }) {
               type="button"
               className={`icon-button${copied === f.label ? ' success' : ''}`}
               aria-label={`Copy ${f.label} of ${entry.name}`}
-              title={copied === f.label ? 'Copied; cleared from the clipboard after 30 s' : `Copy ${f.label}`}
+              title={copied === f.label ? `Copied; cleared from the clipboard after ${clearSeconds ?? 30} s` : `Copy ${f.label}`}
               onClick={() => void copy(f.label)}
             >
               <Icon name={copied === f.label ? 'check' : 'copy'} />

@@ -3,7 +3,7 @@
 import type { AppCommand } from '../../src-preload/contract.ts';
 import { connectRancher, expect, test } from './fixtures.ts';
 
-test('menu commands: add connection, shortcuts, find keys, sync all, lock vault', async ({ app, harness, sandbox }) => {
+test('menu commands: add connection, shortcuts, sync all, find keys, settings, lock vault', async ({ app, harness, sandbox }) => {
   const command = (name: AppCommand) => {
     harness.core.events.emit('app.command', { command: name });
   };
@@ -32,6 +32,9 @@ test('menu commands: add connection, shortcuts, find keys, sync all, lock vault'
   await app.getByRole('button', { name: 'My vault' }).click();
   command('filter');
   await expect(app.getByRole('searchbox')).toBeFocused();
+
+  command('settings');
+  await expect(app.getByRole('heading', { name: 'Settings', exact: true })).toBeVisible();
 
   command('lock-vault');
   await expect.poll(async () => (await harness.core.api.vault.status()).locked).toBe(true);

@@ -140,6 +140,18 @@ function uuidFrom(marker: string): string {
 export const specs: Record<ChannelName, ChannelSpec> = {
   'app.status': none,
   'app.backends': none,
+  'app.checkKeychain': none,
+  'settings.get': none,
+  'settings.set': {
+    fields: {
+      syncIntervalMinutes: opt(int(0, 1440)),
+      autoLockMinutes: opt(int(1, 1440)),
+      clipboardClearSeconds: opt(int(5, 600)),
+      expiryReminderDays: opt(arr(int(1, 365), 1, 6)),
+      welcomeDismissed: opt(BOOL),
+    },
+    base: () => ({ syncIntervalMinutes: 15, autoLockMinutes: 5, clipboardClearSeconds: 30, expiryReminderDays: [60, 30, 7, 1], welcomeDismissed: false }),
+  },
   'connections.list': none,
   'connections.add': {
     fields: {
