@@ -1,10 +1,12 @@
 // Fault injection shared by every sandbox backend: a list of faults matched against each request
 // (method, path), applied before the backend's own routing; the code that acts each fault out on
 // the wire; the loopback control endpoint (/__sandbox/faults, /__sandbox/state) a person can use
-// while clicking through the preview; and socket tracking so close() never waits on a held socket.
+// while clicking through the preview; and the loopback HTTP or HTTPS server every sandbox runs on
+// (`tls: {key, cert}`), with socket tracking so close() never waits on a held socket and a way to
+// swap its certificate (loopbackServerAt(url).setTls).
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 
 export type FaultMatch = { method?: string; path?: string | RegExp }; // path: substring or regex on pathname+search
@@ -476,15 +478,30 @@ export interface LoopbackServer {
   server: Server;
   url: string;
   port: number;
+  /**
+   * HTTPS only: presents another key and certificate from the next handshake on, as the same
+   * server reinstalled with a new certificate would; open sockets are dropped so no kept-alive
+   * connection carries on under the old one.
+   */
+  setTls(tls: { key: string; cert: string }): void;
   /** Destroys every open socket (hanging, trickling or idle keep-alive) and stops listening. */
   close(): Promise<void>;
+}
+
+/** The running loopback servers by origin, so a test can reach the server behind a sandbox's URL. */
+const running = new Map<string, LoopbackServer>();
+
+/** The loopback server answering at `url` (any URL on its origin), while it runs. */
+export function loopbackServerAt(url: string): LoopbackServer | undefined {
+  return running.get(new URL(url).origin);
 }
 
 export async function startLoopbackServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   opts: LoopbackServerOptions = {},
 ): Promise<LoopbackServer> {
-  const server: Server = opts.tls ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : createHttpServer(handler);
+  const https: HttpsServer | undefined = opts.tls ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : undefined;
+  const server: Server = https ?? createHttpServer(handler);
   const destroySockets = trackSockets(server);
   // A client that vanished mid-request must not surface as an unhandled error.
   server.on('clientError', (_err, socket: Socket) => socket.destroy());
@@ -499,11 +516,18 @@ export async function startLoopbackServer(
   if (address === null || typeof address === 'string') throw new Error('sandbox server has no TCP address');
   const port = address.port;
   let closing: Promise<void> | undefined;
-  return {
+  const url = `${https ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const loopback: LoopbackServer = {
     server,
     port,
-    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url,
+    setTls(tls) {
+      if (!https) throw new Error(`${url} serves plain HTTP; start it with tls to change its certificate`);
+      https.setSecureContext({ key: tls.key, cert: tls.cert });
+      destroySockets();
+    },
     close() {
+      running.delete(url);
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         destroySockets();
@@ -511,4 +535,6 @@ export async function startLoopbackServer(
       return closing;
     },
   };
+  running.set(url, loopback);
+  return loopback;
 }

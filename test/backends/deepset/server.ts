@@ -5,10 +5,8 @@
 // form, "API keys cannot manage keys", FastAPI error bodies — with fault injection. Where the
 // contract is UNCERTAIN the behaviour is a knob (see the options), so the adapter's guesses can be
 // proven to fail cleanly.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { applyFault, createFaultInjector, handleControl, trackSockets, type FaultInjector } from '../faults.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { applyFault, createFaultInjector, handleControl, startLoopbackServer, type FaultInjector } from '../faults.ts';
 import { DeepsetModel, mask, type ApiKey, type Caller, type User } from './model.ts';
 import { DeepsetError, routeKeys } from './routes.ts';
 import { seedDefault, type SeedResult } from './seed.ts';
@@ -221,10 +219,7 @@ export async function startDeepsetSandbox(options: DeepsetSandboxOptions = {}): 
       if (!res.headersSent) send(res, 500, { detail: 'Internal Server Error' });
     });
   };
-  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
-  const destroySockets = trackSockets(server);
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startLoopbackServer(listener, { port: options.port, tls: options.tls });
 
   const plain = (k: ApiKey): PlainKey => ({
     id: k.id,
@@ -240,7 +235,7 @@ export async function startDeepsetSandbox(options: DeepsetSandboxOptions = {}): 
   });
 
   return {
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: server.url,
     credentials: seeded.credentials,
     ids: seeded.ids,
     faults,
@@ -275,9 +270,6 @@ export async function startDeepsetSandbox(options: DeepsetSandboxOptions = {}): 
     secretOf: (id) => model.keys.get(id)?.secret,
     authenticates: (token) => typeof model.authenticate(`Bearer ${token}`) !== 'string',
     issuedSecrets: () => [...model.issued],
-    async close() {
-      destroySockets();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }

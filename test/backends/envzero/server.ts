@@ -3,10 +3,8 @@
 // limit, 403 with the AWS message for unknown routes), HTTP Basic with apiKeyId/apiKeySecret,
 // organizations per key, projects, paged teams, roles, and organization API keys with their two
 // ids, one-time secret, lagging list and one-hour authentication cache — with fault injection.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { applyFault, createFaultInjector, handleControl, trackSockets, type FaultInjector } from '../faults.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { applyFault, createFaultInjector, handleControl, startLoopbackServer, type FaultInjector } from '../faults.ts';
 import { EnvZeroModel, type Credential } from './model.ts';
 import { EnvZeroError, ROUTES, type Answer, type PermissionsEcho, type RouteContext } from './routes.ts';
 import { seedDefault, type SeedResult } from './seed.ts';
@@ -174,10 +172,7 @@ export async function startEnvZeroSandbox(options: EnvZeroSandboxOptions = {}): 
       if (!res.headersSent) send(res, { status: 500, json: { message: 'Internal server error' } });
     });
   };
-  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
-  const destroySockets = trackSockets(server);
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startLoopbackServer(listener, { port: options.port, tls: options.tls });
 
   const stored = (id: string) => {
     const k = model.apiKeys.get(id);
@@ -187,7 +182,7 @@ export async function startEnvZeroSandbox(options: EnvZeroSandboxOptions = {}): 
   };
 
   return {
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: server.url,
     credentials: seeded.credentials,
     ids: seeded.ids,
     faults,
@@ -198,9 +193,6 @@ export async function startEnvZeroSandbox(options: EnvZeroSandboxOptions = {}): 
     projectRoles: (userId) => model.assignments.filter((a) => a.userId === userId).map(({ projectId, role }) => ({ projectId, role })),
     issuedSecrets: () => [...model.issued],
     advance: (ms) => model.advance(ms),
-    async close() {
-      destroySockets();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }

@@ -2,10 +2,8 @@
 // contract in ../shared/providers/langwatch-and-onyx.md Part 1, in either era — A (≤ v3.12: list,
 // create, revoke) or B (≥ v3.13: also get-by-id and PATCH) — with teams and projects (paged), the
 // error bodies of each era, soft revocation, one-time tokens and fault injection.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { applyFault, createFaultInjector, handleControl, trackSockets, type FaultInjector } from '../faults.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { applyFault, createFaultInjector, handleControl, startLoopbackServer, type FaultInjector } from '../faults.ts';
 import { defaultBody, internalError, LangwatchHttpError, unauthorized, type ValidationStyle } from './errors.ts';
 import { LangwatchModel, type ApiKey, type Era } from './model.ts';
 import { MALFORMED, route, type Caller } from './routes.ts';
@@ -162,10 +160,7 @@ export async function startLangwatchSandbox(options: LangwatchSandboxOptions = {
       if (!res.headersSent) send(res, 500, internalError().body);
     });
   };
-  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
-  const destroySockets = trackSockets(server);
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startLoopbackServer(listener, { port: options.port, tls: options.tls });
 
   const view = (k: ApiKey): SandboxKey => ({
     id: k.id,
@@ -181,7 +176,7 @@ export async function startLangwatchSandbox(options: LangwatchSandboxOptions = {
   });
 
   return {
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: server.url,
     era,
     credentials: seeded.credentials,
     ids: seeded.ids,
@@ -204,9 +199,6 @@ export async function startLangwatchSandbox(options: LangwatchSandboxOptions = {
     },
     advance: (ms) => model.advance(ms),
     issuedTokens: () => [...model.issued],
-    async close() {
-      destroySockets();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }

@@ -2,10 +2,8 @@
 // ../shared/providers/langwatch-and-onyx.md Part 2 in both variants — `roles` (≤ v4.6: {name, role},
 // api_key_role) and `groups` (main: {name, group_ids}, groups) — with PATs, expiry, Onyx's status
 // quirks (403 for a bad credential, 400 for an unknown key id, 422 bodies) and fault injection.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { applyFault, createFaultInjector, handleControl, trackSockets, type FaultInjector } from '../faults.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { applyFault, createFaultInjector, handleControl, startLoopbackServer, type FaultInjector } from '../faults.ts';
 import { defaultBody, NOT_AUTHENTICATED, notAuthenticated, OnyxHttpError, validationError } from './errors.ts';
 import { OnyxModel, type Access, type UserRole, type Variant } from './model.ts';
 import { route, type Caller } from './routes.ts';
@@ -147,10 +145,7 @@ export async function startOnyxSandbox(options: OnyxSandboxOptions = {}): Promis
       if (!res.headersSent) send(res, 500, { detail: 'Internal Server Error' });
     });
   };
-  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
-  const destroySockets = trackSockets(server);
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startLoopbackServer(listener, { port: options.port, tls: options.tls });
 
   const keyView = (id: number): SandboxApiKey | undefined => {
     const key = model.apiKeys.get(id);
@@ -166,7 +161,7 @@ export async function startOnyxSandbox(options: OnyxSandboxOptions = {}): Promis
   };
 
   return {
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: server.url,
     variant: model.variant,
     credentials: seeded.credentials,
     ids: seeded.ids,
@@ -192,9 +187,6 @@ export async function startOnyxSandbox(options: OnyxSandboxOptions = {}): Promis
     },
     advance: (ms) => model.advance(ms),
     issuedSecrets: () => [...model.issued],
-    async close() {
-      destroySockets();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }
