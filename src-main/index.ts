@@ -170,7 +170,7 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(buildMenu());
   core = reviewDir
     ? createCore({ dataDir: reviewDir, review: true, clipboard: systemClipboard, version: app.getVersion() })
-    : createCore({ dataDir: app.getPath('userData'), clipboard: systemClipboard, version: app.getVersion(), authenticate: osAuthentication });
+    : createCore({ dataDir: app.getPath('userData'), clipboard: systemClipboard, version: app.getVersion(), development: !app.isPackaged, authenticate: osAuthentication });
   // The vault locks with the screen, and before the machine sleeps.
   powerMonitor.on('lock-screen', () => void core?.lock('os'));
   powerMonitor.on('suspend', () => void core?.lock('os'));
