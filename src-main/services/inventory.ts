@@ -5,8 +5,9 @@ import type { ChannelInput, KeyDetail, KeyPage, KeyView, ScopeView, SyncRunView 
 import { AppError, toErrorShape } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
-import type { KeyRecord, RemoteKey } from '../model.ts';
+import type { RemoteKey } from '../model.ts';
 import type { Store } from '../store/index.ts';
+import type { ListedKey } from '../store/inventory.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
 import { UNREACHABLE_KINDS, type ConnectionService } from './connections.ts';
 import { traitsOf } from './health.ts';
@@ -16,7 +17,7 @@ const SCOPE_CONCURRENCY = 4;
 /** Connections synced at once by "sync all" and the background schedule. */
 export const SYNC_CONCURRENCY = 3;
 
-export function keyView(record: KeyRecord): KeyView {
+export function keyView(record: ListedKey): KeyView {
   return {
     connectionId: record.connectionId,
     id: record.id,
@@ -83,7 +84,8 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       while (next < scopes.length) {
         if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
         const scope = scopes[next++]!;
-        keys.push(...(await provider.listKeys(scope, { signal })));
+        // Not push(...list): a scope of 100,000+ keys would overflow the call's argument list.
+        for (const key of await provider.listKeys(scope, { signal })) keys.push(key);
         scopesDone++;
         progress();
       }
@@ -214,7 +216,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     },
 
     keys(input: Required<Pick<ChannelInput<'keys.list'>, 'offset' | 'limit'>> & ChannelInput<'keys.list'>): KeyPage {
-      const { rows, total } = store.inventory.keys({ ...input, now: now() });
+      const { rows, total } = store.inventory.listKeys({ ...input, now: now() });
       return { rows: rows.map(keyView), total, offset: input.offset };
     },
 

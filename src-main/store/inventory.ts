@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { KeyCategory, KeyStatus, SortColumn } from '../../src-preload/contract.ts';
 import type { HoldReason, KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
 import type { Db } from './db.ts';
+import { createKeyListCache, searchableInMemory } from './key-list.ts';
 
 interface KeyRow {
   connection_id: string;
@@ -30,6 +31,40 @@ interface KeyRow {
   local_label: string | null;
   gone_since: number | null;
 }
+
+/** The part of a cached key a sync compares against. */
+interface SnapshotRow {
+  id: string;
+  name: string;
+  description: string | null;
+  status: string;
+  role: string | null;
+  expires_at: number | null;
+  scope_id: string;
+  type: string;
+  hold_until: number | null;
+  hold_reason: string | null;
+  gone_since: number | null;
+}
+
+type SnapshotKey = Pick<RemoteKey, (typeof TRACKED_FIELDS)[number]> & {
+  holdUntil: number | null;
+  holdReason: HoldReason | null;
+  goneSince: number | null;
+};
+
+const snapshotKey = (row: SnapshotRow): SnapshotKey => ({
+  name: row.name,
+  description: row.description,
+  status: row.status as KeyStatus,
+  role: row.role,
+  expiresAt: row.expires_at,
+  scopeId: row.scope_id,
+  type: row.type,
+  holdUntil: row.hold_until,
+  holdReason: row.hold_reason as HoldReason | null,
+  goneSince: row.gone_since,
+});
 
 interface ScopeRow {
   connection_id: string;
@@ -131,7 +166,14 @@ const SORT_SQL: Record<SortColumn, string> = {
   scope: 'scope_id',
 };
 
-const toKey = (row: KeyRow): KeyRecord => ({
+/** A cached key without its raw backend fields: what the key table's pages need. */
+export type ListedKey = Omit<KeyRecord, 'raw'>;
+
+/** Every column of keys but raw_json, for pages of the key table. */
+const LISTED_COLUMNS = `connection_id, id, scope_id, name, description, type, category, role, status, status_detail, masked_value,
+  created_at, created_by, expires_at, last_used_at, first_seen_at, last_seen_at, hold_until, hold_reason, local_hint, local_label, gone_since`;
+
+const toListed = (row: Omit<KeyRow, 'raw_json'>): ListedKey => ({
   connectionId: row.connection_id,
   id: row.id,
   scopeId: row.scope_id,
@@ -147,7 +189,6 @@ const toKey = (row: KeyRow): KeyRecord => ({
   createdBy: row.created_by,
   expiresAt: row.expires_at,
   lastUsedAt: row.last_used_at,
-  raw: JSON.parse(row.raw_json) as Record<string, unknown>,
   firstSeenAt: row.first_seen_at,
   lastSeenAt: row.last_seen_at,
   holdUntil: row.hold_until,
@@ -156,6 +197,8 @@ const toKey = (row: KeyRow): KeyRecord => ({
   localLabel: row.local_label,
   goneSince: row.gone_since,
 });
+
+const toKey = (row: KeyRow): KeyRecord => ({ ...toListed(row), raw: JSON.parse(row.raw_json) as Record<string, unknown> });
 
 const toScope = (row: ScopeRow): ScopeRecord => ({
   connectionId: row.connection_id,
@@ -172,7 +215,7 @@ export function defaultTraits(key: RemoteKey): KeyTraits {
   return { tracksLastUse: false, expirySupported: key.expiresAt !== null, privileged: key.privileged ?? /\badmin\b/i.test(key.role ?? '') };
 }
 
-export function changedFields(before: RemoteKey, after: RemoteKey): FieldChanges {
+export function changedFields(before: Pick<RemoteKey, (typeof TRACKED_FIELDS)[number]>, after: RemoteKey): FieldChanges {
   const changes: FieldChanges = {};
   for (const field of TRACKED_FIELDS) {
     if ((before[field] ?? null) !== (after[field] ?? null)) changes[field] = [before[field] ?? null, after[field] ?? null];
@@ -181,11 +224,12 @@ export function changedFields(before: RemoteKey, after: RemoteKey): FieldChanges
 }
 
 export function inventoryQueries(db: Db) {
-  const upsertKey = db.prepare(`INSERT INTO keys (connection_id, id, scope_id, name, description, type, category, role,
-      status, status_detail, masked_value, created_at, created_by, expires_at, last_used_at, raw_json, first_seen_at, last_seen_at,
-      tracks_last_use, expiry_supported, privileged)
-    VALUES (@connectionId, @id, @scopeId, @name, @description, @type, @category, @role, @status, @statusDetail, @maskedValue,
-      @createdAt, @createdBy, @expiresAt, @lastUsedAt, @rawJson, @seenAt, @seenAt, @tracksLastUse, @expirySupported, @privileged)
+  // Positional parameters, in this order (binding by name costs a lookup per column per key).
+  const KEY_COLUMNS = `connection_id, id, scope_id, name, description, type, category, role, status, status_detail, masked_value,
+      created_at, created_by, expires_at, last_used_at, raw_json, first_seen_at, last_seen_at, tracks_last_use, expiry_supported, privileged`;
+  const KEY_VALUES = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
+  const insertKey = db.prepare(`INSERT INTO keys (${KEY_COLUMNS}) VALUES (${KEY_VALUES})`);
+  const upsertKey = db.prepare(`INSERT INTO keys (${KEY_COLUMNS}) VALUES (${KEY_VALUES})
     ON CONFLICT (connection_id, id) DO UPDATE SET scope_id = excluded.scope_id, name = excluded.name,
       description = excluded.description, type = excluded.type, category = excluded.category, role = excluded.role,
       status = excluded.status, status_detail = excluded.status_detail, masked_value = excluded.masked_value,
@@ -193,7 +237,14 @@ export function inventoryQueries(db: Db) {
       last_used_at = excluded.last_used_at, raw_json = excluded.raw_json, last_seen_at = excluded.last_seen_at,
       tracks_last_use = excluded.tracks_last_use, expiry_supported = excluded.expiry_supported, privileged = excluded.privileged,
       gone_since = NULL, hidden = 0`);
-  const keysOf = db.prepare('SELECT * FROM keys WHERE connection_id = ?');
+  /** What a sync compares against: the tracked fields and local state, without the raw JSON. */
+  const snapshotOf = db.prepare(`SELECT id, name, description, status, role, expires_at, scope_id, type, hold_until, hold_reason, gone_since
+    FROM keys WHERE connection_id = ?`);
+  // "added" lines for the keys a sync just inserted, straight from their rows (rowids in a range,
+  // in insertion order): one statement instead of one per key.
+  const maxRowid = db.prepare('SELECT max(rowid) FROM keys').pluck();
+  const insertAddedRows = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
+    SELECT connection_id, ?, 'sync', id, name, 'added', '{}', ? FROM keys WHERE rowid > ? AND rowid <= ? ORDER BY rowid`);
   const oneKey = db.prepare('SELECT * FROM keys WHERE connection_id = ? AND id = ?');
   const deleteKey = db.prepare('DELETE FROM keys WHERE connection_id = ? AND id = ?');
   const deleteScopes = db.prepare('DELETE FROM scopes WHERE connection_id = ?');
@@ -217,43 +268,113 @@ export function inventoryQueries(db: Db) {
   const clearHold = db.prepare('UPDATE keys SET hold_until = NULL, hold_reason = NULL WHERE connection_id = ? AND id = ?');
 
   const pageStatements = new Map<string, { rows: Database.Statement; count: Database.Statement }>();
+  const lists = createKeyListCache(db, LISTED_COLUMNS);
 
-  function writeKey(connectionId: string, key: RemoteKey, seenAt: number, traits: KeyTraits = defaultTraits(key)): void {
-    upsertKey.run({
-      tracksLastUse: traits.tracksLastUse ? 1 : 0,
-      expirySupported: traits.expirySupported ? 1 : 0,
-      privileged: traits.privileged ? 1 : 0,
+  /** Writes a key, returning its rowid; `fresh` when it is known not to be cached yet (a plain insert). */
+  function writeKey(connectionId: string, key: RemoteKey, seenAt: number, traits: KeyTraits = defaultTraits(key), fresh = false): number {
+    const result = (fresh ? insertKey : upsertKey).run(
       connectionId,
-      id: key.id,
-      scopeId: key.scopeId,
-      name: key.name,
-      description: key.description,
-      type: key.type,
-      category: key.category,
-      role: key.role,
-      status: key.status,
-      statusDetail: key.statusDetail,
-      maskedValue: key.maskedValue,
-      createdAt: key.createdAt,
-      createdBy: key.createdBy,
-      expiresAt: key.expiresAt,
-      lastUsedAt: key.lastUsedAt,
-      rawJson: JSON.stringify(key.raw),
+      key.id,
+      key.scopeId,
+      key.name,
+      key.description,
+      key.type,
+      key.category,
+      key.role,
+      key.status,
+      key.statusDetail,
+      key.maskedValue,
+      key.createdAt,
+      key.createdBy,
+      key.expiresAt,
+      key.lastUsedAt,
+      JSON.stringify(key.raw),
       seenAt,
-    });
+      seenAt,
+      traits.tracksLastUse ? 1 : 0,
+      traits.expirySupported ? 1 : 0,
+      traits.privileged ? 1 : 0,
+    );
+    return Number(result.lastInsertRowid);
   }
 
-  function pageStatement(where: string, order: string) {
-    const cacheKey = `${where}|${order}`;
+  function pageStatement(where: string, order: string, withRaw: boolean) {
+    const cacheKey = `${where}|${order}|${withRaw}`;
     let statements = pageStatements.get(cacheKey);
     if (!statements) {
       statements = {
-        rows: db.prepare(`SELECT * FROM keys ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`),
+        rows: db.prepare(`SELECT ${withRaw ? '*' : LISTED_COLUMNS} FROM keys ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`),
         count: db.prepare(`SELECT count(*) AS n FROM keys ${where}`),
       };
       pageStatements.set(cacheKey, statements);
     }
     return statements;
+  }
+
+  /**
+   * The rows of a page: from a cached ordered list (their rowids), or from SQL when a filter
+   * depends on the time or cannot be answered in memory (their rows).
+   */
+  function select(query: KeyQuery, withRaw: boolean): { rowids?: number[]; rows?: unknown[]; total: number } {
+    const clauses: string[] = ['hidden = 0'];
+    const params: Record<string, unknown> = { limit: query.limit, offset: query.offset };
+    if (query.connectionId !== undefined) {
+      clauses.push('connection_id = @connectionId');
+      params.connectionId = query.connectionId;
+    }
+    if (query.connectionIds !== undefined) {
+      const names = query.connectionIds.map((id, i) => {
+        params[`c${i}`] = id;
+        return `@c${i}`;
+      });
+      clauses.push(names.length ? `connection_id IN (${names.join(', ')})` : '0');
+    }
+    if (query.scopeId !== undefined) {
+      clauses.push('scope_id = @scopeId');
+      params.scopeId = query.scopeId;
+    }
+    if (query.statuses !== undefined) {
+      const names = query.statuses.map((status, i) => {
+        params[`s${i}`] = status;
+        return `@s${i}`;
+      });
+      clauses.push(names.length ? `status IN (${names.join(', ')})` : '0');
+    }
+    if (query.presentOnly || query.health) clauses.push('gone_since IS NULL');
+    if (query.health) {
+      clauses.push(`(${HEALTH_SQL[query.health.kind]})`);
+      Object.assign(params, healthParams(query.now ?? Date.now(), query.health));
+    }
+    if (query.idleBefore !== undefined) {
+      clauses.push('coalesce(last_used_at, created_at, 0) < @idleBefore');
+      params.idleBefore = query.idleBefore;
+    }
+    const text = query.query?.trim();
+    const sort = query.sort ?? { column: 'name', direction: 'asc' };
+    const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
+    const order = `${SORT_SQL[sort.column]} ${direction}, connection_id, id`;
+    // The key table's lists (no time-dependent filter): a slice of a cached ordered list.
+    if (query.health === undefined && query.idleBefore === undefined && (!text || searchableInMemory(text))) {
+      const { limit: _limit, offset: _offset, ...listParams } = params;
+      const list = lists.ordered(`WHERE ${clauses.join(' AND ')}`, order, listParams, text || undefined);
+      if (list) {
+        return { rowids: list.slice(query.offset, query.offset + query.limit), total: list.length };
+      }
+    }
+    if (text) {
+      clauses.push(`(name LIKE @like ESCAPE '\\' OR id LIKE @like ESCAPE '\\' OR masked_value LIKE @like ESCAPE '\\'
+        OR type LIKE @like ESCAPE '\\' OR status LIKE @like ESCAPE '\\' OR role LIKE @like ESCAPE '\\'
+        OR created_by LIKE @like ESCAPE '\\' OR description LIKE @like ESCAPE '\\'
+        OR local_label LIKE @like ESCAPE '\\' OR local_hint LIKE @like ESCAPE '\\')`);
+      params.like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    }
+    const where = `WHERE ${clauses.join(' AND ')}`;
+    const statements = pageStatement(where, order, withRaw);
+    const { limit: _limit, offset: _offset, ...countParams } = params;
+    return {
+      rows: statements.rows.all(params),
+      total: (statements.count.get(countParams) as { n: number }).n,
+    };
   }
 
   return {
@@ -331,58 +452,16 @@ export function inventoryQueries(db: Db) {
       return row && toKey(row);
     },
 
+    /** A page of keys with their raw fields (bulk plans, exports, rotation). */
     keys(query: KeyQuery): { rows: KeyRecord[]; total: number } {
-      const clauses: string[] = ['hidden = 0'];
-      const params: Record<string, unknown> = { limit: query.limit, offset: query.offset };
-      if (query.connectionId !== undefined) {
-        clauses.push('connection_id = @connectionId');
-        params.connectionId = query.connectionId;
-      }
-      if (query.connectionIds !== undefined) {
-        const names = query.connectionIds.map((id, i) => {
-          params[`c${i}`] = id;
-          return `@c${i}`;
-        });
-        clauses.push(names.length ? `connection_id IN (${names.join(', ')})` : '0');
-      }
-      if (query.scopeId !== undefined) {
-        clauses.push('scope_id = @scopeId');
-        params.scopeId = query.scopeId;
-      }
-      if (query.statuses !== undefined) {
-        const names = query.statuses.map((status, i) => {
-          params[`s${i}`] = status;
-          return `@s${i}`;
-        });
-        clauses.push(names.length ? `status IN (${names.join(', ')})` : '0');
-      }
-      if (query.presentOnly || query.health) clauses.push('gone_since IS NULL');
-      if (query.health) {
-        clauses.push(`(${HEALTH_SQL[query.health.kind]})`);
-        Object.assign(params, healthParams(query.now ?? Date.now(), query.health));
-      }
-      if (query.idleBefore !== undefined) {
-        clauses.push('coalesce(last_used_at, created_at, 0) < @idleBefore');
-        params.idleBefore = query.idleBefore;
-      }
-      const text = query.query?.trim();
-      if (text) {
-        clauses.push(`(name LIKE @like ESCAPE '\\' OR id LIKE @like ESCAPE '\\' OR masked_value LIKE @like ESCAPE '\\'
-          OR type LIKE @like ESCAPE '\\' OR status LIKE @like ESCAPE '\\' OR role LIKE @like ESCAPE '\\'
-          OR created_by LIKE @like ESCAPE '\\' OR description LIKE @like ESCAPE '\\'
-          OR local_label LIKE @like ESCAPE '\\' OR local_hint LIKE @like ESCAPE '\\')`);
-        params.like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      }
-      const where = `WHERE ${clauses.join(' AND ')}`;
-      const sort = query.sort ?? { column: 'name', direction: 'asc' };
-      const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
-      const order = `${SORT_SQL[sort.column]} ${direction}, connection_id, id`;
-      const statements = pageStatement(where, order);
-      const { limit: _limit, offset: _offset, ...countParams } = params;
-      return {
-        rows: (statements.rows.all(params) as KeyRow[]).map(toKey),
-        total: (statements.count.get(countParams) as { n: number }).n,
-      };
+      const { rowids, rows, total } = select(query, true);
+      return { rows: rowids ? lists.rows<KeyRow>(rowids, true).map(toKey) : (rows as KeyRow[]).map(toKey), total };
+    },
+
+    /** A page of the key table: the same keys as keys(), without reading their raw fields. */
+    listKeys(query: KeyQuery): { rows: ListedKey[]; total: number } {
+      const { rowids, rows, total } = select(query, false);
+      return { rows: (rowids ? lists.rows<KeyRow>(rowids, false) : (rows as KeyRow[])).map(toListed), total };
     },
 
     /** The cache after a successful remote operation, ahead of the next sync. */
@@ -432,14 +511,23 @@ export function inventoryQueries(db: Db) {
       at: number,
       traitsOf?: (key: RemoteKey) => KeyTraits,
     ): SnapshotCounts {
-      const before = new Map((keysOf.all(connectionId) as KeyRow[]).map((row) => [row.id, toKey(row)]));
+      const before = new Map((snapshotOf.all(connectionId) as SnapshotRow[]).map((row) => [row.id, snapshotKey(row)]));
       const counts: SnapshotCounts = { added: 0, removed: 0, changed: 0 };
       deleteScopes.run(connectionId);
       scopes.forEach((scope, position) => {
         insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw));
       });
       const seen = new Set<string>();
-      const held = (k: KeyRecord | undefined) => k !== undefined && k.holdUntil !== null && k.holdUntil > at;
+      const held = (k: SnapshotKey | undefined) => k !== undefined && k.holdUntil !== null && k.holdUntil > at;
+      // "added" lines of keys new to the cache are written in batches, from the rows just inserted
+      // (every rowid above the largest before them is one of them), in the same order as one by
+      // one: a batch is flushed before any other line.
+      let flushedTo = (maxRowid.get() as number | null) ?? 0;
+      let insertedTo = flushedTo;
+      const flushAdded = () => {
+        if (insertedTo > flushedTo) insertAddedRows.run(runId, at, flushedTo, insertedTo);
+        flushedTo = insertedTo;
+      };
       for (const key of keys) {
         if (seen.has(key.id)) continue;
         seen.add(key.id);
@@ -447,18 +535,27 @@ export function inventoryQueries(db: Db) {
         // A key Keyfleet deleted may stay listed for a while; it stays revoked here.
         if (held(previous) && previous!.holdReason === 'revoked') continue;
         if (previous?.holdReason) clearHold.run(connectionId, key.id);
-        if (!previous || previous.goneSince !== null) {
+        if (!previous) {
           counts.added++;
+          insertedTo = writeKey(connectionId, key, at, traitsOf?.(key), true);
+          continue;
+        }
+        if (previous.goneSince !== null) {
+          // Back on the backend after it had gone.
+          counts.added++;
+          flushAdded();
           insertChange.run(connectionId, runId, 'sync', key.id, key.name, 'added', '{}', at);
         } else {
           const fields = changedFields(previous, key);
           if (Object.keys(fields).length > 0) {
             counts.changed++;
+            flushAdded();
             insertChange.run(connectionId, runId, 'sync', key.id, key.name, 'changed', JSON.stringify(fields), at);
           }
         }
         writeKey(connectionId, key, at, traitsOf?.(key));
       }
+      flushAdded();
       for (const [id, previous] of before) {
         // A key just created may be missing from a lagging list: keep it until its hold ends.
         if (seen.has(id) || held(previous)) continue;

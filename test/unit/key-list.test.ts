@@ -1,0 +1,198 @@
+// The key table's cached lists and in-memory filter (store/key-list.ts) answer exactly what the
+// SQL they replace answers: same rows, same order, same totals, for every filter, sort and page,
+// and never anything stale after a change (made here or by another connection).
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SortColumn } from '../../src-preload/contract.ts';
+import type { RemoteKey, RemoteScope } from '../../src-main/model.ts';
+import { createStore } from '../../src-main/store/index.ts';
+import type { KeyQuery } from '../../src-main/store/inventory.ts';
+import { foldAscii } from '../../src-main/store/key-list.ts';
+import { tempDir } from '../support/temp.ts';
+
+const dirs: Array<{ cleanup: () => void }> = [];
+afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
+
+type Store = ReturnType<typeof createStore>;
+
+function open(): { store: Store; file: string } {
+  const dir = tempDir();
+  dirs.push(dir);
+  const file = join(dir.path, 'keyfleet.db');
+  return { store: createStore(file), file };
+}
+
+const scopes: RemoteScope[] = [
+  { id: 's1', kind: 'environment', name: 'Default', parentId: null, raw: {} },
+  { id: 's2', kind: 'environment', name: 'Staging', parentId: null, raw: {} },
+];
+
+const NAMES = ['Alpha', 'alpha_beta', 'alphaXbeta', 'ÉCOLE', 'école', 'Straße', 'STRASSE', '100% done', 'back\\slash', 'Zed', 'zed', '', 'ümlaut', 'İstanbul', 'deploy-prod', 'rocket 🚀 key', 'bad \uFFFD byte', '•••• dots'];
+
+function remote(i: number): RemoteKey {
+  return {
+    id: `k${i}`,
+    scopeId: i % 3 === 0 ? 's2' : 's1',
+    name: NAMES[i % NAMES.length]!,
+    description: i % 4 === 0 ? null : `Key number ${i} – Ops`,
+    type: i % 2 ? 'environment' : 'account',
+    category: 'service',
+    role: i % 5 === 0 ? 'ADMIN' : null,
+    status: i % 7 === 0 ? 'inactive' : 'active',
+    statusDetail: null,
+    maskedValue: i % 6 === 0 ? null : `AK${i}…`,
+    createdAt: i % 9 === 0 ? null : 1_700_000_000_000 + (i % 11) * 1000,
+    createdBy: i % 3 === 1 ? 'Ada Lovelace' : null,
+    expiresAt: i % 8 === 0 ? 1_800_000_000_000 - i : null,
+    lastUsedAt: null,
+    raw: { i },
+  };
+}
+
+function addConnection(store: Store, id: string): string {
+  store.connections.insert({
+    id,
+    kind: 'rancher',
+    name: id,
+    baseUrl: 'https://rancher.example',
+    color: '#2563eb',
+    caPem: null,
+    accountId: '1a1',
+    accountName: 'admin',
+    createdAt: 1,
+    lastSuccessAt: null,
+    settings: {},
+  });
+  return id;
+}
+
+function seed(store: Store): string[] {
+  const connections = ['c-one', 'c-two'].map((id) => addConnection(store, id));
+  connections.forEach((connectionId, c) => {
+    const run = store.syncRuns.start(connectionId, 1);
+    const keys = Array.from({ length: 60 }, (_, i) => remote(i + c * 7));
+    store.transaction(() => store.inventory.replaceSnapshot(connectionId, scopes, keys, run, 1));
+  });
+  // Keyfleet-only fields are searched too; a hidden ghost never is.
+  store.inventory.setLocalState('c-one', 'k3', { holdUntil: null, holdReason: null, localHint: 'sk-lw-Hint42…', localLabel: 'My Label' });
+  const run = store.syncRuns.start('c-two', 2);
+  store.transaction(() => store.inventory.replaceSnapshot('c-two', scopes, Array.from({ length: 58 }, (_, i) => remote(i + 7)), run, 2));
+  store.inventory.hideGone('c-two', 'k65');
+  return connections;
+}
+
+/** The answer of the SQL path (inside a transaction nothing is cached). */
+const viaSql = (store: Store, query: KeyQuery) => store.transaction(() => store.inventory.keys(query));
+const shape = (page: ReturnType<Store['inventory']['listKeys']>) => ({ total: page.total, rows: page.rows.map((k) => `${k.connectionId}/${k.id}`) });
+
+const QUERIES = ['a', 'A', 'alpha', 'ALPHA_', '_', '%', '100%', '\\', 'back\\s', 'é', 'É', 'école', 'straße', 'STRASSE', 'ß', 'i̇', 'İ', '– ops', 'number 1', 'ada', 'admin', 'inactive', 'ak1', 'hint42', 'my label', 'k6', 'zzz', ' a ', 'a\u001fb', '\u001e', '🚀', 'et 🚀 k', '\uD83D', '\uFFFD', '•', 'ts'];
+
+describe('key lists', () => {
+  it('answer every filter, sort and page exactly as the SQL does', () => {
+    const { store } = open();
+    const [one] = seed(store);
+    const sorts: SortColumn[] = ['name', 'type', 'status', 'createdAt', 'expiresAt', 'lastUsedAt', 'scope'];
+    const bases: Array<Omit<KeyQuery, 'offset' | 'limit'>> = [
+      {},
+      { connectionId: one },
+      { connectionId: one, scopeId: 's2' },
+      { statuses: ['inactive'] },
+      { connectionIds: ['c-two'] },
+      { presentOnly: true },
+    ];
+    let compared = 0;
+    for (const base of bases) {
+      for (const query of [undefined, ...QUERIES]) {
+        // Every sort without a filter; with one, the default sort and another.
+        for (const column of query === undefined ? sorts : (['name', 'expiresAt'] as const)) {
+          for (const direction of ['asc', 'desc'] as const) {
+            for (const [offset, limit] of [[0, 200], [5, 7]] as const) {
+              const q: KeyQuery = { ...base, query, sort: { column, direction }, offset, limit };
+              const sql = shape(viaSql(store, q));
+              expect(shape(store.inventory.listKeys(q)), JSON.stringify(q)).toEqual(sql);
+              expect(shape(store.inventory.keys(q)), JSON.stringify(q)).toEqual(sql);
+              compared++;
+            }
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(1500);
+    // The table's pages are the same keys, with the same fields, only without the raw JSON.
+    const full = store.inventory.keys({ offset: 0, limit: 50 }).rows;
+    expect(store.inventory.listKeys({ offset: 0, limit: 50 }).rows).toEqual(full.map(({ raw: _raw, ...rest }) => rest));
+    store.close();
+  });
+
+  it('answers as the SQL does while a filter is typed, extended, cut back and retyped', () => {
+    const { store } = open();
+    const [one] = seed(store);
+    // Each text narrows the one before it, or does not (a deletion, another word): the matches
+    // of the previous text are only reused when they must contain every match of this one.
+    const typed = ['k', 'k1', 'k12', 'k1', 'k', '', 'n', 'nu', 'num', 'numb', 'number 1', 'number 12', 'umber', 'ber 1', 'a', 'al', 'alp', 'alpha_', 'alpha_b', '_b', 'é', 'éc', 'écol', 'ops', '– ops', 'key number 3', 'zzz', 'zzzz'];
+    let compared = 0;
+    for (const base of [{}, { connectionId: one }] as Array<Omit<KeyQuery, 'offset' | 'limit'>>) {
+      for (const query of typed) {
+        for (const [offset, limit] of [[0, 200], [3, 4]] as const) {
+          const q: KeyQuery = { ...base, query, offset, limit };
+          expect(shape(store.inventory.listKeys(q)), JSON.stringify(q)).toEqual(shape(viaSql(store, q)));
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBe(typed.length * 4);
+    store.close();
+  });
+
+  it('never serves a list older than the data, whoever changed it', () => {
+    const { store, file } = open();
+    seed(store);
+    const q: KeyQuery = { query: 'renamed', offset: 0, limit: 50 };
+    expect(store.inventory.keys(q).total).toBe(0);
+    store.inventory.putKey('c-one', { ...remote(1), name: 'Renamed here' }, 5);
+    expect(shape(store.inventory.keys(q))).toEqual({ total: 1, rows: ['c-one/k1'] });
+
+    // Another connection (another process) writes: PRAGMA data_version tells.
+    const other = new Database(file);
+    other.prepare("UPDATE keys SET name = 'renamed elsewhere' WHERE connection_id = 'c-two' AND id = 'k8'").run();
+    other.close();
+    expect(shape(store.inventory.keys(q))).toEqual(shape(viaSql(store, q)));
+    expect(store.inventory.keys(q).total).toBe(2);
+
+    // Hiding, removing a connection: gone from every list at once.
+    store.connections.remove('c-two');
+    expect(shape(store.inventory.keys(q))).toEqual({ total: 1, rows: ['c-one/k1'] });
+    expect(store.inventory.keys({ offset: 0, limit: 1000 }).total).toBe(viaSql(store, { offset: 0, limit: 1000 }).total);
+    store.close();
+  });
+
+  it('folds case as SQLite LIKE does: ASCII letters only', () => {
+    expect(foldAscii('ÉCOLE Alpha')).toBe('École alpha');
+    expect(foldAscii('STRASSE')).toBe('strasse');
+    expect(foldAscii('İstanbul')).toBe('İstanbul');
+  });
+});
+
+describe('the change log a sync writes', () => {
+  it('has one line per added, returned and changed key, in the order the backend listed them', () => {
+    const { store } = open();
+    addConnection(store, 'c-one');
+    const sync = (at: number, keys: RemoteKey[]) => {
+      const run = store.syncRuns.start('c-one', at);
+      const counts = store.transaction(() => store.inventory.replaceSnapshot('c-one', scopes, keys, run, at));
+      const lines = store.db.prepare('SELECT key_id, change FROM changes WHERE sync_run_id = ? ORDER BY id').all(run) as Array<{ key_id: string; change: string }>;
+      return { counts, lines: lines.map((l) => `${l.change} ${l.key_id}`) };
+    };
+    expect(sync(1, [remote(3), remote(1), remote(2)])).toEqual({ counts: { added: 3, removed: 0, changed: 0 }, lines: ['added k3', 'added k1', 'added k2'] });
+    // k1 goes, then comes back; new keys around a changed one keep their places.
+    sync(2, [remote(3), remote(2)]);
+    const third = sync(3, [remote(5), { ...remote(2), name: 'renamed' }, remote(6), remote(1), remote(7), remote(3), remote(5)]);
+    expect(third).toEqual({
+      counts: { added: 4, removed: 0, changed: 1 },
+      lines: ['added k5', 'changed k2', 'added k6', 'added k1', 'added k7'],
+    });
+    store.close();
+  });
+});
+
