@@ -130,7 +130,7 @@ interface Actions {
 }
 
 let bannerId = 0;
-export const KEY_PAGE = 200;
+export const KEY_PAGE = 100;
 /** Pages kept on either side of the rows in view; farther ones are dropped (and fetched again if needed). */
 const KEEP_PAGES = 4;
 /** The rows the key table shows now, and whether a batch of pages is being fetched. */

@@ -1,5 +1,6 @@
 // The main pane: a connection (or a scope of it, or all connections at once) with its sync state,
 // the filter, the virtualized key table and, for the key the user picked, the detail pane.
+import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ConnectionView, ScopeView } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
@@ -34,7 +35,8 @@ function SyncState({ connection }: { connection: ConnectionView }) {
   );
 }
 
-function ConnectionHeader({ connection, scope }: { connection: ConnectionView; scope: ScopeView | undefined }) {
+// Headers and exports do not change while the filter is typed into: memo keeps keystrokes cheap.
+const ConnectionHeader = memo(function ConnectionHeader({ connection, scope }: { connection: ConnectionView; scope: ScopeView | undefined }) {
   const { sync, open, scopes, progress } = useApp(
     useShallow((s) => ({ sync: s.sync, open: s.open, scopes: s.scopes[connection.id] ?? NO_SCOPES, progress: s.progress[connection.id] })),
   );
@@ -86,9 +88,9 @@ function ConnectionHeader({ connection, scope }: { connection: ConnectionView; s
       </div>
     </header>
   );
-}
+});
 
-function AllHeader({ connections }: { connections: ConnectionView[] }) {
+const AllHeader = memo(function AllHeader({ connections }: { connections: ConnectionView[] }) {
   const sync = useApp((s) => s.sync);
   const healthFilter = useApp((s) => s.healthFilter);
   const openHealthFilter = useApp((s) => s.openHealthFilter);
@@ -115,7 +117,7 @@ function AllHeader({ connections }: { connections: ConnectionView[] }) {
       </div>
     </header>
   );
-}
+});
 
 export function KeyPane({ connection }: { connection: ConnectionView | null }) {
   const { selection, allScopes, totalKeys, keysLoading, query, connections, selectedKey } = useApp(
@@ -133,7 +135,7 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
   const open = useApp((s) => s.open);
   const scopes = connection ? (allScopes[connection.id] ?? NO_SCOPES) : NO_SCOPES;
   const scope = scopes.find((s) => s.id === selection.scopeId);
-  const scopeNames = new Map(Object.values(allScopes).flatMap((list) => list.map((s) => [`${s.connectionId}:${s.id}`, s.name] as const)));
+  const scopeNames = useMemo(() => new Map(Object.values(allScopes).flatMap((list) => list.map((s) => [`${s.connectionId}:${s.id}`, s.name] as const))), [allScopes]);
   const shown = connection ? [connection] : connections;
   const showExpiry = shown.some((c) => c.capabilities.createForm.types.some((t) => t.expiry !== 'unsupported'));
   const lastFailed = connection?.lastSync?.result === 'failed' ? connection.lastSync : null;
@@ -190,7 +192,7 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
 }
 
 /** Secret-free export of the shown connection's (or every) cached inventory, with its SHA-256. */
-function ExportButtons({ connectionId, disabled }: { connectionId: string | undefined; disabled: boolean }) {
+const ExportButtons = memo(function ExportButtons({ connectionId, disabled }: { connectionId: string | undefined; disabled: boolean }) {
   const notify = useApp((s) => s.notify);
   async function exportAs(format: 'csv' | 'json') {
     try {
@@ -211,7 +213,7 @@ function ExportButtons({ connectionId, disabled }: { connectionId: string | unde
       </button>
     </div>
   );
-}
+});
 
 function EmptyKeys(props: { connection: ConnectionView | null; query: string; scopeSelected: boolean; loading: boolean }) {
   const sync = useApp((s) => s.sync);

@@ -239,7 +239,8 @@ const KeyRow = memo(function KeyRow(props: {
   );
 });
 
-export function KeyTable(props: { connections: ConnectionView[]; showConnection: boolean; showExpiry: boolean; scopeNames: Map<string, string>; showScope: boolean }) {
+// Memoized: a keystroke in the filter re-renders the pane, not the table (until its rows change).
+export const KeyTable = memo(function KeyTable(props: { connections: ConnectionView[]; showConnection: boolean; showExpiry: boolean; scopeNames: Map<string, string>; showScope: boolean }) {
   const { pages, total, version, sort, selectedKey } = useApp(
     useShallow((s) => ({ pages: s.keyPages, total: s.totalKeys, version: s.keysVersion, sort: s.sort, selectedKey: s.selectedKey })),
   );
@@ -253,7 +254,7 @@ export function KeyTable(props: { connections: ConnectionView[]; showConnection:
   const byId = useMemo(() => new Map(props.connections.map((c) => [c.id, c])), [props.connections]);
 
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual's API is not memoizable; it is used as documented.
-  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 3 });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
@@ -279,7 +280,8 @@ export function KeyTable(props: { connections: ConnectionView[]; showConnection:
 
   // A new list (filter, sort, selection) starts at the top.
   useEffect(() => {
-    scrollRef.current?.scrollTo({ top: 0 });
+    // Only when scrolled: scrollTo forces a layout, on every keystroke of the filter.
+    if (scrollRef.current && scrollRef.current.scrollTop !== 0) scrollRef.current.scrollTo({ top: 0 });
   }, [version]);
 
   return (
@@ -340,4 +342,4 @@ export function KeyTable(props: { connections: ConnectionView[]; showConnection:
       </div>
     </div>
   );
-}
+});
