@@ -3,7 +3,7 @@
 // latency, a fling through the list, memory, and what crosses the transport. Prints a table and
 // writes bench/results.json. Figures only: nothing here passes or fails a build.
 //
-//   node bench/run.ts [--keys 100000] [--connections 10] [--repeat 2] [--first-row-runs 5] [--filter-rounds 3] [--cold-runs 5]
+//   node bench/run.ts [--keys 100000] [--connections 10] [--repeat 3] [--first-row-runs 5] [--filter-rounds 3] [--cold-runs 5]
 //                     [--fling-step 6000] [--no-browser] [--out bench/results.json]
 //   npm run bench -- --keys 10000      (builds first; flags go to this script)
 import { spawnSync } from 'node:child_process';
@@ -21,7 +21,7 @@ const { values: flags } = parseArgs({
     'first-row-runs': { type: 'string', default: '5' },
     'filter-rounds': { type: 'string', default: '3' },
     'cold-runs': { type: 'string', default: '5' },
-    repeat: { type: 'string', default: '2' },
+    repeat: { type: 'string', default: '3' },
     'fling-step': { type: 'string', default: '6000' },
     'no-browser': { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, 'bench/results.json') },

@@ -137,7 +137,10 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       let run = running.get(connectionId);
       if (!run) {
         const abort = new AbortController();
+        // Syncs running together share one checkpoint, after the last of them.
+        const release = store.deferCheckpoints();
         const promise = runSync(connectionId, abort.signal).finally(() => {
+          release();
           running.delete(connectionId);
           events.emit('connections.changed', { connectionId });
         });

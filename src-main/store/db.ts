@@ -10,6 +10,36 @@ import { migrations as defaultMigrations, type Migration } from './migrations/in
 
 export type Db = Database.Database;
 
+/** SQLite's default: a checkpoint once the WAL holds this many pages. */
+export const WAL_AUTOCHECKPOINT_PAGES = 1000;
+const WAL_SIZE_LIMIT = 32 * 1024 * 1024;
+
+/**
+ * Holds SQLite's automatic checkpoints while bulk writes run (a sync of many connections writes
+ * tens of megabytes in one transaction per connection: each commit would copy its pages into the
+ * database and flush it), then checkpoints once when the last holder lets go. Nothing is less
+ * durable: in WAL mode a commit is in the WAL either way.
+ */
+export function checkpointDeferral(db: Db): () => () => void {
+  let holders = 0;
+  return () => {
+    if (holders++ === 0 && db.open) db.pragma('wal_autocheckpoint = 0');
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--holders > 0 || !db.open) return;
+      try {
+        db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+        // PASSIVE: never waits for a reader; whatever a reader still holds is copied by a later one.
+        db.pragma('wal_checkpoint(PASSIVE)');
+      } catch {
+        // The next commit past the threshold checkpoints instead.
+      }
+    };
+  };
+}
+
 /**
  * Opens the database. `readonly` is for reviewing a copy of another machine's data dir: nothing
  * is written, so its schema must already be this version's.
@@ -21,6 +51,9 @@ export function openDatabase(file: string, migrations: Migration[] = defaultMigr
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // After a checkpoint that deferred writes made large (see deferCheckpoints), the WAL file is
+  // cut back to this size instead of keeping its peak on disk.
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
   try {
     migrate(db, migrations);
   } catch (error) {

@@ -1,6 +1,6 @@
 // The metadata store: better-sqlite3, prepared statements only, metadata only (never a secret).
 import { connectionQueries } from './connections.ts';
-import { openDatabase, type Db } from './db.ts';
+import { checkpointDeferral, openDatabase, type Db } from './db.ts';
 import { inventoryQueries } from './inventory.ts';
 import { journalQueries } from './journal.ts';
 import { policyQueries } from './policies.ts';
@@ -21,6 +21,8 @@ export function createStore(file: string, readonly = false) {
     policies: policyQueries(db),
     vault: vaultQueries(db),
     settings: settingsQueries(db),
+    /** Holds automatic checkpoints until the returned release is called (see checkpointDeferral). */
+    deferCheckpoints: checkpointDeferral(db),
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();
     },

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -250,6 +251,43 @@ describe('store', () => {
     for (const table of ['keys', 'scopes', 'sync_runs', 'changes']) {
       expect((store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n).toBe(0);
     }
+    store.close();
+  });
+});
+
+describe('checkpoints during bulk writes', () => {
+  /** The WAL file's size on disk: it only grows until a checkpoint lets the next write restart it. */
+  const walFrames = (store: ReturnType<typeof createStore>) => statSync(`${store.db.name}-wal`).size;
+
+  it('are held while a holder writes, and made once when the last holder lets go', () => {
+    const store = createStore(dbFile());
+    addConnection(store);
+    const write = (n: number, at: number) => {
+      const run = store.syncRuns.start('6f2c1f49-2d7e-4c7a-9a57-2d1f5b0e8c11', at);
+      const keys = Array.from({ length: n }, (_, i) => key(`k${i}`, { description: `${'x'.repeat(400)} ${at}` }));
+      store.transaction(() => store.inventory.replaceSnapshot('6f2c1f49-2d7e-4c7a-9a57-2d1f5b0e8c11', [scope], keys, run, at));
+    };
+    const pageSize = store.db.pragma('page_size', { simple: true }) as number;
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+
+    const first = store.deferCheckpoints();
+    const second = store.deferCheckpoints();
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    for (let at = 1; at <= 4; at++) write(3000, at);
+    // Without the hold, SQLite would have checkpointed (and restarted the WAL) past 1,000 pages.
+    const held = walFrames(store);
+    expect(held).toBeGreaterThan(2000 * pageSize);
+    first();
+    first(); // a second release by the same holder counts once
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    second();
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    // Everything is in the database now: the next write starts the WAL over from its first frame.
+    store.inventory.putKey('6f2c1f49-2d7e-4c7a-9a57-2d1f5b0e8c11', key('one-more'), 5);
+    const [after] = store.db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+    expect(after!.busy).toBe(0);
+    expect(after!.log).toBeGreaterThan(0);
+    expect(after!.log * pageSize).toBeLessThan(held / 10);
     store.close();
   });
 });
