@@ -283,6 +283,9 @@ test('the main flow works from the keyboard alone, with a visible focus ring at 
   await app.keyboard.press('n');
   const form = app.getByRole('dialog', { name: 'Create a key' });
   await expect(form).toBeVisible();
+  // The form asks the backend what it offers first; until then the dialog holds only its Close
+  // button, and a Tab past it leaves the dialog (the browser's own modal-dialog behaviour).
+  await expect(form.getByLabel('Name')).toBeVisible();
   await tabTo(app, form.getByLabel('Name'));
   await app.keyboard.press('Escape');
   await expect(form).toBeHidden();
@@ -339,6 +342,8 @@ test('reduced motion: nothing animates or transitions', async ({ app, sandbox })
 test('forced colors: the focus ring and the edges of controls stay visible', async ({ app, sandbox }) => {
   await app.emulateMedia({ forcedColors: 'active' });
   await connectRancher(app, sandbox, sandbox.credentials.user);
+  // The sidebar says "Synced" before the table has fetched its first page.
+  await expect(keyRow(app, 'laptop')).toBeVisible();
   const edges = await app.evaluate(() => {
     const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
     const pick = (selector: string) => {
