@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import type { KeyCategory, KeyStatus, SortColumn } from '../../src-preload/contract.ts';
 import type { HoldReason, KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
 import type { Db } from './db.ts';
-import { createKeyListCache, searchableInMemory } from './key-list.ts';
+import { createKeyListCache, SEARCH_COLUMNS, searchableInMemory } from './key-list.ts';
 
 interface KeyRow {
   connection_id: string;
@@ -32,39 +32,12 @@ interface KeyRow {
   gone_since: number | null;
 }
 
-/** The part of a cached key a sync compares against. */
-interface SnapshotRow {
-  id: string;
-  name: string;
-  description: string | null;
-  status: string;
-  role: string | null;
-  expires_at: number | null;
-  scope_id: string;
-  type: string;
-  hold_until: number | null;
-  hold_reason: string | null;
-  gone_since: number | null;
-}
-
-type SnapshotKey = Pick<RemoteKey, (typeof TRACKED_FIELDS)[number]> & {
+/** The part of a cached key a sync compares against, as snapshotOf selects it. */
+type SnapshotKey = Pick<RemoteKey, 'id' | (typeof TRACKED_FIELDS)[number]> & {
   holdUntil: number | null;
   holdReason: HoldReason | null;
   goneSince: number | null;
 };
-
-const snapshotKey = (row: SnapshotRow): SnapshotKey => ({
-  name: row.name,
-  description: row.description,
-  status: row.status as KeyStatus,
-  role: row.role,
-  expiresAt: row.expires_at,
-  scopeId: row.scope_id,
-  type: row.type,
-  holdUntil: row.hold_until,
-  holdReason: row.hold_reason as HoldReason | null,
-  goneSince: row.gone_since,
-});
 
 interface ScopeRow {
   connection_id: string;
@@ -223,6 +196,15 @@ export function changedFields(before: Pick<RemoteKey, (typeof TRACKED_FIELDS)[nu
   return changes;
 }
 
+/** `column IN (@p0, @p1, …)` with each value bound in params ('0', matching nothing, for none). */
+function inList(column: string, values: readonly string[], prefix: string, params: Record<string, unknown>): string {
+  const names = values.map((value, i) => {
+    params[`${prefix}${i}`] = value;
+    return `@${prefix}${i}`;
+  });
+  return names.length ? `${column} IN (${names.join(', ')})` : '0';
+}
+
 export function inventoryQueries(db: Db) {
   // Positional parameters, in this order (binding by name costs a lookup per column per key).
   const KEY_COLUMNS = `connection_id, id, scope_id, name, description, type, category, role, status, status_detail, masked_value,
@@ -238,8 +220,8 @@ export function inventoryQueries(db: Db) {
       tracks_last_use = excluded.tracks_last_use, expiry_supported = excluded.expiry_supported, privileged = excluded.privileged,
       gone_since = NULL, hidden = 0`);
   /** What a sync compares against: the tracked fields and local state, without the raw JSON. */
-  const snapshotOf = db.prepare(`SELECT id, name, description, status, role, expires_at, scope_id, type, hold_until, hold_reason, gone_since
-    FROM keys WHERE connection_id = ?`);
+  const snapshotOf = db.prepare(`SELECT id, name, description, status, role, expires_at AS expiresAt, scope_id AS scopeId, type,
+    hold_until AS holdUntil, hold_reason AS holdReason, gone_since AS goneSince FROM keys WHERE connection_id = ?`);
   // "added" lines for the keys a sync just inserted, straight from their rows (rowids in a range,
   // in insertion order): one statement instead of one per key.
   const maxRowid = db.prepare('SELECT max(rowid) FROM keys').pluck();
@@ -317,29 +299,17 @@ export function inventoryQueries(db: Db) {
    */
   function select(query: KeyQuery, withRaw: boolean): { rowids?: number[]; rows?: unknown[]; total: number } {
     const clauses: string[] = ['hidden = 0'];
-    const params: Record<string, unknown> = { limit: query.limit, offset: query.offset };
+    const params: Record<string, unknown> = {};
     if (query.connectionId !== undefined) {
       clauses.push('connection_id = @connectionId');
       params.connectionId = query.connectionId;
     }
-    if (query.connectionIds !== undefined) {
-      const names = query.connectionIds.map((id, i) => {
-        params[`c${i}`] = id;
-        return `@c${i}`;
-      });
-      clauses.push(names.length ? `connection_id IN (${names.join(', ')})` : '0');
-    }
+    if (query.connectionIds !== undefined) clauses.push(inList('connection_id', query.connectionIds, 'c', params));
     if (query.scopeId !== undefined) {
       clauses.push('scope_id = @scopeId');
       params.scopeId = query.scopeId;
     }
-    if (query.statuses !== undefined) {
-      const names = query.statuses.map((status, i) => {
-        params[`s${i}`] = status;
-        return `@s${i}`;
-      });
-      clauses.push(names.length ? `status IN (${names.join(', ')})` : '0');
-    }
+    if (query.statuses !== undefined) clauses.push(inList('status', query.statuses, 's', params));
     if (query.presentOnly || query.health) clauses.push('gone_since IS NULL');
     if (query.health) {
       clauses.push(`(${HEALTH_SQL[query.health.kind]})`);
@@ -355,25 +325,21 @@ export function inventoryQueries(db: Db) {
     const order = `${SORT_SQL[sort.column]} ${direction}, connection_id, id`;
     // The key table's lists (no time-dependent filter): a slice of a cached ordered list.
     if (query.health === undefined && query.idleBefore === undefined && (!text || searchableInMemory(text))) {
-      const { limit: _limit, offset: _offset, ...listParams } = params;
-      const list = lists.ordered(`WHERE ${clauses.join(' AND ')}`, order, listParams, text || undefined);
+      const list = lists.ordered(`WHERE ${clauses.join(' AND ')}`, order, params, text || undefined);
       if (list) {
         return { rowids: list.slice(query.offset, query.offset + query.limit), total: list.length };
       }
     }
     if (text) {
-      clauses.push(`(name LIKE @like ESCAPE '\\' OR id LIKE @like ESCAPE '\\' OR masked_value LIKE @like ESCAPE '\\'
-        OR type LIKE @like ESCAPE '\\' OR status LIKE @like ESCAPE '\\' OR role LIKE @like ESCAPE '\\'
-        OR created_by LIKE @like ESCAPE '\\' OR description LIKE @like ESCAPE '\\'
-        OR local_label LIKE @like ESCAPE '\\' OR local_hint LIKE @like ESCAPE '\\')`);
+      // The same fields the in-memory filter searches.
+      clauses.push(`(${SEARCH_COLUMNS.map((column) => `${column} LIKE @like ESCAPE '\\'`).join(' OR ')})`);
       params.like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     }
     const where = `WHERE ${clauses.join(' AND ')}`;
     const statements = pageStatement(where, order, withRaw);
-    const { limit: _limit, offset: _offset, ...countParams } = params;
     return {
-      rows: statements.rows.all(params),
-      total: (statements.count.get(countParams) as { n: number }).n,
+      rows: statements.rows.all({ ...params, limit: query.limit, offset: query.offset }),
+      total: (statements.count.get(params) as { n: number }).n,
     };
   }
 
@@ -511,7 +477,7 @@ export function inventoryQueries(db: Db) {
       at: number,
       traitsOf?: (key: RemoteKey) => KeyTraits,
     ): SnapshotCounts {
-      const before = new Map((snapshotOf.all(connectionId) as SnapshotRow[]).map((row) => [row.id, snapshotKey(row)]));
+      const before = new Map((snapshotOf.all(connectionId) as SnapshotKey[]).map((row) => [row.id, row]));
       const counts: SnapshotCounts = { added: 0, removed: 0, changed: 0 };
       deleteScopes.run(connectionId);
       scopes.forEach((scope, position) => {

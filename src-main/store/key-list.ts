@@ -12,7 +12,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './db.ts';
 
-/** The fields the filter matches, in the order of the LIKE clauses it replaces. */
+/** The fields the filter matches: in memory here, and by LIKE when the SQL path answers. */
 export const SEARCH_COLUMNS = ['name', 'id', 'masked_value', 'type', 'status', 'role', 'created_by', 'description', 'local_label', 'local_hint'] as const;
 
 /** Between the fields of one key, and between keys, in the search text; a filter containing either is left to SQL. */
@@ -78,7 +78,7 @@ export function createKeyListCache(db: Db, listedColumns: string): KeyListCache 
   const filtered = new Map<string, number[]>();
   let search: SearchText | null = null;
   /** The search text being built for the current generation: the chunks read so far. */
-  let building: { generation: string; afterRowid: number; chunks: Buffer[]; starts: number[]; rowids: number[]; offset: number } | null = null;
+  let building: { afterRowid: number; chunks: Buffer[]; starts: number[]; rowids: number[]; offset: number } | null = null;
   let warming = false;
   /** The last needle searched and the rows (indexes into the search text, ascending) it matched. */
   let lastMatch: { search: SearchText; needle: string; rows: Int32Array } | null = null;
@@ -114,7 +114,8 @@ export function createKeyListCache(db: Db, listedColumns: string): KeyListCache 
 
   /** Reads the next chunk (all the rest when `limit` is -1); true once every row is read. */
   function readChunk(limit: number): boolean {
-    if (!building || building.generation !== generation) building = { generation, afterRowid: 0, chunks: [], starts: [], rowids: [], offset: 0 };
+    // Always called right after refresh(), which drops a half-built text of an older generation.
+    building ??= { afterRowid: 0, chunks: [], starts: [], rowids: [], offset: 0 };
     const chunk = searchChunk.all(building.afterRowid, limit) as Array<[number, string]>;
     // Each chunk is kept as UTF-8 bytes (off the JS heap) until the last one is read.
     const texts = new Array<string>(chunk.length);
@@ -131,13 +132,15 @@ export function createKeyListCache(db: Db, listedColumns: string): KeyListCache 
     if (limit !== -1 && chunk.length === limit) return false;
     const done = building;
     building = null;
-    const starts = Int32Array.from(done.starts);
-    const all = new Int32Array(starts.length + 1);
-    all.set(starts);
-    all[starts.length] = done.offset;
-    const rowids = Float64Array.from(done.rowids);
-    // The bytes as a one-byte string: half the memory of UTF-16, and a faster indexOf.
-    search = { text: Buffer.concat(done.chunks).toString('latin1'), starts: all, rowids, maxRowid: rowids.reduce((a, b) => (b > a ? b : a), 0) };
+    done.starts.push(done.offset);
+    search = {
+      // The bytes as a one-byte string: half the memory of UTF-16, and a faster indexOf.
+      text: Buffer.concat(done.chunks).toString('latin1'),
+      starts: Int32Array.from(done.starts),
+      rowids: Float64Array.from(done.rowids),
+      // Read in rowid order: the last is the largest.
+      maxRowid: done.rowids.at(-1) ?? 0,
+    };
     return true;
   }
 
