@@ -2,7 +2,6 @@
 // keychain (the bench measures the cache, not the OS keychain), statistics and formatting.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { SecretStore } from '../src-main/secrets/secret-store.ts';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -26,19 +25,8 @@ export interface BenchConnection {
   prefix: string;
 }
 
-/** An in-memory SecretStore: the bench's sandbox credentials never reach the real keychain. */
-export function memorySecretStore(): SecretStore {
-  const secrets = new Map<string, string>();
-  return {
-    probe: () => Promise.resolve({ available: true, message: null }),
-    get: (account) => Promise.resolve(secrets.get(account) ?? null),
-    set: (account, secret) => {
-      secrets.set(account, secret);
-      return Promise.resolve();
-    },
-    delete: (account) => Promise.resolve(secrets.delete(account)),
-  };
-}
+/** The bench's sandbox credentials never reach the real keychain. */
+export { memorySecretStore } from '../test/support/memory-secret-store.ts';
 
 interface Envelope {
   id: number;

@@ -9,28 +9,14 @@ import type { AppSettings, Events } from '../../src-preload/contract.ts';
 import { createCore, DATABASE_FILE, type Core, type CoreOptions } from '../../src-main/core.ts';
 import { createMemoryClipboard } from '../../src-main/services/clipboard.ts';
 import { DEFAULT_SETTINGS } from '../../src-main/services/settings.ts';
-import { createKeytarSecretStore, keychainFix, type SecretStore } from '../../src-main/secrets/secret-store.ts';
+import { createKeytarSecretStore, keychainFix } from '../../src-main/secrets/secret-store.ts';
 import { startDeepsetSandbox, type DeepsetSandbox } from '../backends/deepset/server.ts';
 import { startRancherSandbox, type RancherSandbox } from '../backends/rancher/server.ts';
+import { memorySecretStore } from '../support/memory-secret-store.ts';
 import { tempDir } from '../support/temp.ts';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
-
-/** A keychain in memory (these tests are about settings, not about the OS keychain). */
-function memoryKeychain(): SecretStore & { items: Map<string, string> } {
-  const items = new Map<string, string>();
-  return {
-    items,
-    probe: () => Promise.resolve({ available: true, message: null }),
-    get: (account) => Promise.resolve(items.get(account) ?? null),
-    set: (account, secret) => {
-      items.set(account, secret);
-      return Promise.resolve();
-    },
-    delete: (account) => Promise.resolve(items.delete(account)),
-  };
-}
 
 let dir: ReturnType<typeof tempDir> | undefined;
 let core: Core | undefined;
@@ -38,7 +24,7 @@ let clock = Date.now();
 
 function open(extra: Partial<CoreOptions> = {}): Core {
   dir ??= tempDir();
-  core = createCore({ dataDir: dir.path, http: { timeoutMs: 3000, retries: 0 }, syncIntervalMs: 0, secretStore: memoryKeychain(), ...extra });
+  core = createCore({ dataDir: dir.path, http: { timeoutMs: 3000, retries: 0 }, syncIntervalMs: 0, secretStore: memorySecretStore(), ...extra });
   return core;
 }
 
@@ -258,7 +244,7 @@ describe('the first-run keychain check', () => {
   });
 
   it('reports a keychain that cannot store, with the platform’s fix, and leaves nothing behind', async () => {
-    const broken = memoryKeychain();
+    const broken = memorySecretStore();
     broken.set = () => Promise.reject(new Error('The OS keychain could not store a secret (Cannot autolaunch D-Bus without X11 $DISPLAY).'));
     const c = open({ secretStore: broken });
     const check = await c.api.app.checkKeychain();
@@ -268,7 +254,7 @@ describe('the first-run keychain check', () => {
   });
 
   it('reports a keychain that gives back something else', async () => {
-    const liar = memoryKeychain();
+    const liar = memorySecretStore();
     liar.get = () => Promise.resolve('not what was written');
     const check = await open({ secretStore: liar }).api.app.checkKeychain();
     expect(check).toMatchObject({ available: false, message: 'The OS keychain accepted a test item but gave a different value back.' });

@@ -9,6 +9,7 @@ import type { RemoteKey, RemoteScope } from '../../src-main/model.ts';
 import { createStore } from '../../src-main/store/index.ts';
 import type { KeyQuery } from '../../src-main/store/inventory.ts';
 import { foldAscii } from '../../src-main/store/key-list.ts';
+import { insertConnection } from '../support/store.ts';
 import { tempDir } from '../support/temp.ts';
 
 const dirs: Array<{ cleanup: () => void }> = [];
@@ -50,25 +51,8 @@ function remote(i: number): RemoteKey {
   };
 }
 
-function addConnection(store: Store, id: string): string {
-  store.connections.insert({
-    id,
-    kind: 'rancher',
-    name: id,
-    baseUrl: 'https://rancher.example',
-    color: '#2563eb',
-    caPem: null,
-    accountId: '1a1',
-    accountName: 'admin',
-    createdAt: 1,
-    lastSuccessAt: null,
-    settings: {},
-  });
-  return id;
-}
-
 function seed(store: Store): string[] {
-  const connections = ['c-one', 'c-two'].map((id) => addConnection(store, id));
+  const connections = ['c-one', 'c-two'].map((id) => insertConnection(store, id));
   connections.forEach((connectionId, c) => {
     const run = store.syncRuns.start(connectionId, 1);
     const keys = Array.from({ length: 60 }, (_, i) => remote(i + c * 7));
@@ -177,7 +161,7 @@ describe('key lists', () => {
 describe('the change log a sync writes', () => {
   it('has one line per added, returned and changed key, in the order the backend listed them', () => {
     const { store } = open();
-    addConnection(store, 'c-one');
+    insertConnection(store, 'c-one');
     const sync = (at: number, keys: RemoteKey[]) => {
       const run = store.syncRuns.start('c-one', at);
       const counts = store.transaction(() => store.inventory.replaceSnapshot('c-one', scopes, keys, run, at));

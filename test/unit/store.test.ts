@@ -6,6 +6,7 @@ import { openDatabase } from '../../src-main/store/db.ts';
 import { createStore } from '../../src-main/store/index.ts';
 import { migrations } from '../../src-main/store/migrations/index.ts';
 import type { RemoteKey, RemoteScope } from '../../src-main/model.ts';
+import { insertConnection } from '../support/store.ts';
 import { tempDir } from '../support/temp.ts';
 
 const dirs: Array<{ cleanup: () => void }> = [];
@@ -36,22 +37,8 @@ const key = (id: string, patch: Partial<RemoteKey> = {}): RemoteKey => ({
   ...patch,
 });
 
-function addConnection(store: ReturnType<typeof createStore>, id = '6f2c1f49-2d7e-4c7a-9a57-2d1f5b0e8c11') {
-  store.connections.insert({
-    id,
-    kind: 'rancher',
-    name: 'Rancher',
-    baseUrl: 'https://rancher.example',
-    color: '#2563eb',
-    caPem: null,
-    accountId: '1a1',
-    accountName: 'admin',
-    createdAt: 1,
-    lastSuccessAt: null,
-    settings: { target: 'org-1' },
-  });
-  return id;
-}
+const addConnection = (store: ReturnType<typeof createStore>, id = '6f2c1f49-2d7e-4c7a-9a57-2d1f5b0e8c11') =>
+  insertConnection(store, id, { name: 'Rancher', settings: { target: 'org-1' } });
 
 describe('store', () => {
   it('opens in WAL mode with foreign keys on and records every migration once', () => {
