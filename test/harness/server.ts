@@ -11,6 +11,7 @@ import { eventNames } from '../../src-preload/contract.ts';
 import { createCore, type Core, type CoreOptions } from '../../src-main/core.ts';
 import { createMemoryClipboard, type ClipboardPort } from '../../src-main/services/clipboard.ts';
 import { CONTENT_SECURITY_POLICY, contentType } from '../../src-main/web-policy.ts';
+import { readBody } from '../backends/faults.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERER_DIR = join(root, 'out/renderer');
@@ -66,7 +67,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       if (channel === undefined) return sendJson(res, 400, { ok: false, error: { kind: 'validation', message: 'The channel name is not valid percent-encoding.' } });
       let input: unknown;
       try {
-        const body = await readBody(req);
+        const body = await readBody(req, MAX_BODY);
         input = body.length === 0 ? undefined : JSON.parse(body);
       } catch {
         return sendJson(res, 400, { ok: false, error: { kind: 'validation', message: 'The request body is not JSON or too large.' } });
@@ -157,22 +158,4 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   send(res, status, 'application/json', JSON.stringify(value));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error('too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
