@@ -16,6 +16,7 @@ import { checkKeychain, createKeytarSecretStore, type SecretStore } from './secr
 import { createMemoryClipboard, createSecretClipboard, type ClipboardPort } from './services/clipboard.ts';
 import { createBulkService } from './services/bulk.ts';
 import { createConnectionService } from './services/connections.ts';
+import { createCredentialRotation } from './services/credential-rotation.ts';
 import { createInventoryService } from './services/inventory.ts';
 import { createHealthService } from './services/health.ts';
 import { exportInventory } from './services/exports.ts';
@@ -45,6 +46,8 @@ export interface CoreOptions {
   logger?: Logger;
   /** Called at every journal step of a multi-step operation; tests stop the process there. */
   onStep?: StepHook;
+  /** Waits between sign-in attempts with a connection's new credential (a backend catching up). */
+  credentialVerifyDelaysMs?: number[];
   /** How often scheduled work (retiring old keys after a rotation) is checked. */
   schedulerIntervalMs?: number;
   /**
@@ -162,8 +165,20 @@ export function createCore(options: CoreOptions): Core {
   });
   const firstReminders = review ? undefined : setImmediate(remind);
   const rotation = createRotationService({ store, events, log, now, connections, keys, reveal, onStep: options.onStep });
-  const ready = review ? Promise.resolve() : rotation.resumeAll().catch((error: unknown) => log.error('rotation.resume-failed', error));
-  if (!review) rotation.startScheduler(options.schedulerIntervalMs);
+  const credentialRotation = createCredentialRotation({
+    store,
+    secrets,
+    events,
+    log,
+    now,
+    connections,
+    keys,
+    onStep: options.onStep,
+    verifyDelaysMs: options.credentialVerifyDelaysMs,
+  });
+  const resumeAll = () => Promise.all([rotation.resumeAll(), credentialRotation.resumeAll()]).then(() => undefined);
+  const ready = review ? Promise.resolve() : resumeAll().catch((error: unknown) => log.error('rotation.resume-failed', error));
+  if (!review) rotation.startScheduler(options.schedulerIntervalMs, resumeAll);
   // The background sync follows the user's interval; a new interval replaces the running schedule.
   const startSchedule = () =>
     inventory.startSchedule({
@@ -193,6 +208,9 @@ export function createCore(options: CoreOptions): Core {
     'settings.set': (input) => settings.write(input),
     'connections.list': () => connections.list(),
     'connections.add': (input) => connections.add(input),
+    'connections.update': (input) => connections.update(input),
+    'connections.cancelVerify': (input) => ({ cancelled: connections.cancelVerify(input.attemptId) }),
+    'connections.rotateCredential': (input) => credentialRotation.start(input.connectionId),
     'connections.remove': async (input) => {
       await inventory.whenIdle();
       return connections.remove(input.connectionId);
@@ -357,8 +375,8 @@ function recoverFromPreviousRun(store: ReturnType<typeof createStore>, now: () =
   const abandoned = store.syncRuns.abandonUnfinished(now());
   if (abandoned > 0) log.warn('sync.abandoned', { count: abandoned });
   for (const op of store.journal.pending()) {
-    // A composed rotation is resumed or rolled back by the rotation service.
-    if (op.kind === 'rotate' && op.input.mode === 'composed') continue;
+    // A composed rotation, or one of a connection's own credential, is resumed or rolled back by its service.
+    if ((op.kind === 'rotate' && op.input.mode === 'composed') || op.kind === 'rotate-credential') continue;
     if (op.step === AWAITING_REVEAL || op.step === 'created') {
       // The backend made the key and its secret is held in the keychain: done, still to be seen.
       store.journal.complete(op.id, now(), op.keyId, AWAITING_REVEAL);

@@ -5,8 +5,11 @@ import type { BackendInfo, Capabilities, Choice, CreateFormSpec, CredentialInput
 import type { HttpClientOptions } from '../http/client.ts';
 import type { ConnectionSettings, IssuedSecret, RemoteKey, RemoteScope } from '../model.ts';
 
-/** HTTP settings a caller may tune (tests shorten timeouts); the rest is the adapter's. */
-export type HttpTuning = Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'maxRetryAfterMs' | 'maxResponseBytes'>;
+/**
+ * HTTP settings a caller may tune (tests shorten timeouts; a verification the user cancels passes
+ * its signal, which aborts every request of the adapter); the rest is the adapter's.
+ */
+export type HttpTuning = Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'maxRetryAfterMs' | 'maxResponseBytes' | 'signal'>;
 
 export interface ProviderConfig {
   baseUrl: string;
@@ -35,7 +38,20 @@ export interface Identity {
   settings?: ConnectionSettings;
   /** Set when the credential reaches several organizations and config.target named none. */
   choices?: Choice[];
+  /**
+   * The organization (or account) this connection manages, as the backend reports it: a new
+   * credential must reach the same one, and a new connection is named after it (when the backend
+   * tells its name). Its id is unique on that server; absent where the backend has none to give.
+   */
+  organization?: { id: string; name: string | null };
 }
+
+/**
+ * How the connection's own credential shows among its keys (never the secret itself): the masked
+ * value the backend lists for it, its first and last characters, or the hint Keyfleet kept when
+ * it created it.
+ */
+export type CredentialMatch = { maskedValue: string } | { maskedPrefix: string; maskedSuffix: string } | { localHint: string };
 
 export interface CreateKeySpec {
   scopeId: string;
@@ -90,6 +106,8 @@ export interface Provider {
   rotateKey?(key: RemoteKey): Promise<CreatedKey>;
   setKeyActive?(key: RemoteKey, active: boolean): Promise<RemoteKey>;
   deleteKey?(key: RemoteKey): Promise<DeleteOutcome | void>;
+  /** How to recognise the key this connection signs in with, where the backend lets Keyfleet tell. */
+  credentialMatch?(): CredentialMatch | undefined;
   close(): Promise<void>;
 }
 

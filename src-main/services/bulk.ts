@@ -22,6 +22,9 @@ export function createBulkService(deps: { store: Store; keys: KeyOperations; now
     const support = providerModule(connection.kind).capabilities(connection.settings).actions[action];
     if (support.mode === 'unavailable') return support.note ?? `This backend cannot ${action} keys.`;
     if (key.status === 'revoked') return 'Already revoked.';
+    if (connection.ownKeyId === key.id && action !== 'activate') {
+      return 'Keyfleet signs in to this connection with this key: act on it on its own, where Keyfleet says what it ends, or rotate Keyfleet’s credential.';
+    }
     if (action === 'deactivate' && key.status !== 'active') return 'Not active.';
     if (action === 'activate' && key.status !== 'inactive') return 'Not inactive.';
     return null;

@@ -3,7 +3,7 @@
 // before the remote call and completed or failed after (ARCHITECTURE.md rule 9), audited, and
 // reflected in the cache at once.
 import { randomUUID } from 'node:crypto';
-import type { ActionName, ChannelInput, CreateFormSpec, KeyTypeOption, KeyView } from '../../src-preload/contract.ts';
+import type { ActionName, ChannelInput, Choice, CreateFormSpec, KeyTypeOption, KeyView } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -14,7 +14,8 @@ import { changedFields, type LocalKeyState } from '../store/inventory.ts';
 import type { OperationKind } from '../store/journal.ts';
 import type { ConnectionService } from './connections.ts';
 import { keyView } from './inventory.ts';
-import { policyViolations, traitsOf } from './health.ts';
+import { markPrivileged, policyViolations, privilegedChoice, traitsOf } from './health.ts';
+import { endsCredential, requireConfirmation } from './own-credential.ts';
 import type { RevealService } from './reveal.ts';
 
 export interface KeyOperationDeps {
@@ -25,6 +26,9 @@ export interface KeyOperationDeps {
   connections: ConnectionService;
   reveal: RevealService;
 }
+
+/** How far back a created twin may predate its rotation's start and still be its (clock skew). */
+const ORPHAN_SKEW_MS = 2 * 60 * 1000;
 
 const NO_LOCAL: LocalKeyState = { holdUntil: null, holdReason: null, localHint: null, localLabel: null };
 
@@ -85,8 +89,9 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     return provider;
   }
 
+  /** The create form, every choice that grants admin power marked (what "no admin keys" forbids). */
   async function formOf(provider: Provider): Promise<CreateFormSpec> {
-    return provider.createForm ? provider.createForm() : provider.capabilities.createForm;
+    return markPrivileged(provider.createForm ? await provider.createForm() : provider.capabilities.createForm);
   }
 
   function checkText(type: KeyTypeOption, name: string, description: string | null | undefined, fields: Record<string, string>) {
@@ -98,8 +103,12 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     }
   }
 
-  /** Everything the form promised, checked before the backend is called. */
-  function validateCreate(form: CreateFormSpec, input: ChannelInput<'keys.create'>, scope: RemoteScope): CreateKeySpec {
+  /**
+   * Everything the form promised, checked before the backend is called. `replacesPrivileged`: the
+   * key replaces one that holds the same power (Keyfleet's own credential), which "no admin keys"
+   * does not forbid.
+   */
+  function validateCreate(form: CreateFormSpec, input: ChannelInput<'keys.create'>, scope: RemoteScope, replacesPrivileged = false): CreateKeySpec {
     const fields: Record<string, string> = {};
     const type = form.types.find((t) => t.id === input.type);
     const spec: CreateKeySpec = { scopeId: scope.id, type: input.type, name: input.name, description: input.description };
@@ -158,15 +167,28 @@ export function createKeyOperations(deps: KeyOperationDeps) {
       } else spec.expiresAt = input.expiresAt;
     } else if (type.expiry === 'required') fields.expiresAt = 'This backend needs an expiry date.';
 
-    // The organization's own rules, on top of what the backend allows.
-    const privileged =
-      [spec.role, ...(spec.grants ?? []).map((g) => g.role)].some((r) => r !== undefined && /\badmin\b/i.test(r)) ||
-      (scopeSet?.emptyIsWarning === true && scopeIds.length === 0);
+    // The organization's own rules, on top of what the backend allows, on every way the backend
+    // grants power: the key's role, its roles on further scopes, the groups it joins, or no limit.
+    const chosen = (options: Choice[] | undefined, id: string | undefined) => options?.find((o) => o.id === id);
+    const powers = {
+      role: privilegedChoice(chosen(type.role?.options, spec.role) ?? spec.role),
+      grants: (spec.grants ?? []).some((g) => privilegedChoice(chosen(type.grants?.roles, g.role) ?? g.role)),
+      groupIds: (spec.groupIds ?? []).some((id) => privilegedChoice(chosen(type.groups?.options, id))),
+      scopeIds: scopeSet?.emptyIsWarning === true && scopeIds.length === 0,
+    };
+    const privileged = !replacesPrivileged && Object.values(powers).some(Boolean);
     const violations = policyViolations(
       store.policies.get(input.connectionId),
       { expiresAt: input.expiresAt, privileged, expirySupported: type.expiry !== 'unsupported' },
       now(),
     );
+    // Said on the field that grants the power.
+    if (violations.role) {
+      const field = (Object.keys(powers) as Array<keyof typeof powers>).find((f) => powers[f]) ?? 'role';
+      const message = violations.role;
+      delete violations.role;
+      violations[field] = message;
+    }
     for (const [field, message] of Object.entries(violations)) fields[field] ??= message;
 
     if (Object.keys(fields).length > 0) {
@@ -210,8 +232,57 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     }
   }
 
+  /**
+   * A twin's create spec, from the cached key and what the backend adds (bindings, project roles,
+   * limiting scopes, groups), through the same checks as a create form, policy included.
+   */
+  async function twinOf(key: KeyRecord, replacesPrivileged = false) {
+    const provider = await providerFor(key.connectionId, 'create');
+    const scope = cachedScope(key.connectionId, key.scopeId);
+    const form = await formOf(provider);
+    const type = form.types.find((t) => t.id === key.type);
+    const lifetime = key.expiresAt !== null && key.createdAt !== null ? key.expiresAt - key.createdAt : null;
+    const extra = provider.twinSpec?.(key, store.inventory.listScopes(key.connectionId)) ?? {};
+    const input: ChannelInput<'keys.create'> = {
+      connectionId: key.connectionId,
+      scopeId: key.scopeId,
+      type: key.type,
+      name: key.name,
+      description: type?.description.supported && key.description ? key.description : undefined,
+      role: extra.role ?? (type?.role?.options.some((o) => o.id === key.role) ? (key.role ?? undefined) : undefined),
+      expiresAt: lifetime !== null && lifetime > 0 && type && type.expiry !== 'unsupported' ? now() + lifetime : undefined,
+      grants: extra.grants?.map((g) => ({ scopeId: g.scope.id, role: g.role })),
+      scopeIds: extra.scopes?.map((s) => s.id),
+      groupIds: extra.groupIds,
+    };
+    return { provider, scope, spec: validateCreate(form, input, scope, replacesPrivileged) };
+  }
+
+  /**
+   * After a crash while a twin was being created (its secret never held): deletes the twin if the
+   * backend made it — the journaled id, or a key of its name made since the rotation began that the
+   * cache does not know. Returns how many were deleted.
+   */
+  async function deleteHalfMadeTwins(provider: Provider, connectionId: string, twin: { newKeyId: string | null; twinName: string; scopeId: string; startedAt: number }): Promise<number> {
+    const listed = await provider.listKeys(cachedScope(connectionId, twin.scopeId));
+    const known = new Set(store.inventory.keys({ connectionId, offset: 0, limit: 1_000_000 }).rows.map((k) => k.id));
+    const orphans = listed.filter(
+      (k) => k.id === twin.newKeyId || (!known.has(k.id) && k.name === twin.twinName && (k.createdAt === null || k.createdAt >= twin.startedAt - ORPHAN_SKEW_MS)),
+    );
+    const cachedTwin = twin.newKeyId ? store.inventory.getKey(connectionId, twin.newKeyId) : undefined;
+    if (cachedTwin && !orphans.some((k) => k.id === cachedTwin.id)) orphans.push(cachedTwin);
+    for (const orphan of orphans) {
+      await provider.deleteKey?.(orphan);
+      const cached = store.inventory.getKey(connectionId, orphan.id);
+      if (cached) store.inventory.dropKey(connectionId, cached, now());
+    }
+    return orphans.length;
+  }
+
   return {
-    // Shared with the rotation service, which composes these steps.
+    // Shared with the rotation services, which compose these steps.
+    twinOf,
+    deleteHalfMadeTwins,
     providerFor,
     cachedKey,
     cachedScope,
@@ -262,25 +333,37 @@ export function createKeyOperations(deps: KeyOperationDeps) {
 
     async setActive(input: ChannelInput<'keys.setActive'>): Promise<KeyView> {
       const before = cachedKey(input.connectionId, input.keyId);
+      const connection = connections.get(input.connectionId);
+      const ends = !input.active && requireConfirmation(connection, before, 'deactivating', input.confirmEndsCredential);
       const provider = await providerFor(input.connectionId, input.active ? 'activate' : 'deactivate', before.type);
       if (!provider.setKeyActive) throw new AppError('unsupported', 'This backend cannot activate or deactivate keys.');
       const setKeyActive = provider.setKeyActive.bind(provider);
       const kind = input.active ? 'activate' : 'deactivate';
-      return journaled(kind, input.connectionId, before.id, {}, async () => {
+      const view = await journaled(kind, input.connectionId, before.id, ends ? { endsCredential: true } : {}, async () => {
         const key = await setKeyActive(before, input.active);
-        return { value: put(input.connectionId, key, before), keyId: key.id, detail: `${kind}d “${key.name || key.id}”` };
+        const detail = `${kind}d “${key.name || key.id}”${ends ? ' — the key this connection signed in with: it needs a new credential' : ''}`;
+        return { value: put(input.connectionId, key, before), keyId: key.id, detail };
       });
+      if (ends) connections.endCredential(input.connectionId, endsCredential(connection, before, 'deactivating'));
+      return view;
     },
 
     async delete(input: ChannelInput<'keys.delete'>): Promise<{ deleted: true }> {
       const before = cachedKey(input.connectionId, input.keyId);
+      const connection = connections.get(input.connectionId);
+      const ends = requireConfirmation(connection, before, 'deleting', input.confirmEndsCredential);
       const provider = await providerFor(input.connectionId, 'delete', before.type);
       if (!provider.deleteKey) throw new AppError('unsupported', 'This backend cannot delete keys.');
       const deleteKey = provider.deleteKey.bind(provider);
-      return journaled('delete', input.connectionId, before.id, {}, async () => {
-        recordDeletion(input.connectionId, before, await deleteKey(before));
-        return { value: { deleted: true as const }, keyId: before.id, detail: `deleted “${before.name || before.id}”` };
+      const result = await journaled('delete', input.connectionId, before.id, ends ? { endsCredential: true } : {}, async () => {
+        const outcome = await deleteKey(before);
+        recordDeletion(input.connectionId, before, outcome);
+        const lingers = outcome?.kind === 'revoked' ? ` (the backend may accept it until ${new Date(outcome.mayAuthenticateUntil).toISOString()})` : '';
+        const detail = `deleted “${before.name || before.id}”${ends ? ` — the key this connection signed in with: it needs a new credential${lingers}` : ''}`;
+        return { value: { deleted: true as const }, keyId: before.id, detail };
       });
+      if (ends) connections.endCredential(input.connectionId, endsCredential(connection, before, 'deleting'));
+      return result;
     },
   };
 }

@@ -9,8 +9,6 @@ import type { ChannelInput, RotationStep, RotationView } from '../../src-preload
 import { AppError } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
-import type { KeyRecord } from '../model.ts';
-import type { CreateKeySpec } from '../providers/types.ts';
 import type { Store } from '../store/index.ts';
 import type { OperationRecord } from '../store/journal.ts';
 import type { ConnectionService } from './connections.ts';
@@ -31,10 +29,8 @@ interface RotationState {
 }
 
 /** A journal step the core reached; tests stop the process here to prove recovery. */
-export type StepHook = (operation: 'rotate', step: string) => void;
+export type StepHook = (operation: 'rotate' | 'rotate-credential', step: string) => void;
 
-/** How far back a created twin may predate our start and still be ours (clock skew). */
-const ORPHAN_SKEW_MS = 2 * 60 * 1000;
 const SCHEDULER_INTERVAL_MS = 30_000;
 
 export function createRotationService(deps: {
@@ -93,32 +89,6 @@ export function createRotationService(deps: {
     store.journal.audit({ at: now(), actor: 'user', action: 'key.rotate', connectionId: op.connectionId, keyId: stateOf(op).oldKeyId, result, detail });
   }
 
-  /** The twin's create spec, from the cached key and what the backend adds (grants, scopes…). */
-  async function twinOf(key: KeyRecord) {
-    const provider = await keys.providerFor(key.connectionId, 'create');
-    const scope = keys.cachedScope(key.connectionId, key.scopeId);
-    const form = await keys.formOf(provider);
-    const type = form.types.find((t) => t.id === key.type);
-    const lifetime = key.expiresAt !== null && key.createdAt !== null ? key.expiresAt - key.createdAt : null;
-    // What the backend adds (bindings, project roles, limiting scopes, groups) goes through the
-    // same checks as a create form would, policy included.
-    const extra = provider.twinSpec?.(key, store.inventory.listScopes(key.connectionId)) ?? {};
-    const input: ChannelInput<'keys.create'> = {
-      connectionId: key.connectionId,
-      scopeId: key.scopeId,
-      type: key.type,
-      name: key.name,
-      description: type?.description.supported && key.description ? key.description : undefined,
-      role: extra.role ?? (type?.role?.options.some((o) => o.id === key.role) ? (key.role ?? undefined) : undefined),
-      expiresAt: lifetime !== null && lifetime > 0 && type && type.expiry !== 'unsupported' ? now() + lifetime : undefined,
-      grants: extra.grants?.map((g) => ({ scopeId: g.scope.id, role: g.role })),
-      scopeIds: extra.scopes?.map((s) => s.id),
-      groupIds: extra.groupIds,
-    };
-    const spec: CreateKeySpec = keys.validateCreate(form, input, scope);
-    return { provider, scope, spec };
-  }
-
   async function retireNow(op: OperationRecord): Promise<OperationRecord> {
     const state = stateOf(op);
     record(op.id, 'retiring', state);
@@ -148,26 +118,10 @@ export function createRotationService(deps: {
 
   /** Rolls back a rotation whose twin was being created when Keyfleet stopped: its secret is lost. */
   async function rollBackCreating(op: OperationRecord): Promise<void> {
-    const state = stateOf(op);
-    const provider = await connections.provider(op.connectionId);
-    const scope = keys.cachedScope(op.connectionId, state.scopeId);
-    const listed = await provider.listKeys(scope);
-    const known = new Set(store.inventory.keys({ connectionId: op.connectionId, offset: 0, limit: 1_000_000 }).rows.map((k) => k.id));
-    const orphans = listed.filter(
-      (k) =>
-        k.id === state.newKeyId ||
-        (!known.has(k.id) && k.name === state.twinName && (k.createdAt === null || k.createdAt >= state.startedAt - ORPHAN_SKEW_MS)),
-    );
-    const cachedTwin = state.newKeyId ? store.inventory.getKey(op.connectionId, state.newKeyId) : undefined;
-    if (cachedTwin && !orphans.some((k) => k.id === cachedTwin.id)) orphans.push(cachedTwin);
-    for (const orphan of orphans) {
-      await provider.deleteKey?.(orphan);
-      const cached = store.inventory.getKey(op.connectionId, orphan.id);
-      if (cached) store.inventory.dropKey(op.connectionId, cached, now());
-    }
+    const deleted = await keys.deleteHalfMadeTwins(await connections.provider(op.connectionId), op.connectionId, stateOf(op));
     // Stopped after the twin's secret was held but before that was journaled: it goes with the twin.
     await deps.reveal.forget(op.id);
-    store.journal.fail(op.id, now(), 'interrupted', `Keyfleet stopped while creating the replacement key${orphans.length ? '; the half-made key, whose secret was never saved, was deleted' : ''}. The old key is unchanged.`);
+    store.journal.fail(op.id, now(), 'interrupted', `Keyfleet stopped while creating the replacement key${deleted ? '; the half-made key, whose secret was never saved, was deleted' : ''}. The old key is unchanged.`);
     audit(op, 'failed', 'interrupted while creating the twin; rolled back');
     events.emit('rotation.changed', { operationId: op.id });
   }
@@ -198,8 +152,9 @@ export function createRotationService(deps: {
       }
     },
 
-    startScheduler(intervalMs = SCHEDULER_INTERVAL_MS): void {
-      timer ??= setInterval(() => void this.resumeAll(), intervalMs);
+    /** Runs `work` (by default this service's resumeAll) every interval: scheduled retirements, retries. */
+    startScheduler(intervalMs = SCHEDULER_INTERVAL_MS, work: () => Promise<void> = () => this.resumeAll()): void {
+      timer ??= setInterval(() => void work().catch((error: unknown) => log.error('rotation.scheduler-failed', error)), intervalMs);
       timer.unref();
     },
 
@@ -217,6 +172,10 @@ export function createRotationService(deps: {
 
     async start(input: ChannelInput<'rotation.start'>): Promise<RotationView> {
       const old = keys.cachedKey(input.connectionId, input.keyId);
+      if (connections.get(input.connectionId).ownKeyId === old.id) {
+        // Retiring it would lock Keyfleet out: the connection's own credential has its own rotation.
+        throw new AppError('conflict', `“${old.localLabel ?? (old.name || old.id)}” is the key Keyfleet signs in with; rotate it with “Rotate Keyfleet’s credential”, which switches the connection to the new key before retiring the old one.`);
+      }
       const provider = await keys.providerFor(input.connectionId, 'rotate', old.type);
       const typed = provider.capabilities.createForm.types.find((t) => t.id === old.type)?.actions;
       const native = (typed?.rotate ?? provider.capabilities.actions.rotate).mode === 'native' && provider.rotateKey !== undefined;
@@ -236,7 +195,7 @@ export function createRotationService(deps: {
       if (!native && (typed?.delete ?? provider.capabilities.actions.delete).mode === 'unavailable' && !deactivatable) {
         throw new AppError('unsupported', 'This connection can neither delete nor deactivate keys, so it cannot retire the old key after a rotation.');
       }
-      const twin = native ? null : await twinOf(old);
+      const twin = native ? null : await keys.twinOf(old);
       busy.add(id); // in flight: the scheduler must not take it for an interrupted one
       store.journal.begin({ id, connectionId: old.connectionId, kind: 'rotate', keyId: old.id, step: 'creating', input: state as unknown as Record<string, unknown>, at: now() });
       deps.onStep?.('rotate', 'creating');

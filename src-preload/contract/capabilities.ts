@@ -82,4 +82,6 @@ export interface Capabilities {
   createForm: CreateFormSpec;
   /** The backend reports when a key was last used (so "never used" and "idle" mean something). */
   tracksLastUse?: boolean;
+  /** Where the key the connection itself signs in with differs from other keys of its type. */
+  ownCredential?: Partial<Record<ActionName, ActionSupport>>;
 }

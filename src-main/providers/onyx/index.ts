@@ -140,7 +140,7 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
     const settings: OnyxSettings = { variant: variant ?? variantOfMe(me), credential: credentialKind, serviceAccounts };
     Object.assign(known, settings);
     settled = Promise.resolve(settings);
-    return { accountId: me.id, accountName: accountName(me.email), settings: { ...settings } };
+    return { accountId: me.id, accountName: accountName(me.email), settings: { ...settings }, organization: { id: tenantOf(token), name: me.team_name || null } };
   }
 
   const verify = () => {
@@ -298,6 +298,12 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
       return patch(key, { name: changes.name || null });
     },
 
+    // A twin joins the groups the key is in (on servers with groups; a role is copied by the core).
+    twinSpec(key: RemoteKey): Partial<CreateKeySpec> {
+      const groups = key.type === 'api-key' ? apiKeySchema.safeParse(key.raw).data?.groups : undefined;
+      return groups ? { groupIds: groups.map((g) => String(g.id)) } : {};
+    },
+
     async changeAccess(key: RemoteKey, change: AccessChange) {
       if (key.type === 'pat') throw new AppError('unsupported', 'A personal access token has its owner’s permissions; Onyx cannot change them.');
       return patch(key, change);
@@ -324,7 +330,6 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
     },
 
     async deleteKey(key: RemoteKey) {
-      refuseOwn(key, key.type === 'pat' ? 'revoking' : 'deleting');
       const path = key.type === 'pat' ? `user/pats/${backendId(key)}` : `admin/api-key/${backendId(key)}`;
       try {
         await http.request({ method: 'DELETE', path });
@@ -335,9 +340,28 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
       }
     },
 
+    // Onyx lists every key and token masked the way it masks this credential.
+    credentialMatch: () => ({ maskedValue: ownDisplay }),
+
     close: () => http.close(),
   };
   return provider;
+}
+
+/**
+ * Which Onyx tenant a credential belongs to: a multi-tenant server (Onyx Cloud) writes the tenant
+ * into every key and token it issues (`on_<tenant>.<random>`, generate_api_key / generate_pat); a
+ * self-hosted server is one tenant, the server itself.
+ */
+export function tenantOf(token: string): string {
+  const body = token.startsWith('onyx_pat_') ? token.slice('onyx_pat_'.length) : token.startsWith('on_') ? token.slice(3) : token;
+  const dot = body.indexOf('.');
+  if (dot <= 0) return 'self-hosted';
+  try {
+    return `tenant:${decodeURIComponent(body.slice(0, dot))}`;
+  } catch {
+    return `tenant:${body.slice(0, dot)}`;
+  }
 }
 
 function groupNumber(id: string): number {

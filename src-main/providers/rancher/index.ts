@@ -2,7 +2,7 @@
 // Contract: ../shared/providers/rancher-1x.md. Auth is HTTP Basic with access key and secret;
 // state changes are actions whose availability the key's own `actions` map decides.
 import type { Capabilities } from '../../../src-preload/contract.ts';
-import { ProviderError } from '../../errors.ts';
+import { AppError, ProviderError } from '../../errors.ts';
 import { createHttpClient, type HttpClient, type HttpResponse } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
 import type { CreateKeySpec, CreatedKey, Identity, KeyChanges, Provider, ProviderConfig, ProviderModule } from '../types.ts';
@@ -12,6 +12,7 @@ import {
   apiKeySchema,
   collectionSchema,
   describeRancherError,
+  maskedPublicValue,
   parseOrThrow,
   projectSchema,
   selfLink,
@@ -32,6 +33,9 @@ const TEXT_FIELDS = {
   expiry: 'unsupported' as const,
 };
 
+const OWN_DELETE_NOTE =
+  'Rancher deletes only inactive keys, and once this key is inactive Keyfleet can no longer sign in with it: rotate it instead, or deactivate it here (which ends this connection’s access) and delete it in Rancher.';
+
 export const rancherCapabilities: Capabilities = {
   actions: {
     create: { mode: 'native' },
@@ -44,6 +48,7 @@ export const rancherCapabilities: Capabilities = {
     deactivate: { mode: 'native', note: 'A deactivated key stops authenticating at once and can be activated again.' },
     delete: { mode: 'native', note: 'Rancher only deletes inactive keys; Keyfleet deactivates an active key first.' },
   },
+  ownCredential: { delete: { mode: 'unavailable', note: OWN_DELETE_NOTE } },
   createForm: {
     types: [
       {
@@ -86,7 +91,8 @@ export function createRancherProvider(config: ProviderConfig): Provider {
       fields: { accessKey: 'Required for Rancher.' },
     });
   }
-  const basic = Buffer.from(`${config.credential.accessKey}:${config.credential.secretKey}`).toString('base64');
+  const { accessKey } = config.credential;
+  const basic = Buffer.from(`${accessKey}:${config.credential.secretKey}`).toString('base64');
   const http: HttpClient = createHttpClient({
     ...config.http,
     baseUrl: normalizeRancherUrl(config.baseUrl),
@@ -167,18 +173,29 @@ export function createRancherProvider(config: ProviderConfig): Provider {
     return parseOrThrow(apiKeySchema, res.body, 'a key');
   }
 
-  /** Rancher answers while a key is still transitioning; poll its self link until it settles. */
-  async function settle(json: ApiKeyJson): Promise<ApiKeyJson> {
+  /**
+   * Rancher answers while a key is still transitioning; poll its self link until it settles.
+   * Deactivating the key this connection signs in with ends the connection's access: the 401 that
+   * follows is the proof the key is no longer active, not a failure.
+   */
+  async function settle(json: ApiKeyJson, endsOwnCredential = false): Promise<ApiKeyJson> {
     let current = json;
     const self = selfLink(json);
     if (!self) return current;
     for (const delay of SETTLE_DELAYS_MS) {
       if (current.transitioning !== 'yes') return current;
       await new Promise((resolve) => setTimeout(resolve, delay));
-      current = await fetchKey(self);
+      try {
+        current = await fetchKey(self);
+      } catch (error) {
+        if (endsOwnCredential && error instanceof ProviderError && error.kind === 'auth') return { ...current, state: 'inactive', transitioning: 'no' };
+        throw error;
+      }
     }
     return current;
   }
+
+  const isOwn = (json: ApiKeyJson) => json.publicValue === accessKey;
 
   async function runAction(key: RemoteKey, json: ApiKeyJson, action: 'activate' | 'deactivate'): Promise<ApiKeyJson> {
     const link = actionLink(json, action);
@@ -189,7 +206,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
       );
     }
     const res = await http.request({ method: 'POST', path: link });
-    return settle(parseOrThrow(apiKeySchema, res.body, 'a key'));
+    return settle(parseOrThrow(apiKeySchema, res.body, 'a key'), action === 'deactivate' && isOwn(json));
   }
 
   const provider: Provider = {
@@ -198,8 +215,11 @@ export function createRancherProvider(config: ProviderConfig): Provider {
 
     async verify() {
       const { accountId, accountName } = await whoami();
-      return { accountId, accountName };
+      // The account (or, for an environment key, the environment) is what the connection manages.
+      return { accountId, accountName, organization: { id: accountId, name: accountName } };
     },
+
+    credentialMatch: () => ({ maskedValue: maskedPublicValue(accessKey) }),
 
     async listScopes() {
       identity = undefined; // a sync sees environments added or left since the last one
@@ -296,6 +316,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
         throw error;
       }
       if (json.state && ['removing', 'removed', 'purging', 'purged'].includes(json.state)) return;
+      if (json.state === 'active' && isOwn(json)) throw new AppError('unsupported', OWN_DELETE_NOTE);
       if (json.state === 'active') {
         json = await runAction(key, json, 'deactivate');
         if (json.state !== 'inactive') {

@@ -101,6 +101,9 @@ export function withoutSecrets(json: Record<string, unknown>): Record<string, un
 
 export type RancherKeyType = 'account' | 'environment';
 
+/** How a key shows in the inventory: its access key (public), never its secret. */
+export const maskedPublicValue = (publicValue: string) => `${publicValue}:••••`;
+
 export function toRemoteKey(json: ApiKeyJson, scopeId: string, type: RancherKeyType): RemoteKey {
   const { status, detail } = statusOf(json.state);
   const created = json.createdTS ?? (json.created ? Date.parse(json.created) : NaN);
@@ -114,7 +117,7 @@ export function toRemoteKey(json: ApiKeyJson, scopeId: string, type: RancherKeyT
     role: null,
     status,
     statusDetail: detail,
-    maskedValue: json.publicValue ? `${json.publicValue}:••••` : null,
+    maskedValue: json.publicValue ? maskedPublicValue(json.publicValue) : null,
     createdAt: Number.isFinite(created) ? created : null,
     createdBy: null,
     expiresAt: null,
