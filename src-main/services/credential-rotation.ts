@@ -160,8 +160,9 @@ export function createCredentialRotation(deps: {
         await connections.swapCredential(op.connectionId, credential, state.newKeyId!);
       }
       record(op, 'swapped', state);
-      await secrets.delete(pendingCredentialAccount(op.id)).catch(() => false);
     }
+    // Swapped: the held copy has served (a crash may have left it behind; deleting is idempotent).
+    await secrets.delete(pendingCredentialAccount(op.id)).catch(() => false);
     await retire(store.journal.get(op.id)!);
   }
 
@@ -221,7 +222,7 @@ export function createCredentialRotation(deps: {
         deps.onStep?.('rotate-credential', 'twin-created');
         // Its id first, then its secret: from here a crash finds the twin and either uses or deletes it.
         state.newKeyId = created.key.id;
-        record(id, 'creating', state);
+        store.journal.progress(id, 'creating', state as unknown as Record<string, unknown>, now());
         await secrets.set(pendingCredentialAccount(id), JSON.stringify(credentialOf(created.secret, module.info.credential.type)));
         keys.put(connectionId, created.key, undefined, {
           holdUntil: created.holdUntil ?? null,
@@ -231,7 +232,10 @@ export function createCredentialRotation(deps: {
         });
         record(id, 'created', state);
         await finish(store.journal.get(id)!);
-        return view(store.journal.get(id)!);
+        const op = store.journal.get(id)!;
+        // Rolled back (the twin did not work): said as a failure, with what became of each key.
+        if (op.state === 'failed') throw new AppError('conflict', op.errorMessage ?? 'The rotation was rolled back.');
+        return view(op);
       } finally {
         busy.delete(id);
       }
