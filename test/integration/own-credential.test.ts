@@ -193,7 +193,7 @@ describe('guarded (Rancher)', () => {
   });
 
   it('rolls back when the twin does not sign in: the twin is deleted, the old credential stays', async () => {
-    core.close();
+    await core.close();
     core = open({
       onStep: (_op, step) => {
         // The new key is refused wherever Keyfleet signs in with it.
