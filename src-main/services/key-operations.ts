@@ -15,7 +15,7 @@ import type { OperationKind } from '../store/journal.ts';
 import type { ConnectionService } from './connections.ts';
 import { keyView } from './inventory.ts';
 import { markPrivileged, policyViolations, privilegedChoice, traitsOf } from './health.ts';
-import { endsCredential, requireConfirmation } from './own-credential.ts';
+import { endedBy, requireConfirmation } from './own-credential.ts';
 import type { RevealService } from './reveal.ts';
 
 export interface KeyOperationDeps {
@@ -344,7 +344,7 @@ export function createKeyOperations(deps: KeyOperationDeps) {
         const detail = `${kind}d “${key.name || key.id}”${ends ? ' — the key this connection signed in with: it needs a new credential' : ''}`;
         return { value: put(input.connectionId, key, before), keyId: key.id, detail };
       });
-      if (ends) connections.endCredential(input.connectionId, endsCredential(connection, before, 'deactivating'));
+      if (ends) connections.endCredential(input.connectionId, endedBy(before, 'deactivated'));
       return view;
     },
 
@@ -362,7 +362,7 @@ export function createKeyOperations(deps: KeyOperationDeps) {
         const detail = `deleted “${before.name || before.id}”${ends ? ` — the key this connection signed in with: it needs a new credential${lingers}` : ''}`;
         return { value: { deleted: true as const }, keyId: before.id, detail };
       });
-      if (ends) connections.endCredential(input.connectionId, endsCredential(connection, before, 'deleting'));
+      if (ends) connections.endCredential(input.connectionId, endedBy(before, 'deleted'));
       return result;
     },
   };

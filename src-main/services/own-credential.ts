@@ -42,6 +42,11 @@ export function endsCredential(connection: Pick<ConnectionRecord, 'name'>, key: 
   return `“${key.localLabel ?? (key.name || key.id)}” is the key Keyfleet signs in to “${connection.name}” with: ${doing} it ends Keyfleet’s access, and the connection will need a new credential (Reconnect).`;
 }
 
+/** Why the connection needs a new credential, once an action ended it. */
+export function endedBy(key: Pick<KeyRecord, 'name' | 'id' | 'localLabel'>, done: string): string {
+  return `“${key.localLabel ?? (key.name || key.id)}”, the key Keyfleet signed in with, was ${done} from Keyfleet`;
+}
+
 /** Refuses an action that ends the connection's own credential unless the user confirmed it knowingly. */
 export function requireConfirmation(connection: ConnectionRecord, key: KeyRecord, doing: string, confirmed: boolean | undefined): boolean {
   const own = connection.ownKeyId === key.id;

@@ -7,6 +7,7 @@ import { absoluteTime } from '../app/format.ts';
 import { Icon } from '../components/icons.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { useApp } from '../state/store.ts';
+import { OwnKeyBadge } from './own-key-warning.tsx';
 import './key-detail.css';
 
 function describeChange(change: KeyChangeView): string {
@@ -48,8 +49,12 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
     };
   }, [keyRef, version]);
 
+  const own = detail !== null && connection?.credential.ownKey?.id === detail.id;
   const rows: Array<[string, ReactNode]> = detail
     ? [
+        ...(own
+          ? ([['Used by Keyfleet', `${connection.name} signs in with this key. Deactivating, deleting or rotating it changes Keyfleet’s own access; rotate it with “Rotate Keyfleet’s credential”.`]] as Array<[string, ReactNode]>)
+          : []),
         ['Name', detail.name || <span className="muted">none</span>],
         ...(detail.localLabel ? ([['Local label', detail.localLabel]] as Array<[string, ReactNode]>) : []),
         ['Id', <code key="id">{detail.id}</code>],
@@ -75,7 +80,10 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
       <header className="detail-header">
         <div>
           <div className="breadcrumb">{connection?.name}</div>
-          <h2 id="detail-title">{detail ? detail.localLabel ?? (detail.name || detail.id) : 'Key'}</h2>
+          <h2 id="detail-title">
+            <span>{detail ? detail.localLabel ?? (detail.name || detail.id) : 'Key'}</span>
+            {own ? <OwnKeyBadge /> : null}
+          </h2>
         </div>
         <button type="button" className="icon-button" aria-label="Close key details" onClick={() => selectKey(null)}>
           <Icon name="x" />

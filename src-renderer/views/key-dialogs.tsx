@@ -5,6 +5,7 @@ import type { CallError } from '../app/bridge.ts';
 import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
+import { OwnKeyWarning } from './own-key-warning.tsx';
 
 export function EditKeyDialog({ keyView, connection }: { keyView: KeyView; connection: ConnectionView }) {
   const close = useApp((s) => s.close);
@@ -67,6 +68,7 @@ export function DeleteKeyDialog({ keyView, connection }: { keyView: KeyView; con
   const deleteKey = useApp((s) => s.deleteKey);
   const label = keyView.localLabel ?? (keyView.name || keyView.id);
   const note = connection.capabilities.actions.delete.note;
+  const own = connection.credential.ownKey?.id === keyView.id;
   return (
     <Modal
       title={`Delete “${label}”?`}
@@ -76,14 +78,15 @@ export function DeleteKeyDialog({ keyView, connection }: { keyView: KeyView; con
           <button type="button" className="button" onClick={close}>
             Cancel
           </button>
-          <button type="button" className="button danger" onClick={() => void deleteKey(keyView)}>
-            Delete key
+          <button type="button" className="button danger" onClick={() => void deleteKey(keyView, own)}>
+            {own ? 'Delete anyway' : 'Delete key'}
           </button>
         </>
       }
     >
       <p>Anything still using this key stops working. This cannot be undone.</p>
       {keyView.status === 'active' && note ? <p className="form-note">{note}</p> : null}
+      {own ? <OwnKeyWarning connection={connection} keyView={keyView} doing="Deleting" /> : null}
     </Modal>
   );
 }

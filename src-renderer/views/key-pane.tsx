@@ -9,11 +9,13 @@ import { absoluteTime, hostOf, kindLabel, relativeTime } from '../app/format.ts'
 import { Banner } from '../components/banner.tsx';
 import { Icon } from '../components/icons.tsx';
 import { useApp } from '../state/store.ts';
+import { CredentialBanner, CredentialStrip, ReconnectButton } from './connection-credential.tsx';
 import { KeyDetailPane } from './key-detail.tsx';
 import { effectiveActions, KeyTable } from './key-table.tsx';
 import './key-pane.css';
 
 const NO_SCOPES: ScopeView[] = [];
+const REVIEW_REASON = 'Not in a read-only review of a copied data dir: nothing can be changed or synced here.';
 
 function SyncState({ connection }: { connection: ConnectionView }) {
   const progress = useApp((s) => s.progress[connection.id]);
@@ -38,9 +40,11 @@ function SyncState({ connection }: { connection: ConnectionView }) {
 
 // Headers and exports do not change while the filter is typed into: memo keeps keystrokes cheap.
 const ConnectionHeader = memo(function ConnectionHeader({ connection, scope }: { connection: ConnectionView; scope: ScopeView | undefined }) {
-  const { sync, open, scopes, progress } = useApp(
-    useShallow((s) => ({ sync: s.sync, open: s.open, scopes: s.scopes[connection.id] ?? NO_SCOPES, progress: s.progress[connection.id] })),
+  const { sync, open, scopes, progress, review } = useApp(
+    useShallow((s) => ({ sync: s.sync, open: s.open, scopes: s.scopes[connection.id] ?? NO_SCOPES, progress: s.progress[connection.id], review: s.status?.mode === 'review' })),
   );
+  // A reviewed copy changes nothing: each control says why it is off instead of failing when clicked.
+  const off = review ? REVIEW_REASON : undefined;
   const syncing = connection.syncing || progress !== undefined;
   const create = effectiveActions(connection).create;
   const canCreate = create.mode !== 'unavailable' && scopes.length > 0;
@@ -60,9 +64,10 @@ const ConnectionHeader = memo(function ConnectionHeader({ connection, scope }: {
           {scope ? <span className="pane-scope"> / {scope.name}</span> : null}
         </h1>
         <SyncState connection={connection} />
+        <CredentialStrip connection={connection} />
       </div>
       <div className="pane-actions">
-        <button type="button" className="button" title="Sync now (s)" onClick={() => void sync(connection.id)} disabled={syncing}>
+        <button type="button" className="button" title={off ?? 'Sync now (s)'} onClick={() => void sync(connection.id)} disabled={syncing || review}>
           <Icon name="sync" /> {syncing ? 'Syncing…' : 'Sync now'}
         </button>
         <button
@@ -74,14 +79,25 @@ const ConnectionHeader = memo(function ConnectionHeader({ connection, scope }: {
         >
           <Icon name="plus" /> Create key
         </button>
-        <button type="button" className="button" onClick={() => open({ kind: 'policy', connection })}>
+        <button type="button" className="button" title={off ?? 'This organization’s rules for new keys'} disabled={review} onClick={() => open({ kind: 'policy', connection })}>
           Policy
         </button>
         <button
           type="button"
           className="icon-button"
+          aria-label={`Edit connection ${connection.name}`}
+          title={off ?? 'Rename, recolour or reconnect (a new credential, address or CA)'}
+          disabled={review}
+          onClick={() => open({ kind: 'edit-connection', connection })}
+        >
+          <Icon name="pencil" />
+        </button>
+        <button
+          type="button"
+          className="icon-button"
           aria-label={`Remove connection ${connection.name}`}
-          title="Remove this connection from Keyfleet"
+          title={off ?? 'Remove this connection from Keyfleet'}
+          disabled={review}
           onClick={() => open({ kind: 'remove-connection', connection })}
         >
           <Icon name="trash" />
@@ -93,6 +109,7 @@ const ConnectionHeader = memo(function ConnectionHeader({ connection, scope }: {
 
 const AllHeader = memo(function AllHeader({ connections }: { connections: ConnectionView[] }) {
   const sync = useApp((s) => s.sync);
+  const review = useApp((s) => s.status?.mode === 'review');
   const healthFilter = useApp((s) => s.healthFilter);
   const openHealthFilter = useApp((s) => s.openHealthFilter);
   const syncing = connections.some((c) => c.syncing);
@@ -112,7 +129,7 @@ const AllHeader = memo(function AllHeader({ connections }: { connections: Connec
         <span className="sync-state muted">Every cached key of every connection, each as of its connection&apos;s last sync.</span>
       </div>
       <div className="pane-actions">
-        <button type="button" className="button" disabled={syncing} onClick={() => connections.forEach((c) => void sync(c.id))}>
+        <button type="button" className="button" disabled={syncing || review} title={review ? REVIEW_REASON : undefined} onClick={() => connections.forEach((c) => void sync(c.id))}>
           <Icon name="sync" /> {syncing ? 'Syncing…' : 'Sync all'}
         </button>
       </div>
@@ -134,6 +151,7 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
   );
   const setQuery = useApp((s) => s.setQuery);
   const open = useApp((s) => s.open);
+  const review = useApp((s) => s.status?.mode === 'review');
   const scopes = connection ? (allScopes[connection.id] ?? NO_SCOPES) : NO_SCOPES;
   const scope = scopes.find((s) => s.id === selection.scopeId);
   const scopeNames = useMemo(() => new Map(Object.values(allScopes).flatMap((list) => list.map((s) => [`${s.connectionId}:${s.id}`, s.name] as const))), [allScopes]);
@@ -152,9 +170,12 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
             {connection.lastSuccessAt ? `Showing the inventory as of ${absoluteTime(connection.lastSuccessAt)}, read-only.` : ''} Actions that
             need the backend are disabled; Keyfleet reconnects by itself.
           </Banner>
+        ) : connection?.credential.ended ? (
+          <CredentialBanner connection={connection} />
         ) : connection && lastFailed?.error ? (
           <Banner tone="error" title={`Sync of “${connection.name}” failed ${relativeTime(lastFailed.at)}`}>
             {lastFailed.error.message} {connection.lastSuccessAt ? `Showing the inventory as of ${absoluteTime(connection.lastSuccessAt)}.` : ''}
+            {lastFailed.error.kind === 'auth' ? <ReconnectButton connection={connection} /> : null}
           </Banner>
         ) : null}
 
@@ -175,7 +196,7 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
               {keysLoading ? 'Loading…' : `${totalKeys.toLocaleString()} ${totalKeys === 1 ? 'key' : 'keys'}`}
             </span>
             <ExportButtons connectionId={connection?.id} disabled={totalKeys === 0} />
-            <button type="button" className="button" disabled={totalKeys === 0} onClick={() => open({ kind: 'bulk' })}>
+            <button type="button" className="button" disabled={totalKeys === 0 || review} title={review ? REVIEW_REASON : undefined} onClick={() => open({ kind: 'bulk' })}>
               Bulk action…
             </button>
           </div>
@@ -221,6 +242,7 @@ function EmptyKeys(props: { connection: ConnectionView | null; query: string; sc
   const open = useApp((s) => s.open);
   const selection = useApp((s) => s.selection);
   const scopes = useApp((s) => (props.connection ? (s.scopes[props.connection.id] ?? NO_SCOPES) : NO_SCOPES));
+  const review = useApp((s) => s.status?.mode === 'review');
   const { connection } = props;
   if (props.loading) return null;
   if (props.query) {
@@ -230,7 +252,7 @@ function EmptyKeys(props: { connection: ConnectionView | null; query: string; sc
       </div>
     );
   }
-  if (connection && !connection.lastSuccessAt) {
+  if (connection && !connection.lastSuccessAt && !review) {
     return (
       <div className="empty-state compact">
         <span className="empty-icon" aria-hidden="true">

@@ -8,6 +8,7 @@ import { absoluteTime, relativeTime, shortDate, shortTime } from '../app/format.
 import { Icon, type IconName } from '../components/icons.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { KEY_PAGE, keyRef, useApp } from '../state/store.ts';
+import { OwnKeyBadge } from './own-key-warning.tsx';
 import './key-table.css';
 
 const ROW_HEIGHT = 58;
@@ -55,10 +56,11 @@ function ActionButton(props: { icon: IconName; label: string; support: ActionSup
 
 /**
  * What the user may do with a key of this connection now: the backend's actions, narrowed by the
- * key's type, and none that need the backend while it cannot be reached (a local label still can).
+ * key's type and by its being the key the connection signs in with (which rotates in one step),
+ * and none that need the backend while it cannot be reached (a local label still can).
  */
-export function effectiveActions(connection: ConnectionView, typed?: Partial<Record<ActionName, ActionSupport>>): Record<ActionName, ActionSupport> {
-  const actions = { ...connection.capabilities.actions, ...typed };
+export function effectiveActions(connection: ConnectionView, typed?: Partial<Record<ActionName, ActionSupport>>, own = false): Record<ActionName, ActionSupport> {
+  const actions = { ...connection.capabilities.actions, ...typed, ...(own ? { ...connection.capabilities.ownCredential, rotate: connection.credential.rotation } : {}) };
   if (connection.reachability !== 'offline') return actions;
   const note = `${connection.name} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
   const offline = (support: ActionSupport): ActionSupport => ({ mode: 'unavailable', note: support.mode === 'unavailable' ? (support.note ?? note) : note });
@@ -93,11 +95,12 @@ const KeyRow = memo(function KeyRow(props: {
   const { keyView, connection } = props;
   const busy = useApp((s) => s.busyKeys[keyRef(keyView)]);
   const open = useApp((s) => s.open);
-  const setKeyActive = useApp((s) => s.setKeyActive);
   const selectKey = useApp((s) => s.selectKey);
   const keyType = connection.capabilities.createForm.types.find((t) => t.id === keyView.type);
+  const own = connection.credential.ownKey?.id === keyView.id;
   // A key type may narrow what the backend offers (a token that cannot be renamed, say).
-  const actions = effectiveActions(connection, keyType?.actions);
+  const actions = effectiveActions(connection, keyType?.actions, own);
+  const rotate = () => open(own ? { kind: 'rotate-credential', connection } : { kind: 'rotate', key: keyView });
   const typeLabel = (connection.capabilities.createForm.types.find((t) => t.id === keyView.type)?.label ?? keyView.type).replace(/ (API )?key$/, '');
   const settled = keyView.status === 'active' || keyView.status === 'inactive';
   const displayName = displayNameOf(keyView);
@@ -110,12 +113,13 @@ const KeyRow = memo(function KeyRow(props: {
     name: (
       <>
         <div className={`key-name${keyView.name || keyView.localLabel ? '' : ' unnamed'}`}>
-          {displayName}
+          <span>{displayName}</span>
           {keyView.localLabel ? (
             <span className="local-badge" title={`Label kept in Keyfleet only; the backend calls it “${keyView.name || keyView.id}”.`}>
               local label
             </span>
           ) : null}
+          {own ? <OwnKeyBadge /> : null}
         </div>
         {keyView.description || props.scopeName ? (
           <div className="key-sub">
@@ -176,22 +180,22 @@ const KeyRow = memo(function KeyRow(props: {
       <div className="row-actions">
         <ActionButton icon="pencil" label={`Edit ${displayName}`} support={actions.rename} disabled={Boolean(busy)} onClick={() => open({ kind: 'edit-key', key: keyView })} />
         {keyView.status === 'active' ? (
-          <ActionButton icon="power" label={`Deactivate ${displayName}`} support={actions.deactivate} disabled={Boolean(busy)} onClick={() => void setKeyActive(keyView, false)} />
+          <ActionButton icon="power" label={`Deactivate ${displayName}`} support={actions.deactivate} disabled={Boolean(busy)} onClick={() => open({ kind: 'set-active', key: keyView, active: false })} />
         ) : (
           <ActionButton
             icon="power"
             label={`Activate ${displayName}`}
             support={actions.activate}
             disabled={Boolean(busy) || !settled}
-            onClick={() => void setKeyActive(keyView, true)}
+            onClick={() => open({ kind: 'set-active', key: keyView, active: true })}
           />
         )}
         <ActionButton
           icon="sync"
-          label={`${actions.rotate.mode === 'native' ? 'Regenerate' : 'Rotate'} ${displayName}`}
+          label={`${own ? 'Rotate Keyfleet’s credential' : actions.rotate.mode === 'native' ? 'Regenerate' : 'Rotate'} ${displayName}`}
           support={actions.rotate}
           disabled={Boolean(busy) || keyView.status === 'revoked' || keyView.status === 'pending'}
-          onClick={() => open({ kind: 'rotate', key: keyView })}
+          onClick={rotate}
         />
         <ActionButton
           icon="trash"
@@ -221,7 +225,7 @@ const KeyRow = memo(function KeyRow(props: {
         const act: Record<string, () => void> = {
           Enter: () => selectKey({ connectionId: keyView.connectionId, keyId: keyView.id }),
           e: () => actions.rename.mode !== 'unavailable' && open({ kind: 'edit-key', key: keyView }),
-          r: () => actions.rotate.mode !== 'unavailable' && settled && open({ kind: 'rotate', key: keyView }),
+          r: () => actions.rotate.mode !== 'unavailable' && settled && rotate(),
           Delete: () => actions.delete.mode !== 'unavailable' && keyView.status !== 'revoked' && open({ kind: 'delete-key', key: keyView }),
         };
         const run = act[event.key];

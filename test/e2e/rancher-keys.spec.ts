@@ -116,10 +116,12 @@ test('a key can be deactivated, activated again, renamed and deleted', async ({ 
   const row = keyRow(app, 'short-lived');
   const id = (await row.getAttribute('data-key-id'))!;
   await row.getByRole('button', { name: 'Deactivate short-lived' }).click();
+  await app.getByRole('dialog', { name: 'Deactivate “short-lived”?' }).getByRole('button', { name: 'Deactivate key' }).click();
   await expect(row).toContainText('Inactive');
   expect(sandbox.key(id)!.state).toBe('inactive');
 
   await row.getByRole('button', { name: 'Activate short-lived' }).click();
+  await app.getByRole('dialog', { name: 'Activate “short-lived”?' }).getByRole('button', { name: 'Activate key' }).click();
   await expect(row).toContainText('Active');
   expect(sandbox.key(id)!.state).toBe('active');
 
@@ -236,6 +238,7 @@ test('a key’s details, all connections at once, and the action journal', async
 
   // The journal records what Keyfleet did.
   await keyRow(app, 'laptop').getByRole('button', { name: 'Deactivate laptop' }).click();
+  await app.getByRole('dialog', { name: 'Deactivate “laptop”?' }).getByRole('button', { name: 'Deactivate key' }).click();
   await expect(keyRow(app, 'laptop')).toContainText('Inactive');
   await app.getByRole('button', { name: 'Action journal' }).click();
   const journal = app.getByRole('table');
