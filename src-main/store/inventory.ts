@@ -445,7 +445,7 @@ export function inventoryQueries(db: Db) {
         if (change) {
           insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, change.kind, JSON.stringify(change.fields), at);
         }
-      })();
+      }).immediate();
     },
 
     /** Hides a ghost row (a key gone from the backend); a key still present cannot be hidden. */
@@ -462,7 +462,7 @@ export function inventoryQueries(db: Db) {
       db.transaction(() => {
         deleteKey.run(connectionId, key.id);
         insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, 'removed', '{}', at);
-      })();
+      }).immediate();
     },
 
     /**
