@@ -36,6 +36,7 @@ export interface CommandContext {
 }
 
 export const JSON_OPTION: OptionSpec = { type: 'boolean', help: 'print JSON instead of text' };
+export const CONNECTION_OPTION: OptionSpec = { type: 'string', value: 'ID', help: 'only this connection (id or exact name)' };
 const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', help: 'show this help' };
 
 export function parseCommand(command: Command, args: string[]) {

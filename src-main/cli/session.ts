@@ -56,6 +56,11 @@ export async function findConnection(api: KeyfleetApi, ref: string): Promise<Con
   throw usageError(`There is no connection “${ref.slice(0, 80)}”. Connections:\n${known}`);
 }
 
+/** The id of the connection `--connection` names, if it names one. */
+export async function connectionIdOf(api: KeyfleetApi, ref: unknown): Promise<string | undefined> {
+  return typeof ref === 'string' ? (await findConnection(api, ref)).id : undefined;
+}
+
 /** Every cached key matching a query, a page at a time. */
 export async function everyKey(api: KeyfleetApi, input: Omit<Parameters<KeyfleetApi['keys']['list']>[0], 'offset' | 'limit'>): Promise<KeyView[]> {
   const rows: KeyView[] = [];

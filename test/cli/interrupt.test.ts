@@ -11,8 +11,6 @@ import type { KeyView } from '../../src-preload/contract.ts';
 import { runCli } from '../../src-main/cli/main.ts';
 import { createInterrupt, type Stream } from '../../src-main/cli/output.ts';
 import { DATABASE_FILE } from '../../src-main/core.ts';
-import { needlesIn } from '../support/leaks.ts';
-import { scanForSecrets } from '../support/scan.ts';
 import { tempDir } from '../support/temp.ts';
 import { keyfleet, startFleet, startKeyfleet, type Fleet } from './support.ts';
 
@@ -31,6 +29,18 @@ function seen(match: { method: string; path: RegExp }, from: number, answered = 
 }
 
 const mark = () => fleet.rancher.requests.length;
+
+/** keyfleet with `args`, sent `signal` while the sandbox holds a request like `match` for `ms`. */
+async function signalDuring(match: { method: string; path: RegExp }, ms: number, signal: NodeJS.Signals, args: string[]) {
+  fleet.rancher.faults.add({ ...match, kind: 'latency', ms, times: 1 });
+  const from = mark();
+  const child = startKeyfleet(args, fleet.env);
+  await seen(match, from);
+  child.kill(signal);
+  const ran = await child.done;
+  printed.push(ran.stdout, ran.stderr);
+  return ran;
+}
 
 async function rancherKey(name: string): Promise<KeyView> {
   const app = fleet.open({ headless: true });
@@ -51,9 +61,7 @@ beforeAll(async () => {
   expect((await keyfleet(['sync', '--connection', 'Rancher prod'], fleet.env)).code).toBe(0);
 }, 60_000);
 afterAll(async () => {
-  const needles = fleet.needles();
-  expect(scanForSecrets(fleet.dir.path, needles)).toEqual([]);
-  expect(needlesIn(printed.join('\n'), needles)).toEqual([]);
+  fleet.expectNoSecrets(printed);
   out.cleanup();
   await fleet.close();
 }, 60_000);
@@ -62,13 +70,7 @@ describe('Ctrl-C and SIGTERM', () => {
   it('Ctrl-C while the new key is being made: it is deleted again, the old key untouched, the file gone (exit 130)', async () => {
     const old = await rancherKey('kill-1');
     const file = join(out.path, 'interrupted.env');
-    fleet.rancher.faults.add({ ...CREATE, kind: 'latency', ms: 1500, times: 1 });
-    const from = mark();
-    const child = startKeyfleet(['rotate', 'kill-1', '--yes', '--secret-out', file, '--retire', 'now'], fleet.env);
-    await seen(CREATE, from);
-    child.kill('SIGINT');
-    const ran = await child.done;
-    printed.push(ran.stdout, ran.stderr);
+    const ran = await signalDuring(CREATE, 1500, 'SIGINT', ['rotate', 'kill-1', '--yes', '--secret-out', file, '--retire', 'now']);
     expect(ran.code).toBe(130);
     expect(ran.stderr).toMatch(/Interrupted: the new key was deleted again before its secret was written anywhere; the old key is unchanged\./);
     expect(existsSync(file)).toBe(false);
@@ -85,13 +87,7 @@ describe('Ctrl-C and SIGTERM', () => {
 
   it('SIGTERM while the old key is being retired: that step finishes, the rotation is complete', async () => {
     const old = await rancherKey('kill-2');
-    fleet.rancher.faults.add({ ...DEACTIVATE, kind: 'latency', ms: 1200, times: 1 });
-    const from = mark();
-    const child = startKeyfleet(['rotate', 'kill-2', '--yes', '--secret-out', join(out.path, 'term.env'), '--retire', 'now'], fleet.env);
-    await seen(DEACTIVATE, from);
-    child.kill('SIGTERM');
-    const ran = await child.done;
-    printed.push(ran.stdout, ran.stderr);
+    const ran = await signalDuring(DEACTIVATE, 1200, 'SIGTERM', ['rotate', 'kill-2', '--yes', '--secret-out', join(out.path, 'term.env'), '--retire', 'now']);
     expect(ran.stderr).toMatch(/stopping at the next safe point/);
     expect(ran).toMatchObject({ code: 0, stdout: 'The old key was deactivated.\n' });
     expect(fleet.rancher.key(old.id)!.state).toBe('inactive');
@@ -142,13 +138,7 @@ describe('Ctrl-C and SIGTERM', () => {
     const before = rows();
     fleet.rancher.seedKeys(fleet.rancher.ids.user, 3, { namePrefix: 'not-yet' });
     const list = { method: 'GET', path: /apikeys/i };
-    fleet.rancher.faults.add({ ...list, kind: 'latency', ms: 2000, times: 1 });
-    const from = mark();
-    const child = startKeyfleet(['sync', '--connection', 'Rancher prod'], fleet.env);
-    await seen(list, from);
-    child.kill('SIGINT');
-    const ran = await child.done;
-    printed.push(ran.stdout, ran.stderr);
+    const ran = await signalDuring(list, 2000, 'SIGINT', ['sync', '--connection', 'Rancher prod']);
     expect(ran.code).toBe(130);
     expect(ran.stdout).toMatch(/^cancelled +Rancher prod: Sync cancelled; the cached inventory is unchanged\./);
     expect(rows()).toBe(before);
@@ -169,13 +159,7 @@ function killedAt(step: string, args: string[]) {
 describe('kill -9, and the next start', () => {
   it('killed while the new key is being made: the next start (the app) rolls the rotation back', async () => {
     const old = await rancherKey('kill-4');
-    fleet.rancher.faults.add({ ...CREATE, kind: 'latency', ms: 1200, times: 1 });
-    const from = mark();
-    const child = startKeyfleet(['rotate', 'kill-4', '--yes', '--reveal', '--retire', 'now'], fleet.env);
-    await seen(CREATE, from);
-    child.kill('SIGKILL');
-    const ran = await child.done;
-    printed.push(ran.stdout, ran.stderr);
+    const ran = await signalDuring(CREATE, 1200, 'SIGKILL', ['rotate', 'kill-4', '--yes', '--reveal', '--retire', 'now']);
     expect(ran.signal).toBe('SIGKILL');
 
     const app = fleet.open();
@@ -227,12 +211,7 @@ describe('kill -9, and the next start', () => {
 
   it('killed while the old key is being retired: the next keyfleet run finishes it', async () => {
     const old = await rancherKey('kill-6');
-    fleet.rancher.faults.add({ ...DEACTIVATE, kind: 'latency', ms: 1500, times: 1 });
-    const from = mark();
-    const child = startKeyfleet(['rotate', 'kill-6', '--yes', '--secret-out', join(out.path, 'retiring.env'), '--retire', 'now'], fleet.env);
-    await seen(DEACTIVATE, from);
-    child.kill('SIGKILL');
-    printed.push((await child.done).stderr);
+    await signalDuring(DEACTIVATE, 1500, 'SIGKILL', ['rotate', 'kill-6', '--yes', '--secret-out', join(out.path, 'retiring.env'), '--retire', 'now']);
     // Before the backend got to it, so the key is still active, and the journal says "retiring".
     fleet.rancher.faults.clear();
     const later = await keyfleet(['journal', '--limit', '3'], fleet.env);

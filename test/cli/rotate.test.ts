@@ -6,8 +6,6 @@ import { statSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyView, RotationView } from '../../src-preload/contract.ts';
-import { needlesIn } from '../support/leaks.ts';
-import { scanForSecrets } from '../support/scan.ts';
 import { tempDir } from '../support/temp.ts';
 import { keyfleet, keyfleetHere, startFleet, type Fleet, type Ran } from './support.ts';
 
@@ -44,9 +42,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   // Every secret the sandboxes issued during these rotations, and every credential: nowhere.
-  const needles = fleet.needles();
-  expect(scanForSecrets(fleet.dir.path, needles)).toEqual([]);
-  expect(needlesIn(quiet.join('\n'), needles)).toEqual([]);
+  fleet.expectNoSecrets(quiet);
   out.cleanup();
   await fleet.close();
 }, 60_000);

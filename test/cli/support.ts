@@ -12,7 +12,9 @@ import { startEnvZeroSandbox, type EnvZeroSandbox } from '../backends/envzero/se
 import { startLangwatchSandbox, type LangwatchSandbox } from '../backends/langwatch/server.ts';
 import { startOnyxSandbox, type OnyxSandbox } from '../backends/onyx/server.ts';
 import { startRancherSandbox, type RancherSandbox } from '../backends/rancher/server.ts';
-import { sandboxNeedles } from '../support/leaks.ts';
+import { expect } from 'vitest';
+import { needlesIn, sandboxNeedles } from '../support/leaks.ts';
+import { scanForSecrets } from '../support/scan.ts';
 import { tempDir } from '../support/temp.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/keyfleet.js', import.meta.url));
@@ -75,6 +77,8 @@ export interface Fleet {
   ids: { rancher: string; envzero: string; langwatch: string; onyx: string; deepset: string };
   /** Every secret the sandboxes issued and every credential they seeded. */
   needles(): string[];
+  /** Where none of those may be: any file in the data dir (database, WAL, logs), and `printed`. */
+  expectNoSecrets(printed: string[]): void;
   /** A core on the fleet's data dir, as the desktop app opens it. */
   open(options?: Partial<CoreOptions>): Core;
   close(): Promise<void>;
@@ -109,6 +113,7 @@ export async function startFleet(): Promise<Fleet> {
   const ids = { rancher: added[0].id, envzero: added[1].id, langwatch: added[2].id, onyx: added[3].id, deepset: added[4].id };
   await core.close();
   const sandboxes = [rancher, envzero, langwatch, onyx, deepset];
+  const needles = () => [...new Set(sandboxes.flatMap((s) => sandboxNeedles(s)))];
   return {
     dir,
     env: { KEYFLEET_DATA_DIR: dir.path },
@@ -118,7 +123,12 @@ export async function startFleet(): Promise<Fleet> {
     onyx,
     deepset,
     ids,
-    needles: () => [...new Set(sandboxes.flatMap((s) => sandboxNeedles(s)))],
+    needles,
+    expectNoSecrets(printed) {
+      const all = needles();
+      expect(scanForSecrets(dir.path, all)).toEqual([]);
+      expect(needlesIn(printed.join('\n'), all)).toEqual([]);
+    },
     open,
     async close() {
       // The credentials leave the keychain with their connections.

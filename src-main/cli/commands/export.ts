@@ -1,10 +1,10 @@
 // keyfleet export: the app's secret-free inventory export (CSV or JSON) with its SHA-256.
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { JSON_OPTION, oneOf, type Command } from '../args.ts';
+import { CONNECTION_OPTION, JSON_OPTION, oneOf, type Command } from '../args.ts';
 import { CliError, EXIT } from '../exit.ts';
 import { count, line, printJson, write } from '../output.ts';
-import { findConnection } from '../session.ts';
+import { connectionIdOf } from '../session.ts';
 
 /** Written beside the target and renamed over it: a reader never sees half an export. */
 function writeWhole(file: string, content: string): void {
@@ -24,7 +24,7 @@ export const exportInventory: Command = {
   options: {
     format: { type: 'string', value: 'csv|json', help: 'the export’s format (required)' },
     out: { type: 'string', value: 'FILE', help: 'write the export to FILE (replaced if it exists) instead of stdout' },
-    connection: { type: 'string', value: 'ID', help: 'only this connection (id or exact name)' },
+    connection: CONNECTION_OPTION,
     json: JSON_OPTION,
   },
   details: [
@@ -36,7 +36,7 @@ export const exportInventory: Command = {
   async run({ io, values, session }) {
     const format = oneOf(values.format as string | undefined, ['csv', 'json'] as const, '--format');
     const { api } = await session();
-    const connectionId = values.connection === undefined ? undefined : (await findConnection(api, values.connection as string)).id;
+    const connectionId = await connectionIdOf(api, values.connection);
     const exported = await api.inventory.export({ format, connectionId });
     const out = values.out as string | undefined;
     if (out === undefined) {

@@ -1,10 +1,10 @@
 // keyfleet health: the app's health board as numbers, and the CI check — with --fail-on, exit 1
 // and the offending keys when any key matches one of the given concerns.
 import type { HealthKind, KeyView } from '../../../src-preload/contract.ts';
-import { JSON_OPTION, type Command } from '../args.ts';
+import { CONNECTION_OPTION, JSON_OPTION, type Command } from '../args.ts';
 import { EXIT } from '../exit.ts';
 import { count, line, printJson, table, write } from '../output.ts';
-import { everyKey, findConnection } from '../session.ts';
+import { connectionIdOf, everyKey } from '../session.ts';
 import { keyTable, parseHealth } from './keys.ts';
 
 interface Check {
@@ -51,7 +51,7 @@ export const health: Command = {
   summary: 'Count active keys per health concern, as the app’s health board does; with --fail-on, a check for CI.',
   options: {
     'fail-on': { type: 'string', value: 'LIST', help: 'exit 1 when any key matches one of these, comma-separated: expiring:DAYS, no-expiry, never-used, idle:DAYS, too-old, privileged, policy' },
-    connection: { type: 'string', value: 'ID', help: 'only this connection (id or exact name)' },
+    connection: CONNECTION_OPTION,
     json: JSON_OPTION,
   },
   details: [
@@ -62,7 +62,7 @@ export const health: Command = {
   async run({ io, values, session }) {
     const failOn = values['fail-on'] === undefined ? undefined : (values['fail-on'] as string).split(',').map((item) => parseHealth(item, '--fail-on'));
     const { api } = await session();
-    const connectionId = values.connection === undefined ? undefined : (await findConnection(api, values.connection as string)).id;
+    const connectionId = await connectionIdOf(api, values.connection);
     const checks = failOn ?? BOARD;
     const results = await Promise.all(
       checks.map(async (check) => {

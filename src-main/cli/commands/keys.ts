@@ -1,9 +1,9 @@
 // keyfleet keys list: the cached inventory, filtered like the app's key table.
 import { HEALTH_KINDS, type HealthKind, type KeyStatus, type KeyView } from '../../../src-preload/contract.ts';
-import { JSON_OPTION, listOption, type Command } from '../args.ts';
+import { CONNECTION_OPTION, JSON_OPTION, listOption, type Command } from '../args.ts';
 import { EXIT, usageError } from '../exit.ts';
 import { day, moment, printJson, table, write } from '../output.ts';
-import { everyKey, findConnection } from '../session.ts';
+import { connectionIdOf, everyKey } from '../session.ts';
 
 export const SHOWN_STATUSES = ['active', 'inactive', 'pending', 'revoked', 'expired', 'gone'] as const;
 export type ShownStatus = KeyStatus | 'gone';
@@ -37,7 +37,7 @@ export const keysList: Command = {
   name: 'keys list',
   summary: 'List the keys in the cached inventory (as of each connection’s last sync).',
   options: {
-    connection: { type: 'string', value: 'ID', help: 'only this connection (id or exact name)' },
+    connection: CONNECTION_OPTION,
     filter: { type: 'string', value: 'TEXT', help: 'only keys whose name, id, type, role, status or hint contains TEXT' },
     status: { type: 'string', value: 'LIST', help: `only these statuses, comma-separated: ${SHOWN_STATUSES.join(', ')}` },
     health: { type: 'string', value: 'KIND', help: `only keys of one health concern: ${HEALTH_KINDS.join(', ')} (expiring:DAYS, idle:DAYS)` },
@@ -48,7 +48,7 @@ export const keysList: Command = {
     const statuses = listOption(values.status as string | undefined, SHOWN_STATUSES, '--status');
     const health = values.health === undefined ? undefined : parseHealth(values.health as string, '--health');
     const { api } = await session();
-    const connectionId = values.connection === undefined ? undefined : (await findConnection(api, values.connection as string)).id;
+    const connectionId = await connectionIdOf(api, values.connection);
     const filter = values.filter as string | undefined;
     let keys = await everyKey(api, { connectionId, query: filter, health });
     if (statuses) keys = keys.filter((k) => statuses.includes(shownStatus(k)));

@@ -12,7 +12,7 @@ import { JSON_OPTION, oneOf, type Command } from '../args.ts';
 import { CliError, EXIT, SIGNAL_EXIT, describeFailure, isCoreError, usageError } from '../exit.ts';
 import { line, moment, printJson, type Io } from '../output.ts';
 import { formatSecret, revealOnStdout, secretFile, SECRET_FORMATS, type SecretDestination } from '../secret-out.ts';
-import { findConnection, findKey } from '../session.ts';
+import { connectionIdOf, findConnection, findKey } from '../session.ts';
 import { parseWhen, TIME_HELP } from '../time.ts';
 
 type Retirement = { when: 'now' } | { when: 'at'; at: number } | { when: 'never' };
@@ -81,7 +81,7 @@ export const rotate: Command = {
     const format = values.json && values.reveal ? 'json' : oneOf(values['secret-format'] as string | undefined, SECRET_FORMATS, '--secret-format', 'auto');
 
     const { api, dataDir } = await session();
-    const connectionId = values.connection === undefined ? undefined : (await findConnection(api, values.connection as string)).id;
+    const connectionId = await connectionIdOf(api, values.connection);
     const key = await findKey(api, positionals[0]!, connectionId);
     const connection = await findConnection(api, key.connectionId);
     const native = isNative(connection, key);
