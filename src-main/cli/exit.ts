@@ -54,10 +54,10 @@ export function isCoreError(error: unknown): error is { kind: ErrorKind; message
   return error instanceof Error && typeof (error as ErrorLike).kind === 'string';
 }
 
-/** Any failure → its exit code and message. Unexpected errors say so without their internals. */
-export function failureOf(error: unknown): { code: number; message: string } {
+/** Any failure → its exit code and message. Unexpected errors (bugs) say so without their internals. */
+export function failureOf(error: unknown): { code: number; message: string; bug?: true } {
   if (error instanceof CliError) return { code: error.code, message: error.message };
   if (isCoreError(error)) return { code: exitCodeOfKind(error.kind), message: describeFailure(error) };
   if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return { code: EXIT.failed, message: 'the output was closed before everything was written.' };
-  return { code: EXIT.failed, message: 'Something went wrong inside Keyfleet. The log in the data dir has the details.' };
+  return { code: EXIT.failed, message: 'Something went wrong inside Keyfleet. The log in the data dir has the details.', bug: true };
 }

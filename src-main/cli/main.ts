@@ -4,6 +4,7 @@
 // output.ts, time.ts, secret-out.ts, exit.ts, and commands/ (one file per command or group).
 // bin/keyfleet.js starts it on the project's Node.
 import type { CoreOptions } from '../core.ts';
+import { createFileLogger } from '../log.ts';
 import { helpOf, parseCommand, type Command } from './args.ts';
 import { connectionsList } from './commands/connections.ts';
 import { exportInventory } from './commands/export.ts';
@@ -95,7 +96,9 @@ export async function runCli(argv: string[], io: Io, coreOptions: Partial<CoreOp
       session: () => Promise.resolve((session ??= openSession(io, coreOptions))),
     });
   } catch (error) {
-    const { code, message } = failureOf(error);
+    const { code, message, bug } = failureOf(error);
+    // Not a failure the user can act on: its details go to the data dir's log.
+    if (bug && session) createFileLogger(session.dataDir).error('cli.failed', error);
     await line(io.stderr, `keyfleet: ${message}`);
     return code;
   } finally {

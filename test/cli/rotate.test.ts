@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyView, RotationView } from '../../src-preload/contract.ts';
 import { tempDir } from '../support/temp.ts';
-import { keyfleet, keyfleetHere, startFleet, type Fleet, type Ran } from './support.ts';
+import { keyfleet, keyfleetHere, startFleet, startKeyfleet, type Fleet, type Ran } from './support.ts';
 
 let fleet: Fleet;
 let out: ReturnType<typeof tempDir>;
@@ -118,7 +118,7 @@ describe('keyfleet rotate', () => {
   it('LangWatch: --retire never finishes the rotation and keeps the old key', async () => {
     const old = await cached(fleet.ids.langwatch, 'ci-pipeline');
     const file = join(out.path, 'langwatch.token');
-    const ran = await run(['rotate', 'ci-pipeline', '--yes', '--secret-out', file, '--retire', 'never', '--json']);
+    const ran = await run(['rotate', 'ci-pipeline', '--connection', 'LangWatch', '--yes', '--secret-out', file, '--retire', 'never', '--json']);
     expect(ran.code, ran.stderr).toBe(0);
     const result = JSON.parse(ran.stdout) as RotationView;
     expect(result).toMatchObject({ step: 'done', retire: null, oldKeyId: old.id, revealSlotId: null });
@@ -162,6 +162,38 @@ describe('keyfleet rotate', () => {
     expect(rotated.code, rotated.stderr).toBe(0);
     expect(fleet.deepset.authenticates(rotated.stdout.trim())).toBe(true);
     expect(fleet.deepset.key(old.id)).toBeUndefined();
+  });
+
+  it('a retirement the backend refuses: exit 3 with the reason; the secret is written, the rotation waits, the next run finishes it', async () => {
+    const old = await cached(fleet.ids.rancher, 'monitoring');
+    const file = join(out.path, 'monitoring.env');
+    fleet.rancher.faults.add({ method: 'POST', path: /action=deactivate/i, kind: 'status', status: 503 });
+    const ran = await run(['rotate', 'monitoring', '--yes', '--secret-out', file, '--retire', 'now']).finally(() => fleet.rancher.faults.clear());
+    expect(ran.code).toBe(3);
+    expect(ran.stderr).toMatch(/The new key is ready and its secret written, but the rotation could not finish: .+\nIt waits in the Keyfleet app/);
+    const secret = envLines(readFileSync(file, 'utf8'));
+    expect(fleet.rancher.authenticates(secret.ACCESS_KEY!, secret.SECRET_KEY!)).toBe(true);
+    expect(fleet.rancher.key(old.id)!.state).toBe('active');
+    const app = fleet.open({ headless: true });
+    expect(await app.api.rotation.list()).toMatchObject([{ oldKeyId: old.id, step: 'retiring' }]);
+    await app.close();
+    expect((await run(['journal', '--limit', '1'])).code).toBe(0);
+    expect(fleet.rancher.key(old.id)!.state).toBe('inactive');
+  });
+
+  it('a secret that cannot be written (stdout closed) is not lost: exit 3, and the app offers it once', async () => {
+    const child = startKeyfleet(['rotate', 'kiosk', '--yes', '--reveal'], fleet.env);
+    child.stdout.destroy();
+    const ran = await child.done;
+    quiet.push(ran.stderr);
+    expect(ran.code).toBe(3);
+    expect(ran.stderr).toMatch(/The new secret could not be written to stdout \(EPIPE\); the Keyfleet app offers it once under “Unseen secrets”\./);
+    const app = fleet.open({ headless: true });
+    const [pending] = (await app.api.reveal.pending()).filter((p) => p.kind === 'rotate');
+    const reveal = await app.api.reveal.take({ slotId: (await app.api.reveal.reopen({ operationId: pending!.operationId })).revealSlotId });
+    expect(fleet.onyx.authenticates(reveal.fields[0]!.value)).toBe(true);
+    await app.api.reveal.done({ slotId: reveal.slotId, seen: true });
+    await app.close();
   });
 
   it('--reveal warns on stderr when stdout is a terminal, and only then', async () => {

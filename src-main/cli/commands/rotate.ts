@@ -9,7 +9,7 @@
 // after a crash of the app, and an unseen secret is offered once in the app.
 import type { ConnectionView, KeyfleetApi, KeyView, RotationView } from '../../../src-preload/contract.ts';
 import { JSON_OPTION, oneOf, type Command } from '../args.ts';
-import { CliError, EXIT, SIGNAL_EXIT, describeFailure, isCoreError, usageError } from '../exit.ts';
+import { CliError, EXIT, SIGNAL_EXIT, describeFailure, failureOf, isCoreError, usageError } from '../exit.ts';
 import { line, moment, printJson, type Io } from '../output.ts';
 import { formatSecret, revealOnStdout, secretFile, SECRET_FORMATS, type SecretDestination } from '../secret-out.ts';
 import { connectionIdOf, findConnection, findKey } from '../session.ts';
@@ -111,7 +111,9 @@ export const rotate: Command = {
     try {
       await destination.write(formatSecret(reveal, format));
     } catch (error) {
-      // Still held in the keychain: the app offers it once ("Unseen secrets").
+      // No part of a secret left behind; the whole of it is still held in the keychain, and the
+      // app offers it once ("Unseen secrets").
+      destination.abandon();
       await api.reveal.done({ slotId: reveal.slotId, seen: false });
       throw new CliError(EXIT.failed, `The new secret could not be written to ${destination.where} (${(error as NodeJS.ErrnoException).code ?? 'error'}); the Keyfleet app offers it once under “Unseen secrets”.`);
     }
@@ -124,7 +126,12 @@ export const rotate: Command = {
         await say('Stopped: the new key exists and its secret was written; the old key is still active. Continue or cancel the rotation in the Keyfleet app.');
         return SIGNAL_EXIT[io.interrupt.signal];
       }
-      result = await finish(api, started, retirement!);
+      try {
+        result = await finish(api, started, retirement!);
+      } catch (error) {
+        const { code, message } = failureOf(error);
+        throw new CliError(code, `The new key is ready and its secret written, but the rotation could not finish: ${message}\nIt waits in the Keyfleet app, to be continued there (a retirement under way is retried at the next start).`);
+      }
     }
     if (values.json && outFile !== undefined) await printJson(io, { ...result, revealSlotId: null });
     else await line(human, outcome(result));
