@@ -235,6 +235,7 @@ export function createCore(options: CoreOptions): Core {
     'rotation.list': () => rotation.list(),
     'rotation.confirmDeployed': (input) => rotation.confirmDeployed(input.operationId),
     'rotation.retire': (input) => rotation.retire(input),
+    'rotation.keepOld': (input) => rotation.keepOld(input.operationId),
     'rotation.cancel': (input) => rotation.cancel(input.operationId),
     'keys.update': (input) => keys.update(input),
     'keys.setActive': (input) => keys.setActive(input),
