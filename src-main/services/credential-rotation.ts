@@ -179,9 +179,14 @@ export function createCredentialRotation(deps: {
   }
 
   return {
-    /** Finishes or rolls back what a previous run left; the scheduler calls it again for retries. */
+    /**
+     * Finishes or rolls back what a core that is gone left, and retries this core's own; one that
+     * another live core (the app beside a command-line run) carries out is left to it.
+     */
     async resumeAll(): Promise<void> {
-      for (const op of store.journal.pendingOfKind('rotate-credential')) await resume(op);
+      for (const op of store.journal.pendingOfKind('rotate-credential')) {
+        if (!busy.has(op.id) && store.journal.claim(op)) await resume(op);
+      }
     },
 
     async start(connectionId: string): Promise<CredentialRotationView> {
