@@ -39,7 +39,7 @@ export function validationError(issues: ReadonlyArray<{ path: PropertyKey[]; mes
     const path = issue.path.map(String).join('.') || '(input)';
     // zod's message names the unknown keys, and a key is part of the value (it can be anything,
     // a pasted secret or a megabyte long), so it is not repeated.
-    fields[path] ??= issue.code === 'unrecognized_keys' ? 'has a field Keyfleet does not know' : issue.message;
+    fields[path] ??= issue.code === 'unrecognized_keys' ? 'has a field the contract does not know' : issue.message;
   }
   const summary = Object.entries(fields)
     .slice(0, 3)

@@ -5,6 +5,7 @@
 import { rootCertificates } from 'node:tls';
 import { Agent, request as undiciRequest } from 'undici';
 import { AppError, ProviderError, type ProviderErrorKind } from '../errors.ts';
+import { cancelled, defaultMessage, formatMs, tooLarge } from './messages.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -301,44 +302,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 }
 
-function defaultMessage(
-  kind: ProviderErrorKind,
-  backend: string,
-  host: string,
-  status: number,
-  retryAfterMs: number | undefined,
-): string {
-  switch (kind) {
-    case 'auth':
-      return `${backend} rejected the connection's credential (HTTP ${status}). It may have been deactivated, revoked or mistyped; reconnect with a valid one.`;
-    case 'forbidden':
-      return `${backend} refused this for the connection's credential (HTTP ${status}): it lacks the permission.`;
-    case 'not-found':
-      return `${backend} no longer knows this item (HTTP ${status}); it may have been deleted elsewhere. Sync to refresh.`;
-    case 'conflict':
-      return `${backend} reported a conflict (HTTP ${status}); the item is busy or changed meanwhile. Try again in a moment.`;
-    case 'invalid':
-      return `${backend} rejected the request as invalid (HTTP ${status}).`;
-    case 'rate-limited':
-      return `${backend} is rate-limiting requests (HTTP 429); try again in ${formatMs(retryAfterMs ?? 60_000)}.`;
-    case 'unavailable':
-      return `${backend} at ${host} is unavailable (HTTP ${status}). The cached inventory is unchanged; try again later.`;
-    default:
-      return `${backend} at ${host} answered with an unexpected HTTP ${status}.`;
-  }
-}
-
-function cancelled(): AppError {
-  return new AppError('cancelled', 'Cancelled.');
-}
-
-function tooLarge(backend: string, size: number, cap: number): ProviderError {
-  return new ProviderError(
-    'bad-response',
-    `${backend} sent an answer larger than Keyfleet accepts (${formatBytes(size)} > ${formatBytes(cap)}); it was not read.`,
-  );
-}
-
 type Parsed = { kind: 'ok'; value: unknown } | { kind: 'invalid'; reason: string };
 
 function parseBody(text: string, contentType: string | undefined): Parsed {
@@ -381,16 +344,6 @@ function errorCode(error: unknown): string | undefined {
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${Math.ceil(bytes / 1024)} KB`;
 }
 
 /** Waits between retries; a cancel ends the wait at once. */

@@ -3,7 +3,7 @@
 // a new credential, address or CA replaces the old one only once verified against the same
 // organization — the cached inventory, its history and the journal stay as they are.
 import { randomUUID } from 'node:crypto';
-import type { Capabilities, ChannelInput, ConnectionView, CredentialInput, CredentialRotationStep, ErrorKind } from '../../src-preload/contract.ts';
+import type { ChannelInput, ConnectionView, CredentialInput } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -14,7 +14,7 @@ import { connectionAccount, type SecretStore } from '../secrets/secret-store.ts'
 import type { Store } from '../store/index.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
 import { asAddressProblem, cancelledVerification, checkSameOrganization, createVerifyAttempts, defaultName } from './connection-checks.ts';
-import { credentialView, rotationSupport } from './own-credential.ts';
+import { connectionView } from './connection-view.ts';
 
 const PALETTE = ['#2563eb', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#dc2626'];
 /** Settings a reconnect keeps: which organization the connection manages. The rest the new credential decides. */
@@ -32,25 +32,7 @@ export interface ConnectionServiceDeps {
   reviewNote?: string;
 }
 
-/** Failures that say the backend could not be reached at all (not that it answered with an error). */
-export const UNREACHABLE_KINDS = new Set(['network', 'timeout']);
-
-const ROTATION_STEPS: Record<string, CredentialRotationStep> = { creating: 'creating', created: 'verifying', verifying: 'verifying', swapping: 'swapping', swapped: 'retiring', retiring: 'retiring' };
-
-function reachabilityOf(latest: SyncRunRecord | undefined): ConnectionView['reachability'] {
-  if (!latest || latest.result === 'running' || latest.result === 'cancelled') return 'unknown';
-  if (latest.result === 'ok') return 'online';
-  return latest.errorKind && UNREACHABLE_KINDS.has(latest.errorKind) ? 'offline' : 'online';
-}
-
-function reviewed(capabilities: Capabilities, note: string): Capabilities {
-  const off = { mode: 'unavailable' as const, note };
-  return {
-    ...capabilities,
-    actions: { create: off, rename: off, rotate: off, activate: off, deactivate: off, delete: off },
-    createForm: { types: capabilities.createForm.types.map((t) => ({ ...t, actions: undefined })) },
-  };
-}
+export { UNREACHABLE_KINDS } from './connection-view.ts';
 
 function pick(settings: ConnectionSettings, keys: string[]): Record<string, string | boolean> {
   return Object.fromEntries(Object.entries(settings).filter(([key]) => keys.includes(key)));
@@ -61,48 +43,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
   const providers = new Map<string, Promise<Provider>>();
   const attempts = createVerifyAttempts();
 
-  function toView(record: ConnectionRecord, latest = store.syncRuns.latestByConnection().get(record.id)): ConnectionView {
-    const module = providerModule(record.kind);
-    const capabilities = deps.reviewNote ? reviewed(module.capabilities(record.settings), deps.reviewNote) : module.capabilities(record.settings);
-    const ownKey = record.ownKeyId ? store.inventory.getKey(record.id, record.ownKeyId) : undefined;
-    const rotating = store.journal.pendingOfKind('rotate-credential').find((op) => op.connectionId === record.id);
-    return {
-      id: record.id,
-      kind: record.kind,
-      name: record.name,
-      baseUrl: record.baseUrl,
-      color: record.color,
-      createdAt: record.createdAt,
-      account: record.accountId ? { id: record.accountId, name: record.accountName ?? record.accountId } : null,
-      organization: record.organizationId ? { id: record.organizationId, name: record.organizationName ?? record.organizationId } : null,
-      credential: credentialView(
-        record,
-        ownKey?.goneSince === null ? ownKey : undefined,
-        deps.reviewNote ? { mode: 'unavailable', note: deps.reviewNote } : rotationSupport(record, ownKey, capabilities),
-        rotating ? { operationId: rotating.id, step: ROTATION_STEPS[rotating.step ?? ''] ?? 'creating', error: rotating.errorMessage } : null,
-      ),
-      target:
-        typeof record.settings.target === 'string'
-          ? { id: record.settings.target, name: String(record.settings.targetName ?? record.settings.target) }
-          : null,
-      readOnly: record.settings.readOnly === true,
-      hasCustomCa: record.caPem !== null,
-      lastSync:
-        latest && latest.finishedAt !== null
-          ? {
-              at: latest.finishedAt,
-              result: latest.result,
-              error: latest.errorKind
-                ? { kind: latest.errorKind as ErrorKind, message: latest.errorMessage ?? '' }
-                : null,
-            }
-          : null,
-      lastSuccessAt: record.lastSuccessAt,
-      syncing: deps.isSyncing(record.id),
-      reachability: reachabilityOf(latest),
-      capabilities,
-    };
-  }
+  const toView = (record: ConnectionRecord, latest?: SyncRunRecord) => connectionView({ store, isSyncing: deps.isSyncing, reviewNote: deps.reviewNote }, record, latest);
 
   function require(connectionId: string): ConnectionRecord {
     const record = store.connections.get(connectionId);
