@@ -44,7 +44,7 @@ export function endsCredential(connection: Pick<ConnectionRecord, 'name'>, key: 
 
 /** Why the connection needs a new credential, once an action ended it. */
 export function endedBy(key: Pick<KeyRecord, 'name' | 'id' | 'localLabel'>, done: string): string {
-  return `“${key.localLabel ?? (key.name || key.id)}”, the key Keyfleet signed in with, was ${done} from Keyfleet`;
+  return `“${key.localLabel ?? (key.name || key.id)}”, the key Keyfleet signed in with, was ${done} in Keyfleet`;
 }
 
 /** Refuses an action that ends the connection's own credential unless the user confirmed it knowingly. */

@@ -22,9 +22,11 @@ export function ReconnectButton({ connection }: { connection: ConnectionView }) 
   const review = useApp((s) => s.status?.mode === 'review');
   if (review) return null;
   return (
-    <button type="button" className="button" onClick={() => open({ kind: 'edit-connection', connection, reconnect: true })}>
-      Reconnect
-    </button>
+    <div className="banner-actions">
+      <button type="button" className="button" onClick={() => open({ kind: 'edit-connection', connection, reconnect: true })}>
+        Reconnect
+      </button>
+    </div>
   );
 }
 
@@ -37,7 +39,7 @@ export function CredentialStrip({ connection }: { connection: ConnectionView }) 
   const since = ownKey?.createdAt ?? storedAt;
   const old = now - since > OLD_AFTER_DAYS * DAY;
   return (
-    <div className="credential-strip" aria-label="Keyfleet’s credential">
+    <div className="credential-strip" role="group" aria-label="Keyfleet’s credential">
       <span className="icon-inline">
         <Icon name="key" size={13} />
         {ownKey ? (
@@ -55,9 +57,11 @@ export function CredentialStrip({ connection }: { connection: ConnectionView }) 
       {rotating ? (
         <span role="status">Rotating ({rotating.step})… it finishes by itself{rotating.error ? `: ${rotating.error}` : ''}</span>
       ) : rotation.mode !== 'unavailable' ? (
-        <button type="button" className="button" title={rotation.note} onClick={() => open({ kind: 'rotate-credential', connection })}>
-          Rotate credential
-        </button>
+        <span>
+          <button type="button" className="link-button" title={rotation.note} onClick={() => open({ kind: 'rotate-credential', connection })}>
+            Rotate credential
+          </button>
+        </span>
       ) : null}
     </div>
   );
@@ -69,7 +73,7 @@ export function CredentialBanner({ connection }: { connection: ConnectionView })
   if (!ended) return null;
   return (
     <Banner tone="warning" title={`“${connection.name}” needs a new credential`}>
-      {ended.reason} (since {relativeTime(ended.at)}). Showing the inventory as Keyfleet last saw it. <ReconnectButton connection={connection} />
+      {ended.reason} {relativeTime(ended.at)}. The inventory is shown as Keyfleet last saw it. <ReconnectButton connection={connection} />
     </Banner>
   );
 }

@@ -91,7 +91,7 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
 
   // Every way this backend grants admin power (a role, a binding, a group), as the core marked it.
   const forbidden = (choice: Choice) => policy?.noAdminKeys === true && choice.privileged === true;
-  const optionLabel = (choice: Choice) => (forbidden(choice) ? `${choice.label} — not allowed by this organization’s policy` : choice.label);
+  const optionLabel = (choice: Choice) => (forbidden(choice) ? `${choice.label} — not allowed by policy` : choice.label);
 
   const roleOptions = type?.role?.options ?? [];
   // The backend's default, unless the policy forbids it: then the first role it allows.

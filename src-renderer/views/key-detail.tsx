@@ -53,7 +53,7 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
   const rows: Array<[string, ReactNode]> = detail
     ? [
         ...(own
-          ? ([['Used by Keyfleet', `${connection.name} signs in with this key. Deactivating, deleting or rotating it changes Keyfleet’s own access; rotate it with “Rotate Keyfleet’s credential”.`]] as Array<[string, ReactNode]>)
+          ? ([['Used by Keyfleet', `${connection.name} signs in with this key; replace it with “Rotate credential”.`]] as Array<[string, ReactNode]>)
           : []),
         ['Name', detail.name || <span className="muted">none</span>],
         ...(detail.localLabel ? ([['Local label', detail.localLabel]] as Array<[string, ReactNode]>) : []),

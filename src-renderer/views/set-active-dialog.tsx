@@ -12,7 +12,8 @@ export function SetActiveDialog({ keyView, connection, active }: { keyView: KeyV
   const name = displayNameOf(keyView);
   const own = connection.credential.ownKey?.id === keyView.id && !active;
   const note = connection.capabilities.actions[active ? 'activate' : 'deactivate'].note;
-  const what = [keyView.type && `a ${keyView.type} key`, keyView.role && `role ${keyView.role}`].filter(Boolean).join(', ');
+  const article = /^[aeiou]/i.test(keyView.type) ? 'an' : 'a';
+  const what = [keyView.type && `${article} ${keyView.type} key`, keyView.role && `role ${keyView.role}`].filter(Boolean).join(', ');
   return (
     <Modal
       title={`${active ? 'Activate' : 'Deactivate'} “${name}”?`}

@@ -106,6 +106,19 @@ export async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png` });
 }
 
+/** Saves a screenshot at 1280×800 and at 1920×1080 (…-1280.png, …-1920.png), then restores the viewport. */
+export async function shootSizes(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize();
+  for (const [width, height] of [
+    [1280, 800],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await shoot(page, `${name}-${width}`);
+  }
+  if (before) await page.setViewportSize(before);
+}
+
 /** Fill the add-connection form the way a person does. */
 export async function connectRancher(page: Page, sandbox: RancherSandbox, credential: SandboxCredential, name = 'Sandbox Rancher') {
   await page.getByRole('button', { name: 'Add connection' }).first().click();

@@ -146,7 +146,7 @@ describe('guarded (Rancher)', () => {
     const [line] = (await core.api.journal.list({})).rows;
     expect(line).toMatchObject({ action: 'key.deactivate', result: 'ok', detail: 'deactivated “keyfleet-own” — the key this connection signed in with: it needs a new credential' });
     const [view] = await core.api.connections.list();
-    expect(view!.credential.ended).toMatchObject({ reason: '“keyfleet-own”, the key Keyfleet signed in with, was deactivated from Keyfleet' });
+    expect(view!.credential.ended).toMatchObject({ reason: '“keyfleet-own”, the key Keyfleet signed in with, was deactivated in Keyfleet' });
     expect(view!.credential.rotation.mode).toBe('unavailable');
 
     // A sync now fails for the credential's sake; a reconnect with a working one clears it all.
