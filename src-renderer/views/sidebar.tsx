@@ -8,6 +8,7 @@ import './sidebar.css';
 
 function syncLabel(connection: ConnectionView, syncing: boolean): string {
   if (syncing) return 'Syncing…';
+  if (connection.credential.ended) return 'Needs a new credential';
   if (!connection.lastSync) return 'Not synced yet';
   if (connection.reachability === 'offline') {
     return `Offline · as of ${connection.lastSuccessAt ? relativeTime(connection.lastSuccessAt) : 'never'}`;
@@ -114,7 +115,7 @@ export function Sidebar() {
                     <span className="connection-meta">
                       {kindLabel(connection.kind)} · {hostOf(connection.baseUrl)}
                     </span>
-                    <span className={`connection-sync${connection.lastSync?.result === 'failed' ? ' failed' : ''}`}>
+                    <span className={`connection-sync${connection.lastSync?.result === 'failed' || connection.credential.ended ? ' failed' : ''}`}>
                       {syncLabel(connection, syncing)}
                     </span>
                   </span>
