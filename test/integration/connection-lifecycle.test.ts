@@ -8,23 +8,14 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ApiError } from '../../src-preload/api.ts';
 import type { ProviderKind } from '../../src-preload/contract.ts';
 import { createCore, type Core } from '../../src-main/core.ts';
 import { connectionAccount, createKeytarSecretStore } from '../../src-main/secrets/secret-store.ts';
 import { startEnvZeroSandbox, type EnvZeroSandbox } from '../backends/envzero/server.ts';
 import { startOnyxSandbox } from '../backends/onyx/server.ts';
 import { startRancherSandbox, type RancherSandbox } from '../backends/rancher/server.ts';
+import { rejection } from '../support/rejection.ts';
 import { tempDir } from '../support/temp.ts';
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ApiError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const keychain = createKeytarSecretStore();
 let dir: ReturnType<typeof tempDir>;

@@ -7,7 +7,6 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ApiError } from '../../src-preload/api.ts';
 import { createCore, DATABASE_FILE, type Core, type CoreOptions } from '../../src-main/core.ts';
 import { connectionAccount, createKeytarSecretStore } from '../../src-main/secrets/secret-store.ts';
 import { pendingCredentialAccount } from '../../src-main/services/credential-rotation.ts';
@@ -17,16 +16,8 @@ import { startLangwatchSandbox } from '../backends/langwatch/server.ts';
 import { startOnyxSandbox } from '../backends/onyx/server.ts';
 import { startRancherSandbox, type RancherSandbox } from '../backends/rancher/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
+import { rejection } from '../support/rejection.ts';
 import { tempDir } from '../support/temp.ts';
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ApiError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const keychain = createKeytarSecretStore();
 let dir: ReturnType<typeof tempDir>;

@@ -2,19 +2,10 @@
 // joins the Admin group as it refuses an admin role — in the create form (the choice is marked)
 // and in the core (the create is refused on the field that grants it). Real sandbox, real SQLite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiError } from '../../src-preload/api.ts';
 import { createCore, type Core } from '../../src-main/core.ts';
 import { startOnyxSandbox, type OnyxSandbox, type Variant } from '../backends/onyx/server.ts';
+import { rejection } from '../support/rejection.ts';
 import { tempDir } from '../support/temp.ts';
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ApiError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe.each<Variant>(['groups', 'roles'])('“no admin keys” on Onyx (%s)', (variant) => {
   let sandbox: OnyxSandbox;
