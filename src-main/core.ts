@@ -20,7 +20,9 @@ import { createInventoryService } from './services/inventory.ts';
 import { createHealthService } from './services/health.ts';
 import { exportInventory } from './services/exports.ts';
 import { createJournalService } from './services/journal.ts';
-import { createVaultService } from './services/vault.ts';
+import { createVaultService } from './services/vault/index.ts';
+import type { FilePicker } from './services/files.ts';
+import type { ScryptParams } from './secrets/vault-crypto.ts';
 import { createKeyOperations } from './services/key-operations.ts';
 import { AWAITING_REVEAL, createRevealService, createRevealSlots } from './services/reveal.ts';
 import { createRotationService, type StepHook } from './services/rotation.ts';
@@ -58,6 +60,12 @@ export interface CoreOptions {
   idleCheckMs?: number;
   /** OS re-authentication (Touch ID…) for unlocking the vault, where the platform offers it. */
   authenticate?: (reason: string) => Promise<boolean>;
+  /** scrypt parameters for new vault seals (default 2^17, 8, 1; tests use cheaper ones). */
+  vaultKdf?: ScryptParams;
+  /** Where files are saved and opened (the desktop app: the OS dialogs). */
+  files?: FilePicker;
+  /** How a wrong vault passphrase's delay is waited out (tests record it instead). */
+  sleep?: (ms: number) => Promise<void>;
   /**
    * Review a copy of a data dir (another machine's, an auditor's): opened read-only, without any
    * credential; every channel that would change something is refused.
@@ -137,6 +145,9 @@ export function createCore(options: CoreOptions): Core {
     clipboard,
     http: options.http,
     authenticate: options.authenticate,
+    kdf: options.vaultKdf,
+    files: options.files,
+    sleep: options.sleep,
     autoLockMinutes: () => settings.one('autoLockMinutes'),
     // A lock wipes what the core still holds of new secrets (they stay held in the keychain).
     // Secrets on screen go back to "unseen", so they can be shown again after unlocking.
@@ -268,12 +279,13 @@ export function createCore(options: CoreOptions): Core {
       await vault.lock('user');
       return vault.status();
     },
-    'vault.unlock': () => vault.unlock(),
+    'vault.unlock': () => vault.unlock({}),
     'vault.setAutoLock': (input) => {
       settings.write({ autoLockMinutes: input.minutes });
       return vault.status();
     },
-    'vault.importEnv': (input) => vault.importEnv(input),
+    'vault.importEnv': (input) =>
+      vault.importEnv({ text: input.entries.map((e) => `${e.name}=${JSON.stringify(e.value)}`).join('\n'), service: input.service, tags: input.tags, names: input.entries.map((e) => e.name) }),
     'vault.exportMeta': () => vault.exportMeta(),
     'clipboard.writeSecret': (input) => clipboard.writeSecret(input.text),
   };
@@ -303,6 +315,7 @@ export function createCore(options: CoreOptions): Core {
       // A quit during a sync cancels it: nothing half-written, the cached inventory as it was.
       await inventory.stop();
       reveal.wipeAll();
+      vault.close();
       await clipboard.clearNow().catch(() => undefined);
       await connections.close();
       events.clear();

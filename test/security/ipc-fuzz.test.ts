@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelNames, channels, ERROR_KINDS, type AppErrorShape, type ChannelName } from '../../src-preload/contract.ts';
 import { createCore, DATABASE_FILE, type Core } from '../../src-main/core.ts';
 import { connectionAccount, createKeytarSecretStore } from '../../src-main/secrets/secret-store.ts';
-import { vaultAccount } from '../../src-main/services/vault.ts';
+import { vaultAccount } from '../../src-main/services/vault/index.ts';
 import { startRancherSandbox, type RancherSandbox } from '../backends/rancher/server.ts';
 import { startHarness } from '../harness/server.ts';
 import { tempDir } from '../support/temp.ts';
