@@ -23,7 +23,7 @@ export interface VaultOnDisk {
   slept: number[];
   /** The paths the file pickers answer next (null: the user cancels). */
   files: { save: string | null; open: string | null };
-  close(): void;
+  close: () => void;
 }
 
 export function openVault(
@@ -59,7 +59,7 @@ export function openVault(
     events,
     slept,
     files,
-    close() {
+    close: () => {
       vault.close();
       store.close();
     },

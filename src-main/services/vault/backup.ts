@@ -90,7 +90,7 @@ export function createVaultBackup(deps: {
   const keptLink = (entry: BackupEntry) => entry.link !== null && store.inventory.getKey(entry.link.connectionId, entry.link.keyId) !== undefined;
 
   return {
-    async backup(passphrase: string): Promise<{ path: string; fileName: string; entries: number } | { cancelled: true }> {
+    backup: async (passphrase: string): Promise<{ path: string; fileName: string; entries: number } | { cancelled: true }> => {
       deps.requireKey();
       const path = await deps.files.chooseSave({ title: 'Save the vault backup', defaultName: `keyfleet-vault-${stamp(now())}.${BACKUP_EXTENSION}`, filters: FILTERS });
       if (!path) return { cancelled: true };
@@ -120,9 +120,9 @@ export function createVaultBackup(deps: {
     },
 
     /** Opens a backup the user picks and says what restoring it would do; nothing changes yet. */
-    async preview(
+    preview: async (
       passphrase: string,
-    ): Promise<{ restoreId: string; fileName: string; createdAt: string | null; entries: RestorePreviewEntry[] } | { cancelled: true }> {
+    ): Promise<{ restoreId: string; fileName: string; createdAt: string | null; entries: RestorePreviewEntry[] } | { cancelled: true }> => {
       deps.requireKey();
       const path = await deps.files.chooseOpen({ title: 'Restore a vault backup', filters: FILTERS });
       if (!path) return { cancelled: true };
@@ -159,7 +159,7 @@ export function createVaultBackup(deps: {
     },
 
     /** Adds the chosen entries of an opened backup, all or none. */
-    async restore(restoreId: string, choices: readonly RestoreChoice[]): Promise<RestoreReport> {
+    restore: async (restoreId: string, choices: readonly RestoreChoice[]): Promise<RestoreReport> => {
       deps.requireKey();
       const opened = held.get(restoreId);
       if (!opened || opened.expiresAt <= now()) {
@@ -201,7 +201,7 @@ export function createVaultBackup(deps: {
     },
 
     /** Drops opened backups (a lock, or the core closing). */
-    forget(): void {
+    forget: (): void => {
       held.clear();
     },
   };

@@ -108,13 +108,13 @@ export function createVaultEntries(deps: EntriesDeps) {
   return {
     createAll,
 
-    list(): VaultEntryView[] {
+    list: (): VaultEntryView[] => {
       deps.requireKey();
       return store.vault.list().map(view);
     },
 
     /** Every entry with its secrets: for a backup or a .env export, never for the renderer. */
-    async readAll(ids?: readonly string[]): Promise<Array<{ record: VaultRecord; fields: Field[] }>> {
+    readAll: async (ids?: readonly string[]): Promise<Array<{ record: VaultRecord; fields: Field[] }>> => {
       deps.requireKey();
       const records = ids ? ids.map(entry) : store.vault.list();
       const out: Array<{ record: VaultRecord; fields: Field[] }> = [];
@@ -122,12 +122,12 @@ export function createVaultEntries(deps: EntriesDeps) {
       return out;
     },
 
-    async add(input: ChannelInput<'vault.add'>): Promise<VaultEntryView> {
+    add: async (input: ChannelInput<'vault.add'>): Promise<VaultEntryView> => {
       checkLink(input.link);
       return view(await create(input, 'vault.add'));
     },
 
-    async update(input: ChannelInput<'vault.update'>): Promise<VaultEntryView> {
+    update: async (input: ChannelInput<'vault.update'>): Promise<VaultEntryView> => {
       const before = entry(input.id);
       checkLink(input.link);
       if (input.fields) {
@@ -154,7 +154,7 @@ export function createVaultEntries(deps: EntriesDeps) {
     },
 
     /** The keychain item goes first; if that fails the entry stays, so no secret is orphaned. */
-    async remove(id: string): Promise<{ removed: true }> {
+    remove: async (id: string): Promise<{ removed: true }> => {
       const record = entry(id);
       await vaultSecrets.delete(id);
       store.vault.remove(id);
@@ -162,18 +162,18 @@ export function createVaultEntries(deps: EntriesDeps) {
       return { removed: true };
     },
 
-    async reveal(id: string): Promise<{ fields: Field[]; visibleForMs: number }> {
+    reveal: async (id: string): Promise<{ fields: Field[]; visibleForMs: number }> => {
       return { fields: await vaultSecrets.read(entry(id)), visibleForMs: REVEAL_VISIBLE_MS };
     },
 
     /** Copies in the core: the value never needs to be on screen to be used. */
-    async copy(id: string, label: string): Promise<{ clearsAt: number }> {
+    copy: async (id: string, label: string): Promise<{ clearsAt: number }> => {
       const field = (await vaultSecrets.read(entry(id))).find((f) => f.label === label);
       if (!field) throw new AppError('not-found', `“${label}” is not a field of this entry.`);
       return deps.clipboard.writeSecret(field.value);
     },
 
-    async verify(id: string): Promise<VaultEntryView> {
+    verify: async (id: string): Promise<VaultEntryView> => {
       const record = entry(id);
       const result = await checkStillWorks(deps, record, await vaultSecrets.read(record));
       const updated = { ...record, verifiedAt: now(), verifyResult: result };

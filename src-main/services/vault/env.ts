@@ -29,13 +29,13 @@ export function createVaultEnv(deps: { store: Store; entries: VaultEntries; file
   const { entries } = deps;
   return {
     /** The variables a file holds (names and lines; no value leaves the core). */
-    preview(text: string): EnvPreview {
+    preview: (text: string): EnvPreview => {
       deps.requireKey();
       return { variables: read(text).map((v) => ({ name: v.name, line: v.line, empty: v.value === '' })) };
     },
 
     /** The chosen variables as entries, one secret field each, all or none. */
-    async import(input: { text: string; service: string; tags?: string[]; names: string[] }): Promise<{ imported: number }> {
+    import: async (input: { text: string; service: string; tags?: string[]; names: string[] }): Promise<{ imported: number }> => {
       deps.requireKey();
       const variables = new Map(read(input.text).map((v) => [v.name, v]));
       const chosen = input.names.map((name) => {
@@ -52,7 +52,7 @@ export function createVaultEnv(deps: { store: Store; entries: VaultEntries; file
     },
 
     /** Chosen entries to a .env file: one variable per field, named after the entry (and field). */
-    async export(ids: string[]): Promise<{ path: string; fileName: string; variables: string[] } | { cancelled: true }> {
+    export: async (ids: string[]): Promise<{ path: string; fileName: string; variables: string[] } | { cancelled: true }> => {
       deps.requireKey();
       const nameOf = (entry: string, label: string, fieldCount: number) => (fieldCount === 1 ? envName(entry) : envName(entry, label));
       const seen = new Map<string, string>();
