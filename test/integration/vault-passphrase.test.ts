@@ -6,7 +6,7 @@
 // and entries stored in plaintext by older versions are encrypted at the first unlock.
 import keytar from '@github/keytar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KEYCHAIN_SERVICE } from '../../src-main/secrets/secret-store.ts';
+import { createKeytarSecretStore, KEYCHAIN_SERVICE, type SecretStore } from '../../src-main/secrets/secret-store.ts';
 import { openWithPassphrase } from '../../src-main/secrets/vault-crypto.ts';
 import { inspectItem, openItem } from '../../src-main/secrets/vault-items.ts';
 import { deviceKeyAccount, KEY_FORMAT, KEY_VERSION } from '../../src-main/services/vault/session.ts';
@@ -222,11 +222,11 @@ describe('vault passphrase', () => {
 });
 
 describe('entries from before vault passphrases', () => {
-  it('stay closed until a passphrase is set, then are encrypted in place, values intact', async () => {
-    let v = start();
-    // What an older Keyfleet left: metadata in SQLite, the values as a plain JSON array in the keychain.
-    const ids = ['0b7d5d43-1e7a-4a8e-9f0e-000000000001', '0b7d5d43-1e7a-4a8e-9f0e-000000000002'];
-    const values = [[TOKEN], [PAIR.access, PAIR.secret]];
+  const ids = ['0b7d5d43-1e7a-4a8e-9f0e-000000000001', '0b7d5d43-1e7a-4a8e-9f0e-000000000002'];
+  const values = [[TOKEN], [PAIR.access, PAIR.secret]];
+
+  /** What an older Keyfleet left: metadata in SQLite, the values as a plain JSON array in the keychain. */
+  async function legacy(v: VaultOnDisk) {
     ids.forEach((id, i) =>
       v.store.vault.put({
         id,
@@ -248,6 +248,11 @@ describe('entries from before vault passphrases', () => {
       accounts.add(vaultAccount(id));
       await keytar.setPassword(KEYCHAIN_SERVICE, vaultAccount(id), JSON.stringify(values[i]));
     }
+  }
+
+  it('stay closed until a passphrase is set, then are encrypted in place, values intact', async () => {
+    let v = start();
+    await legacy(v);
     v = restart(v);
     expect(await v.vault.status()).toMatchObject({ passphrase: 'unset', locked: false, migrationPending: true, entries: 2 });
     expect(await kindOf(() => v.vault.list())).toBe('locked');
@@ -264,5 +269,32 @@ describe('entries from before vault passphrases', () => {
     v = restart(v);
     await v.vault.unlock({ passphrase: PASS });
     expect((await v.vault.reveal(ids[1]!)).fields.map((f) => f.value)).toEqual(values[1]);
+  });
+
+  it('a lock in the middle of the migration stops it: nothing is sealed with the forgotten key, the next unlock finishes', async () => {
+    let v = start();
+    await legacy(v);
+    v = restart(v);
+    // The vault locks (idle, the screen) just as the migration reads the first item.
+    const real = createKeytarSecretStore();
+    let locking = true;
+    const locks: SecretStore = {
+      ...real,
+      get: async (account) => {
+        const value = await real.get(account);
+        if (locking && account.startsWith('vault:')) {
+          locking = false;
+          await v.vault.lock('idle');
+        }
+        return value;
+      },
+    };
+    v = restart(v, { secrets: locks });
+    await v.vault.setup(PASS);
+    expect(await v.vault.status()).toMatchObject({ locked: true, migrationPending: true });
+    for (const id of ids) expect(inspectItem((await raw(id))!).kind).toBe('legacy');
+    await v.vault.unlock({ passphrase: PASS });
+    expect((await v.vault.status()).migrationPending).toBe(false);
+    for (const [i, id] of ids.entries()) expect((await v.vault.reveal(id)).fields.map((f) => f.value)).toEqual(values[i]);
   });
 });

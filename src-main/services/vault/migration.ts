@@ -19,7 +19,11 @@ export interface MigrationReport {
   failed: number;
 }
 
-export async function migrateLegacySecrets(deps: { store: Store; secrets: SecretStore; log: Logger; now: () => number }, key: Buffer): Promise<MigrationReport | null> {
+/**
+ * `key` is asked for at each item, never kept across a wait: a lock meanwhile zeroes the key and
+ * stops the migration ('locked') rather than sealing with zeroes; the next unlock goes on.
+ */
+export async function migrateLegacySecrets(deps: { store: Store; secrets: SecretStore; log: Logger; now: () => number }, key: () => Buffer): Promise<MigrationReport | null> {
   const { store, secrets, log } = deps;
   const record = store.vaultKey.get();
   if (!record || record.migratedAt !== null) return null;
@@ -42,7 +46,7 @@ export async function migrateLegacySecrets(deps: { store: Store; secrets: Secret
       continue;
     }
     const sealed = sealItem(
-      key,
+      key(),
       entry.id,
       entry.fields.map((f, i) => ({ label: f.label, value: item.values[i] ?? '' })),
     );

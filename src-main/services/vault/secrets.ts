@@ -20,8 +20,10 @@ export function createVaultSecrets(deps: { store: Store; secrets: SecretStore; k
     },
 
     async read(record: VaultRecord): Promise<Field[]> {
-      const key = deps.key();
+      deps.key();
       const stored = await secrets.get(vaultAccount(record.id));
+      // Asked again after the wait: a lock meanwhile zeroed the key, and must answer 'locked'.
+      const key = deps.key();
       if (stored === null) throw new AppError('keychain', `The secret of “${record.name}” is missing from the OS keychain.`);
       const item = inspectItem(stored);
       let values: string[];

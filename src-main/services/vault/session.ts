@@ -50,7 +50,7 @@ export interface SessionDeps {
   onLock: () => void;
   autoLockMinutes: () => number;
   /** Encrypts what older versions left in plaintext; runs after each unlock until it is done. */
-  migrate: (key: Buffer) => Promise<void>;
+  migrate: (key: () => Buffer) => Promise<void>;
 }
 
 export interface UnlockInput {
@@ -109,7 +109,7 @@ export function createVaultSession(deps: SessionDeps) {
     lastActivity = now();
     events.emit('vault.unlocked', {});
     try {
-      await deps.migrate(unwrapped);
+      await deps.migrate(key);
     } catch (error) {
       // Whatever was not encrypted yet stays readable as it was and is tried at the next unlock.
       deps.log.error('vault.migration-failed', error);
@@ -246,9 +246,10 @@ export function createVaultSession(deps: SessionDeps) {
         if (!deps.authenticate) throw new AppError('unsupported', 'Touch ID is available only on a Mac that has it.');
         if (!record) throw notSetUp();
         if (on) {
-          const current = key();
+          key();
           if (!(await deps.authenticate('let Touch ID unlock the Keyfleet vault'))) throw notConfirmed();
-          await secrets.set(deviceKeyAccount(record.keyCheck), current.toString('base64'));
+          // Taken after the prompt: a lock meanwhile answers 'locked' instead of storing zeroes.
+          await secrets.set(deviceKeyAccount(record.keyCheck), key().toString('base64'));
         } else {
           await secrets.delete(deviceKeyAccount(record.keyCheck));
         }
