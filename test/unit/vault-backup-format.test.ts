@@ -1,7 +1,8 @@
 // The vault backup file: three lines (header, payload, checksum) that restore only whole, authentic
 // and with the right passphrase; every other file is refused with the reason a person needs.
 import { describe, expect, it } from 'vitest';
-import { BACKUP_FORMAT, BackupError, readBackup, writeBackup, type BackupEntry } from '../../src-main/services/vault/backup-format.ts';
+import { VaultCryptoError } from '../../src-main/secrets/vault-crypto.ts';
+import { BACKUP_FORMAT, readBackup, writeBackup, type BackupEntry } from '../../src-main/services/vault/backup-format.ts';
 import { createHash } from 'node:crypto';
 
 const FAST = { N: 2 ** 14, r: 8, p: 1 };
@@ -25,7 +26,7 @@ const entries: BackupEntry[] = [
 const reason = (promise: Promise<unknown>) =>
   promise.then(
     () => 'opened',
-    (error: unknown) => (error instanceof BackupError ? error.reason : `unexpected: ${String(error)}`),
+    (error: unknown) => (error instanceof VaultCryptoError ? error.reason : `unexpected: ${String(error)}`),
   );
 /** A file whose first two lines are as given, with a checksum that matches them. */
 const resealed = (header: string, payload: string) => {
@@ -67,8 +68,8 @@ describe('vault backup file', () => {
     expect(await reason(readBackup(resealed(header.replace('"createdAt":"', '"createdAt":"1'), payload), PASS))).toBe('damaged');
     expect(await reason(readBackup(file.slice(0, file.length / 2), PASS))).toBe('damaged');
     expect(await reason(readBackup(`${file}extra line\n`, PASS))).toBe('damaged');
-    expect(await reason(readBackup('STRIPE_KEY=sk_live\n', PASS))).toBe('not-a-backup');
-    expect(await reason(readBackup('', PASS))).toBe('not-a-backup');
+    expect(await reason(readBackup('STRIPE_KEY=sk_live\n', PASS))).toBe('not-ours');
+    expect(await reason(readBackup('', PASS))).toBe('not-ours');
     expect(await reason(readBackup(resealed(header.replace('"version":1', '"version":2'), payload), PASS))).toBe('newer-version');
   });
 });

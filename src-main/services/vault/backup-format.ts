@@ -39,18 +39,6 @@ const payloadSchema = z.strictObject({
 
 export type BackupEntry = z.infer<typeof entrySchema>;
 
-export type BackupFailure = 'not-a-backup' | 'newer-version' | 'damaged' | 'wrong-passphrase';
-
-export class BackupError extends Error {
-  readonly reason: BackupFailure;
-
-  constructor(reason: BackupFailure) {
-    super(`vault backup: ${reason}`);
-    this.name = 'BackupError';
-    this.reason = reason;
-  }
-}
-
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export async function writeBackup(entries: BackupEntry[], passphrase: string, params: ScryptParams, at: number): Promise<string> {
@@ -71,7 +59,10 @@ export async function writeBackup(entries: BackupEntry[], passphrase: string, pa
   }
 }
 
-/** Reads a backup file: BackupError for anything but a whole, authentic file and the right passphrase. */
+/**
+ * Reads a backup file; anything but a whole, authentic file and the right passphrase throws
+ * VaultCryptoError: 'not-ours' (not a backup), 'newer-version', 'damaged', 'wrong-passphrase'.
+ */
 export async function readBackup(content: string, passphrase: string): Promise<{ entries: BackupEntry[]; createdAt: string | null }> {
   const lines = content.replace(/\r\n/g, '\n').split('\n');
   const [header = '', payload = '', trailer = ''] = lines;
@@ -81,27 +72,23 @@ export async function readBackup(content: string, passphrase: string): Promise<{
   } catch {
     // not JSON: not a backup
   }
-  if (typeof named !== 'object' || named === null || named.format !== BACKUP_FORMAT) throw new BackupError('not-a-backup');
-  if (typeof named.version === 'number' && named.version > BACKUP_VERSION) throw new BackupError('newer-version');
+  if (typeof named !== 'object' || named === null || named.format !== BACKUP_FORMAT) throw new VaultCryptoError('not-ours');
+  if (typeof named.version === 'number' && named.version > BACKUP_VERSION) throw new VaultCryptoError('newer-version');
   const body = `${header}\n${payload}\n`;
   if (trailer !== `sha256 ${digest(body)}` || lines.slice(3).some((l) => l !== '') || !/^[A-Za-z0-9+/]*={0,2}$/.test(payload)) {
-    throw new BackupError('damaged');
+    throw new VaultCryptoError('damaged');
   }
   let plaintext: Buffer | undefined;
   try {
     const opened = await openWithPassphrase({ format: BACKUP_FORMAT, version: BACKUP_VERSION, passphrase, header, ciphertext: Buffer.from(payload, 'base64') });
     plaintext = opened.plaintext;
     const parsed = payloadSchema.safeParse(JSON.parse(plaintext.toString('utf8')));
-    if (!parsed.success) throw new BackupError('damaged');
+    if (!parsed.success) throw new VaultCryptoError('damaged');
     const createdAt = typeof opened.header.createdAt === 'string' ? opened.header.createdAt : null;
     return { entries: parsed.data.entries, createdAt };
   } catch (error) {
-    if (error instanceof BackupError) throw error;
-    if (error instanceof VaultCryptoError) {
-      throw new BackupError(error.reason === 'not-ours' ? 'not-a-backup' : error.reason === 'newer-version' ? 'newer-version' : error.reason === 'wrong-passphrase' ? 'wrong-passphrase' : 'damaged');
-    }
-    // JSON.parse of an authentic payload cannot fail; anything else is a damaged file all the same.
-    throw new BackupError('damaged');
+    // JSON.parse of an authentic payload cannot fail; anything unexpected is a damaged file all the same.
+    throw error instanceof VaultCryptoError ? error : new VaultCryptoError('damaged');
   } finally {
     wipe(plaintext);
   }

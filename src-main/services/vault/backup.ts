@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { AppError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
-import type { ScryptParams } from '../../secrets/vault-crypto.ts';
 import type { Store } from '../../store/index.ts';
 import { stamp } from '../exports.ts';
 import { readChosenFile, writePrivateFile, type FilePicker } from '../files.ts';
-import { BACKUP_EXTENSION, BackupError, MAX_BACKUP_BYTES, readBackup, writeBackup, type BackupEntry } from './backup-format.ts';
+import { VaultCryptoError, type ScryptParams } from '../../secrets/vault-crypto.ts';
+import { BACKUP_EXTENSION, MAX_BACKUP_BYTES, readBackup, writeBackup, type BackupEntry } from './backup-format.ts';
 import type { VaultEntries } from './entries.ts';
 
 /** How long an opened backup waits for the user to choose what to restore. */
@@ -59,9 +59,9 @@ function suggestName(entry: BackupEntry, taken: readonly Named[]): string {
   }
 }
 
-function failure(error: BackupError, fileName: string): AppError {
+function failure(error: VaultCryptoError, fileName: string): AppError {
   switch (error.reason) {
-    case 'not-a-backup':
+    case 'not-ours':
       return new AppError('validation', `${fileName} is not a Keyfleet vault backup. Nothing was restored.`);
     case 'newer-version':
       return new AppError('unsupported', `${fileName} was made by a newer Keyfleet; update Keyfleet to restore it. Nothing was restored.`);
@@ -132,7 +132,7 @@ export function createVaultBackup(deps: {
       try {
         opened = await readBackup(content, passphrase);
       } catch (error) {
-        if (error instanceof BackupError) throw failure(error, fileName);
+        if (error instanceof VaultCryptoError) throw failure(error, fileName);
         throw error;
       }
       const existing = store.vault.list();

@@ -27,6 +27,21 @@ export interface NewEntry {
   createdAt?: number;
 }
 
+type Described = Pick<NewEntry, 'name' | 'service' | 'url' | 'notes' | 'expiresAt' | 'tags' | 'link'>;
+
+/** The metadata a person typed, as stored: absent fields empty. */
+const described = (input: Described) => ({
+  name: input.name,
+  service: input.service,
+  url: input.url ?? null,
+  notes: input.notes ?? null,
+  expiresAt: input.expiresAt ?? null,
+  tags: input.tags ?? [],
+  link: input.link ?? null,
+});
+
+const shapeOf = (fields: ReadonlyArray<{ label: string; secret: boolean }>) => fields.map(({ label, secret }) => ({ label, secret }));
+
 export interface EntriesDeps {
   store: Store;
   vaultSecrets: VaultSecrets;
@@ -66,14 +81,8 @@ export function createVaultEntries(deps: EntriesDeps) {
     const at = now();
     const record: VaultRecord = {
       id: randomUUID(),
-      name: input.name,
-      service: input.service,
-      url: input.url ?? null,
-      notes: input.notes ?? null,
-      expiresAt: input.expiresAt ?? null,
-      tags: input.tags ?? [],
-      fields: input.fields.map(({ label, secret }) => ({ label, secret })),
-      link: input.link ?? null,
+      ...described(input),
+      fields: shapeOf(input.fields),
       verifiedAt: null,
       verifyResult: null,
       createdAt: input.createdAt ?? at,
@@ -136,14 +145,8 @@ export function createVaultEntries(deps: EntriesDeps) {
       }
       const record: VaultRecord = {
         ...before,
-        name: input.name,
-        service: input.service,
-        url: input.url ?? null,
-        notes: input.notes ?? null,
-        expiresAt: input.expiresAt ?? null,
-        tags: input.tags ?? [],
-        fields: input.fields ? input.fields.map(({ label, secret }) => ({ label, secret })) : before.fields,
-        link: input.link ?? null,
+        ...described(input),
+        fields: input.fields ? shapeOf(input.fields) : before.fields,
         verifiedAt: input.fields ? null : before.verifiedAt,
         verifyResult: input.fields ? null : before.verifyResult,
         updatedAt: now(),

@@ -5,13 +5,8 @@
 // backup-format.ts (encrypted backup file), env.ts (.env in and out). Each secret is sealed with
 // the vault key before it reaches the keychain; the metadata is in SQLite; a locked vault gives
 // out nothing but its status.
-import type { CoreEvents } from '../../events.ts';
-import type { Logger } from '../../log.ts';
 import type { HttpTuning } from '../../providers/types.ts';
-import type { SecretStore } from '../../secrets/secret-store.ts';
 import { DEFAULT_SCRYPT, type ScryptParams } from '../../secrets/vault-crypto.ts';
-import type { Store } from '../../store/index.ts';
-import type { SecretClipboard } from '../clipboard.ts';
 import { digest, stamp } from '../exports.ts';
 import { noFilePicker, type FilePicker } from '../files.ts';
 import { createVaultBackup } from './backup.ts';
@@ -19,32 +14,20 @@ import { createVaultEntries } from './entries.ts';
 import { createVaultEnv } from './env.ts';
 import { migrateLegacySecrets } from './migration.ts';
 import { createVaultSecrets } from './secrets.ts';
-import { createVaultSession } from './session.ts';
+import { createVaultSession, type SessionDeps } from './session.ts';
 
 export { vaultAccount } from './secrets.ts';
 export { REVEAL_VISIBLE_MS } from './entries.ts';
 export type { LockReason } from './session.ts';
 
-export interface VaultDeps {
-  store: Store;
-  secrets: SecretStore;
-  events: CoreEvents;
-  log: Logger;
-  now: () => number;
-  clipboard: SecretClipboard;
+export type VaultDeps = Omit<SessionDeps, 'kdf' | 'sleep' | 'migrate'> & {
   http?: HttpTuning;
-  /** OS re-authentication (Touch ID) where the platform offers it. */
-  authenticate?: (reason: string) => Promise<boolean>;
-  /** Called on lock: the core wipes what it still holds of new secrets. */
-  onLock: () => void;
-  /** Idle minutes before the vault locks: the user's setting, read at every check. */
-  autoLockMinutes: () => number;
   /** scrypt parameters for new seals (default: DEFAULT_SCRYPT). */
   kdf?: ScryptParams;
   files?: FilePicker;
   /** How a wrong passphrase's delay is waited out (tests count it instead). */
   sleep?: (ms: number) => Promise<void>;
-}
+};
 
 export function createVaultService(deps: VaultDeps) {
   const { store, now } = deps;
