@@ -275,17 +275,24 @@ export function createCore(options: CoreOptions): Core {
     'vault.reveal': (input) => vault.reveal(input.id),
     'vault.copy': (input) => vault.copy(input.id, input.label),
     'vault.verify': (input) => vault.verify(input.id),
+    'vault.setup': (input) => vault.setup(input.passphrase),
     'vault.lock': async () => {
       await vault.lock('user');
       return vault.status();
     },
-    'vault.unlock': () => vault.unlock({}),
+    'vault.unlock': (input) => vault.unlock(input),
+    'vault.changePassphrase': (input) => vault.changePassphrase(input.current, input.next),
+    'vault.setTouchId': (input) => vault.setTouchId(input.on),
     'vault.setAutoLock': (input) => {
       settings.write({ autoLockMinutes: input.minutes });
       return vault.status();
     },
-    'vault.importEnv': (input) =>
-      vault.importEnv({ text: input.entries.map((e) => `${e.name}=${JSON.stringify(e.value)}`).join('\n'), service: input.service, tags: input.tags, names: input.entries.map((e) => e.name) }),
+    'vault.parseEnv': (input) => vault.parseEnv(input.text),
+    'vault.importEnv': (input) => vault.importEnv(input),
+    'vault.exportEnv': (input) => vault.exportEnv(input.ids),
+    'vault.backup': (input) => vault.backup(input.passphrase),
+    'vault.restorePreview': (input) => vault.restorePreview(input.passphrase),
+    'vault.restore': (input) => vault.restore(input.restoreId, input.choices),
     'vault.exportMeta': () => vault.exportMeta(),
     'clipboard.writeSecret': (input) => clipboard.writeSecret(input.text),
   };

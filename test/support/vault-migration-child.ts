@@ -1,4 +1,4 @@
-// A vault opened in its own process for the first time with a passphrase, while the keychain
+// A core in its own process opening the vault for the first time with a passphrase, while the keychain
 // still holds entries an older version stored in plaintext: it sets the passphrase (or, when a
 // previous run already did, unlocks) and so encrypts them, and is killed (SIGKILL) on the way.
 //
@@ -8,8 +8,9 @@
 // committed), "set#n" (just after the n-th item was replaced by its ciphertext), "during-set#n"
 // (while the n-th replacement is on its way to the keychain), or "never". The parent may also kill
 // it at a random moment. Prints JSON lines: ready, opened (with the migration's state), done.
+import { createCore } from '../../src-main/core.ts';
 import { createKeytarSecretStore, type SecretStore } from '../../src-main/secrets/secret-store.ts';
-import { openVault } from './vault-service.ts';
+import { TEST_KDF } from './vault-service.ts';
 
 const [dataDir, passphrase, killAt = 'never'] = process.argv.slice(2) as [string, string, string?];
 const say = (event: string, data: Record<string, unknown> = {}) => process.stdout.write(`${JSON.stringify({ event, ...data })}\n`);
@@ -44,11 +45,13 @@ const keychain: SecretStore = {
   },
 };
 
-const { vault, close } = openVault(dataDir, { secrets: keychain });
+const core = createCore({ dataDir, secretStore: keychain, syncIntervalMs: 0, vaultKdf: TEST_KDF });
+await core.ready;
 say('ready');
+const { vault } = core.api;
 const status = await vault.status();
-if (status.passphrase === 'unset') await vault.setup(passphrase);
+if (status.passphrase === 'unset') await vault.setup({ passphrase });
 else await vault.unlock({ passphrase });
 say('opened', { migrationPending: (await vault.status()).migrationPending, setUp: status.passphrase === 'unset' });
-close();
+await core.close();
 say('done');

@@ -8,6 +8,7 @@
 // The README's "Vault file formats" section documents it for anyone who must read one elsewhere.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { epochMs, httpUrl, name } from '../../../src-preload/contract/common.ts';
 import { openWithPassphrase, sealWithPassphrase, VaultCryptoError, wipe, type ScryptParams } from '../../secrets/vault-crypto.ts';
 
 export const BACKUP_FORMAT = 'keyfleet-vault-backup';
@@ -18,19 +19,19 @@ export const MAX_BACKUP_BYTES = 64 * 1024 * 1024;
 
 const entrySchema = z.strictObject({
   id: z.string().min(1).max(128),
-  name: z.string().trim().min(1).max(200),
+  name,
   service: z.string().trim().min(1).max(128),
-  url: z.string().max(2048).nullable(),
+  url: httpUrl.nullable(),
   notes: z.string().max(4096).nullable(),
-  expiresAt: z.int().min(0).max(8_640_000_000_000_000).nullable(),
+  expiresAt: epochMs.nullable(),
   tags: z.array(z.string().trim().min(1).max(64)).max(32),
   fields: z
     .array(z.strictObject({ label: z.string().trim().min(1).max(128), value: z.string().min(1).max(16_384), secret: z.boolean() }))
     .min(1)
     .max(8),
   link: z.strictObject({ connectionId: z.string().max(128), keyId: z.string().max(512) }).nullable(),
-  createdAt: z.int().min(0),
-  updatedAt: z.int().min(0),
+  createdAt: epochMs,
+  updatedAt: epochMs,
 });
 
 const payloadSchema = z.strictObject({

@@ -4,6 +4,7 @@
 // entries already here are marked, to skip or rename), then adds what the user chose, all or
 // none; a wrong passphrase or a damaged file is refused before anything changes.
 import { randomUUID } from 'node:crypto';
+import type { ChannelInput, VaultRestorePreview, VaultRestoreReport } from '../../../src-preload/contract.ts';
 import { basename } from 'node:path';
 import { AppError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
@@ -18,31 +19,7 @@ import type { VaultEntries } from './entries.ts';
 const PREVIEW_TTL_MS = 15 * 60_000;
 const FILTERS = [{ name: 'Keyfleet vault backup', extensions: [BACKUP_EXTENSION] }];
 
-export interface RestoreChoice {
-  ref: number;
-  action: 'add' | 'skip' | 'rename';
-  /** For 'rename': the new name (default: the suggested one). */
-  name?: string;
-}
-
-export interface RestorePreviewEntry {
-  ref: number;
-  name: string;
-  service: string;
-  tags: string[];
-  fields: string[];
-  /** Linked to a key in the backup, and whether that key is in this inventory (else the link is dropped). */
-  link: 'none' | 'kept' | 'dropped';
-  duplicateOf: { id: string; name: string } | null;
-  suggestedName: string;
-}
-
-export interface RestoreReport {
-  added: string[];
-  renamed: Array<{ from: string; to: string }>;
-  skipped: string[];
-  linksDropped: number;
-}
+export type RestoreChoice = ChannelInput<'vault.restore'>['choices'][number];
 
 interface Held {
   entries: BackupEntry[];
@@ -54,7 +31,7 @@ const sameEntry = (a: Named, b: Named) => a.name.toLowerCase() === b.name.toLowe
 
 function suggestName(entry: BackupEntry, taken: readonly Named[]): string {
   for (let n = 1; ; n++) {
-    const name = `${entry.name} (restored${n > 1 ? ` ${n}` : ''})`.slice(0, 200);
+    const name = `${entry.name.slice(0, 480)} (restored${n > 1 ? ` ${n}` : ''})`;
     if (!taken.some((t) => sameEntry(t, { name, service: entry.service }))) return name;
   }
 }
@@ -122,7 +99,7 @@ export function createVaultBackup(deps: {
     /** Opens a backup the user picks and says what restoring it would do; nothing changes yet. */
     preview: async (
       passphrase: string,
-    ): Promise<{ restoreId: string; fileName: string; createdAt: string | null; entries: RestorePreviewEntry[] } | { cancelled: true }> => {
+    ): Promise<VaultRestorePreview | { cancelled: true }> => {
       deps.requireKey();
       const path = await deps.files.chooseOpen({ title: 'Restore a vault backup', filters: FILTERS });
       if (!path) return { cancelled: true };
@@ -159,7 +136,7 @@ export function createVaultBackup(deps: {
     },
 
     /** Adds the chosen entries of an opened backup, all or none. */
-    restore: async (restoreId: string, choices: readonly RestoreChoice[]): Promise<RestoreReport> => {
+    restore: async (restoreId: string, choices: readonly RestoreChoice[]): Promise<VaultRestoreReport> => {
       deps.requireKey();
       const opened = held.get(restoreId);
       if (!opened || opened.expiresAt <= now()) {
@@ -174,7 +151,7 @@ export function createVaultBackup(deps: {
       const ids = new Set(existing.map((e) => e.id));
       const taken: Named[] = existing.map(({ name, service }) => ({ name, service }));
       const plan: Array<{ entry: BackupEntry; name: string }> = [];
-      const report: RestoreReport = { added: [], renamed: [], skipped: [], linksDropped: 0 };
+      const report: VaultRestoreReport = { added: [], renamed: [], skipped: [], linksDropped: 0 };
       opened.entries.forEach((entry, ref) => {
         const choice = byRef.get(ref) ?? { ref, action: 'skip' };
         if (choice.action === 'skip') return void report.skipped.push(entry.name);

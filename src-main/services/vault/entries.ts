@@ -2,7 +2,7 @@
 // Every call needs the vault unlocked (the key in memory): a locked vault gives out no entry, no
 // name, no link, and takes no new secret.
 import { randomUUID } from 'node:crypto';
-import type { ChannelInput } from '../../../src-preload/contract.ts';
+import type { ChannelInput, VaultEntryView } from '../../../src-preload/contract.ts';
 import { AppError } from '../../errors.ts';
 import type { HttpTuning } from '../../providers/types.ts';
 import type { Store } from '../../store/index.ts';
@@ -10,7 +10,6 @@ import type { VaultRecord } from '../../store/vault.ts';
 import type { SecretClipboard } from '../clipboard.ts';
 import { checkStillWorks, entryView } from './links.ts';
 import type { Field, VaultSecrets } from './secrets.ts';
-import type { VaultEntryView } from './types.ts';
 
 /** How long a revealed vault secret stays on screen before it is masked again. */
 export const REVEAL_VISIBLE_MS = 20_000;

@@ -2,7 +2,7 @@
 // (connection, scope, name), whether it is there, gone from the backend or no longer cached, and
 // how fresh that is; and "check it still works" (a harmless authenticated call with the entry's
 // own secret), with a note whenever its answer and the inventory's status disagree, saying why.
-import type { CredentialInput } from '../../../src-preload/contract.ts';
+import type { CredentialInput, VaultCheckNote, VaultEntryView, VaultLinkView } from '../../../src-preload/contract.ts';
 import { AppError } from '../../errors.ts';
 import { providerModule } from '../../providers/index.ts';
 import type { HttpTuning } from '../../providers/types.ts';
@@ -10,7 +10,6 @@ import type { Store } from '../../store/index.ts';
 import type { VaultRecord } from '../../store/vault.ts';
 import { keyView } from '../inventory.ts';
 import type { Field } from './secrets.ts';
-import type { VaultCheckNote, VaultEntryView, VaultLinkView } from './types.ts';
 
 type Link = NonNullable<VaultRecord['link']>;
 
