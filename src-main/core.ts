@@ -20,7 +20,7 @@ import { createInventoryService } from './services/inventory.ts';
 import { createHealthService } from './services/health.ts';
 import { exportInventory } from './services/exports.ts';
 import { createJournalService } from './services/journal.ts';
-import { createVaultService } from './services/vault/index.ts';
+import { createVaultService, vaultHandlers } from './services/vault/index.ts';
 import type { FilePicker } from './services/files.ts';
 import type { ScryptParams } from './secrets/vault-crypto.ts';
 import { createKeyOperations } from './services/key-operations.ts';
@@ -267,33 +267,7 @@ export function createCore(options: CoreOptions): Core {
       vault.touch();
       return { at: now() };
     },
-    'vault.status': () => vault.status(),
-    'vault.list': () => vault.list(),
-    'vault.add': (input) => vault.add(input),
-    'vault.update': (input) => vault.update(input),
-    'vault.remove': (input) => vault.remove(input.id),
-    'vault.reveal': (input) => vault.reveal(input.id),
-    'vault.copy': (input) => vault.copy(input.id, input.label),
-    'vault.verify': (input) => vault.verify(input.id),
-    'vault.setup': (input) => vault.setup(input.passphrase),
-    'vault.lock': async () => {
-      await vault.lock('user');
-      return vault.status();
-    },
-    'vault.unlock': (input) => vault.unlock(input),
-    'vault.changePassphrase': (input) => vault.changePassphrase(input.current, input.next),
-    'vault.setTouchId': (input) => vault.setTouchId(input.on),
-    'vault.setAutoLock': (input) => {
-      settings.write({ autoLockMinutes: input.minutes });
-      return vault.status();
-    },
-    'vault.parseEnv': (input) => vault.parseEnv(input.text),
-    'vault.importEnv': (input) => vault.importEnv(input),
-    'vault.exportEnv': (input) => vault.exportEnv(input.ids),
-    'vault.backup': (input) => vault.backup(input.passphrase),
-    'vault.restorePreview': (input) => vault.restorePreview(input.passphrase),
-    'vault.restore': (input) => vault.restore(input.restoreId, input.choices),
-    'vault.exportMeta': () => vault.exportMeta(),
+    ...vaultHandlers(vault, (minutes) => settings.write({ autoLockMinutes: minutes })),
     'clipboard.writeSecret': (input) => clipboard.writeSecret(input.text),
   };
 

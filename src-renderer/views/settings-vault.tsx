@@ -2,7 +2,8 @@
 // Touch ID where the Mac has it, with exactly what it trades, and the KDF the key is sealed with.
 import { useEffect, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { api, asCallError, type CallError } from '../app/bridge.ts';
+import { api } from '../app/bridge.ts';
+import { useCall } from '../app/use-call.ts';
 import { useApp } from '../state/store.ts';
 import { NewPassphrase, PassphraseInput, passphrasesReady } from './passphrase-fields.tsx';
 
@@ -11,43 +12,32 @@ export function VaultSettings() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState<CallError | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useCall();
 
   useEffect(() => {
     void loadVault();
   }, [loadVault]);
 
-  async function change(event: FormEvent) {
+  const change = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(null);
-    try {
+    void run(async () => {
       await api.vault.changePassphrase({ current, next });
       setCurrent('');
       setNext('');
       setRepeat('');
       setSaved('Passphrase changed.');
       await loadVault();
-    } catch (failure) {
-      setError(asCallError(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
+  };
 
-  async function touchId(on: boolean) {
-    setError(null);
-    if (on && !(await requireUnlocked())) return;
-    try {
+  const touchId = (on: boolean) =>
+    run(async () => {
+      if (on && !(await requireUnlocked())) return;
       await api.vault.setTouchId({ on });
       await loadVault();
-    } catch (failure) {
-      setError(asCallError(failure));
-    }
-  }
+    });
 
   if (!vault) return null;
   return (
@@ -61,7 +51,7 @@ export function VaultSettings() {
             The vault key is sealed with a key derived from your passphrase by {vault.kdf?.name ?? 'scrypt'}
             {vault.kdf ? ` (N = ${vault.kdf.N.toLocaleString('en')}, r = ${vault.kdf.r}, p = ${vault.kdf.p})` : ''}; each secret is encrypted with AES-256-GCM.
           </p>
-          <form className="form settings-form" onSubmit={(event) => void change(event)} aria-busy={busy}>
+          <form className="form settings-form" onSubmit={change} aria-busy={busy}>
             {error && !error.fields ? (
               <div className="form-error" role="alert">
                 {error.message}

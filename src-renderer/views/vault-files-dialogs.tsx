@@ -5,7 +5,8 @@
 import { useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { VaultRestorePreview, VaultRestoreReport } from '../../src-preload/contract.ts';
-import { api, asCallError, type CallError } from '../app/bridge.ts';
+import { api, type CallError } from '../app/bridge.ts';
+import { useCall } from '../app/use-call.ts';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
 import { NewPassphrase, PassphraseInput, passphrasesReady } from './passphrase-fields.tsx';
@@ -26,27 +27,19 @@ export function VaultBackupDialog() {
   const close = useApp((s) => s.close);
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState<CallError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useCall();
   const [done, setDone] = useState<string | null>(null);
 
-  async function submit(event: FormEvent) {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const result = await api.vault.backup({ passphrase });
-      if (!('cancelled' in result)) {
-        setPassphrase('');
-        setRepeat('');
-        setDone(`Saved ${plural(result.entries, 'entry', 'entries')} to ${result.fileName}, readable by you only.`);
-      }
-    } catch (failure) {
-      setError(asCallError(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
+      if ('cancelled' in result) return;
+      setPassphrase('');
+      setRepeat('');
+      setDone(`Saved ${plural(result.entries, 'entry', 'entries')} to ${result.fileName}, readable by you only.`);
+    });
+  };
 
   return (
     <Modal title="Back up the vault" onRequestClose={close}>
@@ -60,7 +53,7 @@ export function VaultBackupDialog() {
           </div>
         </>
       ) : (
-        <form className="form" onSubmit={(event) => void submit(event)} aria-busy={busy}>
+        <form className="form" onSubmit={submit} aria-busy={busy}>
           <p>
             One file with every entry and its secret, encrypted (AES-256-GCM, key from scrypt) with a passphrase you choose for this file. Restore it here or
             on another computer with that passphrase.
@@ -90,40 +83,25 @@ export function VaultRestoreDialog() {
   const [preview, setPreview] = useState<VaultRestorePreview | null>(null);
   const [choices, setChoices] = useState<Record<number, Choice>>({});
   const [report, setReport] = useState<VaultRestoreReport | null>(null);
-  const [error, setError] = useState<CallError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useCall();
 
-  async function open(event: FormEvent) {
+  const open = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const result = await api.vault.restorePreview({ passphrase });
       if ('cancelled' in result) return;
       setPassphrase('');
       setPreview(result);
       setChoices(Object.fromEntries(result.entries.map((e) => [e.ref, { action: e.duplicateOf ? 'skip' : 'add', name: e.suggestedName }])));
-    } catch (failure) {
-      setError(asCallError(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
+  };
 
-  async function restore() {
-    if (!preview) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const restore = (opened: VaultRestorePreview) =>
+    run(async () => {
       const list = Object.entries(choices).map(([ref, c]) => ({ ref: Number(ref), action: c.action, name: c.action === 'rename' ? c.name : undefined }));
-      setReport(await api.vault.restore({ restoreId: preview.restoreId, choices: list }));
+      setReport(await api.vault.restore({ restoreId: opened.restoreId, choices: list }));
       await loadVault();
-    } catch (failure) {
-      setError(asCallError(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   const adding = Object.values(choices).filter((c) => c.action !== 'skip').length;
   return (
@@ -184,7 +162,7 @@ export function VaultRestoreDialog() {
                       </td>
                       <td>{entry.duplicateOf ? <span className="pill pill-pending">Yes: “{entry.duplicateOf.name}”</span> : <span className="muted">No</span>}</td>
                       <td>
-                        <div className="restore-choice">
+                        <div className="restore-choice inline-field">
                           <select aria-label={`What to do with ${entry.name}`} value={choice.action} onChange={(event) => set({ action: event.target.value as Choice['action'] })}>
                             {entry.duplicateOf ? null : <option value="add">Add</option>}
                             <option value="skip">Skip</option>
@@ -205,13 +183,13 @@ export function VaultRestoreDialog() {
             <button type="button" className="button" onClick={close}>
               Cancel
             </button>
-            <button type="button" className="button primary" disabled={busy || adding === 0} onClick={() => void restore()}>
+            <button type="button" className="button primary" disabled={busy || adding === 0} onClick={() => void restore(preview)}>
               {busy ? 'Restoring…' : `Restore ${plural(adding, 'entry', 'entries')}`}
             </button>
           </div>
         </>
       ) : (
-        <form className="form" onSubmit={(event) => void open(event)} aria-busy={busy}>
+        <form className="form" onSubmit={open} aria-busy={busy}>
           <p>Choose a Keyfleet vault backup (.kfvault) and type the passphrase it was saved with. You will see what it holds before anything is added.</p>
           <PassphraseInput label="Backup passphrase" value={passphrase} onChange={setPassphrase} error={error?.fields?.passphrase} autoFocus current />
           <div className="form-actions">
@@ -231,22 +209,14 @@ export function VaultRestoreDialog() {
 export function VaultExportEnvDialog() {
   const { close, entries } = useApp(useShallow((s) => ({ close: s.close, entries: s.vaultEntries })));
   const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [error, setError] = useState<CallError | null>(null);
   const [done, setDone] = useState<{ fileName: string; variables: string[] } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useCall();
 
-  async function exportChosen() {
-    setBusy(true);
-    setError(null);
-    try {
+  const exportChosen = () =>
+    run(async () => {
       const result = await api.vault.exportEnv({ ids: entries.filter((e) => chosen.has(e.id)).map((e) => e.id) });
       if (!('cancelled' in result)) setDone(result);
-    } catch (failure) {
-      setError(asCallError(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <Modal title="Export to a .env file" onRequestClose={close} width="wide">

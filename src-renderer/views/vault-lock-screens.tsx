@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { VaultStatus } from '../../src-preload/contract.ts';
-import { api, asCallError, type CallError } from '../app/bridge.ts';
+import { api, type CallError } from '../app/bridge.ts';
+import { useCall } from '../app/use-call.ts';
 import { Icon } from '../components/icons.tsx';
 import { useApp } from '../state/store.ts';
 import { NewPassphrase, PassphraseInput, passphrasesReady } from './passphrase-fields.tsx';
@@ -15,26 +16,19 @@ export function VaultSetup({ status, compact = false }: { status: VaultStatus; c
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
   const [understood, setUnderstood] = useState(false);
-  const [error, setError] = useState<CallError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useCall();
 
-  async function submit(event: FormEvent) {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    // Locked by idle or the screen: the one who sets it must first be the one who unlocks.
-    if (status.locked && !(await requireUnlocked())) return;
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
+      // Locked by idle or the screen: the one who sets it must first be the one who unlocks.
+      if (status.locked && !(await requireUnlocked())) return;
       await api.vault.setup({ passphrase });
       setPassphrase('');
       setRepeat('');
       await loadVault();
-    } catch (failure) {
-      setError(asCallError(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
+  };
 
   return (
     <div className={compact ? 'vault-gate compact' : 'vault-gate'}>
@@ -48,7 +42,7 @@ export function VaultSetup({ status, compact = false }: { status: VaultStatus; c
         It encrypts every secret in your vault before it reaches the OS keychain, and you will type it to open the vault.
         {status.entries > 0 ? ` The ${status.entries} ${status.entries === 1 ? 'entry' : 'entries'} already here will be encrypted with it.` : ''}
       </p>
-      <form className="form" onSubmit={(event) => void submit(event)} aria-busy={busy}>
+      <form className="form" onSubmit={submit} aria-busy={busy}>
         {error && !error.fields ? (
           <div className="form-error" role="alert">
             {error.message}

@@ -11,32 +11,27 @@ import type { Page } from '@playwright/test';
 import { createCore } from '../../src-main/core.ts';
 import { createKeytarSecretStore } from '../../src-main/secrets/secret-store.ts';
 import { inspectItem } from '../../src-main/secrets/vault-items.ts';
+import type { RancherSandbox } from '../backends/rancher/server.ts';
 import { startHarness } from '../harness/server.ts';
 import { tempDir } from '../support/temp.ts';
 import { TEST_KDF } from '../support/vault-service.ts';
 import { connectRancher, expect, keyRow, shoot, test } from './fixtures.ts';
+import { BACKUP_PASSPHRASE, emptyVault, PASSPHRASE, setPassphrase, token, vaultRow } from './vault-steps.ts';
 
 const keychain = createKeytarSecretStore();
-const token = 'sk-own-Vq3mT8zL1pR6wX0cN4bY';
-const PASSPHRASE = 'copper lantern orbit 1847';
-const BACKUP_PASSPHRASE = 'a backup passphrase of its own';
 
-test.afterEach(async ({ harness }) => {
-  if ((await harness.core.api.vault.status()).locked) await harness.core.api.vault.unlock({ passphrase: PASSPHRASE }).catch(() => undefined);
-  for (const entry of await harness.core.api.vault.list().catch(() => [])) await harness.core.api.vault.remove({ id: entry.id }).catch(() => undefined);
-});
+test.afterEach(({ harness }) => emptyVault(harness));
 
-const vaultRow = (app: Page, name: string) => app.locator('tr[data-vault-id]').filter({ has: app.getByText(name, { exact: true }) });
-
-/** First use of My vault: the passphrase, its repeat, the statement that it cannot be recovered. */
-async function setPassphrase(app: Page, passphrase = PASSPHRASE) {
-  const gate = app.getByRole('region', { name: 'My vault' });
-  await expect(gate.getByRole('heading', { name: 'Choose a vault passphrase' })).toBeVisible();
-  await gate.getByLabel('Vault passphrase').fill(passphrase);
-  await gate.getByLabel('Repeat it').fill(passphrase);
-  await gate.getByLabel('I understand that a forgotten passphrase cannot be recovered.').check();
-  await gate.getByRole('button', { name: 'Set passphrase and open the vault' }).click();
-  await expect(gate.getByRole('heading', { name: 'Choose a vault passphrase' })).toHaveCount(0);
+/** Connects the sandbox and creates a key in its Staging environment: the reveal dialog and its secret. */
+async function createStagingKey(app: Page, sandbox: RancherSandbox, name: string) {
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  await app.getByRole('navigation', { name: 'Connections' }).getByRole('button', { name: /Staging/ }).click();
+  await app.getByRole('button', { name: 'Create key' }).first().click();
+  const form = app.getByRole('dialog', { name: 'Create a key' });
+  await form.getByLabel('Name').fill(name);
+  await form.getByRole('button', { name: 'Create key' }).click();
+  const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
+  return { reveal, secret: (await reveal.getByTestId('reveal-Secret key').textContent())! };
 }
 
 async function addEntry(app: Page, name: string, secret: string) {
@@ -169,15 +164,7 @@ test('save to my vault from a reveal sets the passphrase on the spot; the linked
   typedSecrets,
 }) => {
   typedSecrets.add(PASSPHRASE);
-  await connectRancher(app, sandbox, sandbox.credentials.user);
-  await app.getByRole('navigation', { name: 'Connections' }).getByRole('button', { name: /Staging/ }).click();
-  await app.getByRole('button', { name: 'Create key' }).first().click();
-  const form = app.getByRole('dialog', { name: 'Create a key' });
-  await form.getByLabel('Name').fill('ci-runner');
-  await form.getByRole('button', { name: 'Create key' }).click();
-
-  const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
-  const firstSecret = (await reveal.getByTestId('reveal-Secret key').textContent())!;
+  const { reveal, secret: firstSecret } = await createStagingKey(app, sandbox, 'ci-runner');
   await reveal.getByRole('button', { name: 'Save to my vault…' }).click();
   await reveal.getByLabel('Vault passphrase').fill(PASSPHRASE);
   await reveal.getByLabel('Repeat it').fill(PASSPHRASE);
@@ -226,14 +213,7 @@ test('save to my vault from a reveal sets the passphrase on the spot; the linked
 test('a rotation of a linked key offers to update the entry rather than add a second one', async ({ app, sandbox, harness, typedSecrets }) => {
   typedSecrets.add(PASSPHRASE);
   await harness.core.api.vault.setup({ passphrase: PASSPHRASE });
-  await connectRancher(app, sandbox, sandbox.credentials.user);
-  await app.getByRole('navigation', { name: 'Connections' }).getByRole('button', { name: /Staging/ }).click();
-  await app.getByRole('button', { name: 'Create key' }).first().click();
-  const form = app.getByRole('dialog', { name: 'Create a key' });
-  await form.getByLabel('Name').fill('ci-runner');
-  await form.getByRole('button', { name: 'Create key' }).click();
-  const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
-  const firstSecret = (await reveal.getByTestId('reveal-Secret key').textContent())!;
+  const { reveal, secret: firstSecret } = await createStagingKey(app, sandbox, 'ci-runner');
   await reveal.getByRole('button', { name: 'Save to my vault' }).click();
   await expect(reveal.getByRole('status')).toContainText('in your vault');
   await reveal.getByRole('button', { name: 'Done' }).click();
@@ -259,14 +239,7 @@ test('a rotation of a linked key offers to update the entry rather than add a se
 });
 
 test('a lock takes an open reveal off screen; the secret waits, unseen, until unlocked', async ({ app, sandbox, harness }) => {
-  await connectRancher(app, sandbox, sandbox.credentials.user);
-  await app.getByRole('navigation', { name: 'Connections' }).getByRole('button', { name: /Staging/ }).click();
-  await app.getByRole('button', { name: 'Create key' }).first().click();
-  const form = app.getByRole('dialog', { name: 'Create a key' });
-  await form.getByLabel('Name').fill('locked-away');
-  await form.getByRole('button', { name: 'Create key' }).click();
-  const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
-  const secret = (await reveal.getByTestId('reveal-Secret key').textContent())!;
+  const { reveal, secret } = await createStagingKey(app, sandbox, 'locked-away');
 
   // The screen locks (what powerMonitor reports in the desktop app).
   await harness.core.lock('os');
@@ -322,99 +295,4 @@ test('.env in: a PEM kept whole, a line dotenv cannot read refused by number; .e
   expect(statSync(file).mode & 0o777).toBe(0o600);
   expect(parse(readFileSync(file, 'utf8'))).toEqual({ SIGNING_KEY: pem, STRIPE_KEY: 'sk_live_51HxQ' });
   expect(join(harness.files.dir, file.split('/').pop()!)).toBe(file);
-});
-
-test('the vault views at 1280×800 and 1920×1080: first use, locked, open with a link that disagrees, backup, restore, .env export, settings', async ({ app, sandbox, harness, typedSecrets }) => {
-  typedSecrets.add(PASSPHRASE).add(token);
-  const shots = async (size: { width: number; height: number }, name: string) => {
-    await app.setViewportSize(size);
-    await shoot(app, `${name}-${size.width}x${size.height}`);
-  };
-  const sizes = [
-    { width: 1280, height: 800 },
-    { width: 1920, height: 1080 },
-  ];
-  await app.getByRole('button', { name: 'My vault' }).click();
-  await app.getByLabel('Vault passphrase').fill(PASSPHRASE);
-  for (const size of sizes) await shots(size, 'vault-first-use');
-  await setPassphrase(app);
-  await connectRancher(app, sandbox, sandbox.credentials.user);
-  const connectionId = (await harness.core.api.connections.list())[0]!.id;
-  const { key, revealSlotId } = await harness.core.api.keys.create({ connectionId, scopeId: sandbox.ids.user, type: 'account', name: 'deploy-bot' });
-  const { fields } = await harness.core.api.reveal.take({ slotId: revealSlotId });
-  await harness.core.api.reveal.done({ slotId: revealSlotId, seen: true });
-  typedSecrets.add(fields.find((f) => f.secret)!.value);
-  const mistyped = fields.map((f) => ({ ...f, value: f.secret ? `${f.value}0` : f.value }));
-  const linked = await harness.core.api.vault.add({ name: 'deploy-bot (typo)', service: 'rancher', tags: ['ci'], fields: mistyped, link: { connectionId, keyId: key.id } });
-  await harness.core.api.vault.verify({ id: linked.id });
-  await harness.core.api.vault.add({ name: 'OpenAI personal', service: 'OpenAI', tags: ['personal', 'llm'], fields: [{ label: 'Secret', value: token, secret: true }] });
-  await app.getByRole('button', { name: 'My vault' }).click();
-  await expect(vaultRow(app, 'deploy-bot (typo)').getByRole('note')).toContainText('The backend refused this secret');
-  for (const size of sizes) await shots(size, 'vault-open');
-
-  await app.getByRole('button', { name: 'Back up' }).click();
-  await app.getByLabel('Backup passphrase').fill(BACKUP_PASSPHRASE);
-  for (const size of sizes) await shots(size, 'vault-backup-dialog');
-  await app.getByLabel('Repeat it').fill(BACKUP_PASSPHRASE);
-  await app.getByRole('button', { name: 'Choose where to save…' }).click();
-  await app.getByRole('button', { name: 'Done' }).click();
-
-  await app.getByRole('button', { name: 'Restore' }).click();
-  await app.getByLabel('Backup passphrase').fill(BACKUP_PASSPHRASE);
-  await app.getByRole('button', { name: 'Choose the backup file…' }).click();
-  await expect(app.getByRole('dialog', { name: 'Restore a vault backup' }).getByText('Yes: “OpenAI personal”')).toBeVisible();
-  await app.getByLabel('What to do with OpenAI personal').selectOption('rename');
-  for (const size of sizes) await shots(size, 'vault-restore-dialog');
-  await app.getByRole('button', { name: 'Close dialog' }).click();
-
-  await app.getByRole('button', { name: 'Export .env' }).click();
-  await app.getByRole('checkbox', { name: /OpenAI personal/ }).check();
-  for (const size of sizes) await shots(size, 'vault-export-env-dialog');
-  await app.getByRole('button', { name: 'Close dialog' }).click();
-
-  await app.getByRole('button', { name: 'Settings' }).click();
-  await app.getByRole('button', { name: 'Change passphrase' }).scrollIntoViewIfNeeded();
-  for (const size of sizes) await shots(size, 'vault-settings');
-
-  await app.getByRole('button', { name: 'My vault' }).click();
-  await app.keyboard.press('l');
-  await expect(app.getByRole('heading', { name: 'Your vault is locked' })).toBeVisible();
-  for (const size of sizes) await shots(size, 'vault-locked');
-});
-
-test('Touch ID, where the Mac has it: Settings says what it trades; once on, the locked vault opens with it', async ({ browser, typedSecrets }) => {
-  typedSecrets.add(PASSPHRASE);
-  const dir = tempDir('keyfleet-e2e-touchid-');
-  let confirms = true;
-  // What systemPreferences.promptTouchID answers on a Mac with Touch ID.
-  const mac = await startHarness({ dataDir: dir.path, syncIntervalMs: 0, authenticate: () => Promise.resolve(confirms) });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  try {
-    await page.goto(mac.pageUrl);
-    await page.getByRole('button', { name: 'My vault' }).click();
-    await setPassphrase(page);
-    await page.getByRole('button', { name: 'Settings' }).click();
-    const touchId = page.getByRole('group', { name: 'Touch ID' });
-    await expect(touchId).toContainText('Touch ID is asked by Keyfleet, not enforced by the keychain');
-    await touchId.getByLabel('Unlock the vault with Touch ID').click();
-    await expect(touchId.getByLabel('Unlock the vault with Touch ID')).toBeChecked();
-    await expect.poll(async () => (await mac.core.api.vault.status()).touchId).toBe('on');
-    await touchId.scrollIntoViewIfNeeded();
-    await shoot(page, 'vault-settings-touch-id-1280x800');
-
-    await page.getByRole('button', { name: 'My vault' }).click();
-    await page.keyboard.press('l');
-    const locked = page.getByRole('region', { name: 'My vault' });
-    confirms = false;
-    await locked.getByRole('button', { name: 'Use Touch ID' }).click();
-    await expect(locked.getByRole('alert')).toContainText('did not confirm it is you');
-    confirms = true;
-    await locked.getByRole('button', { name: 'Use Touch ID' }).click();
-    await expect(page.getByRole('heading', { name: 'Your vault is empty' })).toBeVisible();
-    await mac.core.api.vault.setTouchId({ on: false });
-  } finally {
-    await page.close();
-    await mac.close();
-    dir.cleanup();
-  }
 });

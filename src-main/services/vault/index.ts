@@ -15,6 +15,7 @@ import { createVaultEnv } from './env.ts';
 import { migrateLegacySecrets } from './migration.ts';
 import { createVaultSecrets } from './secrets.ts';
 import { createVaultSession, type SessionDeps } from './session.ts';
+import type { Handlers } from '../../dispatch.ts';
 
 export { vaultAccount } from './secrets.ts';
 export { REVEAL_VISIBLE_MS } from './entries.ts';
@@ -94,3 +95,38 @@ export function createVaultService(deps: VaultDeps) {
 }
 
 export type VaultService = ReturnType<typeof createVaultService>;
+
+type VaultChannel = Extract<keyof Handlers, `vault.${string}`>;
+
+/** The vault's channels, bound to the service (the auto-lock minutes are the settings' to keep). */
+export function vaultHandlers(vault: VaultService, setAutoLock: (minutes: number) => void): Pick<Handlers, VaultChannel> {
+  return {
+    'vault.status': () => vault.status(),
+    'vault.list': () => vault.list(),
+    'vault.add': (input) => vault.add(input),
+    'vault.update': (input) => vault.update(input),
+    'vault.remove': (input) => vault.remove(input.id),
+    'vault.reveal': (input) => vault.reveal(input.id),
+    'vault.copy': (input) => vault.copy(input.id, input.label),
+    'vault.verify': (input) => vault.verify(input.id),
+    'vault.setup': (input) => vault.setup(input.passphrase),
+    'vault.lock': async () => {
+      await vault.lock('user');
+      return vault.status();
+    },
+    'vault.unlock': (input) => vault.unlock(input),
+    'vault.changePassphrase': (input) => vault.changePassphrase(input.current, input.next),
+    'vault.setTouchId': (input) => vault.setTouchId(input.on),
+    'vault.setAutoLock': (input) => {
+      setAutoLock(input.minutes);
+      return vault.status();
+    },
+    'vault.parseEnv': (input) => vault.parseEnv(input.text),
+    'vault.importEnv': (input) => vault.importEnv(input),
+    'vault.exportEnv': (input) => vault.exportEnv(input.ids),
+    'vault.backup': (input) => vault.backup(input.passphrase),
+    'vault.restorePreview': (input) => vault.restorePreview(input.passphrase),
+    'vault.restore': (input) => vault.restore(input.restoreId, input.choices),
+    'vault.exportMeta': () => vault.exportMeta(),
+  };
+}
