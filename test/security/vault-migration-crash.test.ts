@@ -23,7 +23,7 @@ import { openVault } from '../support/vault-service.ts';
 import { createRng } from './fuzz-inputs.ts';
 import { recordFigures, setting, STRESS } from './figures.ts';
 
-const ENTRIES = setting(30, 120);
+const ENTRIES = setting(30, 400);
 const KILLS = setting(6, 40);
 const PASS = 'migration under fire 7';
 const SEED = Number(process.env.KEYFLEET_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
