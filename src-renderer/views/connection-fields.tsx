@@ -136,7 +136,11 @@ export function Verifying(props: { attempt: { id: string; host: string; since: n
         disabled={cancelling}
         onClick={() => {
           setCancelling(true);
-          void api.connections.cancelVerify({ attemptId: attempt.id }).finally(() => setCancelling(false));
+          // A verification that ended meanwhile has nothing left to cancel: no error to show.
+          void api.connections
+            .cancelVerify({ attemptId: attempt.id })
+            .catch(() => undefined)
+            .finally(() => setCancelling(false));
         }}
       >
         Cancel verification
