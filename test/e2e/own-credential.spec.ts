@@ -4,7 +4,8 @@
 // Keyfleet's access, and afterwards the truth is told (done, and the connection needs a new
 // credential); its rotation is one step, and the credential's age is shown on the connection.
 import { connectionAccount, createKeytarSecretStore } from '../../src-main/secrets/secret-store.ts';
-import { connectRancher, expect, keyRow, shootSizes, test } from './fixtures.ts';
+import { startOnyxSandbox, type Variant } from '../backends/onyx/server.ts';
+import { backendTest, connectRancher, expect, keyRow, shootSizes, test } from './fixtures.ts';
 
 test('deactivate and activate ask first, from a click or the keyboard, naming the key and what stops working', async ({ app, sandbox }) => {
   await connectRancher(app, sandbox, sandbox.credentials.user);
@@ -101,4 +102,27 @@ test('Keyfleet’s credential is rotated in one step, and its age is shown on th
   await expect(app.getByRole('navigation', { name: 'Connections' }).getByText(/Synced just now/)).toBeVisible();
   await app.getByRole('button', { name: 'Action journal' }).click();
   await expect(app.getByRole('table').getByRole('row').nth(1)).toContainText('rotate-credential');
+});
+
+const onyx = backendTest((options: { variant: Variant }) => startOnyxSandbox(options), { variant: 'groups' });
+
+onyx('Onyx: deleting the key Keyfleet signs in with says first what it ends, then that the connection needs a new credential', async ({ app, sandbox }) => {
+  await app.getByRole('button', { name: 'Add connection' }).first().click();
+  const connect = app.getByRole('dialog', { name: 'Add a connection' });
+  await connect.getByLabel('Backend').selectOption('onyx');
+  await connect.getByLabel('Server URL').fill(sandbox.url);
+  await connect.getByLabel('Admin API key or personal access token').fill(sandbox.credentials.adminKey);
+  await connect.getByRole('button', { name: 'Connect' }).click();
+  await expect(connect).toBeHidden();
+  const own = keyRow(app, 'keyfleet-admin');
+  await expect(own.getByText('Keyfleet’s key')).toBeVisible();
+
+  await own.getByRole('button', { name: 'Delete keyfleet-admin' }).click();
+  const ask = app.getByRole('dialog', { name: 'Delete “keyfleet-admin”?' });
+  await expect(ask.getByRole('alert')).toContainText('Deleting “keyfleet-admin” ends Keyfleet’s access');
+  await ask.getByRole('button', { name: 'Delete anyway' }).click();
+  await expect(own).toHaveCount(0);
+  expect(sandbox.authenticates(sandbox.credentials.adminKey)).toBe(false);
+  await expect(app.getByRole('status').filter({ hasText: 'needs a new credential' }).getByRole('button', { name: 'Reconnect' })).toBeVisible();
+  await expect(app.getByRole('navigation', { name: 'Connections' })).toContainText('Needs a new credential');
 });
