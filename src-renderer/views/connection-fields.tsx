@@ -1,7 +1,7 @@
 // The parts of a connection's form that adding and editing share: the server address (https://
 // added where no scheme was typed, and shown), the credential in the backend's own words, the
 // private CA, and the progress of a verification with its elapsed time and a Cancel.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { BackendInfo } from '../../src-preload/contract.ts';
 import { api, type CallError } from '../app/bridge.ts';
 import { withScheme } from '../app/url.ts';
@@ -122,6 +122,17 @@ export function Verifying(props: { attempt: { id: string; host: string; since: n
   const elapsed = useElapsed(props.attempt?.since ?? null);
   const [cancelling, setCancelling] = useState(false);
   const { attempt } = props;
+  // Closing the dialog while it verifies stops the verification too: nobody waits for it any more.
+  const running = useRef<string | null>(null);
+  useEffect(() => {
+    running.current = attempt?.id ?? null;
+  }, [attempt]);
+  useEffect(
+    () => () => {
+      if (running.current) void api.connections.cancelVerify({ attemptId: running.current }).catch(() => undefined);
+    },
+    [],
+  );
   if (!attempt) return null;
   return (
     <div className="verifying" role="status">

@@ -130,6 +130,14 @@ test('an address is completed with https://, checked for being the backend’s A
     await expect(add.getByRole('alert')).toHaveCount(0);
     await expect.poll(() => sockets.size).toBe(0);
     expect(await harness.core.api.connections.list()).toEqual([]);
+
+    // Closing the dialog while it verifies stops the verification as well.
+    await add.getByRole('button', { name: 'Connect' }).click();
+    await expect.poll(() => requests).toBe(2);
+    await add.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await expect(add).toBeHidden();
+    await expect.poll(() => sockets.size).toBe(0);
+    expect(await harness.core.api.connections.list()).toEqual([]);
   } finally {
     for (const socket of sockets) socket.destroy();
     silent.close();
