@@ -144,7 +144,7 @@ export function createCredentialRotation(deps: {
         return rollBack(op, 'Keyfleet stopped before the new key’s secret was kept');
       }
       if (op.step !== 'swapping') {
-        record(op, 'created', state);
+        if (op.step === 'creating') record(op, 'created', state); // held after all: the twin is usable
         const provider = connections.providerWith(op.connectionId, credential);
         try {
           const identity = await verifyTwin(provider);
