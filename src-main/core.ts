@@ -69,6 +69,8 @@ export interface Core {
   api: KeyfleetApi;
   /** Locks the vault: the desktop glue calls it when the OS locks the screen or suspends. */
   lock(reason: 'user' | 'idle' | 'os'): Promise<void>;
+  /** Clears a copied secret from the clipboard if it is still there (the session is ending). */
+  clearClipboard(): Promise<void>;
   /** Resolves once work a previous run left (an interrupted rotation) is resumed or rolled back. */
   ready: Promise<void>;
   events: CoreEvents;
@@ -287,6 +289,7 @@ export function createCore(options: CoreOptions): Core {
   return {
     api: createApi(transport),
     lock: (reason) => vault.lock(reason),
+    clearClipboard: () => clipboard.clearNow(),
     ready,
     events,
     dispatch,
