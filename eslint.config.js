@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 // The only files that may reach Electron: in src-main that is index.ts and src-main/electron/ (the
 // hardening policy they wire lives in window-policy.ts, without electron, so it runs under Node).
 // test/security/hardening.test.ts lints a core file importing electron and checks this list.
-export const ELECTRON_GLUE = ['src-main/index.ts', 'src-main/electron/**/*.ts', 'src-preload/index.ts', 'test/electron/**/*.ts'];
+export const ELECTRON_GLUE = ['src-main/index.ts', 'src-main/electron/**/*.ts', 'src-preload/index.ts', 'test/electron/**/*.{ts,cjs}'];
 const ELECTRON_MESSAGE = 'Only the Electron glue (src-main/index.ts, src-main/electron/, src-preload/index.ts, test/electron/) may import electron.';
 
 export default defineConfig(
