@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChannelName, KeyfleetApi, Transport } from '../src-preload/contract.ts';
-import { createApi } from '../src-preload/api.ts';
+import { createBridge } from '../src-preload/api.ts';
+import { typedApi } from '../src-preload/typed-api.ts';
 import { AppError } from './errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.ts';
 import { CoreEvents } from './events.ts';
@@ -287,7 +288,7 @@ export function createCore(options: CoreOptions): Core {
   };
 
   return {
-    api: createApi(transport),
+    api: typedApi(createBridge(transport)),
     lock: (reason) => vault.lock(reason),
     clearClipboard: () => clipboard.clearNow(),
     ready,

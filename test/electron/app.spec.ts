@@ -130,7 +130,7 @@ test.describe('desktop app (Electron)', () => {
       await dialog.getByLabel('Secret key').fill('secret');
       await dialog.getByRole('button', { name: 'Connect' }).click();
       await expect(dialog.getByLabel('Server URL')).toHaveAttribute('aria-invalid', 'true');
-      await expect(dialog.getByText('must be an http:// or https:// address without credentials in it')).toBeVisible();
+      await expect(dialog.getByText('must be an http:// or https:// address without credentials in it', { exact: true })).toBeVisible();
     });
   });
 
