@@ -12,13 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { app, dialog, ipcMain, Menu, Notification, powerMonitor, protocol, session, shell, systemPreferences } from 'electron';
 import { eventNames } from '../src-preload/contract.ts';
 import { createCore, type Core } from './core.ts';
+import { dataDirFor } from './data-dir.ts';
 import { deepLinkInArgs, parseDeepLink, type DeepLink } from './deep-link.ts';
 import { createMainWindow } from './electron/main-window.ts';
 import { buildMenu } from './electron/menu.ts';
 import { watchOsLock } from './electron/os-lock.ts';
 import { registerProtocolClient } from './electron/protocol-client.ts';
 import { systemClipboard } from './electron/system-clipboard.ts';
-import { carryOverDataFolder, createReviewProfile, prepareDataDir, readLaunch, type Launch } from './launch.ts';
+import { createReviewProfile, prepareDataDir, readLaunch, type Launch } from './launch.ts';
 import { describeStartFailure } from './start-failure.ts';
 import { createRendererHandler } from './web-policy.ts';
 import { bindChannels, createSenderCheck, createWindowOpenHandler, hardenContents, hardenSession } from './window-policy.ts';
@@ -33,28 +34,30 @@ if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
 // Where this launch keeps its data, settled before Electron is ready (userData also decides the
 // single-instance lock). Whatever fails here is reported in the error dialog.
-let launch: Launch = { dataDir: undefined, reviewDir: undefined };
+let launch: Launch = { reviewDir: undefined };
+let dataDir: string | undefined;
 let setupError: unknown;
 let reviewProfile: string | undefined;
 try {
-  launch = readLaunch(process.env, process.argv, process.cwd());
+  launch = readLaunch(process.argv, process.cwd());
   if (launch.reviewDir) {
     // A review runs beside the user's own Keyfleet with a throwaway browser profile, writing
     // nothing into either data dir.
+    dataDir = launch.reviewDir;
     reviewProfile = createReviewProfile(app.getPath('temp'));
     app.setPath('sessionData', reviewProfile);
-  } else if (launch.dataDir) {
-    prepareDataDir(launch.dataDir);
-    app.setPath('userData', launch.dataDir);
   } else {
-    const folder = carryOverDataFolder(app.getPath('appData'), app.getPath('userData'));
-    if (folder.path !== app.getPath('userData')) app.setPath('userData', folder.path);
+    // KEYFLEET_DATA_DIR (tests, two profiles side by side), else userData for the app's name: the
+    // same function the command line uses, so the app and scripts open one data dir.
+    const where = { platform: process.platform, env: process.env, home: app.getPath('home'), cwd: process.cwd(), appData: app.getPath('appData'), userData: app.getPath('userData'), move: true };
+    dataDir = dataDirFor(app.getName(), where);
+    prepareDataDir(dataDir);
+    if (dataDir !== app.getPath('userData')) app.setPath('userData', dataDir);
   }
 } catch (error) {
   setupError = error;
 }
 const review = launch.reviewDir !== undefined;
-const dataDir = launch.reviewDir ?? launch.dataDir ?? (setupError === undefined ? app.getPath('userData') : undefined);
 
 // Every renderer is sandboxed, whatever a window's own webPreferences say.
 app.enableSandbox();

@@ -1,10 +1,9 @@
-// Where a launch puts its data, decided before Electron is ready and with no electron import, so
-// it is tested under Node: the data dir (KEYFLEET_DATA_DIR or Electron's userData, carrying over
-// the folder older versions used), a `--review=<dir>` copy, and the review's throwaway browser
-// profile. Every path handed to Electron is absolute: app.setPath refuses anything else.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
-import { DATABASE_FILE } from './core.ts';
+// What a launch of the desktop app reads before Electron is ready, with no electron import, so it
+// is tested under Node: a `--review=<dir>` copy, the data dir made ready for app.setPath (which
+// takes only an absolute path; data-dir.ts decides which), and the review's throwaway browser
+// profile.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 /** A start that cannot go on: what failed, in the user's words, and what to do about it. */
 export class StartupError extends Error {
@@ -18,53 +17,16 @@ export class StartupError extends Error {
 }
 
 export interface Launch {
-  /** KEYFLEET_DATA_DIR, made absolute against the working directory; undefined when unset. */
-  dataDir: string | undefined;
-  /** `--review=<dir>`, made absolute; undefined when not reviewing. */
+  /** `--review=<dir>`, made absolute against the working directory; undefined when not reviewing. */
   reviewDir: string | undefined;
 }
 
-/** Reads the launch's environment and arguments; a relative path counts from `cwd`. */
-export function readLaunch(env: Record<string, string | undefined>, argv: readonly string[], cwd: string): Launch {
-  const dataDir = env.KEYFLEET_DATA_DIR?.trim();
+export function readLaunch(argv: readonly string[], cwd: string): Launch {
   const review = argv.find((arg) => arg.startsWith('--review='))?.slice('--review='.length).trim();
   if (review === '') {
     throw new StartupError('--review= names no folder.', 'Start Keyfleet with --review=<folder>, the folder that holds the keyfleet.db you want to review.');
   }
-  return {
-    dataDir: dataDir ? absolute(dataDir, cwd) : undefined,
-    reviewDir: review === undefined ? undefined : absolute(review, cwd),
-  };
-}
-
-function absolute(path: string, cwd: string): string {
-  return isAbsolute(path) ? resolve(path) : resolve(cwd, path);
-}
-
-/** The name of the data folder before Keyfleet had a product name (Electron used package.json's "name"). */
-export const LEGACY_FOLDER_NAME = 'keyfleet';
-
-/**
- * The data dir to use when KEYFLEET_DATA_DIR is not set. Electron's userData is appData/<product
- * name> ("Keyfleet"); versions before the product name was set used appData/keyfleet. On a
- * case-sensitive file system (Linux) those are two folders: the old one is renamed to the new name
- * when the new one does not exist yet, and used where it is when both exist and only the old one
- * holds a database. Case-insensitive systems (macOS, Windows) see one folder and nothing moves.
- */
-export function carryOverDataFolder(appData: string, userData: string): { path: string; moved: boolean } {
-  const legacy = join(appData, LEGACY_FOLDER_NAME);
-  if (legacy === userData || existsSync(join(userData, DATABASE_FILE)) || !existsSync(join(legacy, DATABASE_FILE))) {
-    return { path: userData, moved: false };
-  }
-  if (!existsSync(userData)) {
-    try {
-      renameSync(legacy, userData);
-      return { path: userData, moved: true };
-    } catch {
-      // Keep the data where it is rather than start empty.
-    }
-  }
-  return { path: legacy, moved: false };
+  return { reviewDir: review === undefined ? undefined : resolve(cwd, review) };
 }
 
 /** Creates the data dir if needed (owner only), so app.setPath accepts it. */

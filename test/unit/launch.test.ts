@@ -3,17 +3,20 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { carryOverDataFolder, createReviewProfile, readLaunch, StartupError } from '../../src-main/launch.ts';
+import { carryOverDataFolder, dataDirFor } from '../../src-main/data-dir.ts';
+import { createReviewProfile, readLaunch, StartupError } from '../../src-main/launch.ts';
 import { describeStartFailure } from '../../src-main/start-failure.ts';
 import { tempDir } from '../support/temp.ts';
 
 describe('launch', () => {
   it('makes KEYFLEET_DATA_DIR and --review absolute against the working directory', () => {
-    expect(readLaunch({ KEYFLEET_DATA_DIR: 'work/data' }, ['electron', '.'], '/home/ana')).toEqual({ dataDir: '/home/ana/work/data', reviewDir: undefined });
-    expect(readLaunch({ KEYFLEET_DATA_DIR: '/srv/k/../keyfleet' }, [], '/x')).toEqual({ dataDir: '/srv/keyfleet', reviewDir: undefined });
-    expect(readLaunch({}, ['electron', '.', '--review=copy'], '/tmp')).toEqual({ dataDir: undefined, reviewDir: '/tmp/copy' });
-    expect(readLaunch({ KEYFLEET_DATA_DIR: '  ' }, [], '/x').dataDir).toBeUndefined();
-    expect(() => readLaunch({}, ['--review='], '/x')).toThrow(StartupError);
+    const where = { platform: 'linux' as const, home: '/home/ana', cwd: '/home/ana' };
+    expect(dataDirFor('Keyfleet', { ...where, env: { KEYFLEET_DATA_DIR: 'work/data' } })).toBe('/home/ana/work/data');
+    expect(dataDirFor('Keyfleet', { ...where, env: { KEYFLEET_DATA_DIR: '/srv/k/../keyfleet' } })).toBe('/srv/keyfleet');
+    expect(dataDirFor('Keyfleet', { ...where, env: { KEYFLEET_DATA_DIR: '  ' } })).toBe('/home/ana/.config/Keyfleet');
+    expect(readLaunch(['electron', '.', '--review=copy'], '/tmp')).toEqual({ reviewDir: '/tmp/copy' });
+    expect(readLaunch(['electron', '.'], '/tmp')).toEqual({ reviewDir: undefined });
+    expect(() => readLaunch(['--review='], '/x')).toThrow(StartupError);
   });
 
   it('carries the folder older versions used over to the product name, once, and never loses data', () => {
@@ -23,23 +26,25 @@ describe('launch', () => {
       const legacy = join(appData, 'keyfleet');
       const current = join(appData, 'Keyfleet');
       // Nothing to carry.
-      expect(carryOverDataFolder(appData, current)).toEqual({ path: current, moved: false });
-      // The old folder alone: renamed.
+      expect(carryOverDataFolder(appData, current, true)).toEqual({ path: current, moved: false });
+      // The old folder alone: the command line reads it where it is, the app renames it.
       mkdirSync(legacy);
       writeFileSync(join(legacy, 'keyfleet.db'), 'old');
-      expect(carryOverDataFolder(appData, current)).toEqual({ path: current, moved: true });
+      expect(carryOverDataFolder(appData, current, false)).toEqual({ path: legacy, moved: false });
+      expect(dataDirFor('Keyfleet', { platform: 'linux', env: {}, home: appData, appData })).toBe(legacy);
+      expect(carryOverDataFolder(appData, current, true)).toEqual({ path: current, moved: true });
       expect(readdirSync(appData)).toEqual(['Keyfleet']);
       // Both, and only the old one holds a database: used where it is.
       mkdirSync(legacy);
       writeFileSync(join(legacy, 'keyfleet.db'), 'old');
       const emptyCurrent = join(appData, 'Other');
       mkdirSync(emptyCurrent);
-      expect(carryOverDataFolder(appData, emptyCurrent)).toEqual({ path: legacy, moved: false });
+      expect(carryOverDataFolder(appData, emptyCurrent, true)).toEqual({ path: legacy, moved: false });
       // The new one holds a database: it wins, the old one is left alone.
-      expect(carryOverDataFolder(appData, current)).toEqual({ path: current, moved: false });
+      expect(carryOverDataFolder(appData, current, true)).toEqual({ path: current, moved: false });
       expect(existsSync(join(legacy, 'keyfleet.db'))).toBe(true);
       // A case-insensitive file system shows one folder under both names: nothing moves.
-      expect(carryOverDataFolder(appData, legacy)).toEqual({ path: legacy, moved: false });
+      expect(carryOverDataFolder(appData, legacy, true)).toEqual({ path: legacy, moved: false });
     } finally {
       dir.cleanup();
     }
