@@ -14,6 +14,7 @@ import { eventNames } from '../src-preload/contract.ts';
 import { createCore, type Core } from './core.ts';
 import { dataDirFor } from './data-dir.ts';
 import { deepLinkInArgs, parseDeepLink, type DeepLink } from './deep-link.ts';
+import { osFilePicker } from './electron/file-picker.ts';
 import { createMainWindow } from './electron/main-window.ts';
 import { buildMenu } from './electron/menu.ts';
 import { watchOsLock } from './electron/os-lock.ts';
@@ -136,6 +137,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     development,
     authenticate: review ? undefined : osAuthentication(),
+    files: review ? undefined : osFilePicker(windows.current),
   });
   const instance = core;
   Menu.setApplicationMenu(buildMenu({ productName: app.getName(), development, run: (command) => instance.events.emit('app.command', { command }) }));

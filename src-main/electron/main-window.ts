@@ -66,6 +66,8 @@ export function createMainWindow(options: MainWindowOptions) {
   return {
     /** The webContents allowed to call the core (the sender check), while there is a window. */
     contents: () => current()?.webContents,
+    /** The window, while there is one (to attach OS dialogs to). */
+    current,
     exists: () => current() !== undefined,
     /** Brings the window forward, or opens a new one when there is none. */
     show(): void {
