@@ -80,7 +80,7 @@ export function inventoryQueries(db: Db) {
     const text = query.query?.trim();
     const sort = query.sort ?? { column: 'name', direction: 'asc' };
     const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
-    const order = `${SORT_SQL[sort.column]} ${direction}, connection_id, id`;
+    const order = `${SORT_SQL[sort.column](direction)}, connection_id, id`;
     // The key table's lists (no time-dependent filter): a slice of a cached ordered list.
     if (query.health === undefined && query.idleBefore === undefined && (!text || searchableInMemory(text))) {
       const list = lists.ordered(`WHERE ${clauses.join(' AND ')}`, order, params, text || undefined);

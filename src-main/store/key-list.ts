@@ -10,10 +10,43 @@
 // or deleted, in any table) plus PRAGMA data_version (commits by other connections): any write
 // empties the caches, so nothing stale is ever served. Inside a transaction, nothing is cached.
 import type Database from 'better-sqlite3';
+import type { ProviderKind } from '../../src-preload/contract.ts';
 import type { Db } from './db.ts';
 
-/** The fields the filter matches: in memory here, and by LIKE when the SQL path answers. */
-export const SEARCH_COLUMNS = ['name', 'id', 'masked_value', 'type', 'status', 'role', 'created_by', 'description', 'local_label', 'local_hint'] as const;
+/**
+ * The words that find a backend's keys: its kind and the names a person knows it by ("deepset"
+ * finds every deepset key, "env zero" and "env0" every env zero key).
+ */
+const BACKEND_WORDS: Record<ProviderKind, string> = {
+  rancher: 'rancher Rancher 1.x',
+  envzero: 'envzero env zero env0',
+  langwatch: 'langwatch LangWatch',
+  onyx: 'onyx Onyx',
+  deepset: 'deepset deepset AI Platform',
+};
+
+/** The connection's name and its backend's words, for the key's row (one subquery by primary key). */
+const CONNECTION_WORDS = `(SELECT c.name || char(31) || CASE c.kind ${Object.entries(BACKEND_WORDS)
+  .map(([kind, words]) => `WHEN '${kind}' THEN '${words}'`)
+  .join(' ')} ELSE c.kind END FROM connections c WHERE c.id = keys.connection_id)`;
+
+/**
+ * What the filter matches, as SQL expressions over a key's row: in memory here, and by LIKE when
+ * the SQL path answers. The key's own fields, then its connection's name and backend.
+ */
+export const SEARCH_COLUMNS = [
+  'name',
+  'id',
+  'masked_value',
+  'type',
+  'status',
+  'role',
+  'created_by',
+  'description',
+  'local_label',
+  'local_hint',
+  CONNECTION_WORDS,
+] as const;
 
 /** Between the fields of one key, and between keys, in the search text; a filter containing either is left to SQL. */
 const FIELD_SEPARATOR = '\u001f';

@@ -45,11 +45,6 @@ export interface ScopeRecord extends RemoteScope {
   keyCount: number;
 }
 
-export interface ScopeRecord extends RemoteScope {
-  connectionId: string;
-  keyCount: number;
-}
-
 export interface KeyQuery {
   connectionId?: string;
   health?: HealthFilter;
@@ -69,14 +64,19 @@ export interface KeyQuery {
   limit: number;
 }
 
-export const SORT_SQL: Record<SortColumn, string> = {
-  name: 'name COLLATE NOCASE',
-  type: 'type',
-  status: 'status',
-  createdAt: 'created_at',
-  expiresAt: 'expires_at',
-  lastUsedAt: 'last_used_at',
-  scope: 'scope_id',
+/** The ORDER BY of each sortable column, in a direction (ties are broken by the caller). */
+export const SORT_SQL: Record<SortColumn, (direction: 'ASC' | 'DESC') => string> = {
+  name: (d) => `name COLLATE NOCASE ${d}`,
+  // The connection's display name, as the table shows it.
+  connection: (d) => `(SELECT c.name FROM connections c WHERE c.id = keys.connection_id) COLLATE NOCASE ${d}`,
+  type: (d) => `type ${d}`,
+  status: (d) => `status ${d}`,
+  createdAt: (d) => `created_at ${d}`,
+  // The soonest first and "never" last (SQLite puts NULL first when ascending); reversed, the
+  // keys that never expire come first, then the latest.
+  expiresAt: (d) => `expires_at IS NULL ${d}, expires_at ${d}`,
+  lastUsedAt: (d) => `last_used_at ${d}`,
+  scope: (d) => `scope_id ${d}`,
 };
 
 /** A cached key without its raw backend fields: what the key table's pages need. */

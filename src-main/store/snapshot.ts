@@ -26,12 +26,6 @@ export interface SnapshotCounts {
   changed: number;
 }
 
-export interface SnapshotCounts {
-  added: number;
-  removed: number;
-  changed: number;
-}
-
 /** Fields whose change is worth a line in the change log. */
 const TRACKED_FIELDS = ['name', 'description', 'status', 'role', 'expiresAt', 'scopeId', 'type'] as const;
 

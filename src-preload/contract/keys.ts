@@ -56,7 +56,7 @@ export interface KeyPage {
   offset: number;
 }
 
-export const sortColumns = ['name', 'type', 'status', 'createdAt', 'expiresAt', 'lastUsedAt', 'scope'] as const;
+export const sortColumns = ['name', 'connection', 'type', 'status', 'createdAt', 'expiresAt', 'lastUsedAt', 'scope'] as const;
 export type SortColumn = (typeof sortColumns)[number];
 
 export const keyChannels = {

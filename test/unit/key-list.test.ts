@@ -52,7 +52,11 @@ function remote(i: number): RemoteKey {
 }
 
 function seed(store: Store): string[] {
-  const connections = ['c-one', 'c-two'].map((id) => insertConnection(store, id));
+  // Two backends, named as people name them: the filter finds keys by connection and backend too.
+  const connections = [
+    insertConnection(store, 'c-one', { name: 'Acme Production', kind: 'rancher' }),
+    insertConnection(store, 'c-two', { name: 'Research Lab', kind: 'deepset' }),
+  ];
   connections.forEach((connectionId, c) => {
     const run = store.syncRuns.start(connectionId, 1);
     const keys = Array.from({ length: 60 }, (_, i) => remote(i + c * 7));
@@ -70,13 +74,13 @@ function seed(store: Store): string[] {
 const viaSql = (store: Store, query: KeyQuery) => store.transaction(() => store.inventory.keys(query));
 const shape = (page: ReturnType<Store['inventory']['listKeys']>) => ({ total: page.total, rows: page.rows.map((k) => `${k.connectionId}/${k.id}`) });
 
-const QUERIES = ['a', 'A', 'alpha', 'ALPHA_', '_', '%', '100%', '\\', 'back\\s', 'é', 'É', 'école', 'straße', 'STRASSE', 'ß', 'i̇', 'İ', '– ops', 'number 1', 'ada', 'admin', 'inactive', 'ak1', 'hint42', 'my label', 'k6', 'zzz', ' a ', 'a\u001fb', '\u001e', '🚀', 'et 🚀 k', '\uD83D', '\uFFFD', '•', 'ts'];
+const QUERIES = ['a', 'A', 'alpha', 'ALPHA_', '_', '%', '100%', '\\', 'back\\s', 'é', 'É', 'école', 'straße', 'STRASSE', 'ß', 'i̇', 'İ', '– ops', 'number 1', 'ada', 'admin', 'inactive', 'ak1', 'hint42', 'my label', 'k6', 'zzz', ' a ', 'a\u001fb', '\u001e', '🚀', 'et 🚀 k', '\uD83D', '\uFFFD', '•', 'ts', 'deepset', 'DEEPSET', 'rancher', 'Rancher 1.x', 'acme', 'production', 'research lab', 'lab\u001fdeep', 'ai platform'];
 
 describe('key lists', () => {
   it('answer every filter, sort and page exactly as the SQL does', () => {
     const { store } = open();
     const [one] = seed(store);
-    const sorts: SortColumn[] = ['name', 'type', 'status', 'createdAt', 'expiresAt', 'lastUsedAt', 'scope'];
+    const sorts: SortColumn[] = ['name', 'connection', 'type', 'status', 'createdAt', 'expiresAt', 'lastUsedAt', 'scope'];
     const bases: Array<Omit<KeyQuery, 'offset' | 'limit'>> = [
       {},
       { connectionId: one },
@@ -148,6 +152,43 @@ describe('key lists', () => {
     store.connections.remove('c-two');
     expect(shape(store.inventory.keys(q))).toEqual({ total: 1, rows: ['c-one/k1'] });
     expect(store.inventory.keys({ offset: 0, limit: 1000 }).total).toBe(viaSql(store, { offset: 0, limit: 1000 }).total);
+    store.close();
+  });
+
+  it('finds keys by their connection’s name and by backend, and follows a renamed connection', () => {
+    const { store } = open();
+    seed(store);
+    const all = (query: string) => store.inventory.listKeys({ query, offset: 0, limit: 1000 });
+    const of = (connectionId: string) => store.inventory.listKeys({ connectionId, offset: 0, limit: 1000 });
+    const ids = (page: { rows: Array<{ connectionId: string; id: string }> }) => page.rows.map((k) => `${k.connectionId}/${k.id}`).sort();
+    // "deepset" is in no key's own fields: every key it finds is found by its backend.
+    expect(ids(all('deepset'))).toEqual(ids(of('c-two')));
+    expect(all('deepset').total).toBeGreaterThan(50);
+    expect(ids(all('Rancher'))).toEqual(ids(of('c-one')));
+    expect(ids(all('acme prod'))).toEqual(ids(of('c-one')));
+    expect(ids(all('research lab'))).toEqual(ids(of('c-two')));
+    // A name and a backend are separate words: no match across them.
+    expect(all('lab deepset').total).toBe(0);
+    store.db.prepare("UPDATE connections SET name = 'Acme Staging' WHERE id = 'c-one'").run();
+    expect(all('acme prod').total).toBe(0);
+    expect(ids(all('acme staging'))).toEqual(ids(of('c-one')));
+    store.close();
+  });
+
+  it('sorts by expiry with the soonest first and "never" last, and by connection name', () => {
+    const { store } = open();
+    seed(store);
+    const page = (column: SortColumn, direction: 'asc' | 'desc') => store.inventory.listKeys({ sort: { column, direction }, offset: 0, limit: 1000 }).rows;
+    const expiries = page('expiresAt', 'asc').map((k) => k.expiresAt);
+    const dated = expiries.filter((e): e is number => e !== null);
+    expect(dated.length).toBeGreaterThan(5);
+    expect(expiries.slice(0, dated.length)).toEqual([...dated].sort((a, b) => a - b));
+    expect(expiries.slice(dated.length).every((e) => e === null)).toBe(true);
+    // Reversed: never first, then the latest.
+    expect(page('expiresAt', 'desc').map((k) => k.expiresAt)).toEqual([...expiries.slice(dated.length), ...[...dated].sort((a, b) => b - a)]);
+    const names = (direction: 'asc' | 'desc') => [...new Set(page('connection', direction).map((k) => k.connectionId))];
+    expect(names('asc')).toEqual(['c-one', 'c-two']);
+    expect(names('desc')).toEqual(['c-two', 'c-one']);
     store.close();
   });
 
