@@ -209,7 +209,8 @@ describe('the change log a sync writes', () => {
       const lines = store.db.prepare('SELECT key_id, change FROM changes WHERE sync_run_id = ? ORDER BY id').all(run) as Array<{ key_id: string; change: string }>;
       return { counts, lines: lines.map((l) => `${l.change} ${l.key_id}`) };
     };
-    expect(sync(1, [remote(3), remote(1), remote(2)])).toEqual({ counts: { added: 3, removed: 0, changed: 0 }, lines: ['added k3', 'added k1', 'added k2'] });
+    // The first sync: one line for the whole inventory it found (a line without a key).
+    expect(sync(1, [remote(3), remote(1), remote(2)])).toEqual({ counts: { added: 3, removed: 0, changed: 0 }, lines: ['added '] });
     // k1 goes, then comes back; new keys around a changed one keep their places.
     sync(2, [remote(3), remote(2)]);
     const third = sync(3, [remote(5), { ...remote(2), name: 'renamed' }, remote(6), remote(1), remote(7), remote(3), remote(5)]);
@@ -219,5 +220,35 @@ describe('the change log a sync writes', () => {
     });
     store.close();
   });
-});
 
+  it('logs a connection’s first sync as one line, "N keys found", and each key’s history still starts there', () => {
+    const { store } = open();
+    insertConnection(store, 'c-one');
+    const keys = Array.from({ length: 1204 }, (_, i) => remote(i));
+    const run = store.syncRuns.start('c-one', 10);
+    store.transaction(() => {
+      store.inventory.replaceSnapshot('c-one', scopes, keys, run, 10);
+      store.syncRuns.succeed(run, 10, { added: 1204, removed: 0, changed: 0, scopes: 2, keys: 1204 });
+      store.connections.markSynced('c-one', 10);
+    });
+    const first = store.inventory.changesSince(0, 'c-one', 0, 100);
+    expect(first.total).toBe(1);
+    expect(first.rows[0]).toMatchObject({ source: 'sync', change: 'added', keyId: '', keyName: '', found: 1204, at: 10 });
+    expect(store.inventory.history('c-one', 'k7')).toEqual([{ at: 10, source: 'sync', change: 'added', fields: {} }]);
+
+    // Later syncs log each key again, and a key's own lines come before its first sighting.
+    const next = store.syncRuns.start('c-one', 20);
+    store.transaction(() => store.inventory.replaceSnapshot('c-one', scopes, [...keys.slice(1).map((k) => (k.id === 'k7' ? { ...k, name: 'renamed' } : k)), remote(5000)], next, 20));
+    const later = store.inventory.changesSince(20, 'c-one', 0, 100).rows;
+    expect(later.map((r) => [r.change, r.keyId, r.found])).toEqual([
+      ['removed', 'k0', null],
+      ['added', 'k5000', null],
+      ['changed', 'k7', null],
+    ]);
+    expect(store.inventory.history('c-one', 'k7').map((l) => [l.at, l.change])).toEqual([
+      [20, 'changed'],
+      [10, 'added'],
+    ]);
+    store.close();
+  });
+});
