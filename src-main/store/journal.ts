@@ -56,6 +56,16 @@ export interface AuditEntry {
   detail: string | null;
 }
 
+export interface RotationPair {
+  connectionId: string;
+  oldKeyId: string;
+  oldKeyName: string;
+  newKeyId: string;
+  at: number;
+  /** The old key was retired; until then both keys work. */
+  done: boolean;
+}
+
 export function journalQueries(db: Db) {
   const begin = db.prepare(`INSERT INTO operations (id, connection_id, kind, key_id, state, step, input_json, created_at, updated_at)
     VALUES (@id, @connectionId, @kind, @keyId, 'pending', @step, @inputJson, @at, @at)`);
@@ -70,6 +80,13 @@ export function journalQueries(db: Db) {
   const pending = db.prepare(`SELECT * FROM operations WHERE state = 'pending' ORDER BY created_at`);
   const audit = db.prepare(`INSERT INTO audit (at, actor, action, connection_id, key_id, result, detail)
     VALUES (@at, @actor, @action, @connectionId, @keyId, @result, @detail)`);
+  // A composed rotation that made its new key and was not rolled back (cancelled or interrupted
+  // rotations deleted theirs): the old key and the key that replaces it.
+  const rotationPairs = db.prepare(`SELECT connection_id AS connectionId, json_extract(input_json, '$.oldKeyId') AS oldKeyId,
+      json_extract(input_json, '$.oldKeyName') AS oldKeyName, json_extract(input_json, '$.newKeyId') AS newKeyId,
+      created_at AS at, state = 'done' AS done
+    FROM operations WHERE kind = 'rotate' AND state != 'failed' AND json_extract(input_json, '$.mode') = 'composed'
+      AND json_extract(input_json, '$.newKeyId') IS NOT NULL ORDER BY created_at`);
   const auditPage = db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ? OFFSET ?');
   const auditCount = db.prepare('SELECT count(*) AS n FROM audit');
 
@@ -103,6 +120,10 @@ export function journalQueries(db: Db) {
     },
     pending(): OperationRecord[] {
       return (pending.all() as OperationRow[]).map(toOperation);
+    },
+    /** Every old key a rotation replaced with a new one, oldest rotation first. */
+    rotationPairs(): RotationPair[] {
+      return (rotationPairs.all() as Array<Omit<RotationPair, 'done'> & { done: number }>).map((row) => ({ ...row, done: row.done === 1 }));
     },
     audit(entry: AuditEntry): void {
       audit.run(entry);

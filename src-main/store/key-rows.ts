@@ -21,6 +21,7 @@ export interface KeyRow {
   expires_at: number | null;
   last_used_at: number | null;
   raw_json: string;
+  tracks_last_use: number;
   first_seen_at: number;
   last_seen_at: number;
   hold_until: number | null;
@@ -80,13 +81,13 @@ export const SORT_SQL: Record<SortColumn, (direction: 'ASC' | 'DESC') => string>
 };
 
 /** A cached key without its raw backend fields: what the key table's pages need. */
-export type ListedKey = Omit<KeyRecord, 'raw'>;
+export type ListedKey = Omit<KeyRecord, 'raw' | 'tracksLastUse'>;
 
 /** Every column of keys but raw_json, for pages of the key table. */
 export const LISTED_COLUMNS = `connection_id, id, scope_id, name, description, type, category, role, status, status_detail, masked_value,
   created_at, created_by, expires_at, last_used_at, first_seen_at, last_seen_at, hold_until, hold_reason, local_hint, local_label, gone_since`;
 
-export const toListed = (row: Omit<KeyRow, 'raw_json'>): ListedKey => ({
+export const toListed = (row: Omit<KeyRow, 'raw_json' | 'tracks_last_use'>): ListedKey => ({
   connectionId: row.connection_id,
   id: row.id,
   scopeId: row.scope_id,
@@ -111,7 +112,11 @@ export const toListed = (row: Omit<KeyRow, 'raw_json'>): ListedKey => ({
   goneSince: row.gone_since,
 });
 
-export const toKey = (row: KeyRow): KeyRecord => ({ ...toListed(row), raw: JSON.parse(row.raw_json) as Record<string, unknown> });
+export const toKey = (row: KeyRow): KeyRecord => ({
+  ...toListed(row),
+  tracksLastUse: row.tracks_last_use === 1,
+  raw: JSON.parse(row.raw_json) as Record<string, unknown>,
+});
 
 export const toScope = (row: ScopeRow): ScopeRecord => ({
   connectionId: row.connection_id,
