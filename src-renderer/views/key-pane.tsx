@@ -165,8 +165,8 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
 
         {connection?.reachability === 'offline' ? (
           <Banner tone="warning" title={`${connection.name} cannot be reached`}>
-            {lastFailed?.error?.message} {freshnessOf(connection, false).shown} Actions that need the backend are disabled until it answers
-            again; Keyfleet keeps trying by itself.
+            {lastFailed?.error?.message} {freshnessOf(connection, false).shown} It is read-only until the backend answers again: actions that need
+            it are disabled, and Keyfleet keeps trying by itself.
           </Banner>
         ) : connection && lastFailed?.error ? (
           <Banner tone="error" title={`The last sync of “${connection.name}” failed`}>

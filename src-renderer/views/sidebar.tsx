@@ -48,7 +48,8 @@ export function Sidebar() {
   const allFolded = connections.length > 0 && connections.every((c) => collapsed?.includes(c.id));
 
   return (
-    <aside className={`sidebar${compact ? ' compact' : ''}`}>
+    // Not a landmark itself: its two navigations are.
+    <div className={`sidebar${compact ? ' compact' : ''}`}>
       <div className="brand">
         <span className="brand-mark" aria-hidden="true">
           <Icon name="key" size={18} />
@@ -125,6 +126,6 @@ export function Sidebar() {
         <ViewLink view="journal" current={view} icon="list" label="Action journal" onClick={showJournal} />
         <ViewLink view="settings" current={view} icon="settings" label="Settings" title="Settings (,)" onClick={showSettings} />
       </nav>
-    </aside>
+    </div>
   );
 }
