@@ -130,7 +130,7 @@ export function snapshotWriter(db: Db) {
         if (change) {
           insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, change.kind, JSON.stringify(change.fields), at);
         }
-      })();
+      }).immediate();
     },
 
     /** Keyfleet-only state of a cached key (hold, hint, label). */
@@ -142,7 +142,7 @@ export function snapshotWriter(db: Db) {
       db.transaction(() => {
         deleteKey.run(connectionId, key.id);
         insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, 'removed', '{}', at);
-      })();
+      }).immediate();
     },
 
     /**

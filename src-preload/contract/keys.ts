@@ -49,7 +49,7 @@ export interface KeyLink {
   maskedValue: string | null;
   /** When the rotation started. */
   at: number;
-  /** The old key was retired (deactivated or deleted); until then both keys work. */
+  /** The rotation finished: the old key was retired (deactivated or deleted), or kept by choice. */
   done: boolean;
   /** Still in the inventory (a deleted old key is not). */
   present: boolean;
