@@ -5,6 +5,7 @@ import type { KeyRecord } from '../model.ts';
 import type { Db } from './db.ts';
 import { HEALTH_SQL, healthCounts, healthParams, type HealthKind } from './health-sql.ts';
 import { LISTED_COLUMNS, SORT_SQL, toKey, toListed, toScope, type KeyQuery, type KeyRow, type ListedKey, type ScopeRecord, type ScopeRow } from './key-rows.ts';
+import { KEY_CONNECTION_WORDS } from './connection-words.ts';
 import { createKeyListCache, SEARCH_COLUMNS, searchableInMemory } from './key-list.ts';
 import { snapshotWriter, type ChangeKind, type FieldChanges } from './snapshot.ts';
 
@@ -96,7 +97,7 @@ export function inventoryQueries(db: Db) {
     }
     if (text) {
       // The same fields the in-memory filter searches.
-      clauses.push(`(${SEARCH_COLUMNS.map((column) => `${column} LIKE @like ESCAPE '\\'`).join(' OR ')})`);
+      clauses.push(`(${[...SEARCH_COLUMNS, KEY_CONNECTION_WORDS].map((column) => `${column} LIKE @like ESCAPE '\\'`).join(' OR ')})`);
       params.like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     }
     const where = `WHERE ${clauses.join(' AND ')}`;

@@ -85,10 +85,8 @@ export const DETAIL_ROWS: DetailRow[] = [
   { label: 'Last seen by a sync', value: (d) => absoluteTime(d.lastSeenAt) },
 ];
 
-export function DetailFields({ detail, context }: { detail: KeyDetail; context: DetailContext }) {
-  const rows = DETAIL_ROWS.filter((row) => !row.kinds || row.kinds.includes(context.connection.kind))
-    .map((row) => [row.label, row.value(detail, context)] as const)
-    .filter(([, value]) => value !== null && value !== undefined);
+/** Label and value pairs, values wrapping (never clipped). */
+function FieldList({ rows }: { rows: ReadonlyArray<readonly [string, ReactNode]> }) {
   return (
     <dl className="detail-fields">
       {rows.map(([label, value]) => (
@@ -99,6 +97,13 @@ export function DetailFields({ detail, context }: { detail: KeyDetail; context: 
       ))}
     </dl>
   );
+}
+
+export function DetailFields({ detail, context }: { detail: KeyDetail; context: DetailContext }) {
+  const rows = DETAIL_ROWS.filter((row) => !row.kinds || row.kinds.includes(context.connection.kind))
+    .map((row) => [row.label, row.value(detail, context)] as const)
+    .filter(([, value]) => value !== null && value !== undefined);
+  return <FieldList rows={rows} />;
 }
 
 /** What decides whether a key can go: when it was last used, how old and how powerful it is, who made it, what keeps it. */
@@ -140,14 +145,7 @@ export function SafeToDelete({ detail, context }: { detail: KeyDetail; context: 
   return (
     <section className="safe-to-delete" aria-labelledby="safe-title">
       <h3 id="safe-title">Safe to delete?</h3>
-      <dl className="detail-fields">
-        {facts.map(([label, value]) => (
-          <div key={label} className="detail-field">
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <FieldList rows={facts} />
     </section>
   );
 }
