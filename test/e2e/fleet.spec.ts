@@ -65,7 +65,7 @@ for (const [width, height] of [
 
     // A key's details: its actions in reach, its values unclipped, the table's actions still there.
     const row = keyRow(app, 'build-agent-1');
-    await row.first().click();
+    await row.first().getByText('build-agent-1', { exact: true }).click();
     const detail = app.getByRole('complementary', { name: 'build-agent-1' });
     await expect(detail).toBeVisible();
     const actions = detail.getByRole('group', { name: 'Actions for build-agent-1' });
@@ -209,6 +209,8 @@ test('the README’s screenshots: a fleet, a key’s details, the rotation wizar
   test.setTimeout(150_000);
   const readme = process.env.KEYFLEET_README_SHOTS === '1';
   const capture = async (name: string) => {
+    // No hover left behind by the last click.
+    await app.mouse.move(0, 0);
     await shoot(app, `readme-${name}`);
     if (readme) {
       mkdirSync(README_SHOTS, { recursive: true });
@@ -227,7 +229,7 @@ test('the README’s screenshots: a fleet, a key’s details, the rotation wizar
   await capture('all-keys');
 
   await app.getByRole('searchbox').fill('laptop');
-  await keyRow(app, 'laptop').first().click();
+  await keyRow(app, 'laptop').first().getByText('laptop', { exact: true }).click();
   await expect(app.getByRole('complementary', { name: 'laptop' })).toBeVisible();
   await capture('key-details');
 
@@ -254,7 +256,7 @@ test('the README’s screenshots: a fleet, a key’s details, the rotation wizar
   // Last: an unfinished rotation puts a banner over every view.
   await sidebar.getByRole('button', { name: /^All keys/ }).click();
   await app.getByRole('searchbox').fill('laptop');
-  await keyRow(app, 'laptop').first().click();
+  await keyRow(app, 'laptop').first().getByText('laptop', { exact: true }).click();
   await app.getByRole('complementary', { name: 'laptop' }).getByRole('button', { name: 'Rotate', exact: true }).click();
   const wizard = app.getByRole('dialog', { name: 'Rotate “laptop”' });
   await wizard.getByRole('button', { name: 'Create the new key' }).click();
