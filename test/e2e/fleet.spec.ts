@@ -9,6 +9,7 @@ import type { Page, TestInfo } from '@playwright/test';
 import { backendTest, expect, keyRow, shoot } from './fixtures.ts';
 import { clickableInWindow, clippedWithoutTooltip, unreachableButtons } from './fleet-checks.ts';
 import { BIG_RANCHER_KEYS, connectFleet, startFleet } from './fleet.ts';
+import { emptyVault, PASSPHRASE } from './vault-steps.ts';
 
 const test = backendTest(() => startFleet(), {});
 const README_SHOTS = 'docs/screenshots';
@@ -221,6 +222,8 @@ test('the README’s screenshots: a fleet, a key’s details, the rotation wizar
   await connectFleet(harness.core, sandbox);
   const secret = 'kf-demo-0f6c2b1e9d8a7c5b4e3f2a1d0c9b8a7e';
   typedSecrets.add(secret);
+  typedSecrets.add(PASSPHRASE);
+  await harness.core.api.vault.setup({ passphrase: PASSPHRASE });
   await harness.core.api.vault.add({ name: 'Stripe restricted key', service: 'other', url: 'https://dashboard.stripe.com', fields: [{ label: 'Secret key', value: secret, secret: true }], tags: ['payments'] });
   await app.reload();
   const sidebar = app.getByRole('navigation', { name: 'Connections' });
@@ -266,4 +269,6 @@ test('the README’s screenshots: a fleet, a key’s details, the rotation wizar
   await wizard.getByRole('button', { name: 'Next' }).click();
   await wizard.getByRole('button', { name: 'Close for now' }).click();
   await expect(wizard).toBeHidden();
+  // The vault's secrets live in the real keychain.
+  await emptyVault(harness);
 });
