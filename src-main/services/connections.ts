@@ -9,6 +9,7 @@ import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { ConnectionRecord, ConnectionSettings } from '../model.ts';
 import { providerModule } from '../providers/index.ts';
+import { nextConnectionColor } from './connection-colors.ts';
 import type { HttpTuning, Identity, Provider, ProviderConfig, ProviderModule } from '../providers/types.ts';
 import { connectionAccount, type SecretStore } from '../secrets/secret-store.ts';
 import type { Store } from '../store/index.ts';
@@ -16,7 +17,6 @@ import type { SyncRunRecord } from '../store/sync-runs.ts';
 import { asAddressProblem, cancelledVerification, checkSameOrganization, createVerifyAttempts, defaultName } from './connection-checks.ts';
 import { connectionView } from './connection-view.ts';
 
-const PALETTE = ['#2563eb', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#dc2626'];
 /** Settings a reconnect keeps: which organization the connection manages. The rest the new credential decides. */
 const KEPT_ON_RECONNECT = ['target', 'targetName'];
 
@@ -181,7 +181,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         kind: input.kind,
         name: input.name ?? defaultName(identity, displayName, baseUrl, new Set(existing.map((c) => c.name))),
         baseUrl,
-        color: input.color ?? PALETTE[existing.length % PALETTE.length]!,
+        color: input.color ?? nextConnectionColor(existing.map((c) => c.color)),
         caPem: input.caPem ?? null,
         accountId: identity.accountId,
         accountName: identity.accountName,

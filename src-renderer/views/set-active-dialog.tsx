@@ -4,7 +4,7 @@ import type { ConnectionView, KeyView } from '../../src-preload/contract.ts';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
 import { OwnKeyWarning } from './own-key-warning.tsx';
-import { displayNameOf } from './key-table.tsx';
+import { displayNameOf } from './key-actions.tsx';
 
 export function SetActiveDialog({ keyView, connection, active }: { keyView: KeyView; connection: ConnectionView; active: boolean }) {
   const close = useApp((s) => s.close);
