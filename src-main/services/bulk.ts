@@ -21,6 +21,8 @@ export function createBulkService(deps: { store: Store; keys: KeyOperations; now
   function reasonAgainst(action: BulkAction, key: KeyRecord, connection: ConnectionRecord): string | null {
     const support = providerModule(connection.kind).capabilities(connection.settings).actions[action];
     if (support.mode === 'unavailable') return support.note ?? `This backend cannot ${action} keys.`;
+    const locked = keys.lockedBecause(key.connectionId, key.scopeId);
+    if (locked) return locked;
     if (key.status === 'revoked') return 'Already revoked.';
     if (action === 'deactivate' && key.status !== 'active') return 'Not active.';
     if (action === 'activate' && key.status !== 'inactive') return 'Not inactive.';

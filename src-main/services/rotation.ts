@@ -217,6 +217,7 @@ export function createRotationService(deps: {
 
     async start(input: ChannelInput<'rotation.start'>): Promise<RotationView> {
       const old = keys.cachedKey(input.connectionId, input.keyId);
+      keys.refuseLocked(input.connectionId, old.scopeId);
       const provider = await keys.providerFor(input.connectionId, 'rotate', old.type);
       const typed = provider.capabilities.createForm.types.find((t) => t.id === old.type)?.actions;
       const native = (typed?.rotate ?? provider.capabilities.actions.rotate).mode === 'native' && provider.rotateKey !== undefined;

@@ -46,6 +46,8 @@ interface ScopeRow {
   name: string;
   parent_id: string | null;
   raw_json: string;
+  inactive: string | null;
+  read_only: string | null;
   key_count: number;
 }
 
@@ -180,6 +182,8 @@ const toScope = (row: ScopeRow): ScopeRecord => ({
   name: row.name,
   parentId: row.parent_id,
   raw: JSON.parse(row.raw_json) as Record<string, unknown>,
+  ...(row.inactive === null ? {} : { inactive: row.inactive }),
+  ...(row.read_only === null ? {} : { readOnly: row.read_only }),
   keyCount: row.key_count,
 });
 
@@ -230,8 +234,8 @@ export function inventoryQueries(db: Db) {
   const oneKey = db.prepare('SELECT * FROM keys WHERE connection_id = ? AND id = ?');
   const deleteKey = db.prepare('DELETE FROM keys WHERE connection_id = ? AND id = ?');
   const deleteScopes = db.prepare('DELETE FROM scopes WHERE connection_id = ?');
-  const insertScope = db.prepare(`INSERT INTO scopes (connection_id, id, kind, name, parent_id, position, raw_json)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insertScope = db.prepare(`INSERT INTO scopes (connection_id, id, kind, name, parent_id, position, raw_json, inactive, read_only)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const scopesOf = db.prepare(`SELECT s.*, (SELECT count(*) FROM keys k WHERE k.connection_id = s.connection_id
       AND k.scope_id = s.id AND k.gone_since IS NULL AND k.hidden = 0) AS key_count FROM scopes s WHERE s.connection_id = ? ORDER BY s.position`);
   const oneScope = db.prepare(`SELECT s.*, 0 AS key_count FROM scopes s WHERE s.connection_id = ? AND s.id = ?`);
@@ -466,8 +470,9 @@ export function inventoryQueries(db: Db) {
     },
 
     /**
-     * Replace a connection's scopes and keys with what a sync fetched, and log what changed.
-     * Runs inside the caller's transaction so the swap and the sync run's record land together.
+     * Replace a connection's scopes and keys with what a sync fetched, and log what changed; the keys
+     * of an inactive scope (not listed) stay as cached. Runs inside the caller's transaction so the
+     * swap and the sync run's record land together.
      */
     replaceSnapshot(
       connectionId: string,
@@ -479,9 +484,11 @@ export function inventoryQueries(db: Db) {
     ): SnapshotCounts {
       const before = new Map((snapshotOf.all(connectionId) as SnapshotKey[]).map((row) => [row.id, row]));
       const counts: SnapshotCounts = { added: 0, removed: 0, changed: 0 };
+      // A scope that cannot be read now was not listed: its cached keys stay as they were.
+      const unread = new Set(scopes.filter((scope) => scope.inactive !== undefined).map((scope) => scope.id));
       deleteScopes.run(connectionId);
       scopes.forEach((scope, position) => {
-        insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw));
+        insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw), scope.inactive ?? null, scope.readOnly ?? null);
       });
       const seen = new Set<string>();
       const held = (k: SnapshotKey | undefined) => k !== undefined && k.holdUntil !== null && k.holdUntil > at;
@@ -524,7 +531,7 @@ export function inventoryQueries(db: Db) {
       flushAdded();
       for (const [id, previous] of before) {
         // A key just created may be missing from a lagging list: keep it until its hold ends.
-        if (seen.has(id) || held(previous)) continue;
+        if (seen.has(id) || held(previous) || unread.has(previous.scopeId)) continue;
         if (previous.holdReason === 'revoked') {
           // Keyfleet deleted it (and logged that); once the backend's grace is over it just goes.
           deleteKey.run(connectionId, id);
