@@ -11,7 +11,6 @@ import type { KeyOperations } from './key-operations.ts';
 
 const PLAN_TTL_MS = 10 * 60 * 1000;
 const MAX_KEYS = 10_000;
-const DAY_MS = 86_400_000;
 
 export function createBulkService(deps: { store: Store; keys: KeyOperations; now: () => number }) {
   const { store, keys, now } = deps;
@@ -38,7 +37,9 @@ export function createBulkService(deps: { store: Store; keys: KeyOperations; now
         scopeId: input.scopeId,
         query: input.query,
         statuses: input.statuses,
-        idleBefore: input.idleDays ? now() - input.idleDays * DAY_MS : undefined,
+        // Idle exactly as the health board says it (one definition): active keys whose backend reports last use.
+        health: input.idleDays ? { kind: 'idle', days: input.idleDays } : undefined,
+        now: now(),
         presentOnly: true,
         offset: 0,
         limit: MAX_KEYS,

@@ -7,7 +7,7 @@ import type { CoreEvents } from '../events.ts';
 import type { ConnectionRecord, RemoteKey } from '../model.ts';
 import { providerModule } from '../providers/index.ts';
 import type { Store } from '../store/index.ts';
-import type { KeyTraits } from '../store/inventory.ts';
+import type { KeyTraits } from '../store/key-health.ts';
 import type { PolicyRecord } from '../store/policies.ts';
 
 /** The default reminder thresholds; the user's own list comes from the settings. */
@@ -15,11 +15,13 @@ export const REMINDER_DAYS = [60, 30, 7, 1];
 
 /** What the backend behind a connection can tell about each of its keys. */
 export function traitsOf(connection: Pick<ConnectionRecord, 'kind' | 'settings'>): (key: RemoteKey) => KeyTraits {
-  const capabilities = providerModule(connection.kind).capabilities(connection.settings);
+  const module = providerModule(connection.kind);
+  const capabilities = module.capabilities(connection.settings);
+  const { keyTypes } = module.lastUse;
   return (key) => {
     const type = capabilities.createForm.types.find((t) => t.id === key.type);
     return {
-      tracksLastUse: type?.tracksLastUse ?? capabilities.tracksLastUse ?? false,
+      tracksLastUse: keyTypes === 'all' || keyTypes.includes(key.type),
       expirySupported: type ? type.expiry !== 'unsupported' : key.expiresAt !== null,
       privileged: key.privileged ?? /\badmin\b/i.test(key.role ?? ''),
     };
@@ -38,7 +40,7 @@ export function createHealthService(deps: {
 
   return {
     summary(idleDays: number): HealthView {
-      const c = store.inventory.healthCounts(now(), idleDays) as unknown as Record<string, number>;
+      const c = store.health.counts(now(), idleDays);
       return {
         total: c.total ?? 0,
         idleDays,

@@ -2,6 +2,7 @@
 import { connectionQueries } from './connections.ts';
 import { checkpointDeferral, openDatabase, type Db } from './db.ts';
 import { inventoryQueries } from './inventory.ts';
+import { keyHealthQueries } from './key-health.ts';
 import { journalQueries } from './journal.ts';
 import { policyQueries } from './policies.ts';
 import { settingsQueries } from './settings.ts';
@@ -16,6 +17,7 @@ export function createStore(file: string, readonly = false) {
     db,
     connections: connectionQueries(db),
     inventory: inventoryQueries(db),
+    health: keyHealthQueries(db),
     syncRuns: syncRunQueries(db),
     journal: journalQueries(db),
     policies: policyQueries(db),

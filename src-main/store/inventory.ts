@@ -1,36 +1,14 @@
 // The cached inventory: scopes and keys per connection, the snapshot swap a sync ends with,
 // and the change log it writes.
 import type Database from 'better-sqlite3';
-import type { KeyCategory, KeyStatus, SortColumn } from '../../src-preload/contract.ts';
+import type { KeyStatus, SortColumn } from '../../src-preload/contract.ts';
 import type { HoldReason, KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
-import type { Db } from './db.ts';
-import { createKeyListCache, SEARCH_COLUMNS, searchableInMemory } from './key-list.ts';
 
-interface KeyRow {
-  connection_id: string;
-  id: string;
-  scope_id: string;
-  name: string;
-  description: string | null;
-  type: string;
-  category: string;
-  role: string | null;
-  status: string;
-  status_detail: string | null;
-  masked_value: string | null;
-  created_at: number | null;
-  created_by: string | null;
-  expires_at: number | null;
-  last_used_at: number | null;
-  raw_json: string;
-  first_seen_at: number;
-  last_seen_at: number;
-  hold_until: number | null;
-  hold_reason: string | null;
-  local_hint: string | null;
-  local_label: string | null;
-  gone_since: number | null;
-}
+export type { ListedKey, ScopeRecord } from './key-rows.ts';
+import type { Db } from './db.ts';
+import { defaultTraits, healthWhere, type HealthFilter, type KeyTraits } from './key-health.ts';
+import { LISTED_COLUMNS, toKey, toListed, toScope, type KeyRow, type ListedKey, type ScopeRecord, type ScopeRow } from './key-rows.ts';
+import { createKeyListCache, SEARCH_COLUMNS, searchableInMemory } from './key-list.ts';
 
 /** The part of a cached key a sync compares against, as snapshotOf selects it. */
 type SnapshotKey = Pick<RemoteKey, 'id' | (typeof TRACKED_FIELDS)[number]> & {
@@ -38,23 +16,6 @@ type SnapshotKey = Pick<RemoteKey, 'id' | (typeof TRACKED_FIELDS)[number]> & {
   holdReason: HoldReason | null;
   goneSince: number | null;
 };
-
-interface ScopeRow {
-  connection_id: string;
-  id: string;
-  kind: string;
-  name: string;
-  parent_id: string | null;
-  raw_json: string;
-  inactive: string | null;
-  read_only: string | null;
-  key_count: number;
-}
-
-export interface ScopeRecord extends RemoteScope {
-  connectionId: string;
-  keyCount: number;
-}
 
 export interface KeyQuery {
   connectionId?: string;
@@ -65,8 +26,6 @@ export interface KeyQuery {
   connectionIds?: string[];
   scopeId?: string;
   statuses?: KeyStatus[];
-  /** Keys not used since (or, never used, not created since) this time. */
-  idleBefore?: number;
   /** Leave out ghost rows (keys gone from the backend). */
   presentOnly?: boolean;
   query?: string;
@@ -77,43 +36,6 @@ export interface KeyQuery {
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 export type FieldChanges = Record<string, [unknown, unknown]>;
-
-/** What a key's backend can tell about it, stored for the health board's queries. */
-export interface KeyTraits {
-  tracksLastUse: boolean;
-  expirySupported: boolean;
-  privileged: boolean;
-}
-
-export type HealthKind = 'never-used' | 'idle' | 'no-expiry' | 'expiring' | 'too-old' | 'privileged' | 'policy';
-
-export interface HealthFilter {
-  kind: HealthKind;
-  /** idle: unused for more than this many days; expiring: within this many days. */
-  days?: number;
-}
-
-const DAY_MS = 86_400_000;
-
-/** SQL for each health category over `keys` (parameters @now, @before, @until). */
-const HEALTH_SQL: Record<HealthKind, string> = {
-  'never-used': `status = 'active' AND tracks_last_use = 1 AND last_used_at IS NULL`,
-  idle: `status = 'active' AND tracks_last_use = 1 AND coalesce(last_used_at, created_at, 0) < @before`,
-  'no-expiry': `status = 'active' AND expiry_supported = 1 AND expires_at IS NULL`,
-  expiring: `status IN ('active', 'inactive') AND expires_at >= @now AND expires_at < @until`,
-  'too-old': `status = 'active' AND EXISTS (SELECT 1 FROM policies p WHERE p.connection_id = keys.connection_id
-      AND p.max_lifetime_days IS NOT NULL AND keys.created_at < @now - p.max_lifetime_days * ${DAY_MS})`,
-  privileged: `status = 'active' AND privileged = 1`,
-  policy: `status = 'active' AND EXISTS (SELECT 1 FROM policies p WHERE p.connection_id = keys.connection_id AND (
-      (p.max_lifetime_days IS NOT NULL AND keys.created_at < @now - p.max_lifetime_days * ${DAY_MS})
-      OR (p.require_expiry = 1 AND keys.expiry_supported = 1 AND keys.expires_at IS NULL)
-      OR (p.no_admin_keys = 1 AND keys.privileged = 1)))`,
-};
-
-export function healthParams(now: number, filter: HealthFilter): Record<string, number> {
-  const days = filter.days ?? (filter.kind === 'idle' ? 90 : 30);
-  return { now, before: now - days * DAY_MS, until: now + days * DAY_MS };
-}
 
 export interface LocalKeyState {
   holdUntil: number | null;
@@ -140,57 +62,6 @@ const SORT_SQL: Record<SortColumn, string> = {
   lastUsedAt: 'last_used_at',
   scope: 'scope_id',
 };
-
-/** A cached key without its raw backend fields: what the key table's pages need. */
-export type ListedKey = Omit<KeyRecord, 'raw'>;
-
-/** Every column of keys but raw_json, for pages of the key table. */
-const LISTED_COLUMNS = `connection_id, id, scope_id, name, description, type, category, role, status, status_detail, masked_value,
-  created_at, created_by, expires_at, last_used_at, first_seen_at, last_seen_at, hold_until, hold_reason, local_hint, local_label, gone_since`;
-
-const toListed = (row: Omit<KeyRow, 'raw_json'>): ListedKey => ({
-  connectionId: row.connection_id,
-  id: row.id,
-  scopeId: row.scope_id,
-  name: row.name,
-  description: row.description,
-  type: row.type,
-  category: row.category as KeyCategory,
-  role: row.role,
-  status: row.status as KeyStatus,
-  statusDetail: row.status_detail,
-  maskedValue: row.masked_value,
-  createdAt: row.created_at,
-  createdBy: row.created_by,
-  expiresAt: row.expires_at,
-  lastUsedAt: row.last_used_at,
-  firstSeenAt: row.first_seen_at,
-  lastSeenAt: row.last_seen_at,
-  holdUntil: row.hold_until,
-  holdReason: row.hold_reason as HoldReason | null,
-  localHint: row.local_hint,
-  localLabel: row.local_label,
-  goneSince: row.gone_since,
-});
-
-const toKey = (row: KeyRow): KeyRecord => ({ ...toListed(row), raw: JSON.parse(row.raw_json) as Record<string, unknown> });
-
-const toScope = (row: ScopeRow): ScopeRecord => ({
-  connectionId: row.connection_id,
-  id: row.id,
-  kind: row.kind,
-  name: row.name,
-  parentId: row.parent_id,
-  raw: JSON.parse(row.raw_json) as Record<string, unknown>,
-  ...(row.inactive === null ? {} : { inactive: row.inactive }),
-  ...(row.read_only === null ? {} : { readOnly: row.read_only }),
-  keyCount: row.key_count,
-});
-
-/** Without knowledge of the backend: privileged when the role says admin. */
-export function defaultTraits(key: RemoteKey): KeyTraits {
-  return { tracksLastUse: false, expirySupported: key.expiresAt !== null, privileged: key.privileged ?? /\badmin\b/i.test(key.role ?? '') };
-}
 
 export function changedFields(before: Pick<RemoteKey, (typeof TRACKED_FIELDS)[number]>, after: RemoteKey): FieldChanges {
   const changes: FieldChanges = {};
@@ -316,19 +187,16 @@ export function inventoryQueries(db: Db) {
     if (query.statuses !== undefined) clauses.push(inList('status', query.statuses, 's', params));
     if (query.presentOnly || query.health) clauses.push('gone_since IS NULL');
     if (query.health) {
-      clauses.push(`(${HEALTH_SQL[query.health.kind]})`);
-      Object.assign(params, healthParams(query.now ?? Date.now(), query.health));
-    }
-    if (query.idleBefore !== undefined) {
-      clauses.push('coalesce(last_used_at, created_at, 0) < @idleBefore');
-      params.idleBefore = query.idleBefore;
+      const health = healthWhere(query.health, query.now ?? Date.now());
+      clauses.push(health.sql);
+      Object.assign(params, health.params);
     }
     const text = query.query?.trim();
     const sort = query.sort ?? { column: 'name', direction: 'asc' };
     const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
     const order = `${SORT_SQL[sort.column]} ${direction}, connection_id, id`;
     // The key table's lists (no time-dependent filter): a slice of a cached ordered list.
-    if (query.health === undefined && query.idleBefore === undefined && (!text || searchableInMemory(text))) {
+    if (query.health === undefined && (!text || searchableInMemory(text))) {
       const list = lists.ordered(`WHERE ${clauses.join(' AND ')}`, order, params, text || undefined);
       if (list) {
         return { rowids: list.slice(query.offset, query.offset + query.limit), total: list.length };
@@ -355,27 +223,6 @@ export function inventoryQueries(db: Db) {
     getScope(connectionId: string, scopeId: string): ScopeRecord | undefined {
       const row = oneScope.get(connectionId, scopeId) as ScopeRow | undefined;
       return row && toScope(row);
-    },
-
-    /** How many active keys fall in each health category, over some or all connections. */
-    healthCounts(now: number, idleDays: number, connectionIds?: string[]): Record<HealthKind, number> {
-      const kinds = Object.keys(HEALTH_SQL) as HealthKind[];
-      const params: Record<string, unknown> = { now, before: now - idleDays * DAY_MS };
-      const expiring = [7, 30, 60].map((days) => {
-        params[`until${days}`] = now + days * DAY_MS;
-        return `sum(CASE WHEN ${HEALTH_SQL.expiring.replace('@until', `@until${days}`)} THEN 1 ELSE 0 END) AS expiring${days}`;
-      });
-      let where = 'WHERE hidden = 0 AND gone_since IS NULL';
-      if (connectionIds) {
-        where += ` AND connection_id IN (${connectionIds.map((id, i) => ((params[`c${i}`] = id), `@c${i}`)).join(', ') || "''"})`;
-      }
-      const sql = `SELECT count(*) AS total, ${kinds
-        .filter((k) => k !== 'expiring')
-        .map((k) => `sum(CASE WHEN ${HEALTH_SQL[k]} THEN 1 ELSE 0 END) AS "${k}"`)
-        .join(', ')}, ${expiring.join(', ')} FROM keys ${where}`;
-      const row = db.prepare(sql).get(params) as Record<string, number | null>;
-      const out = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v ?? 0]));
-      return out as unknown as Record<HealthKind, number>;
     },
 
     /** What changed since a time, newest first: per connection, or across all. */

@@ -330,6 +330,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
 
 export const rancher: ProviderModule = {
   kind: 'rancher',
+  lastUse: { keyTypes: [], note: 'Rancher 1.x does not report when a key was last used.' },
   info: {
     kind: 'rancher',
     displayName: 'Rancher 1.x',
