@@ -9,6 +9,7 @@ import { providerModule } from '../providers/index.ts';
 import type { Store } from '../store/index.ts';
 import type { KeyTraits } from '../store/key-health.ts';
 import type { PolicyRecord } from '../store/policies.ts';
+import { healthGaps } from './health-gaps.ts';
 
 /** The default reminder thresholds; the user's own list comes from the settings. */
 export const REMINDER_DAYS = [60, 30, 7, 1];
@@ -55,6 +56,11 @@ export function createHealthService(deps: {
           privileged: c.privileged ?? 0,
           policy: c.policy ?? 0,
         },
+        notCounted: healthGaps({
+          connections: store.connections.list(),
+          unjudged: store.health.unjudged(),
+          policyOf: (connectionId) => store.policies.get(connectionId),
+        }),
       };
     },
 

@@ -132,7 +132,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
     };
     if (p.state && !ACTIVE_PROJECT_STATES.has(p.state)) return { ...scope, inactive: INACTIVE_NOTE };
     try {
-      const res = await http.request({ method: 'GET', path: `/v2-beta/projects/${encodeURIComponent(p.id)}/schemas/apikey`, signal });
+      const res = await http.request({ method: 'GET', path: `/v2-beta/projects/${encodeURIComponent(p.id)}/schemas/apiKey`, signal });
       const schema = parseOrThrow(schemaSchema, res.body, 'the API key schema');
       if (schema.collectionMethods && !schema.collectionMethods.includes('POST')) return { ...scope, readOnly: READ_ONLY_NOTE };
     } catch (error) {

@@ -177,6 +177,14 @@ export function describeRancherError(status: number, body: unknown, method: stri
       return { message: `Rancher rejected the ${field}: it ${text}.`, fields: { [field]: `${capitalise(text)}.` } };
     }
   }
+  // Only an active key of an active account authenticates (AuthDaoImpl.getAccountByKeys): an
+  // environment key stops with its environment, an account key with its user.
+  if (status === 401) {
+    return {
+      message:
+        "Rancher rejected the connection's credential (HTTP 401). The key may be mistyped, deactivated or removed, or its environment or user account deactivated; reconnect with a valid one.",
+    };
+  }
   // A read-only member's schema allows only GET (ValidationHandler.validateMethod): 405 on create and edit.
   if (status === 405 && (method === 'POST' || method === 'PUT')) {
     return { kind: 'forbidden' as const, message: `${READ_ONLY_NOTE} (HTTP 405 Method not allowed)` };
