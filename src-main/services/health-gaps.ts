@@ -5,7 +5,7 @@
 import type { HealthKind } from '../../src-preload/contract.ts';
 import type { ConnectionRecord } from '../model.ts';
 import { providerModule } from '../providers/index.ts';
-import type { UnjudgedKeys } from '../store/key-health.ts';
+import type { UnjudgedKeys } from '../store/inventory.ts';
 import type { PolicyRecord } from '../store/policies.ts';
 
 export type HealthGaps = Record<HealthKind, string[]>;

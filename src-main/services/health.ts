@@ -7,7 +7,7 @@ import type { CoreEvents } from '../events.ts';
 import type { ConnectionRecord, RemoteKey } from '../model.ts';
 import { providerModule } from '../providers/index.ts';
 import type { Store } from '../store/index.ts';
-import type { KeyTraits } from '../store/key-health.ts';
+import type { KeyTraits } from '../store/inventory.ts';
 import type { PolicyRecord } from '../store/policies.ts';
 import { healthGaps } from './health-gaps.ts';
 
@@ -41,7 +41,7 @@ export function createHealthService(deps: {
 
   return {
     summary(idleDays: number): HealthView {
-      const c = store.health.counts(now(), idleDays);
+      const c = store.inventory.healthCounts(now(), idleDays) as unknown as Record<string, number>;
       return {
         total: c.total ?? 0,
         idleDays,
@@ -58,7 +58,7 @@ export function createHealthService(deps: {
         },
         notCounted: healthGaps({
           connections: store.connections.list(),
-          unjudged: store.health.unjudged(),
+          unjudged: store.inventory.unjudgedKeys(),
           policyOf: (connectionId) => store.policies.get(connectionId),
         }),
       };

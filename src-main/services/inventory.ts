@@ -229,7 +229,9 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     key(connectionId: string, keyId: string): KeyDetail {
       const record = store.inventory.getKey(connectionId, keyId);
       if (!record) throw new AppError('not-found', 'This key is not in the cached inventory; sync to refresh.');
-      return { ...keyView(record), raw: record.raw };
+      // As the sync stored it: the same traits the health board judges the key by.
+      const lastUseReported = traitsOf(deps.connections().get(connectionId))(record).tracksLastUse;
+      return { ...keyView(record), raw: record.raw, lastUseReported };
     },
   };
 }

@@ -2,7 +2,6 @@
 import { connectionQueries } from './connections.ts';
 import { checkpointDeferral, openDatabase, type Db } from './db.ts';
 import { inventoryQueries } from './inventory.ts';
-import { keyHealthQueries } from './key-health.ts';
 import { journalQueries } from './journal.ts';
 import { policyQueries } from './policies.ts';
 import { settingsQueries } from './settings.ts';
@@ -17,7 +16,6 @@ export function createStore(file: string, readonly = false) {
     db,
     connections: connectionQueries(db),
     inventory: inventoryQueries(db),
-    health: keyHealthQueries(db),
     syncRuns: syncRunQueries(db),
     journal: journalQueries(db),
     policies: policyQueries(db),

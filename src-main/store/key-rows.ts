@@ -1,6 +1,8 @@
-// How cached keys and scopes are stored and read back: their rows and the records made of them.
-import type { KeyCategory, KeyStatus } from '../../src-preload/contract.ts';
+// How cached keys and scopes are read: their SQLite rows, the columns a page of the key table
+// selects, the mapping to records, and the query a page is asked with.
+import type { KeyCategory, KeyStatus, SortColumn } from '../../src-preload/contract.ts';
 import type { HoldReason, KeyRecord, RemoteScope } from '../model.ts';
+import type { HealthFilter } from './health-sql.ts';
 
 export interface KeyRow {
   connection_id: string;
@@ -44,6 +46,33 @@ export interface ScopeRecord extends RemoteScope {
   connectionId: string;
   keyCount: number;
 }
+
+export interface KeyQuery {
+  connectionId?: string;
+  health?: HealthFilter;
+  /** "now" for health filters. */
+  now?: number;
+  /** Any of these connections (bulk selections across organizations). */
+  connectionIds?: string[];
+  scopeId?: string;
+  statuses?: KeyStatus[];
+  /** Leave out ghost rows (keys gone from the backend). */
+  presentOnly?: boolean;
+  query?: string;
+  sort?: { column: SortColumn; direction: 'asc' | 'desc' };
+  offset: number;
+  limit: number;
+}
+
+export const SORT_SQL: Record<SortColumn, string> = {
+  name: 'name COLLATE NOCASE',
+  type: 'type',
+  status: 'status',
+  createdAt: 'created_at',
+  expiresAt: 'expires_at',
+  lastUsedAt: 'last_used_at',
+  scope: 'scope_id',
+};
 
 /** A cached key without its raw backend fields: what the key table's pages need. */
 export type ListedKey = Omit<KeyRecord, 'raw'>;

@@ -167,7 +167,7 @@ describe.each<Variant>(['roles', 'groups'])('Onyx sandbox (%s variant)', (varian
 
     it('reports last use as Onyx does: null until used, then at most once every 5 minutes', async () => {
       const created = await call('/user/pats', { method: 'POST', token: sandbox.credentials.adminPat, body: { name: 'used-later' } });
-      const lastUse = async () => rows((await call('/user/pats', { token: sandbox.credentials.adminPat })).json).find((p) => p.name === 'used-later')!.last_used_at;
+      const lastUse = async () => rows((await call('/user/pats', { token: sandbox.credentials.adminPat })).json).find((p) => p.name === 'used-later')!.last_used_at as string;
       expect(await lastUse()).toBeNull();
       await call('/me', { token: created.json.token });
       const first = await lastUse();
