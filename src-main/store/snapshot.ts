@@ -80,7 +80,7 @@ export function snapshotWriter(db: Db) {
   const deleteKey = db.prepare('DELETE FROM keys WHERE connection_id = ? AND id = ?');
   const deleteScopes = db.prepare('DELETE FROM scopes WHERE connection_id = ?');
   const insertScope = db.prepare(`INSERT INTO scopes (connection_id, id, kind, name, parent_id, position, raw_json, inactive, read_only)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertChange = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
 
