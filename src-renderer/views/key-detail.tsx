@@ -3,7 +3,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { KeyChangeView, KeyDetail } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
-import { absoluteTime } from '../app/format.ts';
+import { absoluteTime, kindLabel } from '../app/format.ts';
 import { Icon } from '../components/icons.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { useApp } from '../state/store.ts';
@@ -62,7 +62,7 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
         ['Created', absoluteTime(detail.createdAt)],
         ['Created by', detail.createdBy ?? '—'],
         ['Expires', detail.expiresAt ? absoluteTime(detail.expiresAt) : 'never'],
-        ['Last used', detail.lastUsedAt ? absoluteTime(detail.lastUsedAt) : 'not reported'],
+        ['Last used', detail.lastUsedAt ? absoluteTime(detail.lastUsedAt) : detail.lastUseReported ? 'never' : `not reported by ${connection ? kindLabel(connection.kind) : 'this backend'}`],
         ['Last seen by a sync', absoluteTime(detail.lastSeenAt)],
         ...(detail.holdUntil
           ? ([[detail.holdReason === 'revoked' ? 'May still authenticate until' : 'Kept while the backend catches up, until', absoluteTime(detail.holdUntil)]] as Array<[string, ReactNode]>)

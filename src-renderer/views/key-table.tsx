@@ -55,12 +55,13 @@ function ActionButton(props: { icon: IconName; label: string; support: ActionSup
 
 /**
  * What the user may do with a key of this connection now: the backend's actions, narrowed by the
- * key's type, and none that need the backend while it cannot be reached (a local label still can).
+ * key's type, and none that need the backend while it cannot be reached (a local label still can)
+ * or while its scope refuses changes (`locked`: why, e.g. a deactivated Rancher environment).
  */
-export function effectiveActions(connection: ConnectionView, typed?: Partial<Record<ActionName, ActionSupport>>): Record<ActionName, ActionSupport> {
+export function effectiveActions(connection: ConnectionView, typed?: Partial<Record<ActionName, ActionSupport>>, locked?: string | null): Record<ActionName, ActionSupport> {
   const actions = { ...connection.capabilities.actions, ...typed };
-  if (connection.reachability !== 'offline') return actions;
-  const note = `${connection.name} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
+  if (connection.reachability !== 'offline' && !locked) return actions;
+  const note = locked ?? `${connection.name} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
   const offline = (support: ActionSupport): ActionSupport => ({ mode: 'unavailable', note: support.mode === 'unavailable' ? (support.note ?? note) : note });
   return {
     create: offline(actions.create),
@@ -96,8 +97,9 @@ const KeyRow = memo(function KeyRow(props: {
   const setKeyActive = useApp((s) => s.setKeyActive);
   const selectKey = useApp((s) => s.selectKey);
   const keyType = connection.capabilities.createForm.types.find((t) => t.id === keyView.type);
+  const scope = useApp((s) => s.scopes[keyView.connectionId]?.find((x) => x.id === keyView.scopeId));
   // A key type may narrow what the backend offers (a token that cannot be renamed, say).
-  const actions = effectiveActions(connection, keyType?.actions);
+  const actions = effectiveActions(connection, keyType?.actions, scope?.inactive ?? scope?.readOnly);
   const typeLabel = (connection.capabilities.createForm.types.find((t) => t.id === keyView.type)?.label ?? keyView.type).replace(/ (API )?key$/, '');
   const settled = keyView.status === 'active' || keyView.status === 'inactive';
   const displayName = displayNameOf(keyView);
