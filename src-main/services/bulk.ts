@@ -16,6 +16,16 @@ export function createBulkService(deps: { store: Store; keys: KeyOperations; now
   const { store, keys, now } = deps;
   const plans = new Map<string, { plan: BulkPlanView; expiresAt: number }>();
 
+  /** Why keys of these connections cannot be selected as idle: their backend does not report last use for some key types. */
+  function idleNotJudged(selected: ConnectionRecord[]): string[] {
+    const notes = new Set<string>();
+    for (const connection of selected) {
+      const { lastUse, info } = providerModule(connection.kind);
+      if (lastUse.keyTypes !== 'all') notes.add(lastUse.note ?? `${info.displayName} does not report when its keys were last used.`);
+    }
+    return [...notes];
+  }
+
   /** Why the action cannot apply to this key, or null when it can. */
   function reasonAgainst(action: BulkAction, key: KeyRecord, connection: ConnectionRecord): string | null {
     const support = providerModule(connection.kind).capabilities(connection.settings).actions[action];
@@ -47,7 +57,8 @@ export function createBulkService(deps: { store: Store; keys: KeyOperations; now
       if (total > MAX_KEYS) {
         throw new AppError('validation', `The filter selects ${total.toLocaleString()} keys; narrow it to at most ${MAX_KEYS.toLocaleString()} for one bulk action.`);
       }
-      const plan: BulkPlanView = { planId: randomUUID(), action: input.action, count: 0, items: [], skipped: [] };
+      const plan: BulkPlanView = { planId: randomUUID(), action: input.action, count: 0, items: [], skipped: [], notJudged: [] };
+      if (input.idleDays) plan.notJudged = idleNotJudged(input.connectionIds ? input.connectionIds.flatMap((id) => connections.get(id) ?? []) : [...connections.values()]);
       for (const key of rows) {
         const connection = connections.get(key.connectionId);
         if (!connection) continue;

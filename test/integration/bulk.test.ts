@@ -55,6 +55,7 @@ describe('bulk actions', () => {
     const plan = await core.api.bulk.plan({ action: 'delete', connectionIds: [alice, admin, platform, labs], idleDays: 4 });
     expect(names(plan.items)).toEqual(['cost-report', 'dashboard-reader', 'lab-runner', 'never-used']);
     expect(plan.skipped).toEqual([]);
+    expect(plan.notJudged).toEqual(['Rancher 1.x does not report when a key was last used.']);
     const deactivate = await core.api.bulk.plan({ action: 'deactivate', connectionIds: [alice, admin, platform, labs], idleDays: 4 });
     expect(deactivate.count).toBe(0);
     expect(new Set(deactivate.skipped.map((s) => s.reason))).toEqual(new Set(['env zero keys cannot be deactivated or reactivated; they can only be deleted.']));
