@@ -254,6 +254,8 @@ export function createRancherProvider(config: ProviderConfig): Provider {
           fields: { type: `Choose ${expected === 'account' ? 'an account' : 'an environment'} key for this scope.` },
         });
       }
+      // Asked before the key exists: once its secret is in hand, nothing should delay handing it over.
+      const privileged = await isPrivileged(scope.id, expected);
       const res = await http.request({
         method: 'POST',
         path: keysPath(scope),
@@ -269,7 +271,6 @@ export function createRancherProvider(config: ProviderConfig): Provider {
       }
       // The secret is in hand; a failure while waiting for the key to settle must not lose it.
       const settled = await settle(created).catch(() => created);
-      const privileged = await isPrivileged(scope.id, expected).catch(() => false);
       return {
         key: toRemoteKey(settled, scope.id, expected, privileged),
         secret: {
