@@ -78,6 +78,18 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     return scope;
   }
 
+  /** Why keys cannot be created or changed in this scope now (as the last sync found it), or null. */
+  function lockedBecause(connectionId: string, scopeId: string): string | null {
+    const scope = store.inventory.getScope(connectionId, scopeId);
+    return scope?.inactive ?? scope?.readOnly ?? null;
+  }
+
+  /** Refuses, in the backend's own terms, a change the backend would refuse (403 or 405) anyway. */
+  function refuseLocked(connectionId: string, scopeId: string): void {
+    const why = lockedBecause(connectionId, scopeId);
+    if (why) throw new AppError('forbidden', why);
+  }
+
   async function providerFor(connectionId: string, action: ActionName, keyType?: string): Promise<Provider> {
     const record = connections.get(connectionId);
     const provider = await connections.provider(record.id);
@@ -265,9 +277,16 @@ export function createKeyOperations(deps: KeyOperationDeps) {
    */
   async function deleteHalfMadeTwins(provider: Provider, connectionId: string, twin: { newKeyId: string | null; twinName: string; scopeId: string; startedAt: number }): Promise<number> {
     const listed = await provider.listKeys(cachedScope(connectionId, twin.scopeId));
-    const known = new Set(store.inventory.keys({ connectionId, offset: 0, limit: 1_000_000 }).rows.map((k) => k.id));
+    // Keys the cache knew before this rotation began are not its twin; a sync running alongside may
+    // have cached the twin itself after it was created.
+    const knownBefore = new Set(
+      store.inventory
+        .keys({ connectionId, offset: 0, limit: 1_000_000 })
+        .rows.filter((k) => k.firstSeenAt < twin.startedAt)
+        .map((k) => k.id),
+    );
     const orphans = listed.filter(
-      (k) => k.id === twin.newKeyId || (!known.has(k.id) && k.name === twin.twinName && (k.createdAt === null || k.createdAt >= twin.startedAt - ORPHAN_SKEW_MS)),
+      (k) => k.id === twin.newKeyId || (!knownBefore.has(k.id) && k.name === twin.twinName && (k.createdAt === null || k.createdAt >= twin.startedAt - ORPHAN_SKEW_MS)),
     );
     const cachedTwin = twin.newKeyId ? store.inventory.getKey(connectionId, twin.newKeyId) : undefined;
     if (cachedTwin && !orphans.some((k) => k.id === cachedTwin.id)) orphans.push(cachedTwin);
@@ -286,6 +305,8 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     providerFor,
     cachedKey,
     cachedScope,
+    lockedBecause,
+    refuseLocked,
     formOf,
     validateCreate,
     issued,
@@ -299,6 +320,7 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     async create(input: ChannelInput<'keys.create'>): Promise<{ key: KeyView; revealSlotId: string }> {
       const provider = await providerFor(input.connectionId, 'create');
       const scope = cachedScope(input.connectionId, input.scopeId);
+      refuseLocked(input.connectionId, scope.id);
       const spec = validateCreate(await formOf(provider), input, scope);
       const journalInput = { scopeId: scope.id, type: input.type, name: input.name, role: spec.role ?? null };
       return journaled('create', input.connectionId, null, journalInput, async (operationId) => {
@@ -310,6 +332,7 @@ export function createKeyOperations(deps: KeyOperationDeps) {
 
     async update(input: ChannelInput<'keys.update'>): Promise<KeyView> {
       const before = cachedKey(input.connectionId, input.keyId);
+      refuseLocked(input.connectionId, before.scopeId);
       const provider = await providerFor(input.connectionId, 'rename', before.type);
       const type = (await formOf(provider)).types.find((t) => t.id === before.type) ?? provider.capabilities.createForm.types[0];
       const fields: Record<string, string> = {};
@@ -333,6 +356,7 @@ export function createKeyOperations(deps: KeyOperationDeps) {
 
     async setActive(input: ChannelInput<'keys.setActive'>): Promise<KeyView> {
       const before = cachedKey(input.connectionId, input.keyId);
+      refuseLocked(input.connectionId, before.scopeId);
       const connection = connections.get(input.connectionId);
       const ends = !input.active && requireConfirmation(connection, before, 'deactivating', input.confirmEndsCredential);
       const provider = await providerFor(input.connectionId, input.active ? 'activate' : 'deactivate', before.type);
@@ -350,6 +374,7 @@ export function createKeyOperations(deps: KeyOperationDeps) {
 
     async delete(input: ChannelInput<'keys.delete'>): Promise<{ deleted: true }> {
       const before = cachedKey(input.connectionId, input.keyId);
+      refuseLocked(input.connectionId, before.scopeId);
       const connection = connections.get(input.connectionId);
       const ends = requireConfirmation(connection, before, 'deleting', input.confirmEndsCredential);
       const provider = await providerFor(input.connectionId, 'delete', before.type);

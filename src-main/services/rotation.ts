@@ -177,6 +177,7 @@ export function createRotationService(deps: {
 
     async start(input: ChannelInput<'rotation.start'>): Promise<RotationView> {
       const old = keys.cachedKey(input.connectionId, input.keyId);
+      keys.refuseLocked(input.connectionId, old.scopeId);
       if (connections.get(input.connectionId).ownKeyId === old.id) {
         // Retiring it would lock Keyfleet out: the connection's own credential has its own rotation.
         throw new AppError('conflict', `“${old.localLabel ?? (old.name || old.id)}” is the key Keyfleet signs in with; rotate it with “Rotate Keyfleet’s credential”, which switches the connection to the new key before retiring the old one.`);
