@@ -147,6 +147,17 @@ describe('guarded (Rancher)', () => {
     expect((await core.api.sync.run({ connectionId })).result).toBe('ok');
   });
 
+  it('deactivating it right after a restart, before any sync, is reported as done too', async () => {
+    // A fresh core has not asked Rancher who the credential is yet; nothing may be asked after the action.
+    await core.close();
+    core = open();
+    const key = await core.api.keys.setActive({ connectionId, keyId: ownId, active: false, confirmEndsCredential: true });
+    expect(key.status).toBe('inactive');
+    expect(sandbox.key(ownId)!.state).toBe('inactive');
+    expect((await core.api.journal.list({})).rows[0]).toMatchObject({ action: 'key.deactivate', result: 'ok' });
+    expect((await core.api.connections.list())[0]!.credential.ended).not.toBeNull();
+  });
+
   it('Rancher cannot delete it (the deactivation first would end the access): refused with the reason, nothing changed', async () => {
     const error = await rejection(core.api.keys.delete({ connectionId, keyId: ownId, confirmEndsCredential: true }));
     expect(error.kind).toBe('unsupported');
