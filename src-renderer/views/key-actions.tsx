@@ -9,7 +9,8 @@ import type { Modal } from '../state/types.ts';
  * What the user may do with a key of this connection now: the backend's actions, narrowed by the
  * key's type and by its being the key the connection signs in with (which rotates in one step),
  * and none that need the backend while it cannot be reached (a local label still can) or while
- * its scope refuses changes (`locked`: why, e.g. a deactivated Rancher environment).
+ * its scope refuses changes (`locked`: why, e.g. a deactivated Rancher environment) or its
+ * credential was ended.
  */
 export function effectiveActions(
   connection: ConnectionView,
@@ -18,8 +19,10 @@ export function effectiveActions(
   own = false,
 ): Record<ActionName, ActionSupport> {
   const actions = { ...connection.capabilities.actions, ...typed, ...(own ? { ...connection.capabilities.ownCredential, rotate: connection.credential.rotation } : {}) };
-  if (connection.reachability !== 'offline' && !locked) return actions;
-  const note = locked ?? `${connection.name} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
+  // A credential an action ended cannot sign in to act on anything until the connection is reconnected.
+  const why = locked ?? (connection.credential.ended ? `${connection.name} needs a new credential first: Reconnect it.` : null);
+  if (connection.reachability !== 'offline' && !why) return actions;
+  const note = why ?? `${connection.name} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
   const offline = (support: ActionSupport): ActionSupport => ({ mode: 'unavailable', note: support.mode === 'unavailable' ? (support.note ?? note) : note });
   return {
     create: offline(actions.create),

@@ -67,6 +67,12 @@ test('the key Keyfleet signs in with is marked, guarded, and deactivating it is 
   const banner = app.getByRole('status').filter({ hasText: '“Sandbox Rancher” needs a new credential' });
   await expect(banner).toContainText('“keyfleet”, the key Keyfleet signed in with, was deactivated in Keyfleet just now');
   await expect(banner.getByRole('button', { name: 'Reconnect' })).toBeVisible();
+  // Nothing that needs the backend is offered until then: the ended credential cannot sign in.
+  for (const name of ['Activate keyfleet', 'Deactivate laptop', 'Create key']) {
+    const button = app.getByRole('button', { name, exact: true }).first();
+    await expect(button).toBeDisabled();
+  }
+  await expect(keyRow(app, 'laptop').getByRole('button', { name: 'Deactivate laptop' })).toHaveAttribute('title', /Sandbox Rancher needs a new credential first: Reconnect it/);
   await shootSizes(app, 'own-key-ended');
   await app.getByRole('button', { name: 'Action journal' }).click();
   const line = app.getByRole('table').getByRole('row').nth(1);
