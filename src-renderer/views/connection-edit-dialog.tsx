@@ -64,7 +64,7 @@ export function EditConnectionDialog({ connection, reconnect }: { connection: Co
         <p className="form-note">
           {reconnect ? 'Enter a new credential for ' : 'This connection manages '}
           <strong>{organization}</strong>
-          {reconnect ? '' : '.'} A new credential, address or certificate is first verified against that same organization; only then does it replace the
+          . A new credential, address or certificate is first verified against that same organization; only then does it replace the
           stored one. The cached inventory, its history and the action journal stay as they are.
         </p>
         {reconnect ? null : (

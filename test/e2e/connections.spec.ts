@@ -60,7 +60,7 @@ test('a connection is named after its account, renamed at will, and reconnected 
   // Reconnect, straight from the banner.
   await failed.getByRole('button', { name: 'Reconnect' }).click();
   const reconnect = app.getByRole('dialog', { name: 'Reconnect “Acme Platform”' });
-  await expect(reconnect).toContainText('Enter a new credential for alice');
+  await expect(reconnect).toContainText('Enter a new credential for alice. A new credential');
   // Another account's credential is refused, with both names; nothing is stored.
   await reconnect.getByLabel('Access key').fill(sandbox.credentials.admin.accessKey);
   await reconnect.getByLabel('Secret key').fill(sandbox.credentials.admin.secretKey);
