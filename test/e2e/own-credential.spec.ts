@@ -5,7 +5,7 @@
 // credential); its rotation is one step, and the credential's age is shown on the connection.
 import { connectionAccount, createKeytarSecretStore } from '../../src-main/secrets/secret-store.ts';
 import { startOnyxSandbox, type Variant } from '../backends/onyx/server.ts';
-import { backendTest, connectRancher, expect, keyRow, shootSizes, test } from './fixtures.ts';
+import { backendTest, connectOnyx, connectRancher, expect, keyRow, shootSizes, test } from './fixtures.ts';
 
 test('deactivate and activate ask first, from a click or the keyboard, naming the key and what stops working', async ({ app, sandbox }) => {
   await connectRancher(app, sandbox, sandbox.credentials.user);
@@ -113,13 +113,7 @@ test('Keyfleet’s credential is rotated in one step, and its age is shown on th
 const onyx = backendTest((options: { variant: Variant }) => startOnyxSandbox(options), { variant: 'groups' });
 
 onyx('Onyx: deleting the key Keyfleet signs in with says first what it ends, then that the connection needs a new credential', async ({ app, sandbox }) => {
-  await app.getByRole('button', { name: 'Add connection' }).first().click();
-  const connect = app.getByRole('dialog', { name: 'Add a connection' });
-  await connect.getByLabel('Backend').selectOption('onyx');
-  await connect.getByLabel('Server URL').fill(sandbox.url);
-  await connect.getByLabel('Admin API key or personal access token').fill(sandbox.credentials.adminKey);
-  await connect.getByRole('button', { name: 'Connect' }).click();
-  await expect(connect).toBeHidden();
+  await connectOnyx(app, sandbox);
   const own = keyRow(app, 'keyfleet-admin');
   await expect(own.getByText('Keyfleet’s key')).toBeVisible();
 

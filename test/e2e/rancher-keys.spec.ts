@@ -1,12 +1,9 @@
 // The whole first flow, as a person does it, in Chromium against the real renderer and core:
 // connect a Rancher 1.x server, sync, create a key and see its secret once, deactivate and
 // activate it, edit it, delete it; a failing sync keeps the cached keys; no secret in the data dir.
-import { cpSync } from 'node:fs';
 import { createKeytarSecretStore, connectionAccount } from '../../src-main/secrets/secret-store.ts';
-import { startHarness } from '../harness/server.ts';
-import { tempDir } from '../support/temp.ts';
 import { scanForSecrets } from '../support/scan.ts';
-import { connectRancher, expect, keyRow, shoot, test } from './fixtures.ts';
+import { connectRancher, expect, inReviewCopy, keyRow, shoot, test } from './fixtures.ts';
 
 /** Keys of one account the sandbox would list (removed ones are hidden, as in Rancher). */
 function listedNames(keys: Array<Record<string, unknown>>): string[] {
@@ -437,19 +434,11 @@ test('what changed, a secret-free export, and reviewing a copy read-only', async
   await expect(app.getByRole('status').filter({ hasText: /Exported 8 keys/ })).toContainText('SHA-256');
 
   // An auditor opens a copy of this data dir (database and WAL): read-only, no credential.
-  const copy = tempDir('keyfleet-review-');
-  cpSync(harness.dataDir, copy.path, { recursive: true });
-  const review = await startHarness({ dataDir: copy.path, review: true });
-  try {
-    await app.goto(review.pageUrl);
-    await expect(app.getByText('Reviewing a copy, read-only')).toBeVisible();
+  await inReviewCopy(app, harness, async () => {
     await expect(app.getByRole('button', { name: 'Add connection' }).first()).toBeDisabled();
     await expect(keyRow(app, 'laptop-2026')).toContainText('Active');
     await expect(keyRow(app, 'laptop-2026').getByRole('button', { name: 'Deactivate laptop-2026' })).toHaveAttribute('title', /read-only review/);
     await expect(app.getByRole('button', { name: 'Sync now' })).toBeVisible();
     await shoot(app, 'review');
-  } finally {
-    await review.close();
-    copy.cleanup();
-  }
+  });
 });

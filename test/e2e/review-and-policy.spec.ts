@@ -2,20 +2,12 @@
 // a reviewed copy opens without an error and every control that would change something is off,
 // saying why; and "no admin keys" covers every way a backend grants power — on Onyx servers with
 // groups, the Admin group — in the create form.
-import { cpSync } from 'node:fs';
 import { startOnyxSandbox, type Variant } from '../backends/onyx/server.ts';
-import { startHarness } from '../harness/server.ts';
-import { tempDir } from '../support/temp.ts';
-import { backendTest, connectRancher, expect, keyRow, shootSizes, test } from './fixtures.ts';
+import { backendTest, connectOnyx, connectRancher, expect, inReviewCopy, keyRow, shootSizes, test } from './fixtures.ts';
 
 test('a reviewed copy is read-only in the window too: no error on open, every change disabled with the reason', async ({ app, sandbox, harness }) => {
   await connectRancher(app, sandbox, sandbox.credentials.user);
-  const copy = tempDir('keyfleet-review-');
-  cpSync(harness.dataDir, copy.path, { recursive: true });
-  const review = await startHarness({ dataDir: copy.path, review: true });
-  try {
-    await app.goto(review.pageUrl);
-    await expect(app.getByText('Reviewing a copy, read-only')).toBeVisible();
+  await inReviewCopy(app, harness, async () => {
     await expect(keyRow(app, 'laptop')).toContainText('Active');
     // Nothing failed while opening it.
     await expect(app.getByRole('alert')).toHaveCount(0);
@@ -37,10 +29,7 @@ test('a reviewed copy is read-only in the window too: no error on open, every ch
     await app.keyboard.press('s');
     await expect(app.getByRole('alert')).toHaveCount(0);
     await shootSizes(app, 'review-read-only');
-  } finally {
-    await review.close();
-    copy.cleanup();
-  }
+  });
 });
 
 const onyx = backendTest((options: { variant: Variant }) => startOnyxSandbox(options), { variant: 'groups' });
@@ -50,14 +39,7 @@ for (const variant of ['groups', 'roles'] as const) {
     onyx.use({ sandboxOptions: { variant } });
 
     onyx('the create form offers no way to admin power, the Admin group included', async ({ app, sandbox }) => {
-      await app.getByRole('button', { name: 'Add connection' }).first().click();
-      const connect = app.getByRole('dialog', { name: 'Add a connection' });
-      await connect.getByLabel('Backend').selectOption('onyx');
-      await connect.getByLabel('Server URL').fill(sandbox.url);
-      await connect.getByLabel('Admin API key or personal access token').fill(sandbox.credentials.adminKey);
-      await connect.getByRole('button', { name: 'Connect' }).click();
-      await expect(connect).toBeHidden();
-      await expect(app.getByRole('navigation', { name: 'Connections' }).getByText(/Synced just now/)).toBeVisible();
+      await connectOnyx(app, sandbox);
 
       await app.getByRole('button', { name: 'Policy' }).click();
       const policy = app.getByRole('dialog', { name: /^Policy for/ });
