@@ -184,10 +184,11 @@ describe.each<Variant>(['roles', 'groups'])('Onyx sandbox (%s variant)', (varian
       const res = await call('/user/pats', { method: 'POST', token: sandbox.credentials.adminPat, body: { name: 'week', expiration_days: 7 } });
       expect(res.status).toBe(200);
       expect(res.json.token).toMatch(/^onyx_pat_[A-Za-z0-9_-]{256}$/);
-      const day = new Date();
+      expect(res.json.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+      // Seven days after the day of creation by the backend's own clock (earlier cases moved it on).
+      const day = new Date(Date.parse(res.json.created_at));
       day.setUTCDate(day.getUTCDate() + 7);
       expect(res.json.expires_at).toBe(`${day.toISOString().slice(0, 10)}T23:59:59.999999Z`);
-      expect(res.json.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
       const listed = (await call('/user/pats', { token: sandbox.credentials.adminPat })).json;
       expect(listed[0]).toMatchObject({ id: res.json.id, name: 'week' });
       expect('token' in listed[0]).toBe(false);
