@@ -43,6 +43,8 @@ test('a connection is named after its account, renamed at will, and reconnected 
   const secretKey = (await reveal.getByTestId('reveal-Secret key').textContent())!;
   typedSecrets.add(secretKey);
   await reveal.getByRole('button', { name: 'Copy Secret key' }).click();
+  // The copy lands through the core; Done before it would ask about an uncopied secret.
+  await expect(reveal.getByRole('button', { name: 'Copy Secret key, copied' })).toBeVisible();
   await reveal.getByRole('button', { name: 'Done' }).click();
   const laptop = await harness.core.api.keys.list({ query: 'laptop' });
   const history = await harness.core.api.keys.history({ connectionId: laptop.rows[0]!.connectionId, keyId: laptop.rows[0]!.id });

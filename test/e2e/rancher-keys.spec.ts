@@ -106,6 +106,8 @@ test('a key can be deactivated, activated again, renamed and deleted', async ({ 
   await form.getByRole('button', { name: 'Create key' }).click();
   const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
   await reveal.getByRole('button', { name: 'Copy Secret key' }).click();
+  // The copy lands through the core; Done before it would ask about an uncopied secret.
+  await expect(reveal.getByRole('button', { name: 'Copy Secret key, copied' })).toBeVisible();
   await reveal.getByRole('button', { name: 'Done' }).click();
 
   const row = keyRow(app, 'short-lived');
@@ -181,6 +183,8 @@ test('a secret that was never seen is offered again, once', async ({ app, sandbo
   const secretKey = (await reveal.getByTestId('reveal-Secret key').textContent())!;
   expect(sandbox.authenticates(accessKey, secretKey)).toBe(true);
   await reveal.getByRole('button', { name: 'Copy Secret key' }).click();
+  // The copy lands through the core; Done before it would ask about an uncopied secret.
+  await expect(reveal.getByRole('button', { name: 'Copy Secret key, copied' })).toBeVisible();
   await reveal.getByRole('button', { name: 'Done' }).click();
   await expect(banner).toHaveCount(0);
   expect(await harness.core.api.reveal.pending()).toEqual([]);
