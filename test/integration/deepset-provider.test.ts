@@ -217,8 +217,8 @@ describe('deepset adapter: creating keys', () => {
     const chosen = [scope(scopes, 'staging'), scope(scopes, 'research')];
     const { key } = await provider.createKey({ scopeId: org.id, type: 'personal', name: 'notebook-2', role: 'EXTERNAL', scopes: chosen }, org);
     expect(sandbox.key(key.id)).toMatchObject({ personal: true, ownerId: sandbox.ids.users.admin, workspaces: ['staging', 'research'], organizationRole: 'EXTERNAL' });
-    expect(provider.twinSpec!(key, scopes).scopes!.map((s) => s.id)).toEqual(['staging', 'research']);
-    expect(() => provider.twinSpec!({ ...key, raw: { ...key.raw, workspaces: [{ name: 'gone' }] } }, scopes)).toThrow(/limited to workspaces that no longer exist/);
+    expect((await provider.twinPlan!(key, scopes)).scopes!.map((s) => s.id)).toEqual(['staging', 'research']);
+    await expect(provider.twinPlan!({ ...key, raw: { ...key.raw, workspaces: [{ name: 'gone' }] } }, scopes)).rejects.toThrow(/limited to workspaces that no longer exist/);
   });
 
   it('creates a workspace-scoped service key with an expiry, and a nameless one shown by its id', async () => {

@@ -142,7 +142,19 @@ describe('env zero through the core', () => {
     expect((await rejection(core.api.keys.setActive({ connectionId: connection.id, keyId: key.id, active: false }))).kind).toBe('unsupported');
   });
 
-  it('rotates a User key into a twin with the same project roles, then deletes the old one', async () => {
+  it('rotates a key with a custom project role, keeping it, instead of refusing', async () => {
+    const connection = await add(sandbox.credentials.admin);
+    await core.api.sync.run({ connectionId: connection.id });
+    const old = (await core.api.keys.list({ connectionId: connection.id })).rows.find((k) => k.name === 'cost-report')!;
+    const started = await core.api.rotation.start({ connectionId: connection.id, keyId: old.id });
+    await core.api.reveal.take({ slotId: started.revealSlotId! });
+    expect(sandbox.key(started.newKeyId!)).toMatchObject({ name: 'cost-report', organizationRole: sandbox.ids.roles.auditor });
+    expect(sandbox.projectRoles(started.newKeyId!)).toEqual(sandbox.projectRoles(old.id));
+    expect(sandbox.projectRoles(started.newKeyId!)).toContainEqual({ projectId: sandbox.ids.projects.Networking, role: sandbox.ids.roles.releaseManager });
+    await core.api.rotation.cancel({ operationId: started.operationId });
+  });
+
+  it('rotates a User key into a twin with the same project roles and teams, then deletes the old one', async () => {
     const connection = await add(sandbox.credentials.admin);
     await core.api.sync.run({ connectionId: connection.id });
     const old = (await core.api.keys.list({ connectionId: connection.id })).rows.find((k) => k.name === 'dashboard-reader')!;
@@ -152,6 +164,8 @@ describe('env zero through the core', () => {
     expect(sandbox.key(started.newKeyId!)).toMatchObject({ name: 'dashboard-reader', organizationRole: 'User' });
     expect(sandbox.projectRoles(started.newKeyId!)).toEqual(expect.arrayContaining(sandbox.projectRoles(old.id)));
     expect(sandbox.projectRoles(started.newKeyId!)).toHaveLength(2);
+    // What team SRE grants, the twin holds too.
+    expect(sandbox.teamsOf(started.newKeyId!)).toEqual([sandbox.ids.teams.SRE]);
     await core.api.rotation.confirmDeployed({ operationId: started.operationId });
     const done = await core.api.rotation.retire({ operationId: started.operationId });
     expect(done.step).toBe('done');

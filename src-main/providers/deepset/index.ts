@@ -5,7 +5,7 @@
 import { ProviderError, type AppError } from '../../errors.ts';
 import { createHttpClient } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
-import type { CreateKeySpec, CreatedKey, Identity, ListOptions, Provider, ProviderConfig, ProviderModule } from '../types.ts';
+import type { CreateKeySpec, CreatedKey, Identity, ListOptions, Provider, ProviderConfig, ProviderModule, TwinPlan } from '../types.ts';
 import { PATHS, routeMissing, unsupported } from './api.ts';
 import { deepsetCapabilities } from './capabilities.ts';
 import { createRequest, identifyCreated, issuedSecret, secretOf, UNLISTED_PREFIX } from './create.ts';
@@ -207,17 +207,18 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
       return (await lists.organizationKeys(names, signal)).map((k) => toRemoteKey(k, scope.id));
     },
 
-    twinSpec(key: RemoteKey, scopes: RemoteScope[]): Partial<CreateKeySpec> {
-      if (scopes.find((s) => s.id === key.scopeId)?.kind !== 'organization') return {};
+    // eslint-disable-next-line @typescript-eslint/require-await -- reworked next
+    async twinPlan(key: RemoteKey, scopes: RemoteScope[]): Promise<TwinPlan> {
+      if (scopes.find((s) => s.id === key.scopeId)?.kind !== 'organization') return { keeps: [] };
       const workspaces = scopes.filter((s) => s.kind === 'workspace');
       const names = limitedTo(key.raw, (id) => workspaces.find((w) => w.raw.workspace_id === id)?.name);
-      if (!names) return {};
+      if (!names) return { keeps: [] };
       const chosen = workspaces.filter((w) => names.includes(w.name));
       // Never widen access: a twin of a key limited to workspaces that are gone would reach all of them.
       if (chosen.length === 0) {
         throw new ProviderError('conflict', 'This key is limited to workspaces that no longer exist; create its replacement by hand.');
       }
-      return { scopes: chosen };
+      return { scopes: chosen, keeps: [] };
     },
 
     async createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey> {

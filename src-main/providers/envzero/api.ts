@@ -1,6 +1,7 @@
-// The env zero reads the adapter needs, each parsed defensively: organizations, projects, teams
-// (all pages), custom roles, API keys, and the project role assignments that reveal a User key's
-// project roles when the key list does not carry them.
+// The env zero calls the adapter needs, each answer parsed defensively: organizations, projects,
+// teams (all pages, or one), custom roles, API keys, the project role assignments that reveal a
+// User key's project roles when the key list does not carry them; and the two writes that make a
+// User key a member like a user: a project role, and a place in a team.
 import { ProviderError } from '../../errors.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.ts';
 import { explainRateLimit } from './errors.ts';
@@ -71,6 +72,28 @@ export function createEnvZeroApi(http: HttpClient) {
       }
     },
 
+    async team(teamId: string): Promise<TeamJson> {
+      return parseOrThrow(teamSchema, await get(`/teams/${encodeURIComponent(teamId)}`), 'a team');
+    },
+
+    /** PUT /teams/{id} replaces the whole membership: read it fresh, add one member, write it back. Answers the team's name. */
+    async addToTeam(teamId: string, memberId: string): Promise<string> {
+      const team = await this.team(teamId);
+      const userIds = (team.users ?? []).flatMap((u) => (u.user_id ? [u.user_id] : []));
+      if (userIds.includes(memberId)) return team.name ?? '';
+      await call({
+        method: 'PUT',
+        path: `/teams/${encodeURIComponent(teamId)}`,
+        body: { name: team.name ?? '', description: team.description ?? '', userIds: [...userIds, memberId] },
+      });
+      return team.name ?? '';
+    },
+
+    /** A project role for a user or a User-role key: built in, or a custom role's id. */
+    async assignProjectRole(projectId: string, userId: string, role: string): Promise<void> {
+      await call({ method: 'POST', path: `/permissions/projects/${encodeURIComponent(projectId)}`, body: { userId, role } });
+    },
+
     async roles(orgId: string): Promise<RoleJson[]> {
       return parseList(roleSchema, await get('/roles', { organizationId: orgId }), 'a list of roles', 'a role');
     },
@@ -91,6 +114,9 @@ export function createEnvZeroApi(http: HttpClient) {
         }
       };
       await Promise.all(Array.from({ length: Math.min(ASSIGNMENT_CONCURRENCY, projectIds.length) }, worker));
+      // In the tree's order, whichever read finished first.
+      const order = new Map(projectIds.map((id, i) => [id, i]));
+      for (const roles of byUser.values()) roles.sort((a, b) => order.get(a.projectId)! - order.get(b.projectId)!);
       return byUser;
     },
   };

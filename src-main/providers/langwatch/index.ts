@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { AppError, ProviderError } from '../../errors.ts';
 import { createHttpClient, type HttpClient } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
-import type { CreatedKey, CreateKeySpec, Identity, KeyChanges, ListOptions, Provider, ProviderConfig, ProviderModule } from '../types.ts';
+import type { CreatedKey, CreateKeySpec, Identity, KeyChanges, ListOptions, Provider, ProviderConfig, ProviderModule, TwinPlan } from '../types.ts';
 import { describeLangwatchError } from './errors.ts';
 import { eraOf, langwatchCapabilities, type Era } from './form.ts';
 import {
@@ -287,7 +287,8 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
       };
     },
 
-    twinSpec(key: RemoteKey, scopes: RemoteScope[]): Partial<CreateKeySpec> {
+    // eslint-disable-next-line @typescript-eslint/require-await -- reworked next
+    async twinPlan(key: RemoteKey, scopes: RemoteScope[]): Promise<TwinPlan> {
       const bindings = bindingsIn(key.raw);
       if (bindings.some((b) => !FORM_ROLES.has(b.role))) {
         throw new AppError('unsupported', `“${key.name}” has custom permissions (a CUSTOM binding) that Keyfleet cannot copy to a new key. Rotate it in LangWatch.`);
@@ -298,12 +299,12 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
         if (!scope) throw new AppError('conflict', `“${key.name}” is bound to a ${b.scopeType.toLowerCase()} Keyfleet does not know (${b.scopeId}); sync, then rotate again.`);
         return { scope, role: b.role };
       };
-      if (key.type !== 'service') return { grants: bindings.map(grantOf) };
+      if (key.type !== 'service') return { grants: bindings.map(grantOf), keeps: [] };
       const projects = bindings.filter((b) => b.role === 'ADMIN' && b.scopeType === 'PROJECT');
       const others = bindings.filter((b) => !projects.includes(b));
       // A service key made without projects holds the org-wide ADMIN LangWatch gave it; asking for none again does the same.
       const orgWide = projects.length === 0 && others.length === 1 && others[0]!.role === 'ADMIN' && others[0]!.scopeType === 'ORGANIZATION';
-      return { scopes: projects.map((b) => grantOf(b).scope), grants: orgWide ? [] : others.map(grantOf) };
+      return { scopes: projects.map((b) => grantOf(b).scope), grants: orgWide ? [] : others.map(grantOf), keeps: [] };
     },
 
     async renameKey(key: RemoteKey, changes: KeyChanges) {

@@ -2,7 +2,7 @@
 // auth have run: organizations, projects, custom roles and the API-key endpoints; teams and
 // project roles are in membership.ts. Validation failures answer as env
 // zero does: HTTP 400 with a plain-text, AJV-style, comma-joined message.
-import { badRequest, forbidden, iso, memberJson, notFound, queryOrg, requireAdmin, roleOver, UUID, type Answer, type Route, type RouteContext } from './answers.ts';
+import { badRequest, forbidden, iso, memberJson, notFound, queryOrg, requireAdmin, roleOver, UUID, type Route, type RouteContext } from './answers.ts';
 import { MEMBERSHIP_ROUTES } from './membership.ts';
 import { PROJECT_ROLES, type ApiKey, type EnvZeroModel, type ProjectRole } from './model.ts';
 
