@@ -154,7 +154,11 @@ describe('deepset adapter: the tree and the inventory', () => {
     expect(production[0]!.expiresAt).toBe(sandbox.key(sandbox.ids.keys['prod-search']!)!.expiresAt);
 
     const [unnamed] = await provider.listKeys(scope(scopes, 'staging'));
-    expect(unnamed).toMatchObject({ id: sandbox.ids.keys.unnamed, name: '', role: 'EXTERNAL', type: 'personal' });
+    // A nameless key goes by its id, as deepset shows it.
+    expect(unnamed).toMatchObject({ id: sandbox.ids.keys.unnamed, name: sandbox.ids.keys.unnamed, role: 'EXTERNAL', type: 'personal' });
+    expect(unnamed!.raw.name).toBeNull();
+    // deepset reports no creation or last-use date; Keyfleet invents none.
+    expect([...org, ...production].every((k) => k.createdAt === null && k.lastUsedAt === null)).toBe(true);
     const everything = JSON.stringify([org, production, unnamed]);
     for (const secret of sandbox.issuedSecrets()) expect(everything).not.toContain(secret);
   });
@@ -221,16 +225,67 @@ describe('deepset adapter: creating keys', () => {
     await expect(provider.twinPlan!({ ...key, raw: { ...key.raw, workspaces: [{ name: 'gone' }] } }, scopes)).rejects.toThrow(/limited to workspaces that no longer exist/);
   });
 
-  it('creates a workspace-scoped service key with an expiry, and a nameless one shown by its id', async () => {
+  it('creates a key asked for in a workspace the documented way: an organization key limited to it', async () => {
     const provider = connect(sandbox.credentials.admin);
     const research = scope(await provider.listScopes(), 'research');
     const expiresAt = Date.now() + 30 * DAY;
+    const before = sandbox.requests.length;
     const { key } = await provider.createKey({ scopeId: 'research', type: 'service', name: 'bot-2', role: 'MEMBER', expiresAt }, research);
-    expect(sandbox.key(key.id)).toMatchObject({ scope: 'workspace', workspaces: ['research'], expiresAt });
-    expect(key).toMatchObject({ scopeId: 'research', expiresAt, status: 'active' });
+    expect(sandbox.requests.slice(before).filter((r) => r.method === 'POST').map((r) => r.path)).toEqual(['/api/v1/token']);
+    expect(sandbox.key(key.id)).toMatchObject({ scope: 'organization', workspaces: ['research'], expiresAt });
+    expect(key).toMatchObject({ scopeId: sandbox.ids.organization, expiresAt, status: 'active' });
     const nameless = await provider.createKey({ scopeId: 'research', type: 'personal', name: '' }, research);
-    expect(nameless.key.name).toBe('');
     expect(sandbox.key(nameless.key.id)!.name).toBeNull();
+    expect(nameless.key.name).toBe(nameless.key.id);
+  });
+
+  it('gives a key the chosen workspace role, names roles in its details, and keeps the role in its twin', async () => {
+    const provider = connect(sandbox.credentials.admin);
+    const scopes = await provider.listScopes();
+    const org = scope(scopes, 'organization');
+    const annotator = sandbox.ids.roles.Annotator;
+    const { key } = await provider.createKey({ scopeId: org.id, type: 'service', name: 'labeller', role: 'MEMBER', fields: { workspaceRole: annotator } }, org);
+    expect(sandbox.requests.filter((r) => r.method === 'POST').at(-1)).toMatchObject({ path: '/api/v1/token' });
+    expect(sandbox.key(key.id)!.roleId).toBe(annotator);
+    const listed = (await provider.listKeys(org)).find((k) => k.id === key.id)!;
+    expect(deepset.describeKey!(listed)).toEqual([
+      { label: 'Workspace role', value: 'Annotator' },
+      { label: 'Workspaces', value: 'all, including ones created later' },
+    ]);
+    const plan = await provider.twinPlan!(listed, scopes);
+    expect(plan).toMatchObject({ scopeId: org.id, name: 'labeller', role: 'MEMBER', scopes: [], fields: { workspaceRole: annotator } });
+    expect(plan.keeps).toEqual(['Type: service', 'Organization role: MEMBER', 'Workspace role: Annotator', 'Workspaces: all, including ones created later']);
+  });
+
+  it('makes a workspace key’s twin an organization key limited to its workspace, and a nameless twin nameless', async () => {
+    const provider = connect(sandbox.credentials.admin);
+    const scopes = await provider.listScopes();
+    const [unnamed] = await provider.listKeys(scope(scopes, 'staging'));
+    const plan = await provider.twinPlan!(unnamed!, scopes);
+    expect(plan).toMatchObject({ scopeId: sandbox.ids.organization, name: '', role: 'EXTERNAL', fields: { workspaceRole: sandbox.ids.roles['Search user'] } });
+    expect(plan.scopes!.map((s) => s.id)).toEqual(['staging']);
+    expect(plan.keeps.at(-1)).toMatch(/organization key limited to this workspace/);
+  });
+
+  it.each([['role_id', 'role_id'], ['id', 'id'], ['no roles list', false]] as const)('reads the workspace roles named by %s', async (_, rolesRoute) => {
+    const box = await variant({ rolesRoute });
+    const provider = connect(box.credentials.admin, { on: box });
+    const org = scope(await provider.listScopes(), 'organization');
+    const ci = (await provider.listKeys(org)).find((k) => k.name === 'ci-pipeline')!;
+    expect(deepset.describeKey!(ci)[0]).toEqual({ label: 'Workspace role', value: rolesRoute ? 'Editor' : `role ${box.ids.roles.Editor}` });
+  });
+
+  it('refuses to rotate a key whose type, roles or workspaces deepset does not report, rather than guess', async () => {
+    const box = await variant({ keyFields: 'documented' });
+    const provider = connect(box.credentials.admin, { on: box });
+    const scopes = await provider.listScopes();
+    const keys = await provider.listKeys(scope(scopes, 'organization'));
+    expect(keys.map((k) => k.name).sort()).toEqual(['ada-notebook', 'ci-pipeline', 'keyfleet-readonly', 'member-key']);
+    const error = await failure(provider.twinPlan!(keys.find((k) => k.name === 'ada-notebook')!, scopes));
+    expect(error).toMatchObject({
+      kind: 'unsupported',
+      message: 'deepset does not report this key’s type (personal or service), organization role, workspace role, workspaces, so Keyfleet cannot make a replacement with the same access. Create the replacement in deepset, then delete this key.',
+    });
   });
 
   it('reads the new key by id where the create answer names it', async () => {
@@ -259,18 +314,12 @@ describe('deepset adapter: creating keys', () => {
     expect(unknown.fields).toEqual({ scopeIds: "Workspace 'gone' does not exist." });
   });
 
-  it('says plainly when the server has no workspace-scoped create, and when the workspace is gone', async () => {
-    const noRoute = await variant({ workspaceCreate: false });
-    const provider = connect(noRoute.credentials.admin, { on: noRoute });
+  it('says which workspace is gone when a key is asked for in one deepset no longer has', async () => {
+    const provider = connect(sandbox.credentials.admin);
     const staging = scope(await provider.listScopes(), 'staging');
-    const error = await failure(provider.createKey({ scopeId: 'staging', type: 'service', name: 'x' }, staging));
-    expect(error.kind).toBe('unsupported');
-    expect(error.message).toBe(
-      'This deepset server does not support creating keys scoped to one workspace (POST /api/v1/workspaces/staging/token is not part of its API). Create the key in the organization and limit it to this workspace instead.',
-    );
     const gone = { ...staging, id: 'archived', name: 'archived' };
-    const missing = await failure(connect(sandbox.credentials.admin).createKey({ scopeId: 'archived', type: 'service', name: 'x' }, gone));
-    expect(missing).toMatchObject({ kind: 'not-found', message: 'The workspace “archived” no longer exists in deepset; sync to refresh.' });
+    const missing = await failure(provider.createKey({ scopeId: 'archived', type: 'service', name: 'x' }, gone));
+    expect(missing).toMatchObject({ kind: 'invalid', fields: { scopeIds: "Workspace 'archived' does not exist." } });
   });
 });
 

@@ -65,7 +65,7 @@ export function deepsetCapabilities(settings: ConnectionSettings): Capabilities 
         ? { mode: 'unavailable', note: READ_ONLY_NOTE }
         : {
             mode: 'composed',
-            note: 'deepset cannot regenerate a key: Keyfleet creates a twin (same type, scope, organization role and expiry span), shows its secret once, then deletes the old key.',
+            note: 'deepset cannot regenerate a key: Keyfleet creates a twin (same type, workspaces, organization and workspace role; an expiry you confirm), shows its secret once, then deletes the old key.',
           },
       activate: { mode: 'unavailable', note: NO_STATE_CHANGE },
       deactivate: { mode: 'unavailable', note: NO_STATE_CHANGE },
