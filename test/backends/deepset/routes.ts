@@ -32,7 +32,7 @@ export interface KeyRouteContext {
   method: string;
   options: DeepsetSandboxOptions;
   authenticate(req: IncomingMessage): Caller;
-  keyJson(key: ApiKey): Record<string, unknown>;
+  keyJson: (key: ApiKey) => Record<string, unknown>;
 }
 
 function integer(query: URLSearchParams, name: string, fallback: number, min: number, max: number, issues: Issue[]): number {
