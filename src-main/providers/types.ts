@@ -20,6 +20,8 @@ export interface ProviderConfig {
   target?: string;
   /** For a new connection: what kind of credential the user says this is. */
   credentialKind?: string;
+  /** For a new connection: how to reach the backend (Onyx: the header the credential goes in); verify() keeps them in settings. */
+  options?: Readonly<Record<string, boolean>>;
 }
 
 /** For the calls of a sync: a cancelled sync aborts them (pass `signal` to every request). */

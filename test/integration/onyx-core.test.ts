@@ -110,6 +110,35 @@ describe.each<Variant>(['roles', 'groups'])('Onyx through the core (%s variant)'
     expect(sandbox.requests.filter((r) => r.method === 'POST').length).toBe(before);
   });
 
+  it('keeps service-account key names to 261 characters, which Onyx answers with a 500 beyond', async () => {
+    const writes = () => sandbox.requests.filter((r) => r.method === 'POST' || r.method === 'PATCH').length;
+    const before = writes();
+    const access = variant === 'roles' ? { role: 'basic' } : { groupIds: ['2'] };
+    const error = await rejection(core.api.keys.create({ connectionId, scopeId: 'service-accounts', type: 'api-key', name: 'n'.repeat(262), ...access }));
+    expect(error).toMatchObject({ kind: 'validation', fields: { name: 'At most 261 characters.' } });
+    const key = (await core.api.keys.list({ connectionId, query: 'search-bot' })).rows[0]!;
+    const rename = await rejection(core.api.keys.update({ connectionId, keyId: key.id, name: 'm'.repeat(262), description: null }));
+    expect(rename.fields).toEqual({ name: 'At most 261 characters.' });
+    expect(writes()).toBe(before);
+  });
+
+  it('rates an admin’s unscoped tokens privileged, not a scoped one', async () => {
+    const privileged = await core.api.keys.list({ connectionId, health: { kind: 'privileged' }, limit: 100 });
+    const tokens = privileged.rows.filter((k) => k.type === 'pat').map((k) => k.name).sort();
+    expect(tokens).toEqual(['keyfleet-sandbox', 'laptop-cli']);
+  });
+
+  it('rotates a scoped token into a twin with the same scopes and lifetime', async () => {
+    const old = (await core.api.keys.list({ connectionId, query: 'search-only' })).rows[0]!;
+    const rotation = await core.api.rotation.start({ connectionId, keyId: old.id });
+    await take(rotation.revealSlotId!);
+    const twin = sandbox.pat(keyId({ id: rotation.newKeyId! }))!;
+    expect(twin.scopes).toEqual(['read:search']);
+    // Created 5 days ago for 30 days: the twin gets 30 days from now (whole Onyx days).
+    expect(Math.abs(twin.expiresAt! - (Date.now() + 30 * 86_400_000))).toBeLessThan(86_400_000);
+    await core.api.rotation.cancel({ operationId: rotation.operationId });
+  });
+
   it('creates a PAT with an expiry, refuses to rename or regenerate it, and revokes it', async () => {
     const expiresAt = Date.now() + 30 * 24 * 3600_000;
     const created = await core.api.keys.create({ connectionId, scopeId: 'personal-access-tokens', type: 'pat', name: 'ci-token', expiresAt });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src-main/errors.ts';
 import type { RemoteKey, RemoteScope } from '../../src-main/model.ts';
 import { createProvider } from '../../src-main/providers/index.ts';
-import { expirationDays, normalizeOnyxUrl, type OnyxProvider } from '../../src-main/providers/onyx/index.ts';
+import { expirationDays, normalizeOnyxUrl, onyx, type OnyxProvider } from '../../src-main/providers/onyx/index.ts';
 import { startOnyxSandbox, type OnyxSandbox, type Variant } from '../backends/onyx/server.ts';
 
 async function failure(promise: Promise<unknown>): Promise<AppError> {
@@ -87,7 +87,7 @@ describe.each<Variant>(['roles', 'groups'])('Onyx adapter (%s variant)', (varian
     it('accepts a pasted URL without /api, and an admin’s PAT with both scopes', async () => {
       const provider = connect(sandbox.credentials.adminPat, sandbox.url);
       const identity = await provider.verify();
-      expect(identity).toMatchObject({ accountId: sandbox.ids.users.admin, accountName: 'ada@example.com', settings: { variant, credential: 'pat', serviceAccounts: true } });
+      expect(identity).toEqual({ accountId: sandbox.ids.users.admin, accountName: 'ada@example.com', settings: { variant, credential: 'pat', serviceAccounts: true, admin: true, tokens: true } });
       expect((await provider.listScopes()).map((s) => [s.kind, s.name])).toEqual([
         ['tenant', 'Service accounts'],
         ['user', 'My personal access tokens'],
@@ -96,9 +96,47 @@ describe.each<Variant>(['roles', 'groups'])('Onyx adapter (%s variant)', (varian
 
     it('lets a non-admin’s PAT manage only its own tokens', async () => {
       const provider = connect(sandbox.credentials.userPat);
-      expect((await provider.verify()).settings).toEqual({ variant, credential: 'pat', serviceAccounts: false });
+      expect((await provider.verify()).settings).toEqual({ variant, credential: 'pat', serviceAccounts: false, admin: false, tokens: true });
       expect((await provider.listScopes()).map((s) => s.kind)).toEqual(['user']);
-      expect(provider.capabilities.createForm.types.map((t) => t.id)).toEqual(['pat']);
+      expect(provider.capabilities.createForm.types.map((t) => [t.id, t.scopeKinds])).toEqual([['pat', ['user']]]);
+    });
+
+    it(
+      variant === 'groups'
+        ? 'offers no token creation, nor rotation, to a user whose groups cannot create tokens, and words the refusal for tokens'
+        : 'lets any basic user create tokens (≤ v4.6 has no such permission)',
+      async () => {
+        const provider = connect(sandbox.credentials.basicOnlyPat);
+        const settings = (await provider.verify()).settings!;
+        expect(settings.tokens).toBe(variant === 'roles');
+        const [type] = (await provider.createForm!()).types;
+        expect(type).toMatchObject({ id: 'pat', scopeKinds: variant === 'roles' ? ['user'] : [] });
+        if (variant === 'roles') return;
+        expect(type!.actions!.rotate).toMatchObject({ mode: 'unavailable', note: expect.stringMatching(/groups do not allow creating personal access tokens/) });
+        expect(type!.actions!.delete!.mode).toBe('native');
+        const user = await scope(provider, 'user');
+        const error = await failure(provider.createKey({ scopeId: user.id, type: 'pat', name: 'not-allowed' }, user));
+        expect(error).toMatchObject({ kind: 'forbidden', message: expect.stringMatching(/^Onyx refused to create a personal access token \(HTTP 403\): your Onyx groups do not grant “Create User Access Token”/) });
+      },
+    );
+
+    it('sends the credential as X-Onyx-Authorization when asked, through a proxy that keeps Authorization', async () => {
+      const proxied = await startOnyxSandbox({ variant, proxyTakesAuthorization: true });
+      try {
+        const plain = createProvider('onyx', { baseUrl: proxied.url, credential: { type: 'token', token: proxied.credentials.adminKey }, http: { retries: 0 } });
+        expect((await failure(plain.verify())).kind).toBe('auth');
+        await plain.close();
+        const viaHeader = createProvider('onyx', { baseUrl: proxied.url, credential: { type: 'token', token: proxied.credentials.adminKey }, options: { onyxHeader: true }, http: { retries: 0 } });
+        const identity = await viaHeader.verify();
+        expect(identity.settings).toMatchObject({ onyxHeader: true });
+        await viaHeader.close();
+        // A stored connection keeps sending it that way.
+        const stored = createProvider('onyx', { baseUrl: proxied.url, credential: { type: 'token', token: proxied.credentials.adminKey }, settings: identity.settings, http: { retries: 0 } });
+        expect(await stored.listKeys({ id: 'service-accounts', kind: 'tenant', name: '', parentId: null, raw: {} })).not.toHaveLength(0);
+        await stored.close();
+      } finally {
+        await proxied.close();
+      }
     });
 
     it('refuses a scoped PAT, which Onyx lets manage neither keys nor tokens', async () => {
@@ -265,6 +303,22 @@ describe.each<Variant>(['roles', 'groups'])('Onyx adapter (%s variant)', (varian
       expect(pats.find((p) => p.name === 'keyfleet-sandbox')!.lastUsedAt).toBeGreaterThan(Date.now() - 60_000);
       expect(pats.find((p) => p.name === 'search-only')!.role).toBe('read:search');
       expect(pats.some((p) => 'token' in p.raw)).toBe(false);
+      // An admin's unscoped token can do what the admin can; a scoped one cannot.
+      expect(pats.filter((p) => p.privileged).map((p) => p.name).sort()).toEqual(['keyfleet-sandbox', 'laptop-cli']);
+      expect(onyx.describeKey!(pats.find((p) => p.name === 'search-only')!)).toEqual([{ label: 'Scopes', value: 'read:search' }]);
+      const bo = connect(sandbox.credentials.userPat);
+      expect((await bo.listKeys(await scope(bo, 'user'))).some((p) => p.privileged)).toBe(false);
+    });
+
+    it('creates a token limited to chosen scopes, and its twin keeps them', async () => {
+      const provider = connect(sandbox.credentials.userPat);
+      const user = await scope(provider, 'user');
+      const { key } = await provider.createKey({ scopeId: user.id, type: 'pat', name: 'chat-only', fields: { scopes: ['read:chat', 'write:chat'] } }, user);
+      expect(sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/api/user/pats').at(-1)!.body).toEqual({ name: 'chat-only', expiration_days: null, scopes: ['read:chat', 'write:chat'] });
+      expect(sandbox.pat(numeric(key))!.scopes).toEqual(['read:chat', 'write:chat']);
+      expect(await provider.twinPlan!(key, [user])).toEqual({ fields: { scopes: ['read:chat', 'write:chat'] }, keeps: ['Scopes: read:chat, write:chat'] });
+      const full = (await provider.listKeys(user)).find((k) => k.name === 'bo-notebook')!;
+      expect(await provider.twinPlan!(full, [user])).toEqual({ fields: { scopes: [] }, keeps: ['Scopes: none: all of your permissions'] });
     });
 
     it('creates a token with an expiry in days and reveals it once', async () => {

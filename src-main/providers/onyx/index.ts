@@ -1,14 +1,16 @@
 // Onyx adapter: service-account API keys (/api/admin/api-key) in both body dialects — {name, role}
 // on ≤ v4.6, {name, group_ids} on main, told apart by the server's own answers — and the
-// connecting user's personal access tokens (/api/user/pats). Contract: ../shared/providers/
-// langwatch-and-onyx.md Part 2. Onyx's PATCH replaces the whole key, so every change sends the
-// key's current name and role or groups, read fresh, with only the changed field replaced.
+// connecting user's personal access tokens (/api/user/pats, see tokens.ts). Contract:
+// ../shared/providers/langwatch-and-onyx.md Part 2. Onyx's PATCH replaces the whole key, so every
+// change sends the key's current name and role or groups, read fresh, with only the changed field
+// replaced. The credential goes in Authorization, or in X-Onyx-Authorization behind a proxy that
+// keeps Authorization for itself.
 import type { Capabilities, Choice, CreateFormSpec } from '../../../src-preload/contract.ts';
 import { AppError, ProviderError } from '../../errors.ts';
 import { createHttpClient, type HttpClient } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
-import type { CreatedKey, CreateKeySpec, Identity, KeyChanges, Provider, ProviderConfig, ProviderModule } from '../types.ts';
-import { formTypes, onyxCapabilities, readSettings, type OnyxSettings } from './forms.ts';
+import type { CreatedKey, CreateKeySpec, Identity, KeyChanges, Provider, ProviderConfig, ProviderModule, TwinPlan } from '../types.ts';
+import { formTypes, KEY_NAME_MAX, onyxCapabilities, readSettings, type OnyxSettings } from './forms.ts';
 import {
   apiKeySchema,
   apiKeyToRemote,
@@ -28,8 +30,9 @@ import {
   type ApiKeyJson,
   type Variant,
 } from './parse.ts';
+import { describeToken, powersOf, tokenBody, tokenRefusal, tokenTwinPlan } from './tokens.ts';
 
-const DAY = 24 * 60 * 60 * 1000;
+export { expirationDays } from './tokens.ts';
 
 /** A change of a key's access: a role on ≤ v4.6 servers, groups on newer ones. */
 export type AccessChange = { role: string } | { groupIds: string[] };
@@ -58,13 +61,6 @@ export function normalizeOnyxUrl(input: string): string {
   return url.toString().replace(/\/$/, '');
 }
 
-/** Onyx counts a PAT's life in whole days ending 23:59:59 UTC; pick the day nearest the chosen time. */
-export function expirationDays(expiresAt: number, now = Date.now()): number {
-  const today = new Date(now);
-  const endOfToday = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate(), 23, 59, 59, 999);
-  return Math.max(1, Math.round((expiresAt - endOfToday) / DAY));
-}
-
 /** "API_KEY__name@<uuid>onyxapikey.ai" is how Onyx names a service account's user. */
 function accountName(email: string): string {
   const match = /^API_KEY__(.*)@[0-9a-f-]+onyxapikey\.ai$/i.exec(email);
@@ -78,18 +74,20 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
   const token = config.credential.token;
   const credentialKind: OnyxSettings['credential'] = token.startsWith('onyx_pat_') ? 'pat' : 'api-key';
   const ownDisplay = displayOf(token);
+  const stored = readSettings(config.settings);
+  const onyxHeader = stored.onyxHeader === true || config.options?.onyxHeader === true;
   const http: HttpClient = createHttpClient({
     ...config.http,
     baseUrl: `${normalizeOnyxUrl(config.baseUrl)}/api`,
     backendName: 'Onyx',
     ca: config.ca,
-    headers: { authorization: `Bearer ${token}` },
+    // Onyx reads X-Onyx-Authorization before Authorization (backend/onyx/auth/constants.py).
+    headers: onyxHeader ? { 'x-onyx-authorization': `Bearer ${token}` } : { authorization: `Bearer ${token}` },
     describeError: (status, body) => describeOnyxError(status, body),
   });
 
-  const stored = readSettings(config.settings);
   // What Keyfleet knows of this connection; the variant follows what the server last showed.
-  const known: Partial<OnyxSettings> = { ...stored, credential: credentialKind };
+  const known: Partial<OnyxSettings> = { ...stored, credential: credentialKind, ...(onyxHeader ? { onyxHeader } : {}) };
   let settled: Promise<OnyxSettings> | undefined =
     stored.variant && stored.serviceAccounts !== undefined
       ? Promise.resolve({ variant: stored.variant, credential: credentialKind, serviceAccounts: stored.serviceAccounts })
@@ -108,8 +106,16 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
     return items;
   }
 
-  async function loadIdentity(): Promise<Identity> {
+  /** Who the credential acts as, and what that user may do with tokens. */
+  async function readMe() {
     const me = parseOrThrow(meSchema, (await http.request({ method: 'GET', path: 'me' })).body, 'the signed-in user');
+    // An API key's "user" is its own service account, which has no tokens worth managing.
+    if (credentialKind === 'pat') Object.assign(known, powersOf(me));
+    return me;
+  }
+
+  async function loadIdentity(): Promise<Identity> {
+    const me = await readMe();
     let serviceAccounts = true;
     let variant: Variant | undefined;
     try {
@@ -137,7 +143,13 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
         );
       }
     }
-    const settings: OnyxSettings = { variant: variant ?? variantOfMe(me), credential: credentialKind, serviceAccounts };
+    const settings: OnyxSettings = {
+      variant: variant ?? variantOfMe(me),
+      credential: credentialKind,
+      serviceAccounts,
+      ...(credentialKind === 'pat' ? powersOf(me) : {}),
+      ...(onyxHeader ? { onyxHeader } : {}),
+    };
     Object.assign(known, settings);
     settled = Promise.resolve(settings);
     return { accountId: me.id, accountName: accountName(me.email), settings: { ...settings } };
@@ -232,14 +244,18 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
 
     async listKeys(scope) {
       if (scope.kind === 'tenant') return (await listApiKeys()).map(apiKeyToRemote);
-      const res = await http.request({ method: 'GET', path: 'user/pats' });
-      return parseOrThrow(listSchema, res.body, 'a list of personal access tokens').map((item) => patToRemote(parseOrThrow(patSchema, item, 'a personal access token')));
+      // Whether the user is an admin decides how powerful an unscoped token is: ask each time.
+      const [res] = await Promise.all([http.request({ method: 'GET', path: 'user/pats' }), readMe()]);
+      const now = Date.now();
+      return parseOrThrow(listSchema, res.body, 'a list of personal access tokens').map((item) => patToRemote(parseOrThrow(patSchema, item, 'a personal access token'), now, known.admin === true));
     },
 
     async createForm(): Promise<CreateFormSpec> {
       const s = await settings();
-      // Ask the server which dialect it speaks now: a form for the wrong one would create the wrong key.
+      // Ask the server which dialect it speaks now, and whether the user may create tokens:
+      // a form for the wrong one would create the wrong key, or a token Onyx refuses.
       if (s.serviceAccounts) await listApiKeys();
+      if (s.credential === 'pat') await readMe();
       const groups = s.serviceAccounts && known.variant === 'groups' ? await groupChoices() : [];
       return { types: formTypes(known, groups) };
     },
@@ -252,12 +268,13 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
         });
       }
       if (expected === 'pat') {
-        const body = { name: spec.name, expiration_days: spec.expiresAt === undefined ? null : expirationDays(spec.expiresAt), scopes: null };
-        const res = await http.request({ method: 'POST', path: 'user/pats', body });
+        const res = await http.request({ method: 'POST', path: 'user/pats', body: tokenBody(spec) }).catch((error: unknown) => {
+          throw tokenRefusal(error);
+        });
         const created = parseOrThrow(patSchema, res.body, 'the new personal access token');
         if (!created.token) throw new ProviderError('bad-response', `Onyx created the token “${spec.name}” but did not return it; revoke it in Onyx and create another.`);
         return {
-          key: patToRemote(created),
+          key: patToRemote(created, Date.now(), known.admin === true),
           secret: {
             title: `Personal access token “${spec.name}”`,
             fields: [{ label: 'Personal access token', value: created.token, secret: true }],
@@ -268,6 +285,9 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
       const s = await settings();
       const variant = known.variant ?? s.variant;
       const name = spec.name || null;
+      if (spec.name.length > KEY_NAME_MAX) {
+        throw new ProviderError('invalid', `Onyx keeps key names to ${KEY_NAME_MAX} characters.`, { fields: { name: `At most ${KEY_NAME_MAX} characters.` } });
+      }
       let body: Record<string, unknown>;
       if (variant === 'roles') {
         if (spec.groupIds?.length) throw new ProviderError('invalid', 'This Onyx server gives keys a role, not groups; open the form again.', { fields: { groupIds: 'Choose a role instead.' } });
@@ -291,9 +311,18 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
       };
     },
 
+    twinPlan(key: RemoteKey): Promise<TwinPlan> {
+      // Only tokens are rotated by a twin; service-account keys regenerate in place.
+      if (key.type !== 'pat') return Promise.reject(new AppError('unsupported', 'Onyx regenerates service-account keys in place; there is no twin to make.'));
+      return Promise.resolve(tokenTwinPlan(key));
+    },
+
     async renameKey(key: RemoteKey, changes: KeyChanges) {
       if (key.type === 'pat') {
         throw new AppError('unsupported', 'Onyx cannot rename a personal access token. Create a new token with the name you want and revoke this one.');
+      }
+      if (changes.name.length > KEY_NAME_MAX) {
+        throw new ProviderError('invalid', `Onyx keeps key names to ${KEY_NAME_MAX} characters.`, { fields: { name: `At most ${KEY_NAME_MAX} characters.` } });
       }
       return patch(key, { name: changes.name || null });
     },
@@ -364,5 +393,6 @@ export const onyx: ProviderModule = {
   },
   capabilities: (settings) => onyxCapabilities(readSettings(settings)),
   normalizeBaseUrl: normalizeOnyxUrl,
+  describeKey: describeToken,
   create: createOnyxProvider,
 };

@@ -118,10 +118,12 @@ export function apiKeyToRemote(json: ApiKeyJson): RemoteKey {
   };
 }
 
-export function patToRemote(json: PatJson, now = Date.now()): RemoteKey {
+/** A token; `admin`: its user is an Onyx admin, so an unscoped token of theirs can do everything. */
+export function patToRemote(json: PatJson, now = Date.now(), admin = false): RemoteKey {
   const { token: _secret, ...raw } = json;
   const expiresAt = time(json.expires_at);
   return {
+    privileged: admin && !json.scopes?.length,
     id: patId(json),
     scopeId: USER_SCOPE_ID,
     name: json.name ?? '',
