@@ -85,8 +85,8 @@ describe.each<Era>(['A', 'B'])('LangWatch through the core (era %s)', (era) => {
   it('refuses a personal key without bindings on the bindings field, creating nothing', async () => {
     const before = sandbox.keys().length;
     const error = await rejection(core.api.keys.create({ connectionId, scopeId: sandbox.ids.organization, type: 'personal', name: 'bare', grants: [] }));
-    // The form's own check catches it before LangWatch is called.
-    expect(error).toMatchObject({ kind: 'validation', fields: { grants: 'Add at least 1.' } });
+    // Caught before LangWatch is called.
+    expect(error).toMatchObject({ kind: 'invalid', fields: { grants: 'Add at least one role binding.' } });
     expect(sandbox.keys().length).toBe(before);
   });
 
@@ -133,5 +133,43 @@ describe.each<Era>(['A', 'B'])('LangWatch through the core (era %s)', (era) => {
     expect(await byName('expired-script')).toBeUndefined();
     const audit = (await core.api.journal.list({})).rows.filter((r) => r.action === 'key.delete');
     expect(audit.map((r) => r.result)).toEqual(['ok', 'ok']);
+  });
+});
+
+describe('LangWatch through the core: a service connection rotating other members’ keys (era B)', () => {
+  let sandbox: LangwatchSandbox;
+  let dir: ReturnType<typeof tempDir>;
+  let core: Core;
+  let connectionId: string;
+
+  beforeAll(async () => {
+    sandbox = await startLangwatchSandbox({ era: 'B' });
+    dir = tempDir();
+    core = createCore({ dataDir: dir.path, http: { timeoutMs: 3000, retries: 0, backoffMs: 5 } });
+    const connection = await core.api.connections.add({ kind: 'langwatch', name: 'LangWatch', baseUrl: sandbox.url, credential: { type: 'token', token: sandbox.credentials.service } });
+    connectionId = connection.id;
+    await core.api.sync.run({ connectionId });
+  });
+
+  afterAll(async () => {
+    await core.api.connections.remove({ connectionId });
+    await core.close();
+    await sandbox.close();
+    dir.cleanup();
+  });
+
+  const byName = async (name: string) => (await core.api.keys.list({ connectionId, limit: 1000 })).rows.find((k) => k.name === name)!;
+  const detail = (id: string) => fetch(`${sandbox.url}/api/api-keys/${id}`, { headers: { authorization: `Bearer ${sandbox.credentials.service}` } }).then((r) => r.json() as Promise<Record<string, unknown>>);
+
+  it.each([
+    ['bo-readonly', { keyType: 'personal', assignedToUserId: 'bo', permissionMode: 'readonly', permissions: [] }],
+    ['custom-reader', { keyType: 'personal', assignedToUserId: 'ada', permissionMode: 'restricted', permissions: ['organization:view', 'traces:view'] }],
+  ] as const)('rotates %s into a twin with the same owner and permission mode', async (name, expected) => {
+    const old = await byName(name);
+    const started = await core.api.rotation.start({ connectionId, keyId: old.id });
+    await core.api.reveal.take({ slotId: started.revealSlotId! });
+    const twin = await detail(started.newKeyId!);
+    expect(twin).toMatchObject({ ...expected, assignedToUserId: sandbox.ids.users[expected.assignedToUserId], bindings: (await detail(old.id)).bindings });
+    await core.api.rotation.cancel({ operationId: started.operationId });
   });
 });
