@@ -150,8 +150,9 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
       roleNames = new Map(roles.map((r) => [r.id, r.name]));
       return roles;
     } catch (error) {
-      // No such route, not allowed to read roles, or no organization id to ask with (422).
-      if (routeMissing(error) || (error instanceof ProviderError && (error.status === 403 || error.status === 422))) return [];
+      // No such route, not allowed to read roles, or no organization id to ask with (422): the
+      // names already known stay.
+      if (routeMissing(error) || (error instanceof ProviderError && (error.status === 403 || error.status === 422))) return [...roleNames].map(([id, name]) => ({ id, name }));
       throw error;
     }
   }
@@ -178,8 +179,9 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
 
     async listScopes(options?: ListOptions) {
       const { organization } = await whoami();
-      // Fresh every sync: workspaces come and go.
-      const workspaces = await listWorkspaces(options?.signal);
+      // Fresh every sync: workspaces come and go, and roles are renamed. The roles are read before
+      // any key list, so every key of a sync is named from the same list.
+      const [workspaces] = await Promise.all([listWorkspaces(options?.signal), workspaceRoles(options?.signal)]);
       const org: RemoteScope = {
         id: organization.id,
         kind: 'organization',
@@ -204,9 +206,7 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
       if (scope.kind === 'workspace') return (await lists.workspaceKeys(scope.id, 'workspace', signal)).map((k) => toRemoteKey(k, scope.id, roleNames));
       if (scope.kind !== 'organization') return [];
       const names = workspaceNames ?? (await listWorkspaces(signal)).map((w) => w.name);
-      // The organization comes first in a sync: its read of the roles names them for the workspaces too.
-      const [keys] = await Promise.all([lists.organizationKeys(names, signal), workspaceRoles(signal)]);
-      return keys.map((k) => toRemoteKey(k, scope.id, roleNames));
+      return (await lists.organizationKeys(names, signal)).map((k) => toRemoteKey(k, scope.id, roleNames));
     },
 
     async twinPlan(key: RemoteKey, scopes: RemoteScope[]): Promise<TwinPlan> {
