@@ -80,11 +80,14 @@ test('a user access token creates a workspace key with an expiry, reveals it onc
   await expect(reveal).toBeHidden();
 
   const stored = sandbox.key(value.key.id)!;
-  expect(stored).toMatchObject({ name: 'e2e-deploy', personal: false, scope: 'workspace', workspaces: ['production'] });
+  // Made the documented way: an organization key limited to the workspace it was asked for in.
+  expect(stored).toMatchObject({ name: 'e2e-deploy', personal: false, scope: 'organization', workspaces: ['production'] });
   expect(stored.expiresAt! - Date.now()).toBeGreaterThan(29 * 86_400_000);
 
   await app.getByRole('button', { name: 'Sync now' }).click();
   await expect(sidebar.getByText(/Synced just now/)).toBeVisible();
+  // It lives in the organization, limited to production.
+  await sidebar.getByRole('button', { name: /acme-search/ }).click();
   const row = keyRow(app, 'e2e-deploy');
   await expect(row).toContainText(`api_…${secret.slice(-4)}`);
   await expect(row).toContainText('Service');

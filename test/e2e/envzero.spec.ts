@@ -60,7 +60,7 @@ test('connect with a personal key, choose the organization, create an Admin key,
   await expect(form.getByLabel('Role in Networking')).toBeVisible();
   await form.getByLabel('Organization role').selectOption('Admin');
   await expect(form.getByRole('group', { name: 'Project roles' })).toHaveCount(0);
-  await expect(form.getByLabel('Organization role').locator('option')).toHaveText(['Admin', 'User', 'Auditor (custom role)']);
+  await expect(form.getByLabel('Organization role').locator('option')).toHaveText(['Admin', 'User', 'Auditor (custom role)', 'Release manager (custom role)']);
   await form.getByLabel('Name').fill('deploy-bot');
   await form.getByRole('button', { name: 'Create key' }).click();
 
