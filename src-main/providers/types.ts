@@ -68,17 +68,11 @@ export type FieldValues = Record<string, string | string[]>;
  * holds: its role and everything else that gives it access, read fresh where the cache may be stale.
  * The rotation puts it through the same checks as a create form (policy included) and adds the expiry.
  */
-export interface TwinPlan {
+export interface TwinPlan extends Partial<Pick<CreateKeySpec, 'role' | 'grants' | 'scopes' | 'groupIds' | 'fields' | 'carry'>> {
   /** Where the twin is created, when not where the old key lives. */
   scopeId?: string;
   /** The twin's name, when not the old key's. */
   name?: string;
-  role?: string;
-  grants?: Array<{ scope: RemoteScope; role: string }>;
-  scopes?: RemoteScope[];
-  groupIds?: string[];
-  fields?: FieldValues;
-  carry?: Record<string, unknown>;
   /** What the twin keeps, in the user's words ("Teams: SRE"), for the rotation wizard. */
   keeps: string[];
 }

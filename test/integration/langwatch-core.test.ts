@@ -121,6 +121,27 @@ describe.each<Era>(['A', 'B'])('LangWatch through the core (era %s)', (era) => {
     expect(await byName('ada-notebook')).toMatchObject({ id: started.newKeyId, status: 'active' });
   });
 
+  it.runIf(era === 'B')('rotates other members’ keys from a service connection, keeping owner and permission mode', async () => {
+    const service = (await core.api.connections.add({ kind: 'langwatch', name: 'Service', baseUrl: sandbox.url, credential: { type: 'token', token: sandbox.credentials.service } })).id;
+    try {
+      await core.api.sync.run({ connectionId: service });
+      const detail = (id: string) => fetch(`${sandbox.url}/api/api-keys/${id}`, { headers: { authorization: `Bearer ${sandbox.credentials.service}` } }).then((r) => r.json() as Promise<Record<string, unknown>>);
+      const cases = [
+        ['bo-readonly', { keyType: 'personal', assignedToUserId: sandbox.ids.users.bo, permissionMode: 'readonly', permissions: [] }],
+        ['custom-reader', { keyType: 'personal', assignedToUserId: sandbox.ids.users.ada, permissionMode: 'restricted', permissions: ['organization:view', 'traces:view'] }],
+      ] as const;
+      for (const [name, expected] of cases) {
+        const old = (await core.api.keys.list({ connectionId: service, limit: 1000 })).rows.find((k) => k.name === name)!;
+        const started = await core.api.rotation.start({ connectionId: service, keyId: old.id });
+        await core.api.reveal.take({ slotId: started.revealSlotId! });
+        expect(await detail(started.newKeyId!)).toMatchObject({ ...expected, bindings: (await detail(old.id)).bindings });
+        await core.api.rotation.cancel({ operationId: started.operationId });
+      }
+    } finally {
+      await core.api.connections.remove({ connectionId: service });
+    }
+  });
+
   it('revokes a key, and one already revoked in LangWatch, dropping both from the inventory', async () => {
     const key = (await byName('deploy-bot-eu'))!;
     await core.api.keys.delete({ connectionId, keyId: key.id });
@@ -136,40 +157,3 @@ describe.each<Era>(['A', 'B'])('LangWatch through the core (era %s)', (era) => {
   });
 });
 
-describe('LangWatch through the core: a service connection rotating other members’ keys (era B)', () => {
-  let sandbox: LangwatchSandbox;
-  let dir: ReturnType<typeof tempDir>;
-  let core: Core;
-  let connectionId: string;
-
-  beforeAll(async () => {
-    sandbox = await startLangwatchSandbox({ era: 'B' });
-    dir = tempDir();
-    core = createCore({ dataDir: dir.path, http: { timeoutMs: 3000, retries: 0, backoffMs: 5 } });
-    const connection = await core.api.connections.add({ kind: 'langwatch', name: 'LangWatch', baseUrl: sandbox.url, credential: { type: 'token', token: sandbox.credentials.service } });
-    connectionId = connection.id;
-    await core.api.sync.run({ connectionId });
-  });
-
-  afterAll(async () => {
-    await core.api.connections.remove({ connectionId });
-    await core.close();
-    await sandbox.close();
-    dir.cleanup();
-  });
-
-  const byName = async (name: string) => (await core.api.keys.list({ connectionId, limit: 1000 })).rows.find((k) => k.name === name)!;
-  const detail = (id: string) => fetch(`${sandbox.url}/api/api-keys/${id}`, { headers: { authorization: `Bearer ${sandbox.credentials.service}` } }).then((r) => r.json() as Promise<Record<string, unknown>>);
-
-  it.each([
-    ['bo-readonly', { keyType: 'personal', assignedToUserId: 'bo', permissionMode: 'readonly', permissions: [] }],
-    ['custom-reader', { keyType: 'personal', assignedToUserId: 'ada', permissionMode: 'restricted', permissions: ['organization:view', 'traces:view'] }],
-  ] as const)('rotates %s into a twin with the same owner and permission mode', async (name, expected) => {
-    const old = await byName(name);
-    const started = await core.api.rotation.start({ connectionId, keyId: old.id });
-    await core.api.reveal.take({ slotId: started.revealSlotId! });
-    const twin = await detail(started.newKeyId!);
-    expect(twin).toMatchObject({ ...expected, assignedToUserId: sandbox.ids.users[expected.assignedToUserId], bindings: (await detail(old.id)).bindings });
-    await core.api.rotation.cancel({ operationId: started.operationId });
-  });
-});
