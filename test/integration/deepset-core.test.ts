@@ -145,6 +145,25 @@ describe('deepset managed connection (user access token)', () => {
     expect(sandbox.key(old.id)).toBeUndefined();
   });
 
+  it('never makes a twin that never expires of a key that did: it asks, or follows the policy', async () => {
+    const connection = await connect(sandbox.credentials.admin, 'user-token');
+    await core.api.sync.run({ connectionId: connection.id });
+    // Expired ten days ago, and deepset does not say when it was made: no lifetime to repeat.
+    const oldKey = sandbox.ids.keys['prod-old']!;
+    const posts = () => sandbox.requests.filter((r) => r.method === 'POST').length;
+    const before = posts();
+    const asked = await rejection(core.api.rotation.start({ connectionId: connection.id, keyId: oldKey }));
+    expect(asked).toMatchObject({ kind: 'validation', fields: { expiresAt: 'Choose when the new key expires.' } });
+    expect(asked.message).toMatch(/cannot tell how long the old key was meant to last/);
+    expect(posts()).toBe(before);
+
+    await core.api.policy.set({ connectionId: connection.id, maxLifetimeDays: 30, requireExpiry: false, noAdminKeys: false });
+    const started = await core.api.rotation.start({ connectionId: connection.id, keyId: oldKey });
+    await core.api.reveal.take({ slotId: started.revealSlotId! });
+    expect(Math.abs(sandbox.key(started.newKeyId!)!.expiresAt! - (Date.now() + 30 * 86_400_000))).toBeLessThan(60_000);
+    await core.api.rotation.cancel({ operationId: started.operationId });
+  });
+
   it('keeps the renamed name as a local label, and deletes in deepset', async () => {
     const connection = await connect(sandbox.credentials.admin, 'user-token');
     await core.api.sync.run({ connectionId: connection.id });
