@@ -65,7 +65,7 @@ export const envZeroCapabilities: Capabilities = {
     },
     rotate: {
       mode: 'composed',
-      note: 'env zero cannot regenerate a secret. Keyfleet creates a twin key with the same roles, shows its ID and secret once, then deletes the old key, which env zero may keep accepting for up to an hour.',
+      note: 'env zero cannot regenerate a secret. Keyfleet creates a twin key with the same roles, project roles and teams, shows its ID and secret once, then deletes the old key, which env zero may keep accepting for up to an hour.',
     },
     activate: { mode: 'unavailable', note: NO_STATE },
     deactivate: { mode: 'unavailable', note: NO_STATE },
