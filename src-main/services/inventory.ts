@@ -6,6 +6,7 @@ import { AppError, toErrorShape } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { RemoteKey } from '../model.ts';
+import { providerModule } from '../providers/index.ts';
 import type { Store } from '../store/index.ts';
 import type { ListedKey } from '../store/inventory.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
@@ -224,9 +225,12 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     },
 
     key(connectionId: string, keyId: string): KeyDetail {
+      const connection = deps.connections().get(connectionId);
       const record = store.inventory.getKey(connectionId, keyId);
       if (!record) throw new AppError('not-found', 'This key is not in the cached inventory; sync to refresh.');
-      return { ...keyView(record), raw: record.raw };
+      // What the backend adds (teams, owner, permission mode…), read from what the sync recorded.
+      const facts = providerModule(connection.kind).describeKey?.(record) ?? [];
+      return { ...keyView(record), raw: record.raw, facts };
     },
   };
 }

@@ -2,30 +2,15 @@
 // key's lifetime where it is known (created … expires), else what the old key had left, else the
 // organization's longest allowed lifetime; where none of these can be told, the user must choose
 // (an explicit "never" included). The wizard shows this default before the twin is created.
-import type { KeyTypeOption } from '../../src-preload/contract.ts';
+import type { KeyTypeOption, TwinExpiryView } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 import type { RemoteKey } from '../model.ts';
 import type { PolicyRecord } from '../store/policies.ts';
 
 const DAY = 86_400_000;
 
-export type ExpiryBasis = 'lifetime' | 'remaining' | 'policy' | 'never' | 'choose' | 'unsupported';
-
-export interface ExpiryPlan {
-  /** Whether keys of this type can expire at all. */
-  supported: boolean;
-  /** The twin's expiry unless the user picks another; null: it never expires (or cannot). */
-  default: number | null;
-  /**
-   * Where the default comes from: the old key's lifetime, its remaining time, the policy's longest
-   * lifetime, "never" as the old key, or nothing ("choose": the user must pick).
-   */
-  basis: ExpiryBasis;
-  /** The old key's expiry, for the wizard to show next to the new one. */
-  oldExpiresAt: number | null;
-  /** A twin without expiry breaks the backend's or the organization's rule. */
-  expiryRequired: boolean;
-}
+export type ExpiryPlan = TwinExpiryView;
+type ExpiryBasis = ExpiryPlan['basis'];
 
 export function planExpiry(key: Pick<RemoteKey, 'createdAt' | 'expiresAt'>, type: KeyTypeOption | undefined, policy: PolicyRecord, now: number): ExpiryPlan {
   const oldExpiresAt = key.expiresAt;

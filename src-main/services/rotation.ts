@@ -6,7 +6,7 @@
 // deactivated or deleted, now or at a chosen time. Every step is written to the journal before
 // the next begins, so after a crash or a quit the rotation resumes, or rolls back what it cannot.
 import { randomUUID } from 'node:crypto';
-import type { ChannelInput, RotationStep, RotationView } from '../../src-preload/contract.ts';
+import type { ChannelInput, RotationPlanView, RotationStep, RotationView } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -17,7 +17,7 @@ import type { OperationRecord } from '../store/journal.ts';
 import type { ConnectionService } from './connections.ts';
 import type { KeyOperations } from './key-operations.ts';
 import { AWAITING_REVEAL, REVEALED, type RevealService } from './reveal.ts';
-import { planExpiry, twinExpiry, type ExpiryPlan } from './rotation-expiry.ts';
+import { planExpiry, twinExpiry } from './rotation-expiry.ts';
 
 /** What the journal keeps about a rotation: never a secret. */
 interface RotationState {
@@ -34,21 +34,6 @@ interface RotationState {
   twinName: string;
 }
 
-/** What a rotation will do, before it starts: shown by the wizard. */
-export interface RotationPlan {
-  mode: 'native' | 'composed';
-  /** The twin's expiry (composed rotations only). */
-  expiry: ExpiryPlan | null;
-  /** What the twin keeps, in the user's words. */
-  keeps: string[];
-}
-
-/** A rotation's start: which key, and (composed) when the twin expires — null for never, omitted for the plan's default. */
-export interface RotationStart {
-  connectionId: string;
-  keyId: string;
-  expiresAt?: number | null;
-}
 
 /** A journal step the core reached; tests stop the process here to prove recovery. */
 export type StepHook = (operation: 'rotate', step: string) => void;
@@ -116,9 +101,10 @@ export function createRotationService(deps: {
   /** How the twin would be made: the adapter's plan, the create form it goes through, its expiry. */
   async function twinPlanOf(key: KeyRecord) {
     const provider = await keys.providerFor(key.connectionId, 'create');
+    // The plan first: reading the key afresh may teach the adapter choices its form then offers.
+    const plan: TwinPlan = provider.twinPlan ? await provider.twinPlan(key, store.inventory.listScopes(key.connectionId)) : { keeps: [] };
     const form = await keys.formOf(provider);
     const type = form.types.find((t) => t.id === key.type);
-    const plan: TwinPlan = provider.twinPlan ? await provider.twinPlan(key, store.inventory.listScopes(key.connectionId)) : { keeps: [] };
     const expiry = planExpiry(key, type, store.policies.get(key.connectionId), now());
     return { provider, form, type, plan, expiry };
   }
@@ -138,8 +124,9 @@ export function createRotationService(deps: {
       grants: plan.grants?.map((g) => ({ scopeId: g.scope.id, role: g.role })),
       scopeIds: plan.scopes?.map((s) => s.id),
       groupIds: plan.groupIds,
+      fields: plan.fields,
     };
-    const spec: CreateKeySpec = { ...keys.validateCreate(form, input, scope), fields: plan.fields, carry: plan.carry };
+    const spec: CreateKeySpec = { ...keys.validateCreate(form, input, scope), carry: plan.carry };
     return { provider, scope, spec };
   }
 
@@ -247,7 +234,7 @@ export function createRotationService(deps: {
     },
 
     /** What rotating this key would do: native or composed, the twin's expiry, what it keeps. */
-    async plan(input: Pick<RotationStart, 'connectionId' | 'keyId'>): Promise<RotationPlan> {
+    async plan(input: ChannelInput<'rotation.plan'>): Promise<RotationPlanView> {
       const old = keys.cachedKey(input.connectionId, input.keyId);
       const { native } = await modeOf(old);
       if (native) return { mode: 'native', expiry: null, keeps: ['Everything: the backend replaces only the secret.'] };
@@ -255,7 +242,7 @@ export function createRotationService(deps: {
       return { mode: 'composed', expiry, keeps: plan.keeps };
     },
 
-    async start(input: RotationStart): Promise<RotationView> {
+    async start(input: ChannelInput<'rotation.start'>): Promise<RotationView> {
       const old = keys.cachedKey(input.connectionId, input.keyId);
       const { provider, typed, native } = await modeOf(old);
       const id = randomUUID();

@@ -157,11 +157,49 @@ describe('deepset managed connection (user access token)', () => {
     expect(asked.message).toMatch(/cannot tell how long the old key was meant to last/);
     expect(posts()).toBe(before);
 
+    // The wizard's plan says so before anything is made; the user's choice, "never" included, stands.
+    expect(await core.api.rotation.plan({ connectionId: connection.id, keyId: oldKey })).toMatchObject({
+      mode: 'composed',
+      expiry: { supported: true, default: null, basis: 'choose', oldExpiresAt: sandbox.key(oldKey)!.expiresAt, expiryRequired: false },
+    });
+    const chosen = Date.now() + 7 * 86_400_000;
+    const picked = await core.api.rotation.start({ connectionId: connection.id, keyId: oldKey, expiresAt: chosen });
+    await core.api.reveal.take({ slotId: picked.revealSlotId! });
+    expect(sandbox.key(picked.newKeyId!)!.expiresAt).toBe(chosen);
+    await core.api.rotation.cancel({ operationId: picked.operationId });
+    const never = await core.api.rotation.start({ connectionId: connection.id, keyId: oldKey, expiresAt: null });
+    await core.api.reveal.take({ slotId: never.revealSlotId! });
+    expect(sandbox.key(never.newKeyId!)!.expiresAt).toBeNull();
+    await core.api.rotation.cancel({ operationId: never.operationId });
+
     await core.api.policy.set({ connectionId: connection.id, maxLifetimeDays: 30, requireExpiry: false, noAdminKeys: false });
+    expect((await core.api.rotation.plan({ connectionId: connection.id, keyId: oldKey })).expiry).toMatchObject({ basis: 'policy', expiryRequired: true });
     const started = await core.api.rotation.start({ connectionId: connection.id, keyId: oldKey });
     await core.api.reveal.take({ slotId: started.revealSlotId! });
     expect(Math.abs(sandbox.key(started.newKeyId!)!.expiresAt! - (Date.now() + 30 * 86_400_000))).toBeLessThan(60_000);
     await core.api.rotation.cancel({ operationId: started.operationId });
+  });
+
+  it('offers the workspace roles on create, shows a key’s in its details, and keeps it in the twin', async () => {
+    const connection = await connect(sandbox.credentials.admin, 'user-token');
+    await core.api.sync.run({ connectionId: connection.id });
+    const [service] = (await core.api.keys.createForm({ connectionId: connection.id })).types;
+    const role = service!.fields!.find((f) => f.id === 'workspaceRole')!;
+    expect(role).toMatchObject({ multiple: false, emptyMeans: 'deepset’s default: your own workspace role.' });
+    expect(role.options.map((o) => o.label)).toEqual(['Editor', 'Search user', 'Annotator']);
+    const annotator = sandbox.ids.roles.Annotator;
+    const { key, revealSlotId } = await core.api.keys.create({ connectionId: connection.id, scopeId: sandbox.ids.organization, type: 'service', name: 'labeller', fields: { workspaceRole: annotator } });
+    await core.api.reveal.take({ slotId: revealSlotId });
+    expect(sandbox.key(key.id)!.roleId).toBe(annotator);
+    await core.api.sync.run({ connectionId: connection.id });
+    expect((await core.api.keys.get({ connectionId: connection.id, keyId: key.id })).facts).toContainEqual({ label: 'Workspace role', value: 'Annotator' });
+    const plan = await core.api.rotation.plan({ connectionId: connection.id, keyId: key.id });
+    expect(plan.keeps).toContain('Workspace role: Annotator');
+    const started = await core.api.rotation.start({ connectionId: connection.id, keyId: key.id });
+    await core.api.reveal.take({ slotId: started.revealSlotId! });
+    expect(sandbox.key(started.newKeyId!)!.roleId).toBe(annotator);
+    await core.api.rotation.cancel({ operationId: started.operationId });
+    await core.api.keys.delete({ connectionId: connection.id, keyId: key.id });
   });
 
   it('keeps the renamed name as a local label, and deletes in deepset', async () => {

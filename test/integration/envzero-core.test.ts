@@ -142,6 +142,33 @@ describe('env zero through the core', () => {
     expect((await rejection(core.api.keys.setActive({ connectionId: connection.id, keyId: key.id, active: false }))).kind).toBe('unsupported');
   });
 
+  it('offers teams on a User key’s create form, shows them in its details, and checks them', async () => {
+    const connection = await add(sandbox.credentials.admin);
+    await core.api.sync.run({ connectionId: connection.id });
+    const [type] = (await core.api.keys.createForm({ connectionId: connection.id })).types;
+    const teams = type!.fields!.find((f) => f.id === 'teamIds')!;
+    expect(teams).toMatchObject({ label: 'Teams', multiple: true, whenRoles: ['User', sandbox.ids.roles.auditor, sandbox.ids.roles.releaseManager] });
+    expect(teams.options.map((o) => o.label)).toEqual(['SRE', 'Developers']);
+
+    const reader = (await core.api.keys.list({ connectionId: connection.id })).rows.find((k) => k.name === 'dashboard-reader')!;
+    expect((await core.api.keys.get({ connectionId: connection.id, keyId: reader.id })).facts).toEqual([
+      { label: 'Project roles', value: 'Platform: Viewer, Data: Viewer' },
+      { label: 'Teams', value: 'SRE' },
+    ]);
+
+    const org = sandbox.ids.orgs.platform;
+    const base = { connectionId: connection.id, scopeId: org, type: 'organization', name: 'team-bot' };
+    const posts = () => sandbox.requests.filter((r) => r.method === 'POST').length;
+    const before = posts();
+    expect((await rejection(core.api.keys.create({ ...base, role: 'User', fields: { teamIds: ['no-such-team'] } }))).fields).toMatchObject({ teamIds: expect.stringMatching(/^Choose teams from the list/) });
+    expect((await rejection(core.api.keys.create({ ...base, role: 'Admin', fields: { teamIds: [sandbox.ids.teams.SRE!] } }))).fields).toEqual({ teamIds: 'This does not apply with this role.' });
+    expect(posts()).toBe(before);
+    const { key, revealSlotId } = await core.api.keys.create({ ...base, role: 'User', fields: { teamIds: [sandbox.ids.teams.Developers!] } });
+    await core.api.reveal.take({ slotId: revealSlotId });
+    expect(sandbox.teamsOf(key.id)).toEqual([sandbox.ids.teams.Developers]);
+    await core.api.keys.delete({ connectionId: connection.id, keyId: key.id });
+  });
+
   it('rotates a key with a custom project role, keeping it, instead of refusing', async () => {
     const connection = await add(sandbox.credentials.admin);
     await core.api.sync.run({ connectionId: connection.id });
@@ -158,6 +185,12 @@ describe('env zero through the core', () => {
     const connection = await add(sandbox.credentials.admin);
     await core.api.sync.run({ connectionId: connection.id });
     const old = (await core.api.keys.list({ connectionId: connection.id })).rows.find((k) => k.name === 'dashboard-reader')!;
+    // The wizard shows what the twin keeps; env zero keys never expire.
+    expect(await core.api.rotation.plan({ connectionId: connection.id, keyId: old.id })).toEqual({
+      mode: 'composed',
+      expiry: { supported: false, default: null, basis: 'unsupported', oldExpiresAt: null, expiryRequired: false },
+      keeps: ['Organization role: User', 'Project roles: Platform: Viewer, Data: Viewer', 'Teams: SRE'],
+    });
     const started = await core.api.rotation.start({ connectionId: connection.id, keyId: old.id });
     expect(started).toMatchObject({ mode: 'composed', retire: 'delete' });
     await core.api.reveal.take({ slotId: started.revealSlotId! });

@@ -121,10 +121,35 @@ describe.each<Era>(['A', 'B'])('LangWatch through the core (era %s)', (era) => {
     expect(await byName('ada-notebook')).toMatchObject({ id: started.newKeyId, status: 'active' });
   });
 
+  it.runIf(era === 'B')('offers the owner of a personal key: the connection’s user by default', async () => {
+    const personal = (await core.api.keys.createForm({ connectionId })).types.find((t) => t.id === 'personal')!;
+    expect(personal.fields).toEqual([expect.objectContaining({ id: 'owner', multiple: false, default: sandbox.ids.users.ada, required: false })]);
+    // The notebook is the twin the rotation above made: a sync reads who made it.
+    await core.api.sync.run({ connectionId });
+    const notebook = (await byName('ada-notebook'))!;
+    expect((await core.api.keys.get({ connectionId, keyId: notebook.id })).facts).toEqual([
+      { label: 'Type', value: 'personal' },
+      { label: 'Owner', value: `member ${sandbox.ids.users.ada}` },
+      { label: 'Created by', value: `member ${sandbox.ids.users.ada}` },
+      { label: 'Permission mode', value: 'all (what its bindings allow)' },
+    ]);
+  });
+
   it.runIf(era === 'B')('rotates other members’ keys from a service connection, keeping owner and permission mode', async () => {
     const service = (await core.api.connections.add({ kind: 'langwatch', name: 'Service', baseUrl: sandbox.url, credential: { type: 'token', token: sandbox.credentials.service } })).id;
     try {
       await core.api.sync.run({ connectionId: service });
+      // A service key acts as no one: the owner must be chosen, among the members Keyfleet sees.
+      const owner = (await core.api.keys.createForm({ connectionId: service })).types.find((t) => t.id === 'personal')!.fields![0]!;
+      expect(owner).toMatchObject({ id: 'owner', required: true });
+      // Without the (Enterprise) member list, the members seen owning keys.
+      expect(owner.options.map((o) => o.id).sort()).toEqual([sandbox.ids.users.ada, sandbox.ids.users.bo, sandbox.ids.users.cy].sort());
+      const grants = [{ scopeId: await scopeId('Chatbot'), role: 'VIEWER' }];
+      const unowned = await rejection(core.api.keys.create({ connectionId: service, scopeId: sandbox.ids.organization, type: 'personal', name: 'whose', grants }));
+      expect(unowned.fields).toEqual({ owner: 'Choose the owner.' });
+      const made = await core.api.keys.create({ connectionId: service, scopeId: sandbox.ids.organization, type: 'personal', name: 'for-bo', grants, fields: { owner: sandbox.ids.users.bo } });
+      await core.api.reveal.take({ slotId: made.revealSlotId });
+      expect(sandbox.key(made.key.id)).toMatchObject({ keyType: 'personal', userId: sandbox.ids.users.bo });
       const detail = (id: string) => fetch(`${sandbox.url}/api/api-keys/${id}`, { headers: { authorization: `Bearer ${sandbox.credentials.service}` } }).then((r) => r.json() as Promise<Record<string, unknown>>);
       const cases = [
         ['bo-readonly', { keyType: 'personal', assignedToUserId: sandbox.ids.users.bo, permissionMode: 'readonly', permissions: [] }],

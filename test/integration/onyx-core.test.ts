@@ -128,8 +128,28 @@ describe.each<Variant>(['roles', 'groups'])('Onyx through the core (%s variant)'
     expect(tokens).toEqual(['keyfleet-sandbox', 'laptop-cli']);
   });
 
+  it('offers token scopes on create, checks them, and shows them in a token’s details', async () => {
+    const pat = (await core.api.keys.createForm({ connectionId })).types.find((t) => t.id === 'pat')!;
+    const scopes = pat.fields!.find((f) => f.id === 'scopes')!;
+    expect(scopes.options.map((o) => [o.id, o.label])).toEqual([
+      ['read:search', 'Search: Read'],
+      ['read:chat', 'Chat: Read'],
+      ['write:chat', 'Chat: Write'],
+      ['use:llm_gateway', 'LLM Gateway: Use'],
+    ]);
+    const bad = await rejection(core.api.keys.create({ connectionId, scopeId: 'personal-access-tokens', type: 'pat', name: 'x', fields: { scopes: ['admin'] } }));
+    expect(bad.fields?.scopes).toMatch(/^Choose scopes from the list/);
+    const made = await core.api.keys.create({ connectionId, scopeId: 'personal-access-tokens', type: 'pat', name: 'chat-bot', fields: { scopes: ['read:chat'] } });
+    await take(made.revealSlotId);
+    expect(sandbox.pat(keyId(made.key))!.scopes).toEqual(['read:chat']);
+    expect((await core.api.keys.get({ connectionId, keyId: made.key.id })).facts).toEqual([{ label: 'Scopes', value: 'read:chat' }]);
+    await core.api.keys.delete({ connectionId, keyId: made.key.id });
+  });
+
   it('rotates a scoped token into a twin with the same scopes and lifetime', async () => {
     const old = (await core.api.keys.list({ connectionId, query: 'search-only' })).rows[0]!;
+    const plan = await core.api.rotation.plan({ connectionId, keyId: old.id });
+    expect(plan).toMatchObject({ mode: 'composed', keeps: ['Scopes: read:search'], expiry: { supported: true, basis: 'lifetime', oldExpiresAt: old.expiresAt } });
     const rotation = await core.api.rotation.start({ connectionId, keyId: old.id });
     await take(rotation.revealSlotId!);
     const twin = sandbox.pat(keyId({ id: rotation.newKeyId! }))!;
@@ -162,5 +182,32 @@ describe.each<Variant>(['roles', 'groups'])('Onyx through the core (%s variant)'
     expect(sandbox.authenticates(token)).toBe(false);
     const tooFar = await rejection(core.api.keys.create({ connectionId, scopeId: 'personal-access-tokens', type: 'pat', name: 'far', expiresAt: Date.now() + 4000 * 24 * 3600_000 }));
     expect(tooFar.fields?.expiresAt).toBe('At most 3650 days ahead.');
+  });
+});
+
+describe('Onyx through the core: connection options', () => {
+  it('connects through a proxy that keeps Authorization, sending the key as X-Onyx-Authorization', async () => {
+    const sandbox = await startOnyxSandbox({ variant: 'groups', proxyTakesAuthorization: true });
+    const dir = tempDir();
+    const core = createCore({ dataDir: dir.path, http: { timeoutMs: 3000, retries: 0, backoffMs: 5 } });
+    try {
+      const base = { kind: 'onyx' as const, name: 'Behind a proxy', baseUrl: sandbox.url, credential: { type: 'token' as const, token: sandbox.credentials.adminKey } };
+      expect((await rejection(core.api.connections.add(base))).kind).toBe('auth');
+      expect((await rejection(core.api.connections.add({ ...base, options: { noSuchOption: true } }))).fields).toEqual({ options: 'Unknown: noSuchOption.' });
+      const option = (await core.api.app.backends()).find((b) => b.kind === 'onyx')!.options![0]!;
+      expect(option.id).toBe('onyxHeader');
+      const connection = await core.api.connections.add({ ...base, options: { [option.id]: true } });
+      expect((await core.api.sync.run({ connectionId: connection.id })).result).toBe('ok');
+      // Stored with the connection: after a restart, it still goes that way.
+      await core.close();
+      const again = createCore({ dataDir: dir.path, http: { timeoutMs: 3000, retries: 0, backoffMs: 5 } });
+      expect((await again.api.sync.run({ connectionId: connection.id })).result).toBe('ok');
+      await again.api.connections.remove({ connectionId: connection.id });
+      await again.close();
+    } finally {
+      await core.close().catch(() => undefined);
+      await sandbox.close();
+      dir.cleanup();
+    }
   });
 });

@@ -18,8 +18,6 @@ const COMMON: Omit<KeyTypeOption, 'id' | 'label' | 'hint'> = {
   role: {
     label: 'Organization role',
     options: ORGANIZATION_ROLES,
-    // The workspace role (role_id) is left to deepset's default, the creator's: the form has no
-    // field for a role id, and no endpoint to list workspace roles is known.
     default: 'MEMBER',
   },
   scopeSet: {
@@ -50,6 +48,23 @@ const TYPES: KeyTypeOption[] = [
 ];
 
 const NO_STATE_CHANGE = 'deepset keys cannot be deactivated or reactivated; delete a key to revoke it.';
+
+/** The form with the workspace roles a key may get (role_id); unset, deepset gives its creator's. */
+export function typesWithRoles(roles: Choice[]): KeyTypeOption[] {
+  return TYPES.map((type) => ({
+    ...type,
+    fields: [
+      {
+        id: 'workspaceRole',
+        label: 'Workspace role',
+        multiple: false,
+        options: roles,
+        hint: 'What the key may do in its workspaces (Editor, Search user, or a custom role).',
+        emptyMeans: 'deepset’s default: your own workspace role.',
+      },
+    ],
+  }));
+}
 
 export function deepsetCapabilities(settings: ConnectionSettings): Capabilities {
   const readOnly = settings.readOnly === true;

@@ -8,12 +8,12 @@ import { createHttpClient } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
 import type { CreateKeySpec, CreatedKey, Identity, ListOptions, Provider, ProviderConfig, ProviderModule, TwinPlan } from '../types.ts';
 import { PATHS, routeMissing, unsupported } from './api.ts';
-import { deepsetCapabilities } from './capabilities.ts';
+import { deepsetCapabilities, typesWithRoles } from './capabilities.ts';
 import { createBody, identifyCreated, issuedSecret, secretOf, UNLISTED_PREFIX } from './create.ts';
 import { jwtExpiry, looksLikeApiKey, READ_ONLY_NOTE, readOnlyFor } from './credential.ts';
 import { CANNOT_MANAGE, describeDeepsetError, SESSION_EXPIRED } from './errors.ts';
 import { createKeyLists } from './keys.ts';
-import { meSchema, organizationSchema, parseOrThrow, personName, toRemoteKey, workspaceListSchema, type MeJson, type WorkspaceJson, type WorkspaceRole } from './parse.ts';
+import { meSchema, organizationSchema, parseOrThrow, personName, toRemoteKey, workspaceListSchema, type MeJson, type TokenJson, type WorkspaceJson, type WorkspaceRole } from './parse.ts';
 import { describeDeepsetKey, twinPlanOf } from './twin.ts';
 
 export const REGIONS = { eu: 'https://api.cloud.deepset.ai', us: 'https://api.us.deepset.ai' };
@@ -55,6 +55,12 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
   let workspaceNames: string[] | undefined;
   /** Workspace role id → name, from the last read of the roles list (empty where it cannot be read). */
   let roleNames = new Map<string, string>();
+  /** The workspace roles keys were seen to hold. */
+  const seenRoles = new Set<string>();
+  const remote = (json: TokenJson, scopeId: string) => {
+    if (json.role_id) seenRoles.add(json.role_id);
+    return toRemoteKey(json, scopeId, roleNames);
+  };
 
   async function readMe(): Promise<MeJson | undefined> {
     for (const path of PATHS.me) {
@@ -203,16 +209,26 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
 
     async listKeys(scope, options?: ListOptions) {
       const signal = options?.signal;
-      if (scope.kind === 'workspace') return (await lists.workspaceKeys(scope.id, 'workspace', signal)).map((k) => toRemoteKey(k, scope.id, roleNames));
+      if (scope.kind === 'workspace') return (await lists.workspaceKeys(scope.id, 'workspace', signal)).map((k) => remote(k, scope.id));
       if (scope.kind !== 'organization') return [];
       const names = workspaceNames ?? (await listWorkspaces(signal)).map((w) => w.name);
-      return (await lists.organizationKeys(names, signal)).map((k) => toRemoteKey(k, scope.id, roleNames));
+      return (await lists.organizationKeys(names, signal)).map((k) => remote(k, scope.id));
     },
 
     async twinPlan(key: RemoteKey, scopes: RemoteScope[]): Promise<TwinPlan> {
       const organization = scopes.find((s) => s.kind === 'organization') ?? { id: (await whoami()).organization.id };
-      if (typeof key.raw.role_id === 'string' && !roleNames.has(key.raw.role_id)) await workspaceRoles();
+      if (typeof key.raw.role_id === 'string') {
+        seenRoles.add(key.raw.role_id);
+        if (!roleNames.has(key.raw.role_id)) await workspaceRoles();
+      }
       return twinPlanOf(key, scopes, organization.id, roleNames);
+    },
+
+    async createForm() {
+      const roles = await workspaceRoles();
+      // Where the roles list cannot be read, the roles keys already hold are offered by their ids.
+      const seen = [...seenRoles].filter((id) => !roleNames.has(id)).map((id) => ({ id, label: `Role ${id}` }));
+      return { types: typesWithRoles([...roles.map((r) => ({ id: r.id, label: r.name })), ...seen]) };
     },
 
     async createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey> {

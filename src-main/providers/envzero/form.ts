@@ -20,8 +20,9 @@ export interface CustomRole {
   name: string;
 }
 
-export function createFormFor(customRoles: CustomRole[]): CreateFormSpec {
+export function createFormFor(customRoles: CustomRole[], teams: Array<{ id: string; name: string }> = []): CreateFormSpec {
   const custom: Choice[] = customRoles.map((r) => ({ id: r.id, label: `${r.name} (custom role)`, hint: 'A custom role defined in env zero.' }));
+  const notAdmin = ['User', ...customRoles.map((r) => r.id)];
   return {
     types: [
       {
@@ -48,8 +49,19 @@ export function createFormFor(customRoles: CustomRole[]): CreateFormSpec {
           min: 0,
           max: 100,
           hint: 'The projects this key may work in, and its role in each. An Admin key needs none: it reaches every project.',
-          whenRoles: ['User', ...customRoles.map((r) => r.id)],
+          whenRoles: notAdmin,
         },
+        fields: [
+          {
+            id: 'teamIds',
+            label: 'Teams',
+            multiple: true,
+            options: teams.map((t) => ({ id: t.id, label: t.name })),
+            hint: 'The key joins these teams like a user and holds what they grant.',
+            emptyMeans: 'No team: only its own project roles.',
+            whenRoles: notAdmin,
+          },
+        ],
         expiry: 'unsupported',
       },
     ],

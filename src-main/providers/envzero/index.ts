@@ -206,8 +206,11 @@ export function createEnvZeroProvider(config: ProviderConfig, tuning: EnvZeroTun
 
     async createForm() {
       const org = await organization();
-      const roles = await readRoles(org.id);
-      return createFormFor(roles.map((r) => ({ id: r.id, name: r.name || r.id })));
+      const [roles, teams] = await Promise.all([readRoles(org.id), api.teams(org.id)]);
+      return createFormFor(
+        roles.map((r) => ({ id: r.id, name: r.name || r.id })),
+        teams.map((t) => ({ id: t.id, name: t.name || t.id })),
+      );
     },
 
     async createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey> {

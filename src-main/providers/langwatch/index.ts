@@ -5,6 +5,7 @@
 // key is made for its owner (the connection's user, or a member an admin chooses: people.ts); a
 // rotation's twin keeps owner, bindings and permission mode (twin.ts).
 import type { z } from 'zod';
+import type { CreateFormSpec } from '../../../src-preload/contract.ts';
 import { AppError, ProviderError } from '../../errors.ts';
 import { createHttpClient, type HttpClient } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
@@ -17,7 +18,6 @@ import {
   createdSchema,
   factsOf,
   hintOf,
-  keyListSchema,
   organizationSchema,
   pageSchema,
   parseOrThrow,
@@ -29,14 +29,11 @@ import {
   type KeyFacts,
   type KeyType,
 } from './parse.ts';
-import { createPeople } from './people.ts';
+import { createPeople, ownerField } from './people.ts';
+import { createReads } from './reads.ts';
 import { carryOf, describeLangwatchKey, twinPlanOf } from './twin.ts';
 
-const PAGE_SIZE = 100;
-const MAX_PAGES = 10_000;
 const DETAIL_CONCURRENCY = 4;
-/** An id no key has (nanoids are 21 characters): era B answers api_key_not_found, era A's router 404. */
-const PROBE_ID = 'keyfleet-era-probe';
 /** When LangWatch shows no team, the organization's id is unknown; its scope still needs one. */
 const UNKNOWN_ORGANIZATION = 'organization';
 
@@ -77,48 +74,7 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
   /** The keys of the last listing: whose personal keys they are tells who the connection's user is. */
   let listed: ApiKeyJson[] | undefined;
 
-  async function listKeyJson(signal?: AbortSignal): Promise<ApiKeyJson[]> {
-    let body: unknown;
-    try {
-      body = (await http.request({ method: 'GET', path: '/api/api-keys', signal })).body;
-    } catch (error) {
-      // The list itself missing means the address is not (this) LangWatch, never a missing key.
-      if (error instanceof ProviderError && (error.kind === 'unsupported' || error.kind === 'not-found')) {
-        throw new ProviderError('not-found', 'This address does not offer LangWatch’s API-key API (/api/api-keys). Check the URL: it should be your LangWatch address, e.g. https://app.langwatch.ai.', { status: error.status });
-      }
-      throw error;
-    }
-    return parseOrThrow(keyListSchema, body, 'a list of API keys').data.map((item) => parseOrThrow(apiKeySchema, item, 'an API key'));
-  }
-
-  /** Every page of a paged listing (teams, projects), stopping when LangWatch says it has no more. */
-  async function allPages<T extends { id: string }>(path: string, schema: z.ZodType<T>, what: string, signal?: AbortSignal): Promise<T[]> {
-    const items = new Map<string, T>();
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const res = await http.request({ method: 'GET', path, query: { page, limit: PAGE_SIZE }, signal });
-      const body = parseOrThrow(pageSchema, res.body, `a page of ${what}`);
-      const before = items.size;
-      for (const item of body.data) {
-        const parsed = parseOrThrow(schema, item, `one of the ${what}`);
-        items.set(parsed.id, parsed);
-      }
-      const { pagination } = body;
-      if (!pagination || body.data.length < pagination.limit || items.size >= pagination.total) return [...items.values()];
-      if (items.size === before) throw new ProviderError('bad-response', `LangWatch’s pagination of ${what} repeats itself; stopped reading.`);
-    }
-    throw new ProviderError('bad-response', `LangWatch’s pagination of ${what} does not end; stopped reading.`);
-  }
-
-  async function probeEra(): Promise<Era> {
-    try {
-      await http.request({ method: 'GET', path: `/api/api-keys/${PROBE_ID}` });
-      return 'B';
-    } catch (error) {
-      if (error instanceof ProviderError && error.kind === 'unsupported') return 'A';
-      if (error instanceof ProviderError && error.kind === 'not-found') return 'B';
-      throw error;
-    }
-  }
+  const { listKeyJson, allPages, probeEra } = createReads(http);
 
   /** The organization's id: teams carry it; a key bound to the organization names it too (§1.9). */
   async function findOrganizationId(keys: ApiKeyJson[]): Promise<string | undefined> {
@@ -252,6 +208,17 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
       if (era === 'B') await Promise.all([learnFacts(keys, options?.signal), people.read(options?.signal)]);
       listed = keys;
       return keys.map((k) => remote(k, scope.id));
+    },
+
+    async createForm(): Promise<CreateFormSpec> {
+      if (era === undefined) await verify();
+      const form = langwatchCapabilities(era).createForm;
+      if (era !== 'B') return form;
+      // Who may own a personal key: the connection's user by default, any member for an admin.
+      listed = await listKeyJson();
+      await Promise.all([learnFacts(listed), people.read()]);
+      const owner = ownerField(people.ownerChoice(listed.flatMap((k) => facts.get(k.id) ?? [])));
+      return { types: form.types.map((t) => (t.id === 'personal' ? { ...t, fields: [owner] } : t)) };
     },
 
     async createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey> {

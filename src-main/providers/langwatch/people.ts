@@ -2,7 +2,7 @@
 // (GET /api/organization/members, Enterprise plan only), and who the connection's key acts as. A
 // personal credential lists only its own user's personal keys, so the one owner among them is the
 // connection's user; a service credential lists everybody's (or nobody's) and acts as no one.
-import type { Choice } from '../../../src-preload/contract.ts';
+import type { Choice, KeyField } from '../../../src-preload/contract.ts';
 import { ProviderError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { parseOrThrow, type KeyFacts } from './parse.ts';
@@ -83,3 +83,18 @@ export function createPeople(http: HttpClient) {
 }
 
 export type People = ReturnType<typeof createPeople>;
+
+/** A personal key's owner, as the create form offers it. */
+export function ownerField(choice: OwnerChoice): KeyField {
+  return {
+    id: 'owner',
+    label: 'Owner',
+    multiple: false,
+    options: choice.options,
+    ...(choice.default ? { default: choice.default } : {}),
+    required: choice.required,
+    hint: choice.required
+      ? 'This connection’s key belongs to no member: choose who the key is for, or LangWatch would make a key no one owns.'
+      : 'The member the key acts as, capped by their access. Another member than the connection’s user needs an organization admin.',
+  };
+}

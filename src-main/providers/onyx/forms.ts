@@ -94,10 +94,28 @@ const PAT_LISTED_ONLY: KeyTypeOption = {
   actions: { ...PAT_TYPE.actions, rotate: { mode: 'unavailable', note: NO_TOKENS } },
 };
 
-export function formTypes(settings: Partial<OnyxSettings>, groups: Choice[] = []): KeyTypeOption[] {
+export function formTypes(settings: Partial<OnyxSettings>, groups: Choice[] = [], scopes: Choice[] = PAT_SCOPES): KeyTypeOption[] {
   const types: KeyTypeOption[] = [];
   if (settings.serviceAccounts !== false) types.push(apiKeyType(settings.variant ?? 'groups', groups));
-  if (settings.credential !== 'api-key') types.push(settings.tokens === false ? PAT_LISTED_ONLY : PAT_TYPE);
+  if (settings.credential !== 'api-key') {
+    types.push(
+      settings.tokens === false
+        ? PAT_LISTED_ONLY
+        : {
+            ...PAT_TYPE,
+            fields: [
+              {
+                id: 'scopes',
+                label: 'Scopes',
+                multiple: true,
+                options: scopes,
+                hint: 'Limit what the token may call. A token with scopes can never manage keys or other tokens.',
+                emptyMeans: 'No scope: the token can do everything you can.',
+              },
+            ],
+          },
+    );
+  }
   return types;
 }
 

@@ -5,7 +5,7 @@
 // change sends the key's current name and role or groups, read fresh, with only the changed field
 // replaced. The credential goes in Authorization, or in X-Onyx-Authorization behind a proxy that
 // keeps Authorization for itself.
-import type { Capabilities, Choice, CreateFormSpec } from '../../../src-preload/contract.ts';
+import type { Capabilities, CreateFormSpec } from '../../../src-preload/contract.ts';
 import { AppError, ProviderError } from '../../errors.ts';
 import { createHttpClient, type HttpClient } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
@@ -24,25 +24,19 @@ import {
   patToRemote,
   TENANT_SCOPE_ID,
   USER_SCOPE_ID,
-  userGroupSchema,
   variantOf,
   variantOfMe,
   type ApiKeyJson,
   type Variant,
 } from './parse.ts';
+import { createChoices } from './choices.ts';
+import { fullBody, groupNumber, type KeyPatch } from './patch.ts';
 import { describeToken, powersOf, tokenBody, tokenRefusal, tokenTwinPlan } from './tokens.ts';
 
 export { expirationDays } from './tokens.ts';
 
 /** A change of a key's access: a role on ≤ v4.6 servers, groups on newer ones. */
 export type AccessChange = { role: string } | { groupIds: string[] };
-
-/** What one PATCH changes; everything else is sent as Onyx has it now. */
-interface KeyPatch {
-  name?: string | null;
-  role?: string;
-  groupIds?: string[];
-}
 
 /** The Onyx adapter, with the one operation the shared interface has no slot for yet. */
 export interface OnyxProvider extends Provider {
@@ -95,6 +89,7 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
   let identity: Promise<Identity> | undefined;
   /** Groups seen on keys, for servers without the (Enterprise) group list. */
   const seenGroups = new Map<number, string>();
+  const { groupChoices, scopeChoices } = createChoices(http, seenGroups);
 
   async function listApiKeys(): Promise<ApiKeyJson[]> {
     const res = await http.request({ method: 'GET', path: 'admin/api-key' });
@@ -178,24 +173,6 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
     return found;
   }
 
-  /** A full APIKeyArgs: Onyx resets whatever a PATCH leaves out (role to basic, groups to none). */
-  function fullBody(current: ApiKeyJson, change: KeyPatch): Record<string, unknown> {
-    const name = change.name !== undefined ? change.name : (current.api_key_name ?? null);
-    if (current.api_key_role !== undefined) {
-      if (change.groupIds !== undefined) throw new ProviderError('invalid', 'This Onyx server gives keys a role, not groups.', { fields: { groupIds: 'Choose a role instead.' } });
-      return { name, role: change.role ?? current.api_key_role };
-    }
-    if (current.groups !== undefined) {
-      if (change.role !== undefined) throw new ProviderError('invalid', 'This Onyx server gives keys groups, not a role.', { fields: { role: 'Choose groups instead.' } });
-      const groupIds = change.groupIds !== undefined ? change.groupIds.map(groupNumber) : current.groups.map((g) => g.id);
-      return { name, group_ids: groupIds };
-    }
-    throw new ProviderError(
-      'bad-response',
-      'Onyx listed this key without its role or groups. Keyfleet does not change it, because Onyx would reset what a change leaves out.',
-    );
-  }
-
   function refuseOwn(key: RemoteKey, doing: string): void {
     if (key.maskedValue !== null && key.maskedValue === ownDisplay) {
       throw new AppError(
@@ -209,18 +186,6 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
     const current = await freshKey(key);
     const res = await http.request({ method: 'PATCH', path: `admin/api-key/${current.api_key_id}`, body: fullBody(current, change), idempotent: true });
     return apiKeyToRemote(parseOrThrow(apiKeySchema, res.body, 'the updated key'));
-  }
-
-  async function groupChoices(): Promise<Choice[]> {
-    try {
-      const res = await http.request({ method: 'GET', path: 'manage/admin/user-group', query: { include_default: true } });
-      const groups = parseOrThrow(listSchema, res.body, 'a list of groups').map((g) => parseOrThrow(userGroupSchema, g, 'a group'));
-      return groups.map((g) => ({ id: String(g.id), label: g.name, hint: g.is_default ? 'Default group' : undefined }));
-    } catch (error) {
-      // Community servers have no group list: offer the groups their keys already use.
-      if (!(error instanceof ProviderError) || !['not-found', 'forbidden'].includes(error.kind)) throw error;
-      return [...seenGroups].sort(([a], [b]) => a - b).map(([id, name]) => ({ id: String(id), label: name }));
-    }
   }
 
   const provider: OnyxProvider = {
@@ -256,8 +221,11 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
       // a form for the wrong one would create the wrong key, or a token Onyx refuses.
       if (s.serviceAccounts) await listApiKeys();
       if (s.credential === 'pat') await readMe();
-      const groups = s.serviceAccounts && known.variant === 'groups' ? await groupChoices() : [];
-      return { types: formTypes(known, groups) };
+      const [groups, scopes] = await Promise.all([
+        s.serviceAccounts && known.variant === 'groups' ? groupChoices() : [],
+        s.credential === 'pat' && known.tokens !== false ? scopeChoices() : undefined,
+      ]);
+      return { types: formTypes(known, groups, scopes) };
     },
 
     async createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey> {
@@ -369,17 +337,18 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
   return provider;
 }
 
-function groupNumber(id: string): number {
-  const n = Number(id);
-  if (!Number.isInteger(n)) throw new ProviderError('invalid', `“${id}” is not an Onyx group id.`, { fields: { groupIds: 'Choose groups from the list.' } });
-  return n;
-}
-
 export const onyx: ProviderModule = {
   kind: 'onyx',
   info: {
     kind: 'onyx',
     displayName: 'Onyx',
+    options: [
+      {
+        id: 'onyxHeader',
+        label: 'Send the key as X-Onyx-Authorization',
+        hint: 'For an Onyx behind a proxy that uses the Authorization header itself (single sign-on, basic auth). Onyx reads this header first.',
+      },
+    ],
     credential: {
       type: 'token',
       labels: { token: 'Admin API key or personal access token' },

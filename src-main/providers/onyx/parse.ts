@@ -37,6 +37,9 @@ export const patSchema = z.looseObject({
 });
 export type PatJson = z.infer<typeof patSchema>;
 
+/** One of GET /api/user/pats/scopes: a scope a token may be limited to, with its words. */
+export const patScopeSchema = z.looseObject({ scope: z.string().min(1), group_label: z.string().nullish(), label: z.string().nullish(), description: z.string().nullish() });
+
 export const meSchema = z.looseObject({
   id: z.string().min(1),
   email: z.string(),
