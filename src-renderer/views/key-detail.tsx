@@ -56,6 +56,8 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
         ['Status', <StatusPill key="status" status={detail.status} detail={detail.statusDetail} />],
         ['Type', `${detail.type} (${detail.category})`],
         ['Role', detail.role ?? '—'],
+        // What this backend adds: teams, owner and creator, permission mode, token scopes, workspace role…
+        ...detail.facts.map((fact): [string, ReactNode] => [fact.label, fact.value]),
         ['Scope', scopeName ?? detail.scopeId],
         ['Access key / prefix', detail.maskedValue ? <code key="masked">{detail.maskedValue}</code> : '—'],
         ['Description', detail.description ?? '—'],
@@ -85,8 +87,8 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
       {detail ? (
         <>
           <dl className="detail-fields">
-            {rows.map(([label, value]) => (
-              <div key={label} className="detail-field">
+            {rows.map(([label, value], index) => (
+              <div key={`${index}-${label}`} className="detail-field">
                 <dt>{label}</dt>
                 <dd>{value}</dd>
               </div>

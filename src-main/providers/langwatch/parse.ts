@@ -188,7 +188,8 @@ export function toRemoteKey(json: ApiKeyJson, ctx: KeyContext): RemoteKey {
     const creator = facts.createdByUserId ? ctx.people?.get(facts.createdByUserId) : undefined;
     if (owner) raw.ownerName = owner;
     if (creator) raw.creatorName = creator;
-    createdBy = creator ?? facts.createdByUserId ?? null;
+    // LangWatch records no creator when a service key made the key.
+    if (facts.createdByUserId !== undefined) createdBy = creator ?? (facts.createdByUserId ? `member ${facts.createdByUserId}` : 'a service key');
   }
   return {
     id: json.id,

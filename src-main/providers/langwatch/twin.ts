@@ -1,7 +1,8 @@
 // A rotation's twin of a LangWatch key: the same type, owner, bindings, permission mode and (for a
 // restricted key) permissions, read fresh from GET /api/api-keys/{id} where the server has it. What
 // no create form offers — CUSTOM bindings and the permission mode — travels as the plan's carry.
-// And what a key's details show: type, owner, creator, permission mode.
+// And what a key's details show beyond the common fields (its creator is one): type, owner,
+// permission mode.
 import { AppError } from '../../errors.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
 import type { KeyFact, TwinPlan } from '../types.ts';
@@ -34,9 +35,9 @@ function modeWords(raw: Record<string, unknown>): string | undefined {
   return mode === 'all' ? 'all (what its bindings allow)' : mode;
 }
 
-function person(raw: Record<string, unknown>, id: 'assignedToUserId' | 'createdByUserId', name: 'ownerName' | 'creatorName'): string | undefined {
-  if (typeof raw[name] === 'string') return raw[name];
-  if (typeof raw[id] === 'string') return `member ${raw[id]}`;
+function owner(raw: Record<string, unknown>): string | undefined {
+  if (typeof raw.ownerName === 'string') return raw.ownerName;
+  if (typeof raw.assignedToUserId === 'string') return `member ${raw.assignedToUserId}`;
   return undefined;
 }
 
@@ -64,8 +65,8 @@ export function twinPlanOf(key: RemoteKey, scopes: RemoteScope[], names: Readonl
   if (mode && mode !== 'all') carry.permissionMode = mode;
   if (mode === 'restricted') Object.assign(carry, { permissions, customBindings: custom.map(({ role, scopeType, scopeId }) => ({ role, scopeType, scopeId })) });
   const keeps = [`Type: ${key.type}`];
-  const owner = person(raw, 'assignedToUserId', 'ownerName');
-  if (key.type === 'personal' && owner) keeps.push(`Owner: ${owner}`);
+  const ownedBy = owner(raw);
+  if (key.type === 'personal' && ownedBy) keeps.push(`Owner: ${ownedBy}`);
   keeps.push(`Bindings: ${describeBindings(bindings, names) ?? 'none'}`);
   const words = modeWords(raw);
   if (words && mode !== 'all') keeps.push(`Permission mode: ${words}`);
@@ -88,8 +89,7 @@ export function twinPlanOf(key: RemoteKey, scopes: RemoteScope[], names: Readonl
 export function describeLangwatchKey(key: RemoteKey): KeyFact[] {
   const { raw } = key;
   const facts: KeyFact[] = [{ label: 'Type', value: raw.keyTypeGuessed ? `${key.type} (guessed: this LangWatch server does not say)` : key.type }];
-  if (key.type === 'personal' && 'assignedToUserId' in raw) facts.push({ label: 'Owner', value: person(raw, 'assignedToUserId', 'ownerName') ?? 'no one' });
-  if ('createdByUserId' in raw) facts.push({ label: 'Created by', value: person(raw, 'createdByUserId', 'creatorName') ?? 'a service key' });
+  if (key.type === 'personal' && 'assignedToUserId' in raw) facts.push({ label: 'Owner', value: owner(raw) ?? 'no one' });
   const words = modeWords(raw);
   if (words) facts.push({ label: 'Permission mode', value: words });
   return facts;
