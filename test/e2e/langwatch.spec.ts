@@ -84,3 +84,57 @@ test('connect, create a service key for two projects, see it once, rename it, re
   await harness.core.close();
   expect(scanForSecrets(harness.dataDir, [token, token.slice(token.indexOf('_') + 1), sandbox.credentials.admin])).toEqual([]);
 });
+
+test.describe('on the Enterprise plan, with a service-key connection', () => {
+  test.use({ sandboxOptions: { era: 'B', enterprise: true } });
+
+  test('a personal key is made for the member chosen; details show owner and mode; a rotation keeps them', async ({ app, sandbox, harness }) => {
+    await app.getByRole('button', { name: 'Add connection' }).first().click();
+    const connect = app.getByRole('dialog', { name: 'Add a connection' });
+    await connect.getByLabel('Backend').selectOption('langwatch');
+    await connect.getByLabel('Server URL').fill(sandbox.url);
+    await connect.getByLabel('Organization API key (sk-lw-…)').fill(sandbox.credentials.service);
+    await connect.getByRole('button', { name: 'Connect' }).click();
+    await expect(connect).toBeHidden();
+    await expect(app.getByRole('navigation', { name: 'Connections' }).getByText(/Synced just now/)).toBeVisible();
+
+    // A service key acts as no one: the owner must be chosen among the members.
+    await app.getByRole('button', { name: 'Create key' }).first().click();
+    const form = app.getByRole('dialog', { name: 'Create a key' });
+    await form.getByLabel('Type').selectOption('personal');
+    const owner = form.getByLabel('Owner');
+    await expect(owner.locator('option')).toHaveText(['Choose…', 'Ada', 'Bo']);
+    await owner.selectOption({ label: 'Bo' });
+    await form.getByLabel('Name').fill('bo-evals');
+    await form.getByLabel('Role in Chatbot').selectOption('VIEWER');
+    await shoot(app, 'langwatch-create-owner');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
+    await reveal.getByRole('button', { name: 'Copy API key' }).click();
+    await reveal.getByRole('button', { name: 'Done' }).click();
+    const id = (await keyRow(app, 'bo-evals').getAttribute('data-key-id'))!;
+    expect(sandbox.key(id)).toMatchObject({ keyType: 'personal', userId: sandbox.ids.users.bo });
+
+    // Bo's readonly key: its details say whose it is and how it is limited; its twin keeps both.
+    const row = keyRow(app, 'bo-readonly');
+    await row.getByText('bo-readonly', { exact: true }).click();
+    const detail = app.getByRole('complementary', { name: 'bo-readonly' });
+    await expect(detail.locator('.detail-field').filter({ hasText: 'Owner' })).toContainText('Bo');
+    await expect(detail.locator('.detail-field').filter({ hasText: 'Permission mode' })).toContainText('readonly');
+    await shoot(app, 'langwatch-details-owner');
+    await detail.getByRole('button', { name: 'Close key details' }).click();
+
+    const oldId = (await row.getAttribute('data-key-id'))!;
+    await row.getByRole('button', { name: 'Rotate bo-readonly' }).click();
+    const wizard = app.getByRole('dialog', { name: 'Rotate “bo-readonly”' });
+    await expect(wizard.getByText('Owner: Bo')).toBeVisible();
+    await expect(wizard.getByText('Permission mode: readonly')).toBeVisible();
+    await wizard.getByRole('button', { name: 'Create the new key' }).click();
+    await wizard.getByRole('button', { name: 'Copy API key' }).click();
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    const twin = (await harness.core.api.rotation.list()).find((r) => r.oldKeyId === oldId)!.newKeyId!;
+    expect(sandbox.key(twin)).toMatchObject({ keyType: 'personal', userId: sandbox.ids.users.bo });
+    await wizard.getByRole('button', { name: 'Cancel rotation (delete the new key)' }).click();
+    await expect(wizard.getByRole('status')).toContainText('Rotation cancelled');
+  });
+});

@@ -105,3 +105,79 @@ for (const variant of ['roles', 'groups'] as const) {
     });
   });
 }
+
+test.describe('personal access tokens (main)', () => {
+  test('a token limited to scopes: offered on create, shown in its details, kept by a rotation with its lifetime', async ({ app, sandbox, harness }) => {
+    await app.getByRole('button', { name: 'Add connection' }).first().click();
+    const connect = app.getByRole('dialog', { name: 'Add a connection' });
+    await connect.getByLabel('Backend').selectOption('onyx');
+    await connect.getByLabel('Server URL').fill(sandbox.url);
+    await connect.getByLabel('Admin API key or personal access token').fill(sandbox.credentials.adminPat);
+    await connect.getByRole('button', { name: 'Connect' }).click();
+    await expect(connect).toBeHidden();
+    const sidebar = app.getByRole('navigation', { name: 'Connections' });
+    await expect(sidebar.getByText(/Synced just now/)).toBeVisible();
+
+    await sidebar.getByRole('button', { name: /My personal access tokens/ }).click();
+    await app.getByRole('button', { name: 'Create key' }).first().click();
+    const form = app.getByRole('dialog', { name: 'Create a key' });
+    await expect(form.getByLabel('Type')).toHaveValue('pat');
+    const scopes = form.getByRole('group', { name: 'Scopes' });
+    await expect(scopes.getByText('No scope: the token can do everything you can.')).toBeVisible();
+    await scopes.getByRole('checkbox', { name: 'Chat: Read' }).check();
+    await scopes.getByRole('checkbox', { name: 'Chat: Write' }).check();
+    await form.getByLabel('Name').fill('chat-bot');
+    await form.getByLabel('Expires').fill(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10));
+    await shoot(app, 'onyx-create-scopes');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
+    await reveal.getByRole('button', { name: 'Copy Personal access token' }).click();
+    await reveal.getByRole('button', { name: 'Done' }).click();
+    const row = keyRow(app, 'chat-bot');
+    const id = Number((await row.getAttribute('data-key-id'))!.replace('pat-', ''));
+    expect(sandbox.pat(id)!.scopes).toEqual(['read:chat', 'write:chat']);
+
+    await row.getByText('chat-bot', { exact: true }).click();
+    const detail = app.getByRole('complementary', { name: 'chat-bot' });
+    await expect(detail.locator('.detail-field').filter({ hasText: 'Scopes' })).toContainText('read:chat, write:chat');
+    await detail.getByRole('button', { name: 'Close key details' }).click();
+
+    // A token is rotated by a twin: same scopes, and (by default) as long a life.
+    await row.getByRole('button', { name: 'Rotate chat-bot' }).click();
+    const wizard = app.getByRole('dialog', { name: 'Rotate “chat-bot”' });
+    await expect(wizard.getByText('Scopes: read:chat, write:chat')).toBeVisible();
+    const expires = wizard.getByRole('group', { name: 'New key expires' });
+    await expect(expires.getByText(/As long a life as the old key had/)).toBeVisible();
+    await expect(expires.getByLabel('New key expires on')).not.toHaveValue('');
+    await shoot(app, 'onyx-rotation-plan');
+    await wizard.getByRole('button', { name: 'Create the new key' }).click();
+    await wizard.getByRole('button', { name: 'Copy Personal access token' }).click();
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    const twin = Number((await harness.core.api.rotation.list()).find((r) => r.oldKeyId === `pat-${id}`)!.newKeyId!.replace('pat-', ''));
+    expect(sandbox.pat(twin)).toMatchObject({ scopes: ['read:chat', 'write:chat'] });
+    expect(Math.abs(sandbox.pat(twin)!.expiresAt! - sandbox.pat(id)!.expiresAt!)).toBeLessThan(2 * 86_400_000);
+    await wizard.getByRole('button', { name: 'Cancel rotation (delete the new key)' }).click();
+    await expect(wizard.getByRole('status')).toContainText('Rotation cancelled');
+  });
+});
+
+test.describe('behind a proxy that keeps Authorization for itself', () => {
+  test.use({ sandboxOptions: { variant: 'groups', proxyTakesAuthorization: true } });
+
+  test('connects by sending the key as X-Onyx-Authorization', async ({ app, sandbox }) => {
+    await app.getByRole('button', { name: 'Add connection' }).first().click();
+    const connect = app.getByRole('dialog', { name: 'Add a connection' });
+    await connect.getByLabel('Backend').selectOption('onyx');
+    await connect.getByLabel('Server URL').fill(sandbox.url);
+    await connect.getByLabel('Admin API key or personal access token').fill(sandbox.credentials.adminKey);
+    await connect.getByRole('button', { name: 'Connect' }).click();
+    await expect(connect.getByRole('alert')).toContainText('Onyx did not accept the connection’s credential');
+    await connect.getByText(/^Advanced/).click();
+    await connect.getByLabel('Send the key as X-Onyx-Authorization').check();
+    await shoot(app, 'onyx-connection-option');
+    await connect.getByRole('button', { name: 'Connect' }).click();
+    await expect(connect).toBeHidden();
+    await expect(app.getByRole('navigation', { name: 'Connections' }).getByText(/Synced just now/)).toBeVisible();
+    await expect(keyRow(app, 'search-bot')).toHaveCount(1);
+  });
+});
