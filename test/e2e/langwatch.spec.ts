@@ -6,7 +6,7 @@ import { scanForSecrets } from '../support/scan.ts';
 import { startLangwatchSandbox, type Era } from '../backends/langwatch/server.ts';
 import { backendTest, expect, keyRow, shoot } from './fixtures.ts';
 
-const test = backendTest((options: { era: Era }) => startLangwatchSandbox(options), { era: 'B' });
+const test = backendTest((options: { era: Era; enterprise?: boolean }) => startLangwatchSandbox(options), { era: 'B' });
 
 test('connect, create a service key for two projects, see it once, rename it, revoke it', async ({ app, sandbox, harness }) => {
   // Connect with Ada's organization key, pasting an API endpoint.

@@ -5,7 +5,7 @@ import { startOnyxSandbox, type Variant } from '../backends/onyx/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
 import { backendTest, expect, keyRow, shoot } from './fixtures.ts';
 
-const test = backendTest((options: { variant: Variant }) => startOnyxSandbox(options), { variant: 'groups' });
+const test = backendTest((options: { variant: Variant; proxyTakesAuthorization?: boolean }) => startOnyxSandbox(options), { variant: 'groups' });
 
 for (const variant of ['roles', 'groups'] as const) {
   test.describe(`Onyx (${variant === 'roles' ? '≤ v4.6, roles' : 'main, groups'})`, () => {
