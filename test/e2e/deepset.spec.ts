@@ -4,7 +4,7 @@
 import type { Page } from '@playwright/test';
 import { startDeepsetSandbox, type DeepsetSandbox } from '../backends/deepset/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
-import { backendTest, expect, keyRow as rowOf, shoot as save } from './fixtures.ts';
+import { backendTest, createAndCopy, detailsThenRotation, expect, keyRow as rowOf, rotateToTwin, shoot as save } from './fixtures.ts';
 
 const READ_ONLY_NOTE =
   'This connection uses a deepset API key: it may list keys but not manage them. Reconnect with a user access token to manage keys.';
@@ -131,36 +131,23 @@ test('a workspace role chosen on create and kept by a rotation, whose expiry is 
   await form.getByLabel('Name').fill('labeller');
   await form.getByLabel('Expires').fill(inDays(20));
   await shoot(app, 'create-workspace-role');
-  await form.getByRole('button', { name: 'Create key' }).click();
-  const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
-  await reveal.getByRole('button', { name: 'Copy API key' }).click();
-  await reveal.getByRole('button', { name: 'Done' }).click();
+  await createAndCopy(app, form, 'API key');
   await app.getByRole('button', { name: 'Sync now' }).click();
   await expect(sidebar.getByText(/Synced just now/)).toBeVisible();
   const row = rowOf(app, 'labeller');
   const id = (await row.getAttribute('data-key-id'))!;
   expect(sandbox.key(id)!.roleId).toBe(sandbox.ids.roles.Annotator);
 
-  await row.getByText('labeller', { exact: true }).click();
-  const detail = app.getByRole('complementary', { name: 'labeller' });
-  await expect(detail.locator('.detail-field').filter({ hasText: 'Workspace role' })).toContainText('Annotator');
-  await detail.getByRole('button', { name: 'Close key details' }).click();
-
   // deepset does not say when a key was made: the twin expires when the old key would have.
-  await row.getByRole('button', { name: 'Rotate labeller' }).click();
-  const wizard = app.getByRole('dialog', { name: 'Rotate “labeller”' });
-  await expect(wizard.getByText('Workspace role: Annotator')).toBeVisible();
+  const wizard = await detailsThenRotation(app, 'labeller', { 'Workspace role': 'Annotator' }, ['Workspace role: Annotator']);
   const expires = wizard.getByRole('group', { name: 'New key expires' });
   await expect(expires.getByText(/When the old key would have expired/)).toBeVisible();
   await expect(expires.getByLabel('New key expires on')).toHaveValue(inDays(20));
   await shoot(app, 'rotation-plan');
-  await wizard.getByRole('button', { name: 'Create the new key' }).click();
-  await wizard.getByRole('button', { name: 'Copy API key' }).click();
-  await wizard.getByRole('button', { name: 'Next' }).click();
-  const twin = (await harness.core.api.rotation.list()).find((r) => r.oldKeyId === id)!.newKeyId!;
-  expect(sandbox.key(twin)).toMatchObject({ roleId: sandbox.ids.roles.Annotator });
-  expect(Math.abs(sandbox.key(twin)!.expiresAt! - sandbox.key(id)!.expiresAt!)).toBeLessThan(5_000);
-  await wizard.getByRole('button', { name: 'Cancel rotation (delete the new key)' }).click();
+  const twin = await rotateToTwin(app, harness, wizard, id, 'API key');
+  expect(sandbox.key(twin.twinId)).toMatchObject({ roleId: sandbox.ids.roles.Annotator });
+  expect(Math.abs(sandbox.key(twin.twinId)!.expiresAt! - sandbox.key(id)!.expiresAt!)).toBeLessThan(5_000);
+  await twin.cancel();
   await wizard.getByRole('button', { name: 'Close', exact: true }).click();
 
   // An expired key whose lifetime nobody can tell: the wizard asks before anything is made.

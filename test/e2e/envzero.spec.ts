@@ -6,7 +6,7 @@ import type { Page } from '@playwright/test';
 import { connectionAccount, createKeytarSecretStore } from '../../src-main/secrets/secret-store.ts';
 import { startEnvZeroSandbox } from '../backends/envzero/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
-import { backendTest, expect, keyRow, shoot as save } from './fixtures.ts';
+import { backendTest, connectWith, createAndCopy, detailsThenRotation, expect, keyRow, rotateToTwin, shoot as save } from './fixtures.ts';
 
 // The list lags behind a create, as env zero's does.
 const test = backendTest((options: { listLagMs: number }) => startEnvZeroSandbox(options), { listLagMs: 60_000 });
@@ -115,16 +115,8 @@ test('connect with a personal key, choose the organization, create an Admin key,
 });
 
 test('a User key with a team: offered on create, shown in its details, kept by a rotation', async ({ app, sandbox, harness }) => {
-  await app.getByRole('button', { name: 'Add connection' }).first().click();
-  const dialog = app.getByRole('dialog', { name: 'Add a connection' });
-  await dialog.getByLabel('Backend').selectOption('envzero');
-  await dialog.getByLabel('Server URL').fill(sandbox.url);
-  await dialog.getByLabel('API key ID').fill(sandbox.credentials.admin.apiKeyId);
-  await dialog.getByLabel('API key secret').fill(sandbox.credentials.admin.apiKeySecret);
-  await dialog.getByRole('button', { name: 'Connect' }).click();
-  await expect(dialog).toBeHidden();
-  const sidebar = app.getByRole('navigation', { name: 'Connections' });
-  await expect(sidebar.getByText(/Synced just now/)).toBeVisible();
+  const { apiKeyId, apiKeySecret } = sandbox.credentials.admin;
+  await connectWith(app, 'envzero', sandbox.url, { 'API key ID': apiKeyId, 'API key secret': apiKeySecret });
 
   // Teams are offered for a User key, never for an Admin key.
   await app.getByRole('button', { name: 'Create key' }).first().click();
@@ -137,35 +129,20 @@ test('a User key with a team: offered on create, shown in its details, kept by a
   await form.getByLabel('Role in Data').selectOption('Release manager (custom role)');
   await form.getByLabel('Name').fill('release-bot');
   await shoot(app, 'create-teams');
-  await form.getByRole('button', { name: 'Create key' }).click();
-  const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
-  await reveal.getByRole('button', { name: 'Copy API key secret' }).click();
-  await reveal.getByRole('button', { name: 'Done' }).click();
+  await createAndCopy(app, form, 'API key secret');
   const row = keyRow(app, 'release-bot');
   const id = (await row.getAttribute('data-key-id'))!;
   expect(sandbox.teamsOf(id)).toEqual([sandbox.ids.teams.Developers]);
   expect(sandbox.projectRoles(id)).toEqual([{ projectId: sandbox.ids.projects.Data, role: sandbox.ids.roles.releaseManager }]);
 
-  // The details name its teams and project roles.
-  await row.getByText('release-bot', { exact: true }).click();
-  const detail = app.getByRole('complementary', { name: 'release-bot' });
-  await expect(detail.locator('.detail-field').filter({ hasText: 'Teams' })).toContainText('Developers');
-  await expect(detail.locator('.detail-field').filter({ hasText: 'Project roles' })).toContainText('Data: Release manager');
-  await shoot(app, 'details-teams');
-  await detail.getByRole('button', { name: 'Close key details' }).click();
-
-  // The rotation says what the twin keeps, and keeps it.
-  await row.getByRole('button', { name: 'Rotate release-bot' }).click();
-  const wizard = app.getByRole('dialog', { name: 'Rotate “release-bot”' });
-  await expect(wizard.getByText('Teams: Developers')).toBeVisible();
-  await expect(wizard.getByText('Project roles: Data: Release manager')).toBeVisible();
+  // The details name its teams and project roles; the rotation says the twin keeps them, and does.
+  const wizard = await detailsThenRotation(app, 'release-bot', { Teams: 'Developers', 'Project roles': 'Data: Release manager' }, [
+    'Teams: Developers',
+    'Project roles: Data: Release manager',
+  ]);
   await shoot(app, 'rotation-plan');
-  await wizard.getByRole('button', { name: 'Create the new key' }).click();
-  await wizard.getByRole('button', { name: 'Copy API key secret' }).click();
-  await wizard.getByRole('button', { name: 'Next' }).click();
-  const twin = (await harness.core.api.rotation.list()).find((r) => r.oldKeyId === id)!.newKeyId!;
-  expect(sandbox.teamsOf(twin)).toEqual([sandbox.ids.teams.Developers]);
-  expect(sandbox.projectRoles(twin)).toEqual(sandbox.projectRoles(id));
-  await wizard.getByRole('button', { name: 'Cancel rotation (delete the new key)' }).click();
-  await expect(wizard.getByRole('status')).toContainText('Rotation cancelled');
+  const twin = await rotateToTwin(app, harness, wizard, id, 'API key secret');
+  expect(sandbox.teamsOf(twin.twinId)).toEqual([sandbox.ids.teams.Developers]);
+  expect(sandbox.projectRoles(twin.twinId)).toEqual(sandbox.projectRoles(id));
+  await twin.cancel();
 });

@@ -4,7 +4,7 @@
 // LangWatch, revoke it.
 import { scanForSecrets } from '../support/scan.ts';
 import { startLangwatchSandbox, type Era } from '../backends/langwatch/server.ts';
-import { backendTest, expect, keyRow, shoot } from './fixtures.ts';
+import { backendTest, connectWith, createAndCopy, detailsThenRotation, expect, keyRow, rotateToTwin, shoot } from './fixtures.ts';
 
 const test = backendTest((options: { era: Era; enterprise?: boolean }) => startLangwatchSandbox(options), { era: 'B' });
 
@@ -89,14 +89,7 @@ test.describe('on the Enterprise plan, with a service-key connection', () => {
   test.use({ sandboxOptions: { era: 'B', enterprise: true } });
 
   test('a personal key is made for the member chosen; details show owner and mode; a rotation keeps them', async ({ app, sandbox, harness }) => {
-    await app.getByRole('button', { name: 'Add connection' }).first().click();
-    const connect = app.getByRole('dialog', { name: 'Add a connection' });
-    await connect.getByLabel('Backend').selectOption('langwatch');
-    await connect.getByLabel('Server URL').fill(sandbox.url);
-    await connect.getByLabel('Organization API key (sk-lw-…)').fill(sandbox.credentials.service);
-    await connect.getByRole('button', { name: 'Connect' }).click();
-    await expect(connect).toBeHidden();
-    await expect(app.getByRole('navigation', { name: 'Connections' }).getByText(/Synced just now/)).toBeVisible();
+    await connectWith(app, 'langwatch', sandbox.url, { 'Organization API key (sk-lw-…)': sandbox.credentials.service });
 
     // A service key acts as no one: the owner must be chosen among the members.
     await app.getByRole('button', { name: 'Create key' }).first().click();
@@ -108,33 +101,16 @@ test.describe('on the Enterprise plan, with a service-key connection', () => {
     await form.getByLabel('Name').fill('bo-evals');
     await form.getByLabel('Role in Chatbot').selectOption('VIEWER');
     await shoot(app, 'langwatch-create-owner');
-    await form.getByRole('button', { name: 'Create key' }).click();
-    const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
-    await reveal.getByRole('button', { name: 'Copy API key' }).click();
-    await reveal.getByRole('button', { name: 'Done' }).click();
+    await createAndCopy(app, form, 'API key');
     const id = (await keyRow(app, 'bo-evals').getAttribute('data-key-id'))!;
     expect(sandbox.key(id)).toMatchObject({ keyType: 'personal', userId: sandbox.ids.users.bo });
 
     // Bo's readonly key: its details say whose it is and how it is limited; its twin keeps both.
-    const row = keyRow(app, 'bo-readonly');
-    await row.getByText('bo-readonly', { exact: true }).click();
-    const detail = app.getByRole('complementary', { name: 'bo-readonly' });
-    await expect(detail.locator('.detail-field').filter({ hasText: 'Owner' })).toContainText('Bo');
-    await expect(detail.locator('.detail-field').filter({ hasText: 'Permission mode' })).toContainText('readonly');
-    await shoot(app, 'langwatch-details-owner');
-    await detail.getByRole('button', { name: 'Close key details' }).click();
-
-    const oldId = (await row.getAttribute('data-key-id'))!;
-    await row.getByRole('button', { name: 'Rotate bo-readonly' }).click();
-    const wizard = app.getByRole('dialog', { name: 'Rotate “bo-readonly”' });
-    await expect(wizard.getByText('Owner: Bo')).toBeVisible();
-    await expect(wizard.getByText('Permission mode: readonly')).toBeVisible();
-    await wizard.getByRole('button', { name: 'Create the new key' }).click();
-    await wizard.getByRole('button', { name: 'Copy API key' }).click();
-    await wizard.getByRole('button', { name: 'Next' }).click();
-    const twin = (await harness.core.api.rotation.list()).find((r) => r.oldKeyId === oldId)!.newKeyId!;
-    expect(sandbox.key(twin)).toMatchObject({ keyType: 'personal', userId: sandbox.ids.users.bo });
-    await wizard.getByRole('button', { name: 'Cancel rotation (delete the new key)' }).click();
-    await expect(wizard.getByRole('status')).toContainText('Rotation cancelled');
+    const oldId = (await keyRow(app, 'bo-readonly').getAttribute('data-key-id'))!;
+    const wizard = await detailsThenRotation(app, 'bo-readonly', { Owner: 'Bo', 'Created by': 'Bo', 'Permission mode': 'readonly' }, ['Owner: Bo', 'Permission mode: readonly']);
+    await shoot(app, 'langwatch-rotation-owner');
+    const twin = await rotateToTwin(app, harness, wizard, oldId, 'API key');
+    expect(sandbox.key(twin.twinId)).toMatchObject({ keyType: 'personal', userId: sandbox.ids.users.bo });
+    await twin.cancel();
   });
 });

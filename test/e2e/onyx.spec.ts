@@ -3,7 +3,7 @@
 // (the old secret dies at once, the new one is shown once), rename it keeping it limited, delete it.
 import { startOnyxSandbox, type Variant } from '../backends/onyx/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
-import { backendTest, expect, keyRow, shoot } from './fixtures.ts';
+import { backendTest, connectWith, createAndCopy, detailsThenRotation, expect, keyRow, rotateToTwin, shoot } from './fixtures.ts';
 
 const test = backendTest((options: { variant: Variant; proxyTakesAuthorization?: boolean }) => startOnyxSandbox(options), { variant: 'groups' });
 
@@ -108,17 +108,8 @@ for (const variant of ['roles', 'groups'] as const) {
 
 test.describe('personal access tokens (main)', () => {
   test('a token limited to scopes: offered on create, shown in its details, kept by a rotation with its lifetime', async ({ app, sandbox, harness }) => {
-    await app.getByRole('button', { name: 'Add connection' }).first().click();
-    const connect = app.getByRole('dialog', { name: 'Add a connection' });
-    await connect.getByLabel('Backend').selectOption('onyx');
-    await connect.getByLabel('Server URL').fill(sandbox.url);
-    await connect.getByLabel('Admin API key or personal access token').fill(sandbox.credentials.adminPat);
-    await connect.getByRole('button', { name: 'Connect' }).click();
-    await expect(connect).toBeHidden();
-    const sidebar = app.getByRole('navigation', { name: 'Connections' });
-    await expect(sidebar.getByText(/Synced just now/)).toBeVisible();
-
-    await sidebar.getByRole('button', { name: /My personal access tokens/ }).click();
+    await connectWith(app, 'onyx', sandbox.url, { 'Admin API key or personal access token': sandbox.credentials.adminPat });
+    await app.getByRole('navigation', { name: 'Connections' }).getByRole('button', { name: /My personal access tokens/ }).click();
     await app.getByRole('button', { name: 'Create key' }).first().click();
     const form = app.getByRole('dialog', { name: 'Create a key' });
     await expect(form.getByLabel('Type')).toHaveValue('pat');
@@ -129,35 +120,23 @@ test.describe('personal access tokens (main)', () => {
     await form.getByLabel('Name').fill('chat-bot');
     await form.getByLabel('Expires').fill(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10));
     await shoot(app, 'onyx-create-scopes');
-    await form.getByRole('button', { name: 'Create key' }).click();
-    const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
-    await reveal.getByRole('button', { name: 'Copy Personal access token' }).click();
-    await reveal.getByRole('button', { name: 'Done' }).click();
+    await createAndCopy(app, form, 'Personal access token');
     const row = keyRow(app, 'chat-bot');
-    const id = Number((await row.getAttribute('data-key-id'))!.replace('pat-', ''));
+    const keyId = (await row.getAttribute('data-key-id'))!;
+    const id = Number(keyId.replace('pat-', ''));
     expect(sandbox.pat(id)!.scopes).toEqual(['read:chat', 'write:chat']);
 
-    await row.getByText('chat-bot', { exact: true }).click();
-    const detail = app.getByRole('complementary', { name: 'chat-bot' });
-    await expect(detail.locator('.detail-field').filter({ hasText: 'Scopes' })).toContainText('read:chat, write:chat');
-    await detail.getByRole('button', { name: 'Close key details' }).click();
-
     // A token is rotated by a twin: same scopes, and (by default) as long a life.
-    await row.getByRole('button', { name: 'Rotate chat-bot' }).click();
-    const wizard = app.getByRole('dialog', { name: 'Rotate “chat-bot”' });
-    await expect(wizard.getByText('Scopes: read:chat, write:chat')).toBeVisible();
+    const wizard = await detailsThenRotation(app, 'chat-bot', { Scopes: 'read:chat, write:chat' }, ['Scopes: read:chat, write:chat']);
     const expires = wizard.getByRole('group', { name: 'New key expires' });
     await expect(expires.getByText(/As long a life as the old key had/)).toBeVisible();
     await expect(expires.getByLabel('New key expires on')).not.toHaveValue('');
     await shoot(app, 'onyx-rotation-plan');
-    await wizard.getByRole('button', { name: 'Create the new key' }).click();
-    await wizard.getByRole('button', { name: 'Copy Personal access token' }).click();
-    await wizard.getByRole('button', { name: 'Next' }).click();
-    const twin = Number((await harness.core.api.rotation.list()).find((r) => r.oldKeyId === `pat-${id}`)!.newKeyId!.replace('pat-', ''));
-    expect(sandbox.pat(twin)).toMatchObject({ scopes: ['read:chat', 'write:chat'] });
-    expect(Math.abs(sandbox.pat(twin)!.expiresAt! - sandbox.pat(id)!.expiresAt!)).toBeLessThan(2 * 86_400_000);
-    await wizard.getByRole('button', { name: 'Cancel rotation (delete the new key)' }).click();
-    await expect(wizard.getByRole('status')).toContainText('Rotation cancelled');
+    const twin = await rotateToTwin(app, harness, wizard, keyId, 'Personal access token');
+    const made = sandbox.pat(Number(twin.twinId.replace('pat-', '')))!;
+    expect(made.scopes).toEqual(['read:chat', 'write:chat']);
+    expect(Math.abs(made.expiresAt! - sandbox.pat(id)!.expiresAt!)).toBeLessThan(2 * 86_400_000);
+    await twin.cancel();
   });
 });
 
@@ -165,19 +144,16 @@ test.describe('behind a proxy that keeps Authorization for itself', () => {
   test.use({ sandboxOptions: { variant: 'groups', proxyTakesAuthorization: true } });
 
   test('connects by sending the key as X-Onyx-Authorization', async ({ app, sandbox }) => {
-    await app.getByRole('button', { name: 'Add connection' }).first().click();
-    const connect = app.getByRole('dialog', { name: 'Add a connection' });
-    await connect.getByLabel('Backend').selectOption('onyx');
-    await connect.getByLabel('Server URL').fill(sandbox.url);
-    await connect.getByLabel('Admin API key or personal access token').fill(sandbox.credentials.adminKey);
-    await connect.getByRole('button', { name: 'Connect' }).click();
-    await expect(connect.getByRole('alert')).toContainText('Onyx did not accept the connection’s credential');
-    await connect.getByText(/^Advanced/).click();
-    await connect.getByLabel('Send the key as X-Onyx-Authorization').check();
-    await shoot(app, 'onyx-connection-option');
-    await connect.getByRole('button', { name: 'Connect' }).click();
-    await expect(connect).toBeHidden();
-    await expect(app.getByRole('navigation', { name: 'Connections' }).getByText(/Synced just now/)).toBeVisible();
+    await connectWith(app, 'onyx', sandbox.url, { 'Admin API key or personal access token': sandbox.credentials.adminKey }, ['Send the key as X-Onyx-Authorization']);
     await expect(keyRow(app, 'search-bot')).toHaveCount(1);
+    // Without it, the proxy keeps the key from Onyx: the credential is refused.
+    await app.getByRole('button', { name: 'Add connection' }).first().click();
+    const again = app.getByRole('dialog', { name: 'Add a connection' });
+    await again.getByLabel('Backend').selectOption('onyx');
+    await again.getByLabel('Server URL').fill(sandbox.url);
+    await again.getByLabel('Admin API key or personal access token').fill(sandbox.credentials.adminKey);
+    await again.getByRole('button', { name: 'Connect' }).click();
+    await expect(again.getByRole('alert')).toContainText('Onyx did not accept the connection’s credential');
+    await shoot(app, 'onyx-connection-refused-without-option');
   });
 });
