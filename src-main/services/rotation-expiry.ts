@@ -36,17 +36,18 @@ export function planExpiry(key: Pick<RemoteKey, 'createdAt' | 'expiresAt'>, type
 
 /**
  * The twin's expiry: the user's choice (null: never) or the plan's default. Without a choice and
- * without a default the rotation stops and asks, rather than make a key that never expires.
+ * without a default for a key that did expire, the rotation stops and asks, rather than make a key
+ * that never expires.
  */
 export function twinExpiry(plan: ExpiryPlan, chosen: number | null | undefined): number | undefined {
   if (!plan.supported) return undefined;
   if (chosen !== undefined) return chosen ?? undefined;
-  if (plan.basis === 'choose') {
+  // An old key without expiry loses nothing: the rule that wants one (the policy, the backend)
+  // refuses the twin in its own words when the create is checked.
+  if (plan.basis === 'choose' && plan.oldExpiresAt !== null) {
     throw new AppError(
       'validation',
-      plan.oldExpiresAt !== null
-        ? 'Keyfleet cannot tell how long the old key was meant to last (it has expired and the backend does not say when it was made). Choose when the new key expires.'
-        : 'The new key needs an expiry date. Choose when it expires.',
+      'Keyfleet cannot tell how long the old key was meant to last (it has expired and the backend does not say when it was made). Choose when the new key expires.',
       { fields: { expiresAt: 'Choose when the new key expires.' } },
     );
   }

@@ -46,8 +46,11 @@ describe('a rotation twin’s expiry', () => {
     // The user's own choice stands, "never" included: it is not silent.
     expect(twinExpiry(plan, NOW + 5 * DAY)).toBe(NOW + 5 * DAY);
     expect(twinExpiry(plan, null)).toBeUndefined();
-    // A policy that requires an expiry of a key that had none asks too.
-    expect(planExpiry({ createdAt: null, expiresAt: null }, type('optional'), { ...NO_POLICY, requireExpiry: true }, NOW)).toMatchObject({ basis: 'choose', expiryRequired: true });
+    // A policy that requires an expiry of a key that had none asks too (the wizard's plan); left
+    // unanswered, the policy's own check refuses the twin in its words.
+    const required = planExpiry({ createdAt: null, expiresAt: null }, type('optional'), { ...NO_POLICY, requireExpiry: true }, NOW);
+    expect(required).toMatchObject({ basis: 'choose', expiryRequired: true });
+    expect(twinExpiry(required, undefined)).toBeUndefined();
   });
 
   it('keeps "never" for a key that never expired, and says when expiry does not apply', () => {
