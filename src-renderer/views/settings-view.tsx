@@ -9,6 +9,7 @@ import type { CallError } from '../app/bridge.ts';
 import { kindLabel } from '../app/format.ts';
 import { Field } from '../components/field.tsx';
 import { useApp } from '../state/store.ts';
+import { VaultSettings } from './settings-vault.tsx';
 import './settings-view.css';
 
 type Draft = Record<'syncIntervalMinutes' | 'autoLockMinutes' | 'clipboardClearSeconds' | 'expiryReminderDays', string>;
@@ -206,6 +207,8 @@ function SettingsPane({ settings }: { settings: Settings }) {
           </button>
         </div>
       </form>
+
+      {review ? null : <VaultSettings />}
 
       <section className="settings-section" aria-labelledby="settings-data">
         <h2 id="settings-data">Where your data lives</h2>
