@@ -8,20 +8,13 @@ import { READ_ONLY_NOTE } from '../../src-main/providers/deepset/credential.ts';
 import { startDeepsetSandbox, type DeepsetSandbox } from '../backends/deepset/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
 import { tempDir } from '../support/temp.ts';
+import { failure } from '../support/failure.ts';
 
 let sandbox: DeepsetSandbox;
 let dir: ReturnType<typeof tempDir>;
 let core: Core;
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    return error as ApiError;
-  }
-  throw new Error('expected the call to fail');
-}
+const rejection = (promise: Promise<unknown>) => failure(promise, ApiError);
 
 /** The masked form Keyfleet shows: deepset's first and last 4 characters around one ellipsis. */
 const shown = (secret: string) => `${secret.slice(0, 4)}…${secret.slice(-4)}`;

@@ -1,58 +1,12 @@
 // The deepset adapter against the sandbox backend: every operation, all pages, both credential
 // kinds, each of deepset's refusals mapped to a clear error, and each unverified guess failing
 // cleanly when the server does not match it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../src-main/errors.ts';
-import type { RemoteScope } from '../../src-main/model.ts';
-import { createProvider, type Provider } from '../../src-main/providers/index.ts';
+import { describe, expect, it } from 'vitest';
 import { deepset, normalizeDeepsetUrl } from '../../src-main/providers/deepset/index.ts';
 import { READ_ONLY_NOTE } from '../../src-main/providers/deepset/credential.ts';
-import type { ConnectionSettings } from '../../src-main/model.ts';
-import { startDeepsetSandbox, type DeepsetSandbox } from '../backends/deepset/server.ts';
+import { connect, DAY, failure, sandbox, scope, shown, useDeepsetSandbox, variant } from './deepset-adapter.ts';
 
-let sandbox: DeepsetSandbox;
-const opened: Array<{ close(): Promise<void> }> = [];
-
-function connect(token: string, opts: { on?: DeepsetSandbox; kind?: string; settings?: ConnectionSettings } = {}): Provider {
-  const provider = createProvider('deepset', {
-    baseUrl: `${(opts.on ?? sandbox).url}/api/v1`,
-    credential: { type: 'token', token },
-    credentialKind: opts.kind,
-    settings: opts.settings,
-    http: { timeoutMs: 3000, retries: 0, backoffMs: 5 },
-  });
-  opened.push(provider);
-  return provider;
-}
-
-async function variant(options: Parameters<typeof startDeepsetSandbox>[0]): Promise<DeepsetSandbox> {
-  const started = await startDeepsetSandbox(options);
-  opened.push(started);
-  return started;
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected a failure');
-}
-
-/** The masked form Keyfleet shows: deepset's first and last 4 characters around one ellipsis. */
-const shown = (secret: string) => `${secret.slice(0, 4)}…${secret.slice(-4)}`;
-const scope = (scopes: RemoteScope[], id: string) => scopes.find((s) => s.id === id || s.kind === id)!;
-const DAY = 86_400_000;
-
-beforeAll(async () => {
-  sandbox = await startDeepsetSandbox();
-});
-afterAll(async () => {
-  for (const item of opened.reverse()) await item.close();
-  await sandbox.close();
-});
+useDeepsetSandbox();
 
 describe('deepset adapter: connecting', () => {
   it('offers the EU and US regions, a token credential and its two kinds', () => {
@@ -225,67 +179,12 @@ describe('deepset adapter: creating keys', () => {
     await expect(provider.twinPlan!({ ...key, raw: { ...key.raw, workspaces: [{ name: 'gone' }] } }, scopes)).rejects.toThrow(/limited to workspaces that no longer exist/);
   });
 
-  it('creates a key asked for in a workspace the documented way: an organization key limited to it', async () => {
-    const provider = connect(sandbox.credentials.admin);
-    const research = scope(await provider.listScopes(), 'research');
-    const expiresAt = Date.now() + 30 * DAY;
-    const before = sandbox.requests.length;
-    const { key } = await provider.createKey({ scopeId: 'research', type: 'service', name: 'bot-2', role: 'MEMBER', expiresAt }, research);
-    expect(sandbox.requests.slice(before).filter((r) => r.method === 'POST').map((r) => r.path)).toEqual(['/api/v1/token']);
-    expect(sandbox.key(key.id)).toMatchObject({ scope: 'organization', workspaces: ['research'], expiresAt });
-    expect(key).toMatchObject({ scopeId: sandbox.ids.organization, expiresAt, status: 'active' });
-    const nameless = await provider.createKey({ scopeId: 'research', type: 'personal', name: '' }, research);
-    expect(sandbox.key(nameless.key.id)!.name).toBeNull();
-    expect(nameless.key.name).toBe(nameless.key.id);
-  });
-
-  it('gives a key the chosen workspace role, names roles in its details, and keeps the role in its twin', async () => {
-    const provider = connect(sandbox.credentials.admin);
-    const scopes = await provider.listScopes();
-    const org = scope(scopes, 'organization');
-    const annotator = sandbox.ids.roles.Annotator;
-    const { key } = await provider.createKey({ scopeId: org.id, type: 'service', name: 'labeller', role: 'MEMBER', fields: { workspaceRole: annotator } }, org);
-    expect(sandbox.requests.filter((r) => r.method === 'POST').at(-1)).toMatchObject({ path: '/api/v1/token' });
-    expect(sandbox.key(key.id)!.roleId).toBe(annotator);
-    const listed = (await provider.listKeys(org)).find((k) => k.id === key.id)!;
-    expect(deepset.describeKey!(listed)).toEqual([
-      { label: 'Workspace role', value: 'Annotator' },
-      { label: 'Workspaces', value: 'all, including ones created later' },
-    ]);
-    const plan = await provider.twinPlan!(listed, scopes);
-    expect(plan).toMatchObject({ scopeId: org.id, name: 'labeller', role: 'MEMBER', scopes: [], fields: { workspaceRole: annotator } });
-    expect(plan.keeps).toEqual(['Type: service', 'Organization role: MEMBER', 'Workspace role: Annotator', 'Workspaces: all, including ones created later']);
-  });
-
-  it('makes a workspace key’s twin an organization key limited to its workspace, and a nameless twin nameless', async () => {
-    const provider = connect(sandbox.credentials.admin);
-    const scopes = await provider.listScopes();
-    const [unnamed] = await provider.listKeys(scope(scopes, 'staging'));
-    const plan = await provider.twinPlan!(unnamed!, scopes);
-    expect(plan).toMatchObject({ scopeId: sandbox.ids.organization, name: '', role: 'EXTERNAL', fields: { workspaceRole: sandbox.ids.roles['Search user'] } });
-    expect(plan.scopes!.map((s) => s.id)).toEqual(['staging']);
-    expect(plan.keeps.at(-1)).toMatch(/organization key limited to this workspace/);
-  });
-
   it.each([['role_id', 'role_id'], ['id', 'id'], ['no roles list', false]] as const)('reads the workspace roles named by %s', async (_, rolesRoute) => {
     const box = await variant({ rolesRoute });
     const provider = connect(box.credentials.admin, { on: box });
     const org = scope(await provider.listScopes(), 'organization');
     const ci = (await provider.listKeys(org)).find((k) => k.name === 'ci-pipeline')!;
     expect(deepset.describeKey!(ci)[0]).toEqual({ label: 'Workspace role', value: rolesRoute ? 'Editor' : `role ${box.ids.roles.Editor}` });
-  });
-
-  it('refuses to rotate a key whose type, roles or workspaces deepset does not report, rather than guess', async () => {
-    const box = await variant({ keyFields: 'documented' });
-    const provider = connect(box.credentials.admin, { on: box });
-    const scopes = await provider.listScopes();
-    const keys = await provider.listKeys(scope(scopes, 'organization'));
-    expect(keys.map((k) => k.name).sort()).toEqual(['ada-notebook', 'ci-pipeline', 'keyfleet-readonly', 'member-key']);
-    const error = await failure(provider.twinPlan!(keys.find((k) => k.name === 'ada-notebook')!, scopes));
-    expect(error).toMatchObject({
-      kind: 'unsupported',
-      message: 'deepset does not report this key’s type (personal or service), organization role, workspace role, workspaces, so Keyfleet cannot make a replacement with the same access. Create the replacement in deepset, then delete this key.',
-    });
   });
 
   it('reads the new key by id where the create answer names it', async () => {

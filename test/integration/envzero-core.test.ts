@@ -8,6 +8,7 @@ import { createCore, type Core } from '../../src-main/core.ts';
 import { startEnvZeroSandbox, type Credential, type EnvZeroSandbox } from '../backends/envzero/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
 import { tempDir } from '../support/temp.ts';
+import { failure } from '../support/failure.ts';
 
 const MINUTE = 60_000;
 let sandbox: EnvZeroSandbox;
@@ -16,15 +17,7 @@ let core: Core;
 /** The core's clock runs ahead of real time by this much. */
 let skew = 0;
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    return error as ApiError;
-  }
-  throw new Error('expected the call to fail');
-}
+const rejection = (promise: Promise<unknown>) => failure(promise, ApiError);
 
 const add = (credential: Credential, target?: string) =>
   core.api.connections.add({

@@ -1,67 +1,13 @@
 // The env zero adapter against the sandbox backend: organization choice, the org → projects and
 // teams tree, keys with their two ids, create with roles and project roles, delete with the
 // one-hour revocation, and each of env zero's failures mapped to a clear ProviderError.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src-main/errors.ts';
-import type { RemoteScope } from '../../src-main/model.ts';
-import { envzero, createEnvZeroProvider, normalizeEnvZeroUrl, type EnvZeroTuning } from '../../src-main/providers/envzero/index.ts';
-import { createProvider, type Provider, type ProviderConfig } from '../../src-main/providers/index.ts';
-import { startEnvZeroSandbox, type Credential, type EnvZeroSandbox, type EnvZeroSandboxOptions } from '../backends/envzero/server.ts';
+import { describe, expect, it } from 'vitest';
+import { envzero, normalizeEnvZeroUrl } from '../../src-main/providers/envzero/index.ts';
+import { connect, failure, orgScope, platform, sandbox, sandboxWith, scopeNamed, tuned, useEnvZeroSandbox } from './envzero-adapter.ts';
 
-let sandbox: EnvZeroSandbox;
-const providers: Provider[] = [];
-const extra: EnvZeroSandbox[] = [];
 const HOUR = 60 * 60 * 1000;
 
-function config(credential: Credential, more: Partial<ProviderConfig> = {}, box = sandbox): ProviderConfig {
-  return {
-    baseUrl: box.url,
-    credential: { type: 'key-pair', accessKey: credential.apiKeyId, secretKey: credential.apiKeySecret },
-    http: { timeoutMs: 3000, retries: 0, backoffMs: 5 },
-    ...more,
-  };
-}
-
-function connect(credential: Credential, more: Partial<ProviderConfig> = {}, box = sandbox): Provider {
-  const provider = createProvider('envzero', config(credential, more, box));
-  providers.push(provider);
-  return provider;
-}
-
-function tuned(credential: Credential, tuning: EnvZeroTuning, box = sandbox): Provider {
-  const provider = createEnvZeroProvider(config(credential, { settings: { target: box.ids.orgs.platform, targetName: 'Acme Platform' } }, box), tuning);
-  providers.push(provider);
-  return provider;
-}
-
-async function sandboxWith(options: EnvZeroSandboxOptions): Promise<EnvZeroSandbox> {
-  const box = await startEnvZeroSandbox(options);
-  extra.push(box);
-  return box;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('expected a failure');
-}
-
-const platform = (box = sandbox) => ({ settings: { target: box.ids.orgs.platform, targetName: 'Acme Platform' } });
-const orgScope = (scopes: RemoteScope[]) => scopes.find((s) => s.kind === 'organization')!;
-const scopeNamed = (scopes: RemoteScope[], name: string) => scopes.find((s) => s.name === name)!;
-
-beforeAll(async () => {
-  sandbox = await startEnvZeroSandbox({ teamsPageSize: 1 });
-});
-afterEach(() => sandbox.faults.clear());
-afterAll(async () => {
-  await Promise.all(providers.map((p) => p.close()));
-  await Promise.all([sandbox, ...extra].map((b) => b.close()));
-});
+useEnvZeroSandbox({ teamsPageSize: 1 });
 
 describe('env zero adapter: connecting', () => {
   it('describes itself as a key-pair backend whose target is an organization', () => {
@@ -191,28 +137,6 @@ describe('env zero adapter: tree and keys', () => {
     expect(keys.find((k) => k.name === 'terraform-ci')!.raw).not.toHaveProperty('projectRoles');
   });
 
-  it('reads the teams a User key belongs to, and shows them in its details', async () => {
-    const before = sandbox.requests.length;
-    const provider = connect(sandbox.credentials.admin, platform());
-    const keys = await provider.listKeys(orgScope(await provider.listScopes()));
-    const reader = keys.find((k) => k.name === 'dashboard-reader')!;
-    expect(reader.raw.teams).toEqual([{ id: sandbox.ids.teams.SRE, name: 'SRE' }]);
-    expect(envzero.describeKey!(reader)).toEqual([
-      { label: 'Project roles', value: 'Platform: Viewer, Data: Viewer' },
-      { label: 'Teams', value: 'SRE' },
-    ]);
-    expect(envzero.describeKey!(keys.find((k) => k.name === 'never-used')!)).toEqual([{ label: 'Teams', value: 'none' }]);
-    // The teams listScopes read served this sync's listKeys too: one read of every page.
-    expect(sandbox.requests.slice(before).filter((r) => r.path.startsWith('/teams/organizations/') && !r.path.includes('offset=')).length).toBe(1);
-  });
-
-  it('shows a custom project role by its name', async () => {
-    const provider = connect(sandbox.credentials.admin, platform());
-    const keys = await provider.listKeys(orgScope(await provider.listScopes()));
-    const cost = keys.find((k) => k.name === 'cost-report')!;
-    expect(envzero.describeKey!(cost)).toContainEqual({ label: 'Project roles', value: 'Networking: Release manager, Data: Planner' });
-  });
-
   it.each(['projectPermissions', 'permissions.projectsPermissions'] as const)('reads project roles the list echoes as %s, without asking the projects', async (echo) => {
     const box = await sandboxWith({ permissionsEcho: echo });
     const provider = connect(box.credentials.admin, platform(box), box);
@@ -229,21 +153,6 @@ describe('env zero adapter: tree and keys', () => {
     });
   });
 
-  it('offers Admin, User and the custom roles, with project roles for every role but Admin', async () => {
-    const form = await connect(sandbox.credentials.admin, platform()).createForm!();
-    const [type] = form.types;
-    const { auditor, releaseManager } = sandbox.ids.roles;
-    expect(type!.role!.options.map((o) => [o.id, o.label])).toEqual([
-      ['Admin', 'Admin'],
-      ['User', 'User'],
-      [auditor, 'Auditor (custom role)'],
-      [releaseManager, 'Release manager (custom role)'],
-    ]);
-    expect(type!.role!.default).toBe('Admin');
-    expect(type!.grants).toMatchObject({ scopeKinds: ['project'], whenRoles: ['User', auditor, releaseManager] });
-    // Custom roles serve as project roles too.
-    expect(type!.grants!.roles.map((r) => r.id)).toEqual(['Admin', 'Deployer', 'Planner', 'Viewer', auditor, releaseManager]);
-  });
 });
 
 describe('env zero adapter: create and delete', () => {
@@ -284,69 +193,6 @@ describe('env zero adapter: create and delete', () => {
     ]);
     expect(key.role).toBe('User');
     expect(await provider.twinPlan!(key, scopes)).toMatchObject({ role: 'User', grants, fields: { teamIds: [] } });
-  });
-
-  it('creates a User key with a custom project role and teams, given after the create as env zero takes them', async () => {
-    const provider = connect(sandbox.credentials.admin, platform());
-    const scopes = await provider.listScopes();
-    const org = orgScope(scopes);
-    const { releaseManager } = sandbox.ids.roles;
-    const grants = [{ scope: scopeNamed(scopes, 'Data'), role: 'Planner' }, { scope: scopeNamed(scopes, 'Networking'), role: releaseManager }];
-    const teamIds = [sandbox.ids.teams.SRE!, sandbox.ids.teams.Developers!];
-    const { key } = await provider.createKey({ scopeId: org.id, type: 'organization', name: 'release-bot', role: 'User', grants, fields: { teamIds } }, org);
-    const post = sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/api-keys').at(-1)!.body as any;
-    expect(post.permissions).toEqual({ organizationRole: 'User', projectsPermissions: [{ projectId: sandbox.ids.projects.Data, projectRole: 'Planner' }] });
-    expect(sandbox.projectRoles(key.id)).toEqual([
-      { projectId: sandbox.ids.projects.Data, role: 'Planner' },
-      { projectId: sandbox.ids.projects.Networking, role: releaseManager },
-    ]);
-    expect(sandbox.teamsOf(key.id).sort()).toEqual([...teamIds].sort());
-    // Adding a member kept the team's others.
-    expect(sandbox.teamsOf(sandbox.ids.users.alice)).toContain(sandbox.ids.teams.SRE);
-    expect(envzero.describeKey!(key)).toEqual([
-      { label: 'Project roles', value: 'Data: Planner, Networking: Release manager' },
-      { label: 'Teams', value: 'SRE, Developers' },
-    ]);
-    // Its twin would keep all of it, teams read afresh.
-    const plan = await provider.twinPlan!(key, scopes);
-    expect(plan).toMatchObject({ role: 'User', grants, fields: { teamIds } });
-    expect(plan.keeps).toEqual(['Organization role: User', 'Project roles: Data: Planner, Networking: Release manager', 'Teams: SRE, Developers']);
-  });
-
-  it('deletes a new key again when env zero refuses one of its teams, and says so', async () => {
-    const provider = connect(sandbox.credentials.admin, platform());
-    const scopes = await provider.listScopes();
-    const org = orgScope(scopes);
-    sandbox.faults.add({ kind: 'status', status: 403, method: 'PUT', path: '/teams/' });
-    const error = await failure(provider.createKey({ scopeId: org.id, type: 'organization', name: 'half-made', role: 'User', fields: { teamIds: [sandbox.ids.teams.SRE!] } }, org));
-    expect(error.kind).toBe('forbidden');
-    expect(error.message).toMatch(/^env zero created “half-made” but refused a project role or team for it \(.*\)\. Keyfleet deleted the half-made key again; its secret was never shown\.$/);
-    expect(sandbox.keys(sandbox.ids.orgs.platform).some((k) => k.name === 'half-made')).toBe(false);
-  });
-
-  it('reads a key’s teams afresh for its twin: a team joined since the last sync is kept', async () => {
-    const provider = connect(sandbox.credentials.admin, platform());
-    const scopes = await provider.listScopes();
-    const keys = await provider.listKeys(orgScope(scopes));
-    const never = keys.find((k) => k.name === 'never-used')!;
-    expect(never.raw.teams).toEqual([]);
-    const body = { name: 'Developers', description: '', userIds: [sandbox.ids.users.bob, never.id] };
-    const put = await fetch(`${sandbox.url}/teams/${sandbox.ids.teams.Developers}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${sandbox.credentials.admin.apiKeyId}:${sandbox.credentials.admin.apiKeySecret}`).toString('base64')}` },
-      body: JSON.stringify(body),
-    });
-    expect(put.status).toBe(200);
-    expect(await provider.twinPlan!(never, scopes)).toMatchObject({ role: 'User', grants: [], fields: { teamIds: [sandbox.ids.teams.Developers] } });
-  });
-
-  it('creates a custom-role key and names its role', async () => {
-    const provider = connect(sandbox.credentials.admin, platform());
-    await provider.createForm!();
-    const org = orgScope(await provider.listScopes());
-    const { key } = await provider.createKey({ scopeId: org.id, type: 'organization', name: 'auditor-bot', role: sandbox.ids.roles.auditor }, org);
-    expect(key.role).toBe('Auditor');
-    expect(sandbox.key(key.id)!.organizationRole).toBe(sandbox.ids.roles.auditor);
   });
 
   it('refuses project roles on an Admin key before calling env zero', async () => {

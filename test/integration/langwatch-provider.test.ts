@@ -1,23 +1,13 @@
 // The LangWatch adapter against the sandbox in both API eras (A: ≤ v3.12, B: ≥ v3.13): the era
 // found from the server's answers, every operation, one-time tokens with a kept hint, soft revoke
 // with its 409, and each error body of either era mapped to a clear ProviderError.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../src-main/errors.ts';
+import { describe, expect, it } from 'vitest';
 import type { RemoteScope } from '../../src-main/model.ts';
-import { createProvider, providerModule, type Provider } from '../../src-main/providers/index.ts';
-import { langwatch, normalizeLangwatchUrl } from '../../src-main/providers/langwatch/index.ts';
+import { createProvider, providerModule } from '../../src-main/providers/index.ts';
+import { normalizeLangwatchUrl } from '../../src-main/providers/langwatch/index.ts';
 import { hintOf } from '../../src-main/providers/langwatch/parse.ts';
-import { startLangwatchSandbox, type Era, type LangwatchSandbox, type SandboxKey } from '../backends/langwatch/server.ts';
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected a failure');
-}
+import { startLangwatchSandbox, type Era, type LangwatchSandbox } from '../backends/langwatch/server.ts';
+import { failure, langwatchLab } from './langwatch-adapter.ts';
 
 const DAY = 86_400_000;
 
@@ -39,30 +29,7 @@ describe('LangWatch URLs and hints', () => {
 
 describe.each<Era>(['A', 'B'])('LangWatch adapter (era %s)', (era) => {
   let sandbox: LangwatchSandbox;
-  const providers: Provider[] = [];
-  beforeAll(async () => {
-    sandbox = await startLangwatchSandbox({ era });
-  });
-  afterAll(async () => {
-    await Promise.all(providers.map((p) => p.close()));
-    await sandbox.close();
-  });
-
-  function connect(token = sandbox.credentials.admin, settings?: Record<string, string>): Provider {
-    const provider = createProvider('langwatch', { baseUrl: `${sandbox.url}/api`, credential: { type: 'token', token }, settings, http: { timeoutMs: 3000, retries: 0, backoffMs: 5 } });
-    providers.push(provider);
-    return provider;
-  }
-
-  async function connected(token?: string) {
-    const provider = connect(token);
-    await provider.verify();
-    const scopes = await provider.listScopes();
-    const scope = (kind: string, name?: string) => scopes.find((s) => s.kind === kind && (!name || s.name === name))!;
-    return { provider, scopes, scope, org: scope('organization') };
-  }
-
-  const requestsSince = (mark: number) => sandbox.requests.slice(mark);
+  const { connect, connected, requestsSince, providers } = langwatchLab(era, (started) => (sandbox = started));
 
   describe('connecting', () => {
     it('verifies the key, finds the organization from its teams and the era from a by-id probe', async () => {
@@ -314,78 +281,6 @@ describe.each<Era>(['A', 'B'])('LangWatch adapter (era %s)', (era) => {
       const created = await provider.createKey({ scopeId: org.id, type: 'service', name: 'ci-pipeline', ...ci }, org);
       expect(sandbox.key(created.key.id)!.bindings).toEqual(sandbox.key(sandbox.ids.keys['ci-pipeline']!)!.bindings);
       if (era === 'B') expect(await provider.twinPlan!(keys.find((k) => k.name === 'org-automation')!, scopes)).toMatchObject({ scopes: [], grants: [] });
-    });
-  });
-
-  describe.runIf(era === 'B')('owners and permission modes (≥ v3.13)', () => {
-    it('shows who owns and who made a key, and its permission mode, in its details', async () => {
-      const { provider, org } = await connected();
-      const keys = await provider.listKeys(org);
-      const describe = (name: string) => langwatch.describeKey!(keys.find((k) => k.name === name)!);
-      expect(describe('ada-notebook')).toEqual([
-        { label: 'Type', value: 'personal' },
-        { label: 'Owner', value: `member ${sandbox.ids.users.ada}` },
-        { label: 'Permission mode', value: 'all (what its bindings allow)' },
-      ]);
-      expect(describe('custom-reader')).toContainEqual({ label: 'Permission mode', value: 'restricted: organization:view, traces:view' });
-      expect(describe('org-automation').map((f) => f.label)).toEqual(['Type', 'Permission mode']);
-      // Who made a key is the common "Created by".
-      expect(keys.find((k) => k.name === 'ada-notebook')!.createdBy).toBe(`member ${sandbox.ids.users.ada}`);
-    });
-
-    it('names owners and creators where LangWatch lists the members (Enterprise)', async () => {
-      const enterprise = await startLangwatchSandbox({ era, enterprise: true });
-      const provider = createProvider('langwatch', { baseUrl: enterprise.url, credential: { type: 'token', token: enterprise.credentials.service } });
-      providers.push(provider);
-      try {
-        const org = (await provider.listScopes())[0]!;
-        const bo = (await provider.listKeys(org)).find((k) => k.name === 'bo-readonly')!;
-        expect(langwatch.describeKey!(bo)).toEqual([
-          { label: 'Type', value: 'personal' },
-          { label: 'Owner', value: 'Bo' },
-          { label: 'Permission mode', value: 'readonly' },
-        ]);
-        expect(bo.createdBy).toBe('Bo');
-      } finally {
-        await enterprise.close();
-      }
-    });
-
-    it('makes a service connection’s personal key for the member chosen, and refuses one no member would own', async () => {
-      const { provider, org, scope } = await connected(sandbox.credentials.service);
-      const grants = [{ scope: scope('project', 'Chatbot'), role: 'VIEWER' }];
-      const mark = sandbox.requests.length;
-      const ownerless = await failure(provider.createKey({ scopeId: org.id, type: 'personal', name: 'nobodys', grants }, org));
-      expect(ownerless).toMatchObject({ kind: 'invalid', fields: { owner: 'Choose the member who owns the key.' } });
-      expect(requestsSince(mark).filter((r) => r.method === 'POST')).toEqual([]);
-      const { key } = await provider.createKey({ scopeId: org.id, type: 'personal', name: 'for-bo', grants, fields: { owner: sandbox.ids.users.bo } }, org);
-      expect(sandbox.key(key.id)).toMatchObject({ keyType: 'personal', userId: sandbox.ids.users.bo });
-      expect(key.type).toBe('personal');
-    });
-
-    it('keeps a personal key’s owner in its twin, even when an admin rotates another member’s key', async () => {
-      const { provider, org, scopes } = await connected(sandbox.credentials.service);
-      const bo = (await provider.listKeys(org)).find((k) => k.name === 'bo-dev')!;
-      const plan = await provider.twinPlan!(bo, scopes);
-      expect(plan).toMatchObject({ fields: { owner: sandbox.ids.users.bo }, keeps: ['Type: personal', `Owner: member ${sandbox.ids.users.bo}`, 'Bindings: Member · Platform (team)'] });
-      const { keeps: _keeps, ...spec } = plan;
-      const twin = await provider.createKey({ scopeId: org.id, type: 'personal', name: 'bo-dev', ...spec }, org);
-      expect(sandbox.key(twin.key.id)).toMatchObject({ keyType: 'personal', userId: sandbox.ids.users.bo });
-    });
-
-    it('keeps a restricted key’s CUSTOM binding and permissions, and a readonly key’s mode, in their twins', async () => {
-      const { provider, org, scopes } = await connected(sandbox.credentials.service);
-      const keys = await provider.listKeys(org);
-      for (const name of ['custom-reader', 'bo-readonly']) {
-        const old = keys.find((k) => k.name === name)!;
-        const { keeps, ...spec } = await provider.twinPlan!(old, scopes);
-        expect(keeps).toContainEqual(name === 'custom-reader' ? 'Permission mode: restricted: organization:view, traces:view' : 'Permission mode: readonly');
-        const twin = await provider.createKey({ scopeId: org.id, type: 'personal', name, ...spec }, org);
-        const same = (k: SandboxKey) => ({ keyType: k.keyType, userId: k.userId, bindings: k.bindings.map(({ role, scopeType, scopeId }) => ({ role, scopeType, scopeId })) });
-        expect(same(sandbox.key(twin.key.id)!)).toEqual(same(sandbox.key(old.id)!));
-        const detail = await fetch(`${sandbox.url}/api/api-keys/${twin.key.id}`, { headers: { authorization: `Bearer ${sandbox.credentials.admin}` } }).then((r) => r.json() as Promise<Record<string, unknown>>);
-        expect(detail).toMatchObject({ permissionMode: name === 'custom-reader' ? 'restricted' : 'readonly', permissions: name === 'custom-reader' ? ['organization:view', 'traces:view'] : [] });
-      }
     });
   });
 
