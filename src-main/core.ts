@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyfleetApi, Transport } from '../src-preload/contract.ts';
-import { createApi } from '../src-preload/api.ts';
+import { createBridge } from '../src-preload/api.ts';
+import { typedApi } from '../src-preload/typed-api.ts';
 import { AppError } from './errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.ts';
 import { CoreEvents } from './events.ts';
@@ -91,6 +92,8 @@ export interface Core {
   api: KeyfleetApi;
   /** Locks the vault: the desktop glue calls it when the OS locks the screen or suspends. */
   lock(reason: 'user' | 'idle' | 'os'): Promise<void>;
+  /** Clears a copied secret from the clipboard if it is still there (the session is ending). */
+  clearClipboard(): Promise<void>;
   /** Resolves once work a previous run left (an interrupted rotation) is resumed or rolled back. */
   ready: Promise<void>;
   events: CoreEvents;
@@ -175,7 +178,7 @@ export function createCore(options: CoreOptions): Core {
   });
   const idleTimer = !background ? undefined : setInterval(() => vault.checkIdle(), options.idleCheckMs ?? 15_000);
   idleTimer?.unref();
-  const bulk = createBulkService({ store, keys, now });
+  const bulk = createBulkService({ store, keys, events, now });
   const health = createHealthService({ store, events, now, reminderDays: () => settings.one('expiryReminderDays') });
   // Expiry reminders: at start, and whenever a sync brought fresh expiry dates.
   const remind = () => {
@@ -298,8 +301,9 @@ export function createCore(options: CoreOptions): Core {
   };
 
   return {
-    api: createApi(transport),
+    api: typedApi(createBridge(transport)),
     lock: (reason) => vault.lock(reason),
+    clearClipboard: () => clipboard.clearNow(),
     ready,
     events,
     dispatch,

@@ -60,8 +60,19 @@ export function App() {
 
   return (
     <div className="app">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(event) => {
+          // Moves the focus, not the URL: the window never navigates.
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to main content
+      </a>
       <Sidebar />
-      <main className="main" aria-busy={!ready}>
+      <main className="main" id="main" tabIndex={-1} aria-busy={!ready}>
         <div className="banners">
           {status?.mode === 'review' ? (
             <Banner tone="info" title="Reviewing a copy, read-only">
@@ -88,16 +99,26 @@ export function App() {
               Keyfleet kept {unseen.length === 1 ? 'it' : 'them'} in the OS keychain until you see {unseen.length === 1 ? 'it' : 'them'}, once.{' '}
               {unseen.map((pending) => (
                 <button key={pending.operationId} type="button" className="link-button" onClick={() => void showPendingReveal(pending)}>
-                  Show the {pending.kind === 'rotate' ? 'rotated' : 'new'} secret of {connections.find((c) => c.id === pending.connectionId)?.name ?? 'a connection'}
+                  Show the {pending.kind === 'rotate' ? 'rotated' : 'new'} secret of {pending.keyName ? `“${pending.keyName}”` : 'a key'}
+                  {` in ${connections.find((c) => c.id === pending.connectionId)?.name ?? 'a removed connection'}`}
                 </button>
               ))}
             </Banner>
           ) : null}
-          {banners.map((banner) => (
-            <Banner key={banner.id} tone={banner.tone} title={banner.title} onDismiss={() => dismiss(banner.id)}>
-              {banner.message}
-            </Banner>
-          ))}
+          {banners
+            .filter((banner) => banner.view === null || banner.view === view)
+            .map((banner) => (
+              <Banner key={banner.id} tone={banner.tone} title={banner.title} onDismiss={() => dismiss(banner.id)}>
+                {banner.message}
+                {banner.items ? (
+                  <ul className="banner-items">
+                    {banner.items.map((item) => (
+                      <li key={item}>{item}</li>
+                    ))}
+                  </ul>
+                ) : null}
+              </Banner>
+            ))}
         </div>
         {!ready ? null : view === 'settings' ? (
           <SettingsView />

@@ -64,13 +64,11 @@ test('a user access token creates a workspace key with an expiry, reveals it onc
   expect(sandbox.authenticates(secret)).toBe(true);
   await expect(reveal).toContainText('deepset shows a new API key only this once');
   await shoot(app, 'reveal');
+  // window.keyfleet answers with a Result, never a throw (only plain data crosses the context bridge).
   const second = await app.evaluate(async (slotId) => {
-    try {
-      await (globalThis as unknown as { keyfleet: { reveal: { take(i: { slotId: string }): Promise<unknown> } } }).keyfleet.reveal.take({ slotId });
-      return 'revealed again';
-    } catch (error) {
-      return (error as Error).message;
-    }
+    type Take = (i: { slotId: string }) => Promise<{ ok: true } | { ok: false; error: { message: string } }>;
+    const result = await (globalThis as unknown as { keyfleet: { reveal: { take: Take } } }).keyfleet.reveal.take({ slotId });
+    return result.ok ? 'revealed again' : result.error.message;
   }, value.revealSlotId);
   expect(second).toMatch(/already revealed once/);
   await reveal.getByRole('button', { name: 'Copy API key' }).click();
@@ -105,7 +103,7 @@ test('a user access token creates a workspace key with an expiry, reveals it onc
 
 test('an API key connection lists every key but cannot create or delete', async ({ app, sandbox }) => {
   await connectDeepset(app, sandbox, sandbox.credentials.apiKey, 'API key (read-only)', 'deepset read-only');
-  await expect(app.getByRole('status').filter({ hasText: 'Read-only connection' })).toContainText(READ_ONLY_NOTE);
+  await expect(app.getByRole('status').filter({ hasText: 'This connection can only read' })).toContainText(READ_ONLY_NOTE);
   for (const key of sandbox.keys()) await expect(keyRow(app, key.name ?? key.id)).toHaveCount(1);
   await expect(keyRow(app, 'prod-search')).toContainText(`api_…${sandbox.secretOf(sandbox.ids.keys['prod-search']!)!.slice(-4)}`);
 

@@ -122,7 +122,6 @@ describe.each<Era>(['A', 'B'])('LangWatch through the core (era %s)', (era) => {
     const notebook = (await byName('ada-notebook'))!;
     const detail = await core.api.keys.get({ connectionId, keyId: notebook.id });
     expect(detail.facts).toEqual([
-      { label: 'Type', value: 'personal' },
       { label: 'Owner', value: `member ${sandbox.ids.users.ada}` },
       { label: 'Permission mode', value: 'all (what its bindings allow)' },
     ]);

@@ -17,12 +17,11 @@ describe('LangWatch adapter: owners and permission modes (≥ v3.13)', () => {
     const keys = await provider.listKeys(org);
     const describe = (name: string) => langwatch.describeKey!(keys.find((k) => k.name === name)!);
     expect(describe('ada-notebook')).toEqual([
-      { label: 'Type', value: 'personal' },
       { label: 'Owner', value: `member ${sandbox.ids.users.ada}` },
       { label: 'Permission mode', value: 'all (what its bindings allow)' },
     ]);
     expect(describe('custom-reader')).toContainEqual({ label: 'Permission mode', value: 'restricted: organization:view, traces:view' });
-    expect(describe('org-automation').map((f) => f.label)).toEqual(['Type', 'Permission mode']);
+    expect(describe('org-automation').map((f) => f.label)).toEqual(['Permission mode']);
     // Who made a key is the common "Created by".
     expect(keys.find((k) => k.name === 'ada-notebook')!.createdBy).toBe(`member ${sandbox.ids.users.ada}`);
   });
@@ -35,7 +34,6 @@ describe('LangWatch adapter: owners and permission modes (≥ v3.13)', () => {
       const org = (await provider.listScopes())[0]!;
       const bo = (await provider.listKeys(org)).find((k) => k.name === 'bo-readonly')!;
       expect(langwatch.describeKey!(bo)).toEqual([
-        { label: 'Type', value: 'personal' },
         { label: 'Owner', value: 'Bo' },
         { label: 'Permission mode', value: 'readonly' },
       ]);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RemoteScope } from '../../src-main/model.ts';
 import { createProvider, providerModule } from '../../src-main/providers/index.ts';
-import { normalizeLangwatchUrl } from '../../src-main/providers/langwatch/index.ts';
+import { langwatch, normalizeLangwatchUrl } from '../../src-main/providers/langwatch/index.ts';
 import { hintOf } from '../../src-main/providers/langwatch/parse.ts';
 import { startLangwatchSandbox, type Era, type LangwatchSandbox } from '../backends/langwatch/server.ts';
 import { failure, langwatchLab } from './langwatch-adapter.ts';
@@ -142,6 +142,10 @@ describe.each<Era>(['A', 'B'])('LangWatch adapter (era %s)', (era) => {
       // ≤ v3.12 never says a key's type: an org-wide service key looks like an admin's personal key.
       expect(byName.get('org-automation')!.type).toBe(era === 'B' ? 'service' : 'personal');
       expect(byName.get('org-automation')!.raw.keyTypeGuessed).toBe(era === 'A' ? true : undefined);
+      // The details say so where it is a guess.
+      expect(langwatch.describeKey!(byName.get('org-automation')!).filter((f) => f.label === 'Key type')).toEqual(
+        era === 'A' ? [{ label: 'Key type', value: 'personal (guessed: this LangWatch server does not say)' }] : [],
+      );
       const mark = sandbox.requests.length;
       expect(await provider.listKeys(scope('project', 'Chatbot'))).toEqual([]);
       expect(await provider.listKeys(scope('team', 'Platform'))).toEqual([]);

@@ -88,7 +88,8 @@ export function twinPlanOf(key: RemoteKey, scopes: RemoteScope[], names: Readonl
 
 export function describeLangwatchKey(key: RemoteKey): KeyFact[] {
   const { raw } = key;
-  const facts: KeyFact[] = [{ label: 'Type', value: raw.keyTypeGuessed ? `${key.type} (guessed: this LangWatch server does not say)` : key.type }];
+  // The common Type row names the type; only a guess needs saying.
+  const facts: KeyFact[] = raw.keyTypeGuessed ? [{ label: 'Key type', value: `${key.type} (guessed: this LangWatch server does not say)` }] : [];
   if (key.type === 'personal' && 'assignedToUserId' in raw) facts.push({ label: 'Owner', value: owner(raw) ?? 'no one' });
   const words = modeWords(raw);
   if (words) facts.push({ label: 'Permission mode', value: words });
