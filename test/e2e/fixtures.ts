@@ -184,6 +184,13 @@ export async function detailsThenRotation(page: Page, name: string, facts: Recor
   await row.getByText(name, { exact: true }).click();
   const detail = page.getByRole('complementary', { name });
   for (const [label, value] of Object.entries(facts)) await expect(detailField(detail, label)).toHaveText(value);
+  // The backend's facts among the common rows, at the two sizes people use most.
+  const size = page.viewportSize();
+  for (const [width, height] of [[1280, 800], [1920, 1080]] as const) {
+    await page.setViewportSize({ width, height });
+    await shoot(page, `details-${name}-${width}`);
+  }
+  if (size) await page.setViewportSize(size);
   await detail.getByRole('button', { name: 'Close key details' }).click();
   await row.getByRole('button', { name: `Rotate ${name}` }).click();
   const wizard = page.getByRole('dialog', { name: `Rotate “${name}”` });
