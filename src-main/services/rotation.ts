@@ -34,7 +34,6 @@ interface RotationState {
   twinName: string;
 }
 
-
 /** A journal step the core reached; tests stop the process here to prove recovery. */
 export type StepHook = (operation: 'rotate', step: string) => void;
 
@@ -165,11 +164,18 @@ export function createRotationService(deps: {
     const provider = await connections.provider(op.connectionId);
     const scope = keys.cachedScope(op.connectionId, state.twinScopeId ?? state.scopeId);
     const listed = await provider.listKeys(scope);
-    const known = new Set(store.inventory.keys({ connectionId: op.connectionId, offset: 0, limit: 1_000_000 }).rows.map((k) => k.id));
+    // Keys the cache knew before this rotation began are not its twin; a sync running alongside may
+    // have cached the twin itself after it was created.
+    const knownBefore = new Set(
+      store.inventory
+        .keys({ connectionId: op.connectionId, offset: 0, limit: 1_000_000 })
+        .rows.filter((k) => k.firstSeenAt < state.startedAt)
+        .map((k) => k.id),
+    );
     const orphans = listed.filter(
       (k) =>
         k.id === state.newKeyId ||
-        (!known.has(k.id) && k.name === state.twinName && (k.createdAt === null || k.createdAt >= state.startedAt - ORPHAN_SKEW_MS)),
+        (!knownBefore.has(k.id) && k.name === state.twinName && (k.createdAt === null || k.createdAt >= state.startedAt - ORPHAN_SKEW_MS)),
     );
     const cachedTwin = state.newKeyId ? store.inventory.getKey(op.connectionId, state.newKeyId) : undefined;
     if (cachedTwin && !orphans.some((k) => k.id === cachedTwin.id)) orphans.push(cachedTwin);
@@ -202,6 +208,7 @@ export function createRotationService(deps: {
   }
 
   async function modeOf(old: KeyRecord) {
+    keys.refuseLocked(old.connectionId, old.scopeId);
     const provider = await keys.providerFor(old.connectionId, 'rotate', old.type);
     const typed = provider.capabilities.createForm.types.find((t) => t.id === old.type)?.actions;
     const native = (typed?.rotate ?? provider.capabilities.actions.rotate).mode === 'native' && provider.rotateKey !== undefined;
