@@ -3,7 +3,7 @@
 // (after the create, a half-made key deleted again), and kept, read afresh, in a rotation's twin.
 import { describe, expect, it } from 'vitest';
 import { envzero } from '../../src-main/providers/envzero/index.ts';
-import { connect, failure, orgScope, platform, sandbox, scopeNamed, useEnvZeroSandbox } from './envzero-adapter.ts';
+import { connect, failure, orgScope, platform, sandbox, sandboxWith, scopeNamed, useEnvZeroSandbox } from './envzero-adapter.ts';
 
 useEnvZeroSandbox({ teamsPageSize: 1 });
 
@@ -21,6 +21,16 @@ describe('env zero adapter: teams and custom roles, read', () => {
     expect(envzero.describeKey!(keys.find((k) => k.name === 'never-used')!)).toEqual([{ label: 'Teams', value: 'none' }]);
     // The teams listScopes read served this sync's listKeys too: one read of every page.
     expect(sandbox.requests.slice(before).filter((r) => r.path.startsWith('/teams/organizations/') && !r.path.includes('offset=')).length).toBe(1);
+  });
+
+  it('reads each team’s members on its own where the team list leaves them out', async () => {
+    const box = await sandboxWith({ teamListMembers: false });
+    const provider = connect(box.credentials.admin, platform(box), box);
+    const scopes = await provider.listScopes();
+    const reader = (await provider.listKeys(orgScope(scopes))).find((k) => k.name === 'dashboard-reader')!;
+    expect(reader.raw.teams).toEqual([{ id: box.ids.teams.SRE, name: 'SRE' }]);
+    expect(await provider.twinPlan!(reader, scopes)).toMatchObject({ fields: { teamIds: [box.ids.teams.SRE] } });
+    expect(box.requests.some((r) => r.path === `/teams/${box.ids.teams.SRE}`)).toBe(true);
   });
 
   it('shows a custom project role by its name', async () => {

@@ -2,6 +2,7 @@
 // teams (all pages, or one), custom roles, API keys, the project role assignments that reveal a
 // User key's project roles when the key list does not carry them; and the two writes that make a
 // User key a member like a user: a project role, and a place in a team.
+import { mapLimit } from '../../concurrency.ts';
 import { ProviderError } from '../../errors.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.ts';
 import { explainRateLimit } from './errors.ts';
@@ -25,7 +26,7 @@ import {
 
 const TEAM_PAGE = 100;
 const MAX_TEAM_PAGES = 1000;
-/** Project-permission reads in flight at once: each path counts against its own rate limit. */
+/** Project-permission and team reads in flight at once: each path counts against its own rate limit. */
 const ASSIGNMENT_CONCURRENCY = 4;
 
 export type EnvZeroApi = ReturnType<typeof createEnvZeroApi>;
@@ -76,6 +77,14 @@ export function createEnvZeroApi(http: HttpClient) {
       return parseOrThrow(teamSchema, await get(`/teams/${encodeURIComponent(teamId)}`), 'a team');
     },
 
+    /**
+     * The teams with their members. env zero's own clients read members from GET /teams/{id} only;
+     * a list that leaves them out is completed team by team, so no membership is taken for none.
+     */
+    async teamsWithMembers(teams: TeamJson[]): Promise<TeamJson[]> {
+      return mapLimit(teams, ASSIGNMENT_CONCURRENCY, async (team) => (team.users == null ? this.team(team.id) : team));
+    },
+
     /** PUT /teams/{id} replaces the whole membership: read it fresh, add one member, write it back. Answers the team's name. */
     async addToTeam(teamId: string, memberId: string): Promise<string> {
       const team = await this.team(teamId);
@@ -102,21 +111,15 @@ export function createEnvZeroApi(http: HttpClient) {
       return parseList(apiKeySchema, await get('/api-keys', { organizationId: orgId }), 'a list of API keys', 'an API key');
     },
 
-    /** Project roles by user id (a User key's `id` is its user id), read project by project. */
+    /** Project roles by user id (a User key's `id` is its user id), read project by project, in the tree's order. */
     async assignments(projectIds: string[]): Promise<Map<string, ProjectRole[]>> {
+      const lists = await mapLimit(projectIds, ASSIGNMENT_CONCURRENCY, async (projectId) =>
+        parseList(assignmentSchema, await get(`/permissions/projects/${encodeURIComponent(projectId)}`), 'the project roles of a project', 'a project role'),
+      );
       const byUser = new Map<string, ProjectRole[]>();
-      let next = 0;
-      const worker = async () => {
-        while (next < projectIds.length) {
-          const projectId = projectIds[next++]!;
-          const list = parseList(assignmentSchema, await get(`/permissions/projects/${encodeURIComponent(projectId)}`), 'the project roles of a project', 'a project role');
-          for (const a of list) byUser.set(a.userId, [...(byUser.get(a.userId) ?? []), { projectId, projectRole: a.role }]);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(ASSIGNMENT_CONCURRENCY, projectIds.length) }, worker));
-      // In the tree's order, whichever read finished first.
-      const order = new Map(projectIds.map((id, i) => [id, i]));
-      for (const roles of byUser.values()) roles.sort((a, b) => order.get(a.projectId)! - order.get(b.projectId)!);
+      lists.forEach((list, i) => {
+        for (const a of list) byUser.set(a.userId, [...(byUser.get(a.userId) ?? []), { projectId: projectIds[i]!, projectRole: a.role }]);
+      });
       return byUser;
     },
   };

@@ -190,16 +190,17 @@ export function createEnvZeroProvider(config: ProviderConfig, tuning: EnvZeroTun
       const org = await organization();
       const shared = teamsOfSync;
       teamsOfSync = undefined;
-      const [keys, , teams] = await Promise.all([api.keys(org.id), readRoles(org.id), shared ?? api.teams(org.id)]);
+      const members = async () => api.teamsWithMembers(shared ?? (await api.teams(org.id)));
+      const [keys, , teams] = await Promise.all([api.keys(org.id), readRoles(org.id), members()]);
       const byUser = await projectRolesByKey(keys, org.id);
-      const members = teamsByMember(teams);
+      const byMember = teamsByMember(teams);
       return keys.map((k) =>
         toRemoteKey(k, {
           orgId: org.id,
           customRoles,
           projectNames,
           projectRoles: projectRolesIn(k) ?? (k.organizationRole === 'Admin' ? undefined : (byUser?.get(k.id) ?? [])),
-          teams: members.get(k.id) ?? [],
+          teams: byMember.get(k.id) ?? [],
         }),
       );
     },
@@ -284,7 +285,7 @@ export function createEnvZeroProvider(config: ProviderConfig, tuning: EnvZeroTun
       });
       // Membership is read now: a team joined since the last sync must not be lost.
       const org = await organization();
-      const teams = teamsByMember(await api.teams(org.id)).get(key.id) ?? [];
+      const teams = teamsByMember(await api.teamsWithMembers(await api.teams(org.id))).get(key.id) ?? [];
       const keeps = [`Organization role: ${roleName}`, `Project roles: ${roles.length ? describeProjectRoles(roles) : 'none'}`, `Teams: ${teams.length ? teams.map((t) => t.name).join(', ') : 'none'}`];
       return { role, grants, fields: { teamIds: teams.map((t) => t.id) }, keeps };
     },

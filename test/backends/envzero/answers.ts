@@ -8,6 +8,7 @@ export type PermissionsEcho = 'none' | 'permissions.projectsPermissions' | 'proj
 export interface RouteOptions {
   teamsPageSize: number;
   permissionsEcho: PermissionsEcho;
+  teamListMembers: boolean;
 }
 
 /** What a route answers: JSON, or a raw text body (the OIDC sub, plain-text errors). */

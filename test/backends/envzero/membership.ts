@@ -5,8 +5,10 @@
 import { badRequest, forbidden, memberJson, requireAdmin, roleOver, UUID, type Answer, type Route, type RouteContext } from './answers.ts';
 import { PROJECT_ROLES, type Team } from './model.ts';
 
-function teamJson(ctx: RouteContext, team: Team): Record<string, unknown> {
-  return { id: team.id, name: team.name, description: team.description, organizationId: team.organizationId, users: team.userIds.map((id) => memberJson(ctx.model, id)) };
+function teamJson(ctx: RouteContext, team: Team, members = true): Record<string, unknown> {
+  const json: Record<string, unknown> = { id: team.id, name: team.name, description: team.description, organizationId: team.organizationId };
+  if (members) json.users = team.userIds.map((id) => memberJson(ctx.model, id));
+  return json;
 }
 
 function object(body: unknown): Record<string, unknown> {
@@ -41,7 +43,7 @@ export const MEMBERSHIP_ROUTES: Route[] = [
       const more = start + limit < all.length;
       return {
         status: 200,
-        json: { teams: page.map((t) => teamJson(ctx, t)), ...(more ? { nextPageKey: Buffer.from(`team#${start + limit}`).toString('base64url') } : {}) },
+        json: { teams: page.map((t) => teamJson(ctx, t, ctx.options.teamListMembers)), ...(more ? { nextPageKey: Buffer.from(`team#${start + limit}`).toString('base64url') } : {}) },
       };
     },
   },

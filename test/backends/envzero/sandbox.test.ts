@@ -104,6 +104,14 @@ describe('env zero sandbox: organizations, projects, teams, roles', () => {
     expect(second.json).not.toHaveProperty('nextPageKey');
   });
 
+  it('leaves the members out of the team list when asked, keeping them in GET /teams/{id}', async () => {
+    await sandbox.close();
+    sandbox = await startEnvZeroSandbox({ teamListMembers: false });
+    const list = await call(`/teams/organizations/${orgs().platform}`);
+    expect((list.json.teams as Item[]).every((t) => !('users' in t))).toBe(true);
+    expect(((await call(`/teams/${sandbox.ids.teams.SRE}`)).json.users as Item[]).length).toBe(2);
+  });
+
   it('lists custom roles and the project roles of users and User keys, custom ones by role id', async () => {
     const roles = await call(`/roles?organizationId=${orgs().platform}`);
     expect(roles.list.map((r) => [String(r.id), String(r.name)])).toEqual([

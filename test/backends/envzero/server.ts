@@ -20,6 +20,11 @@ export interface EnvZeroSandboxOptions {
   /** Requests allowed per (source IP, method, path) in the window (default 1,000 per 60 s). */
   rateLimit?: { max: number; windowMs: number };
   teamsPageSize?: number;
+  /**
+   * Whether the team list carries each team's `users` (default true). env zero's own clients read
+   * members only from GET /teams/{id}, so the list's shape is not confirmed.
+   */
+  teamListMembers?: boolean;
   /** Whether and how the key list echoes project permissions (unknown for the real API). */
   permissionsEcho?: PermissionsEcho;
   /** Serve HTTPS with this key and certificate. */
@@ -65,7 +70,7 @@ function gatewayMessage(authorization: string | undefined): string {
 export async function startEnvZeroSandbox(options: EnvZeroSandboxOptions = {}): Promise<EnvZeroSandbox> {
   const model = new EnvZeroModel({ authCacheMs: options.authCacheMs ?? 60 * 60 * 1000, listLagMs: options.listLagMs ?? 0 });
   const seeded = seedDefault(model);
-  const routeOptions = { teamsPageSize: options.teamsPageSize ?? 100, permissionsEcho: options.permissionsEcho ?? 'none' };
+  const routeOptions = { teamsPageSize: options.teamsPageSize ?? 100, permissionsEcho: options.permissionsEcho ?? 'none', teamListMembers: options.teamListMembers ?? true };
   const rateLimit = options.rateLimit ?? { max: 1000, windowMs: 60_000 };
   const hits = new Map<string, number[]>();
   const faults = createFaultInjector();
