@@ -208,8 +208,8 @@ describe.each<Variant>(['roles', 'groups'])('Onyx sandbox (%s variant)', (varian
       expect(res.status).toBe(200);
       expect(res.json.token).toMatch(/^onyx_pat_[A-Za-z0-9_-]{256}$/);
       expect(res.json.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
-      // Seven days after the day the sandbox made it (not the test's own clock: a run may straddle midnight).
-      const day = new Date(res.json.created_at);
+      // Seven days after the day of creation by the backend's own clock (earlier cases moved it on).
+      const day = new Date(Date.parse(res.json.created_at));
       day.setUTCDate(day.getUTCDate() + 7);
       expect(res.json.expires_at).toBe(`${day.toISOString().slice(0, 10)}T23:59:59.999999Z`);
       const listed = (await call('/user/pats', { token: sandbox.credentials.adminPat })).json;
