@@ -73,7 +73,7 @@ test('a user access token creates a workspace key with an expiry, reveals it onc
   expect(second).toMatch(/already revealed once/);
   await reveal.getByRole('button', { name: 'Copy API key' }).click();
   await expect(reveal.getByRole('button', { name: 'Copy API key' })).toContainText('Copied');
-  expect(await harness.clipboard.readText()).toBe(secret);
+  await expect.poll(() => harness.clipboard.readText()).toBe(secret);
   await reveal.getByRole('button', { name: 'Done' }).click();
   await expect(reveal).toBeHidden();
 

@@ -72,7 +72,7 @@ test('connect with a personal key, choose the organization, create an Admin key,
   await shoot(app, 'reveal');
   await reveal.getByRole('button', { name: 'Copy API key secret' }).click();
   await expect(reveal.getByRole('button', { name: 'Copy API key secret' })).toContainText('Copied');
-  expect(await harness.clipboard.readText()).toBe(apiKeySecret);
+  await expect.poll(() => harness.clipboard.readText()).toBe(apiKeySecret);
   await reveal.getByRole('button', { name: 'Done' }).click();
   await expect(reveal).toBeHidden();
 

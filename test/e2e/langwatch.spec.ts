@@ -47,7 +47,7 @@ test('connect, create a service key for two projects, see it once, rename it, re
   expect(sandbox.authenticates(token)).toBe(true);
   await shoot(app, 'langwatch-reveal');
   await reveal.getByRole('button', { name: 'Copy API key' }).click();
-  expect(await harness.clipboard.readText()).toBe(token);
+  await expect.poll(() => harness.clipboard.readText()).toBe(token);
   await reveal.getByRole('button', { name: 'Done' }).click();
   await expect(reveal).toBeHidden();
 

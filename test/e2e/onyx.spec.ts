@@ -78,7 +78,7 @@ for (const variant of ['roles', 'groups'] as const) {
       await shoot(app, `onyx-${variant}-regenerate-reveal`);
       await wizard.getByRole('button', { name: 'Copy API key' }).click();
       await expect(wizard.getByRole('button', { name: 'Copy API key' })).toContainText('Copied');
-      expect(await harness.clipboard.readText()).toBe(second);
+      await expect.poll(() => harness.clipboard.readText()).toBe(second);
       await wizard.getByRole('button', { name: 'Done' }).click();
       await expect(wizard.getByRole('status')).toContainText('The secret was regenerated; the old secret no longer works.');
       await wizard.getByRole('button', { name: 'Close', exact: true }).click();
