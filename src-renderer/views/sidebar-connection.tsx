@@ -41,7 +41,7 @@ function ScopeTree({ connectionId, scopes, parentId, id }: { connectionId: strin
                 </span>
               ) : null}
               <span className="count" aria-label={`${scope.keyCount} keys`}>
-                {scope.keyCount}
+                {scope.keyCount.toLocaleString()}
               </span>
             </button>
             <ScopeTree connectionId={connectionId} scopes={scopes} parentId={scope.id} />

@@ -244,9 +244,11 @@ test('a key’s details, all connections at once, and the action journal', async
   await shoot(app, 'key-detail');
   await detail.getByRole('button', { name: 'Close key details' }).click();
 
-  // All keys: a connection column appears.
+  // All keys: a connection column appears, and the sidebar counts the keys it lists.
   await app.getByRole('button', { name: 'All keys' }).click();
   await expect(app.getByRole('heading', { name: 'All keys' })).toBeVisible();
+  const listed = (await app.getByText(/^\d+ keys$/).first().textContent())!;
+  await expect(app.getByRole('button', { name: 'All keys' }).getByLabel(listed, { exact: true })).toHaveText(listed.split(' ')[0]!);
   await expect(app.getByRole('columnheader', { name: 'Connection' })).toBeVisible();
   await expect(keyRow(app, 'laptop')).toContainText('Sandbox Rancher');
 
