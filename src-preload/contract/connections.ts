@@ -1,7 +1,7 @@
 // Connections (one organization on one backend) and the scopes inside them.
 import { z } from 'zod';
 import type { Capabilities } from './capabilities.ts';
-import { channel, color, connectionId, empty, httpUrl, name, out, pem, PROVIDER_KINDS, type AppErrorShape, type ProviderKind } from './common.ts';
+import { channel, color, connectionId, empty, fieldName, httpUrl, name, namedValues, out, pem, PROVIDER_KINDS, type AppErrorShape, type ProviderKind } from './common.ts';
 import type { SyncResult } from './inventory.ts';
 
 export interface ConnectionView {
@@ -71,6 +71,8 @@ export const connectionChannels = {
       target: z.string().min(1).max(256).optional(),
       /** What kind of credential this is, for backends where it decides what it may do. */
       credentialKind: z.string().min(1).max(64).optional(),
+      /** The backend's connection switches that are on (BackendInfo.options ids). */
+      options: namedValues(z.record(fieldName, z.boolean())).optional(),
     }),
     out<ConnectionView>(),
   ),

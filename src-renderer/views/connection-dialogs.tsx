@@ -1,5 +1,5 @@
 // Adding and removing a connection.
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { ConnectionView, ProviderKind } from '../../src-preload/contract.ts';
 import type { CallError } from '../app/bridge.ts';
 import { hostOf } from '../app/format.ts';
@@ -23,6 +23,7 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
   const [credentialKind, setCredentialKind] = useState<string | null>(null);
   const [target, setTarget] = useState('');
   const [caPem, setCaPem] = useState('');
+  const [options, setOptions] = useState<Record<string, boolean>>({});
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<CallError | null>(null);
   const [choices, setChoices] = useState<CallError['choices']>(undefined);
@@ -38,6 +39,7 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
     setChoices(undefined);
     setTarget('');
     setCredentialKind(null);
+    setOptions({});
     setError(null);
   }
 
@@ -54,6 +56,7 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
       caPem: caPem.trim() ? caPem.trim() : undefined,
       target: choices && target ? target : undefined,
       credentialKind: kinds ? chosenKind : undefined,
+      options: Object.values(options).some(Boolean) ? Object.fromEntries(Object.entries(options).filter(([, on]) => on)) : undefined,
     });
     setSubmitting(false);
     if (failure) {
@@ -158,8 +161,17 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
             </select>
           </Field>
         ) : null}
-        <details className="advanced">
-          <summary>Advanced: private certificate authority</summary>
+        <details className="advanced" open={Object.values(options).some(Boolean) || undefined}>
+          <summary>Advanced: {backend?.options?.length ? 'how to reach the server, ' : ''}private certificate authority</summary>
+          {backend?.options?.map((option) => (
+            <Switch
+              key={option.id}
+              label={option.label}
+              hint={option.hint}
+              checked={options[option.id] === true}
+              onChange={(on) => setOptions((o) => ({ ...o, [option.id]: on }))}
+            />
+          ))}
           <Field
             label="CA certificate (PEM)"
             optional
@@ -186,6 +198,22 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
         </div>
       </form>
     </Modal>
+  );
+}
+
+/** A connection switch with its explanation, read out with it. */
+function Switch(props: { label: string; hint: string; checked: boolean; onChange: (on: boolean) => void }) {
+  const id = useId();
+  return (
+    <div className="switch">
+      <label className="check">
+        <input type="checkbox" checked={props.checked} aria-describedby={`${id}-hint`} onChange={(event) => props.onChange(event.target.checked)} />
+        {props.label}
+      </label>
+      <p className="field-hint" id={`${id}-hint`}>
+        {props.hint}
+      </p>
+    </div>
   );
 }
 
