@@ -263,6 +263,7 @@ export function createCore(options: CoreOptions): Core {
     },
     'keys.createForm': (input) => keys.createForm(input.connectionId),
     'keys.create': (input) => keys.create(input),
+    'rotation.plan': (input) => rotation.plan(input),
     'rotation.start': (input) => rotation.start(input),
     'rotation.list': () => rotation.list(),
     'rotation.confirmDeployed': (input) => rotation.confirmDeployed(input.operationId),

@@ -54,7 +54,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
   function build(
     record: Pick<ConnectionRecord, 'kind' | 'baseUrl' | 'caPem' | 'settings'>,
     credential: CredentialInput,
-    choice: Pick<ProviderConfig, 'target' | 'credentialKind'> = {},
+    choice: Pick<ProviderConfig, 'target' | 'credentialKind' | 'options'> = {},
     signal?: AbortSignal,
   ): Provider {
     return providerModule(record.kind).create({
@@ -154,8 +154,13 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
 
       const baseUrl = module.normalizeBaseUrl ? module.normalizeBaseUrl(input.baseUrl) : input.baseUrl.replace(/\/+$/, '');
       const draft = { kind: input.kind, baseUrl, caPem: input.caPem ?? null, settings: {} };
+      const offered = new Set((module.info.options ?? []).map((o) => o.id));
+      const unknown = Object.keys(input.options ?? {}).filter((id) => !offered.has(id));
+      if (unknown.length > 0) {
+        throw new AppError('validation', `${displayName} has no such connection option.`, { fields: { options: `Unknown: ${unknown.join(', ')}.` } });
+      }
       const attempt = attempts.begin(input.attemptId);
-      const provider = build(draft, input.credential, { target: input.target, credentialKind: input.credentialKind }, attempt.signal);
+      const provider = build(draft, input.credential, { target: input.target, credentialKind: input.credentialKind, options: input.options }, attempt.signal);
       let identity: Identity;
       try {
         identity = await verifyWith(provider, module, attempt);

@@ -19,6 +19,7 @@ import { checkSameOrganization } from './connection-checks.ts';
 import type { ConnectionService } from './connections.ts';
 import type { KeyOperations } from './key-operations.ts';
 import { rotationSupport } from './own-credential.ts';
+import { createTwins } from './twins.ts';
 import type { StepHook } from './rotation.ts';
 
 /** Where a twin's credential waits in the keychain between its creation and the swap. */
@@ -31,6 +32,8 @@ interface State {
   newKeyId: string | null;
   retire: 'deactivate' | 'delete';
   scopeId: string;
+  /** Where the twin is created (an adapter may place it elsewhere than the old key). */
+  twinScopeId?: string;
   twinName: string;
   startedAt: number;
 }
@@ -58,6 +61,7 @@ export function createCredentialRotation(deps: {
   verifyDelaysMs?: number[];
 }) {
   const { store, secrets, events, log, now, connections, keys } = deps;
+  const twins = createTwins({ store, keys, now });
   const busy = new Set<string>();
   const delays = deps.verifyDelaysMs ?? VERIFY_DELAYS_MS;
   const stateOf = (op: OperationRecord) => op.input as unknown as State;
@@ -106,7 +110,7 @@ export function createCredentialRotation(deps: {
   /** The twin is gone or never worked: delete it (with the old credential) and keep the old key. */
   async function rollBack(op: OperationRecord, why: string): Promise<void> {
     const state = stateOf(op);
-    const deleted = await keys.deleteHalfMadeTwins(await connections.provider(op.connectionId), op.connectionId, state);
+    const deleted = await twins.deleteHalfMadeTwins(await connections.provider(op.connectionId), op.connectionId, state);
     await secrets.delete(pendingCredentialAccount(op.id)).catch(() => false);
     fail(op, 'interrupted', `${why}${deleted ? '; the new key was deleted' : ''}. The connection keeps its old credential, which still works.`);
   }
@@ -210,7 +214,8 @@ export function createCredentialRotation(deps: {
         twinName: old.name,
         startedAt: now(),
       };
-      const twin = await keys.twinOf(old, true);
+      const twin = await twins.twinOf(old, undefined, true);
+      state.twinScopeId = twin.scope.id;
       const id = randomUUID();
       busy.add(id);
       store.journal.begin({ id, connectionId, kind: 'rotate-credential', keyId: old.id, step: 'creating', input: state as unknown as Record<string, unknown>, at: now() });

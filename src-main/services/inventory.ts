@@ -7,6 +7,7 @@ import { AppError, toErrorShape } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { RemoteKey } from '../model.ts';
+import { providerModule } from '../providers/index.ts';
 import type { CredentialMatch } from '../providers/types.ts';
 import type { Store } from '../store/index.ts';
 import type { ListedKey } from '../store/inventory.ts';
@@ -278,6 +279,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     },
 
     key(connectionId: string, keyId: string): KeyDetail {
+      const connection = deps.connections().get(connectionId);
       const record = store.inventory.getKey(connectionId, keyId);
       if (!record) throw new AppError('not-found', 'This key is not in the cached inventory; sync to refresh.');
       const vaultEntries = store.vault
@@ -291,6 +293,8 @@ export function createInventoryService(deps: InventoryServiceDeps) {
         // As the sync stored it: the same trait the health board judges the key by.
         lastUseReported: record.tracksLastUse === true,
         vaultEntries,
+        // What the backend adds (teams, owner, permission mode…), read from what the sync recorded.
+        facts: providerModule(connection.kind).describeKey?.(record) ?? [],
       };
     },
   };

@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
-import type { CreatedKey, CreateKeySpec, DeleteOutcome, Provider } from '../providers/types.ts';
+import type { CreatedKey, CreateKeySpec, DeleteOutcome, FieldValues, Provider } from '../providers/types.ts';
 import type { Store } from '../store/index.ts';
 import { changedFields, type LocalKeyState } from '../store/inventory.ts';
 import type { OperationKind } from '../store/journal.ts';
@@ -26,9 +26,6 @@ export interface KeyOperationDeps {
   connections: ConnectionService;
   reveal: RevealService;
 }
-
-/** How far back a created twin may predate its rotation's start and still be its (clock skew). */
-const ORPHAN_SKEW_MS = 2 * 60 * 1000;
 
 const NO_LOCAL: LocalKeyState = { holdUntil: null, holdReason: null, localHint: null, localLabel: null };
 
@@ -171,6 +168,9 @@ export function createKeyOperations(deps: KeyOperationDeps) {
       else spec.groupIds = groupIds;
     } else if (groupIds.length > 0) fields.groupIds = 'This key type has no groups.';
 
+    const values = checkFields(type, spec.role, input.fields ?? {}, fields);
+    if (values) spec.fields = values;
+
     if (input.expiresAt !== undefined) {
       if (type.expiry === 'unsupported') fields.expiresAt = 'Keys of this backend do not expire.';
       else if (input.expiresAt <= now()) fields.expiresAt = 'Choose a time in the future.';
@@ -248,60 +248,9 @@ export function createKeyOperations(deps: KeyOperationDeps) {
    * A twin's create spec, from the cached key and what the backend adds (bindings, project roles,
    * limiting scopes, groups), through the same checks as a create form, policy included.
    */
-  async function twinOf(key: KeyRecord, replacesPrivileged = false) {
-    const provider = await providerFor(key.connectionId, 'create');
-    const scope = cachedScope(key.connectionId, key.scopeId);
-    const form = await formOf(provider);
-    const type = form.types.find((t) => t.id === key.type);
-    const lifetime = key.expiresAt !== null && key.createdAt !== null ? key.expiresAt - key.createdAt : null;
-    const extra = provider.twinSpec?.(key, store.inventory.listScopes(key.connectionId)) ?? {};
-    const input: ChannelInput<'keys.create'> = {
-      connectionId: key.connectionId,
-      scopeId: key.scopeId,
-      type: key.type,
-      name: key.name,
-      description: type?.description.supported && key.description ? key.description : undefined,
-      role: extra.role ?? (type?.role?.options.some((o) => o.id === key.role) ? (key.role ?? undefined) : undefined),
-      expiresAt: lifetime !== null && lifetime > 0 && type && type.expiry !== 'unsupported' ? now() + lifetime : undefined,
-      grants: extra.grants?.map((g) => ({ scopeId: g.scope.id, role: g.role })),
-      scopeIds: extra.scopes?.map((s) => s.id),
-      groupIds: extra.groupIds,
-    };
-    return { provider, scope, spec: validateCreate(form, input, scope, replacesPrivileged) };
-  }
-
-  /**
-   * After a crash while a twin was being created (its secret never held): deletes the twin if the
-   * backend made it — the journaled id, or a key of its name made since the rotation began that the
-   * cache does not know. Returns how many were deleted.
-   */
-  async function deleteHalfMadeTwins(provider: Provider, connectionId: string, twin: { newKeyId: string | null; twinName: string; scopeId: string; startedAt: number }): Promise<number> {
-    const listed = await provider.listKeys(cachedScope(connectionId, twin.scopeId));
-    // Keys the cache knew before this rotation began are not its twin; a sync running alongside may
-    // have cached the twin itself after it was created.
-    const knownBefore = new Set(
-      store.inventory
-        .keys({ connectionId, offset: 0, limit: 1_000_000 })
-        .rows.filter((k) => k.firstSeenAt < twin.startedAt)
-        .map((k) => k.id),
-    );
-    const orphans = listed.filter(
-      (k) => k.id === twin.newKeyId || (!knownBefore.has(k.id) && k.name === twin.twinName && (k.createdAt === null || k.createdAt >= twin.startedAt - ORPHAN_SKEW_MS)),
-    );
-    const cachedTwin = twin.newKeyId ? store.inventory.getKey(connectionId, twin.newKeyId) : undefined;
-    if (cachedTwin && !orphans.some((k) => k.id === cachedTwin.id)) orphans.push(cachedTwin);
-    for (const orphan of orphans) {
-      await provider.deleteKey?.(orphan);
-      const cached = store.inventory.getKey(connectionId, orphan.id);
-      if (cached) store.inventory.dropKey(connectionId, cached, now());
-    }
-    return orphans.length;
-  }
 
   return {
     // Shared with the rotation services, which compose these steps.
-    twinOf,
-    deleteHalfMadeTwins,
     providerFor,
     cachedKey,
     cachedScope,
@@ -391,6 +340,31 @@ export function createKeyOperations(deps: KeyOperationDeps) {
       return result;
     },
   };
+}
+
+/** The type's further fields (teams, owner, token scopes…): each value one of its options. */
+function checkFields(type: KeyTypeOption, role: string | undefined, input: FieldValues, fields: Record<string, string>): FieldValues | undefined {
+  const offered = (type.fields ?? []).filter((f) => !f.whenRoles || (role !== undefined && f.whenRoles.includes(role)));
+  for (const name of Object.keys(input)) {
+    if (!offered.some((f) => f.id === name)) fields[name] = type.fields?.some((f) => f.id === name) ? 'This does not apply with this role.' : 'This key type has no such field.';
+  }
+  if (offered.length === 0) return undefined;
+  const values: FieldValues = {};
+  for (const field of offered) {
+    const value = input[field.id] ?? field.default;
+    const known = (id: string) => field.options.some((o) => o.id === id);
+    const what = field.label.toLowerCase();
+    if (field.multiple) {
+      const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
+      if (list.some((id) => !known(id))) fields[field.id] = `Choose ${what} from the list; one of them is not (any longer) there.`;
+      else values[field.id] = list;
+    } else if (Array.isArray(value)) fields[field.id] = `Choose one ${what}.`;
+    else if (value === undefined || value === '') {
+      if (field.required) fields[field.id] = `Choose the ${what}.`;
+    } else if (!known(value)) fields[field.id] = `Choose the ${what} from the list.`;
+    else values[field.id] = value;
+  }
+  return values;
 }
 
 function pickLocal(key: KeyRecord): LocalKeyState {

@@ -1,19 +1,22 @@
 // Rotation as a journaled, resumable operation (ARCHITECTURE.md rules 7 and 9).
 // Native (the backend regenerates in place): one call, a held secret, one reveal.
-// Composed: create a twin (same name, type, role, scope, expiry policy) → its secret held in the
+// Composed: create a twin (same name, type, role, scope; whatever else gives the key access, as its
+// adapter's twinPlan says; an expiry as rotation-expiry.ts decides) → its secret held in the
 // keychain and revealed once → the user confirms the new key is deployed → the old key is
 // deactivated or deleted, now or at a chosen time. Every step is written to the journal before
 // the next begins, so after a crash or a quit the rotation resumes, or rolls back what it cannot.
 import { randomUUID } from 'node:crypto';
-import type { ChannelInput, RotationStep, RotationView } from '../../src-preload/contract.ts';
+import type { ChannelInput, RotationPlanView, RotationStep, RotationView } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
+import type { KeyRecord } from '../model.ts';
 import type { Store } from '../store/index.ts';
 import type { OperationRecord } from '../store/journal.ts';
 import type { ConnectionService } from './connections.ts';
 import type { KeyOperations } from './key-operations.ts';
 import { AWAITING_REVEAL, REVEALED, type RevealService } from './reveal.ts';
+import { createTwins } from './twins.ts';
 
 /** What the journal keeps about a rotation: never a secret. */
 interface RotationState {
@@ -25,6 +28,8 @@ interface RotationState {
   retireAt: number | null;
   startedAt: number;
   scopeId: string;
+  /** Where the twin is created (an adapter may place it elsewhere than the old key). */
+  twinScopeId?: string;
   twinName: string;
 }
 
@@ -45,6 +50,7 @@ export function createRotationService(deps: {
   onStep?: StepHook;
 }) {
   const { store, events, log, now, connections, keys } = deps;
+  const twins = createTwins({ store, keys, now });
   const busy = new Set<string>();
 
   const stateOf = (op: OperationRecord) => op.input as unknown as RotationState;
@@ -120,7 +126,7 @@ export function createRotationService(deps: {
 
   /** Rolls back a rotation whose twin was being created when Keyfleet stopped: its secret is lost. */
   async function rollBackCreating(op: OperationRecord): Promise<void> {
-    const deleted = await keys.deleteHalfMadeTwins(await connections.provider(op.connectionId), op.connectionId, stateOf(op));
+    const deleted = await twins.deleteHalfMadeTwins(await connections.provider(op.connectionId), op.connectionId, stateOf(op));
     // Stopped after the twin's secret was held but before that was journaled: it goes with the twin.
     await deps.reveal.forget(op.id);
     store.journal.fail(op.id, now(), 'interrupted', `Keyfleet stopped while creating the replacement key${deleted ? '; the half-made key, whose secret was never saved, was deleted' : ''}. The old key is unchanged.`);
@@ -142,6 +148,14 @@ export function createRotationService(deps: {
     } finally {
       busy.delete(op.id);
     }
+  }
+
+  async function modeOf(old: KeyRecord) {
+    keys.refuseLocked(old.connectionId, old.scopeId);
+    const provider = await keys.providerFor(old.connectionId, 'rotate', old.type);
+    const typed = provider.capabilities.createForm.types.find((t) => t.id === old.type)?.actions;
+    const native = (typed?.rotate ?? provider.capabilities.actions.rotate).mode === 'native' && provider.rotateKey !== undefined;
+    return { provider, typed, native };
   }
 
   let timer: NodeJS.Timeout | undefined;
@@ -175,16 +189,22 @@ export function createRotationService(deps: {
         .map((op) => view(op));
     },
 
+    /** What rotating this key would do: native or composed, the twin's expiry, what it keeps. */
+    async plan(input: ChannelInput<'rotation.plan'>): Promise<RotationPlanView> {
+      const old = keys.cachedKey(input.connectionId, input.keyId);
+      const { native } = await modeOf(old);
+      if (native) return { mode: 'native', expiry: null, keeps: ['Everything: the backend replaces only the secret.'] };
+      const { plan, expiry } = await twins.twinPlanOf(old);
+      return { mode: 'composed', expiry, keeps: plan.keeps };
+    },
+
     async start(input: ChannelInput<'rotation.start'>): Promise<RotationView> {
       const old = keys.cachedKey(input.connectionId, input.keyId);
-      keys.refuseLocked(input.connectionId, old.scopeId);
       if (connections.get(input.connectionId).ownKeyId === old.id) {
         // Retiring it would lock Keyfleet out: the connection's own credential has its own rotation.
         throw new AppError('conflict', `“${old.localLabel ?? (old.name || old.id)}” is the key Keyfleet signs in with; rotate it with “Rotate Keyfleet’s credential”, which switches the connection to the new key before retiring the old one.`);
       }
-      const provider = await keys.providerFor(input.connectionId, 'rotate', old.type);
-      const typed = provider.capabilities.createForm.types.find((t) => t.id === old.type)?.actions;
-      const native = (typed?.rotate ?? provider.capabilities.actions.rotate).mode === 'native' && provider.rotateKey !== undefined;
+      const { provider, typed, native } = await modeOf(old);
       const id = randomUUID();
       const deactivatable = (typed?.deactivate ?? provider.capabilities.actions.deactivate).mode === 'native' && provider.setKeyActive !== undefined;
       const state: RotationState = {
@@ -201,7 +221,8 @@ export function createRotationService(deps: {
       if (!native && (typed?.delete ?? provider.capabilities.actions.delete).mode === 'unavailable' && !deactivatable) {
         throw new AppError('unsupported', 'This connection can neither delete nor deactivate keys, so it cannot retire the old key after a rotation.');
       }
-      const twin = native ? null : await keys.twinOf(old);
+      const twin = native ? null : await twins.twinOf(old, input.expiresAt);
+      if (twin) state.twinScopeId = twin.scope.id;
       busy.add(id); // in flight: the scheduler must not take it for an interrupted one
       store.journal.begin({ id, connectionId: old.connectionId, kind: 'rotate', keyId: old.id, step: 'creating', input: state as unknown as Record<string, unknown>, at: now() });
       deps.onStep?.('rotate', 'creating');

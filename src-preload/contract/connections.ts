@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Capabilities } from './capabilities.ts';
 import type { ActionSupport } from './capabilities.ts';
-import { channel, color, connectionId, empty, httpUrl, name, out, pem, PROVIDER_KINDS, type AppErrorShape, type ProviderKind } from './common.ts';
+import { channel, color, connectionId, empty, fieldName, httpUrl, name, namedValues, out, pem, PROVIDER_KINDS, type AppErrorShape, type ProviderKind } from './common.ts';
 import type { SyncResult } from './inventory.ts';
 
 export interface ConnectionView {
@@ -122,6 +122,8 @@ export const connectionChannels = {
       attemptId: connectionFields.attemptId.optional(),
       /** Which organization, when the credential reaches several (from the error's choices). */
       target: z.string().min(1).max(256).optional(),
+      /** The backend's connection switches that are on (BackendInfo.options ids). */
+      options: namedValues(z.record(fieldName, z.boolean())).optional(),
     }),
     out<ConnectionView>(),
   ),

@@ -1,5 +1,5 @@
 // Adding and removing a connection.
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { ConnectionView, ProviderKind } from '../../src-preload/contract.ts';
 import type { CallError } from '../app/bridge.ts';
 import { withScheme } from '../app/url.ts';
@@ -23,6 +23,7 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
   const [target, setTarget] = useState('');
   const [caPem, setCaPem] = useState('');
   const [attempt, setAttempt] = useState<ReturnType<typeof newAttempt> | null>(null);
+  const [options, setOptions] = useState<Record<string, boolean>>({});
   const [error, setError] = useState<CallError | null>(null);
   const [choices, setChoices] = useState<CallError['choices']>(undefined);
 
@@ -34,6 +35,7 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
     setChoices(undefined);
     setTarget('');
     setCredentialKind(null);
+    setOptions({});
     setError(null);
   }
 
@@ -54,6 +56,7 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
       target: choices && target ? target : undefined,
       credentialKind: kinds ? chosenKind : undefined,
       attemptId: started.id,
+      options: Object.values(options).some(Boolean) ? Object.fromEntries(Object.entries(options).filter(([, on]) => on)) : undefined,
     });
     setAttempt(null);
     if (failure) {
@@ -117,7 +120,23 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
             </select>
           </Field>
         ) : null}
-        <CaField value={caPem} onChange={setCaPem} error={fieldError(error, 'caPem')} />
+        <CaField
+          value={caPem}
+          onChange={setCaPem}
+          error={fieldError(error, 'caPem')}
+          lead={backend?.options?.length ? 'how to reach the server' : undefined}
+          open={Object.values(options).some(Boolean)}
+        >
+          {backend?.options?.map((option) => (
+            <Switch
+              key={option.id}
+              label={option.label}
+              hint={option.hint}
+              checked={options[option.id] === true}
+              onChange={(on) => setOptions((o) => ({ ...o, [option.id]: on }))}
+            />
+          ))}
+        </CaField>
         <Verifying attempt={attempt} />
         <div className="form-actions">
           <button type="button" className="button" onClick={close}>
@@ -129,6 +148,22 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
         </div>
       </form>
     </Modal>
+  );
+}
+
+/** A connection switch with its explanation, read out with it. */
+function Switch(props: { label: string; hint: string; checked: boolean; onChange: (on: boolean) => void }) {
+  const id = useId();
+  return (
+    <div className="switch">
+      <label className="check">
+        <input type="checkbox" checked={props.checked} aria-describedby={`${id}-hint`} onChange={(event) => props.onChange(event.target.checked)} />
+        {props.label}
+      </label>
+      <p className="field-hint" id={`${id}-hint`}>
+        {props.hint}
+      </p>
+    </div>
   );
 }
 

@@ -1,7 +1,7 @@
 // The parts of a connection's form that adding and editing share: the server address (https://
 // added where no scheme was typed, and shown), the credential in the backend's own words, the
 // private CA, and the progress of a verification with its elapsed time and a Cancel.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { BackendInfo } from '../../src-preload/contract.ts';
 import { api, type CallError } from '../app/bridge.ts';
 import { withScheme } from '../app/url.ts';
@@ -171,10 +171,23 @@ export function newAttempt(url: string): { id: string; host: string; since: numb
   return { id: crypto.randomUUID(), host, since: Date.now() };
 }
 
-export function CaField(props: { value: string; onChange: (value: string) => void; error?: string; hasCustomCa?: boolean; remove?: { checked: boolean; onChange: (remove: boolean) => void } }) {
+/** The advanced part of a connection's form: a private CA, after any backend switches (`children`, named in `lead`). */
+export function CaField(props: {
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  hasCustomCa?: boolean;
+  remove?: { checked: boolean; onChange: (remove: boolean) => void };
+  lead?: string;
+  open?: boolean;
+  children?: ReactNode;
+}) {
   return (
-    <details className="advanced" open={props.error !== undefined || undefined}>
-      <summary>Advanced: private certificate authority{props.hasCustomCa ? ' (one is set)' : ''}</summary>
+    <details className="advanced" open={props.error !== undefined || props.open || undefined}>
+      <summary>
+        Advanced: {props.lead ? `${props.lead}, ` : ''}private certificate authority{props.hasCustomCa ? ' (one is set)' : ''}
+      </summary>
+      {props.children}
       <Field
         label={props.hasCustomCa ? 'Replace the CA certificate (PEM)' : 'CA certificate (PEM)'}
         optional

@@ -1,28 +1,20 @@
 // The create form, built from what the connection's backend offers (CreateFormSpec): type and
-// where, name and description, role, per-scope roles, limiting scopes, groups and expiry.
+// where, name and description, role, per-scope roles, limiting scopes, groups, the backend's
+// further fields (key-fields.tsx) and expiry.
 // Backend field errors land on the matching fields.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { Choice, ConnectionView, CreateFormSpec, KeyTypeOption, PolicyView, ScopeView } from '../../src-preload/contract.ts';
 import { api, asCallError, type CallError } from '../app/bridge.ts';
+import { endOfDay, today } from '../app/format.ts';
 import { Banner } from '../components/banner.tsx';
 import { Field } from '../components/field.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
+import { fieldInput, KeyFields, offeredFields, type FieldValues } from './key-fields.tsx';
 import './create-key-dialog.css';
 
 const NO_SCOPES: ScopeView[] = [];
-
-/** The end of the chosen day, local time, as epoch milliseconds. */
-function endOfDay(date: string): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(y, m - 1, d, 23, 59, 59).getTime();
-}
-
-function today(offsetDays = 0): string {
-  const d = new Date(Date.now() + offsetDays * 86_400_000);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 export function CreateKeyDialog({ connection, initialScopeId }: { connection: ConnectionView; initialScopeId: string | null }) {
   const close = useApp((s) => s.close);
@@ -76,6 +68,7 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
   const [grants, setGrants] = useState<Record<string, string>>({});
   const [scopeIds, setScopeIds] = useState<string[]>([]);
   const [groupIds, setGroupIds] = useState<string[]>([]);
+  const [fieldValues, setFieldValues] = useState<FieldValues>({});
   const [expiry, setExpiry] = useState('');
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<CallError | null>(null);
@@ -102,6 +95,7 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
   const effectiveRole = role ?? allowedDefault ?? roleOptions[0]?.id;
   const scopeSet = type?.scopeSet && scope && (!type.scopeSet.forScopeKinds || type.scopeSet.forScopeKinds.includes(scope.kind)) ? type.scopeSet : undefined;
   const grantsOffered = type?.grants && (!type.grants.whenRoles || (effectiveRole !== undefined && type.grants.whenRoles.includes(effectiveRole)));
+  const fields = offeredFields(type, type?.role ? effectiveRole : undefined);
   const scopesOf = (kinds: string[]) => scopes.filter((s) => kinds.includes(s.kind));
   const fieldError = (name: string) => error?.fields?.[name];
 
@@ -120,6 +114,7 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
       grants: grantsOffered ? Object.entries(grants).map(([grantScope, grantRole]) => ({ scopeId: grantScope, role: grantRole })) : undefined,
       scopeIds: scopeSet ? scopeIds : undefined,
       groupIds: type.groups ? groupIds : undefined,
+      fields: fieldInput(fields, fieldValues),
       expiresAt: type.expiry !== 'unsupported' && expiry ? endOfDay(expiry) : undefined,
     });
     setSubmitting(false);
@@ -271,6 +266,8 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
               ) : null}
             </fieldset>
           ) : null}
+
+          <KeyFields fields={fields} values={fieldValues} onChange={setFieldValues} errorOf={fieldError} />
 
           {type.expiry !== 'unsupported' ? (
             <Field

@@ -1,6 +1,7 @@
 // What the detail pane says about a key, row by row. A backend-specific row is one more entry in
-// DETAIL_ROWS with the kinds it applies to; a row whose value is null is left out. Values wrap,
-// never clip. "Safe to delete?" gathers what decides it: last use, age, power, creator, users.
+// DETAIL_ROWS with the kinds it applies to, or one of the facts its adapter describes (the core's
+// KeyDetail.facts); a row whose value is null is left out. Values wrap, never clip. "Safe to
+// delete?" gathers what decides it: last use, age, power, creator, users.
 import type { ReactNode } from 'react';
 import type { ConnectionView, KeyDetail, KeyLink, ProviderKind } from '../../src-preload/contract.ts';
 import { absoluteTime, kindLabel, relativeTime } from '../app/format.ts';
@@ -20,6 +21,11 @@ export interface DetailRow {
   /** Only for keys of these backends (default: every backend). */
   kinds?: ProviderKind[];
   value: (detail: KeyDetail, context: DetailContext) => ReactNode | null;
+}
+
+/** Several rows at once: what the backend's adapter says about the key, in its own words. */
+interface DetailRowGroup {
+  rows: (detail: KeyDetail) => Array<readonly [string, ReactNode]>;
 }
 
 const DAY_MS = 86_400_000;
@@ -58,7 +64,7 @@ function PartnerLink({ link, openKey, verb }: { link: KeyLink; openKey: (keyId: 
 }
 
 /** The key's fields, in reading order. */
-export const DETAIL_ROWS: DetailRow[] = [
+export const DETAIL_ROWS: Array<DetailRow | DetailRowGroup> = [
   {
     label: 'Used by Keyfleet',
     value: (d, c) =>
@@ -71,6 +77,8 @@ export const DETAIL_ROWS: DetailRow[] = [
   { label: 'Replaced by', value: (d, c) => (d.replacedBy ? <PartnerLink link={d.replacedBy} openKey={c.openKey} verb="was replaced by" /> : null) },
   { label: 'Replaces', value: (d, c) => (d.replaces ? <PartnerLink link={d.replaces} openKey={c.openKey} verb="replaces" /> : null) },
   { label: 'Type', value: (d, c) => `${typeLabelOf(c.connection, d)} (${d.category})` },
+  // Teams and project roles, owner and permission mode, token scopes, workspace role…
+  { rows: (d) => d.facts.map((fact) => [fact.label, fact.value] as const) },
   { label: 'Access key / prefix', value: (d) => (d.maskedValue ? <code className="detail-code">{d.maskedValue}</code> : '—') },
   { label: 'Description', value: (d) => d.description ?? '—' },
   { label: 'Created', value: (d) => absoluteTime(d.createdAt) },
@@ -94,8 +102,8 @@ export const DETAIL_ROWS: DetailRow[] = [
 function FieldList({ rows }: { rows: ReadonlyArray<readonly [string, ReactNode]> }) {
   return (
     <dl className="detail-fields">
-      {rows.map(([label, value]) => (
-        <div key={label} className="detail-field">
+      {rows.map(([label, value], index) => (
+        <div key={`${index}-${label}`} className="detail-field">
           <dt>{label}</dt>
           <dd>{value}</dd>
         </div>
@@ -105,9 +113,12 @@ function FieldList({ rows }: { rows: ReadonlyArray<readonly [string, ReactNode]>
 }
 
 export function DetailFields({ detail, context }: { detail: KeyDetail; context: DetailContext }) {
-  const rows = DETAIL_ROWS.filter((row) => !row.kinds || row.kinds.includes(context.connection.kind))
-    .map((row) => [row.label, row.value(detail, context)] as const)
-    .filter(([, value]) => value !== null && value !== undefined);
+  const rows = DETAIL_ROWS.flatMap((row): Array<readonly [string, ReactNode]> => {
+    if ('rows' in row) return row.rows(detail);
+    if (row.kinds && !row.kinds.includes(context.connection.kind)) return [];
+    const value = row.value(detail, context);
+    return value === null || value === undefined ? [] : [[row.label, value]];
+  });
   return <FieldList rows={rows} />;
 }
 

@@ -1,10 +1,10 @@
 // Reading keys: every page of a list, and the per-workspace lists shared between the organization
 // listing (which must leave workspace-scoped keys out) and the workspaces' own listings, so one
-// sync asks deepset for each workspace's keys once.
+// sync asks deepset for each workspace's keys once. The roles list pages the same way.
 import { ProviderError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
-import { PAGING, PATHS } from './api.ts';
-import { pageSchema, parseOrThrow, tokenSchema, type TokenJson } from './parse.ts';
+import { PAGING, PATHS, ROLE_ID_FIELDS } from './api.ts';
+import { pageSchema, parseOrThrow, roleSchema, tokenSchema, type TokenJson, type WorkspaceRole } from './parse.ts';
 
 /** How long a workspace's list, fetched for one consumer, may serve the other. */
 const SHARE_MS = 15_000;
@@ -14,9 +14,9 @@ type Consumer = 'organization' | 'workspace';
 export function createKeyLists(http: HttpClient) {
   const shared = new Map<string, { at: number; list: Promise<TokenJson[]>; takenBy: Set<Consumer> }>();
 
-  /** Every key of a paged list (page_number from 1, until has_more is false), each id once. */
-  async function allPages(path: string, what: string, signal?: AbortSignal): Promise<TokenJson[]> {
-    const byId = new Map<string, TokenJson>();
+  /** Every item of a paged list (page_number from 1, until has_more is false), each id once. */
+  async function everyPage<T>(path: string, what: string, read: (item: unknown) => [string, T], signal?: AbortSignal): Promise<T[]> {
+    const byId = new Map<string, T>();
     for (let page = PAGING.firstPage; ; page++) {
       if (page - PAGING.firstPage >= PAGING.maxPages) {
         throw new ProviderError('bad-response', `deepset's paging of ${what} does not end; stopped reading.`);
@@ -24,14 +24,31 @@ export function createKeyLists(http: HttpClient) {
       const res = await http.request({ method: 'GET', path, query: { limit: PAGING.limit, page_number: page }, signal });
       const body = parseOrThrow(pageSchema, res.body, `a page of ${what}`);
       for (const item of body.data) {
-        const key = parseOrThrow(tokenSchema, item, 'a key');
-        byId.set(key.api_token_id, key);
+        const [id, value] = read(item);
+        byId.set(id, value);
       }
       if (!body.has_more) return [...byId.values()];
       if (body.data.length === 0) {
         throw new ProviderError('bad-response', `deepset said more ${what} follow but sent an empty page; stopped reading.`);
       }
     }
+  }
+
+  function allPages(path: string, what: string, signal?: AbortSignal): Promise<TokenJson[]> {
+    return everyPage(path, what, (item) => {
+      const key = parseOrThrow(tokenSchema, item, 'a key');
+      return [key.api_token_id, key];
+    }, signal);
+  }
+
+  /** The organization's workspace roles, whichever field names their id. */
+  function roles(path: string, signal?: AbortSignal): Promise<WorkspaceRole[]> {
+    return everyPage(path, 'roles', (item) => {
+      const role = parseOrThrow(roleSchema, item, 'a role');
+      const id = ROLE_ID_FIELDS.map((f) => role[f]).find((v): v is string => typeof v === 'string' && v.length > 0);
+      if (!id) throw new ProviderError('bad-response', 'deepset sent a role Keyfleet could not read (no role_id or id).');
+      return [id, { id, name: role.name || id }];
+    }, signal);
   }
 
   /** A workspace's keys; a list fetched moments ago for the other consumer is reused once. */
@@ -66,5 +83,5 @@ export function createKeyLists(http: HttpClient) {
     parseOrThrow(pageSchema, res.body, 'the list of keys');
   }
 
-  return { allPages, workspaceKeys, organizationKeys, firstPage };
+  return { allPages, roles, workspaceKeys, organizationKeys, firstPage };
 }
