@@ -39,7 +39,7 @@ describe.each<Variant>(['roles', 'groups'])('Onyx adapter (%s variant)', (varian
     it('accepts a pasted URL without /api, and an admin’s PAT with both scopes', async () => {
       const provider = connect(sandbox.credentials.adminPat, sandbox.url);
       const identity = await provider.verify();
-      expect(identity).toEqual({ accountId: sandbox.ids.users.admin, accountName: 'ada@example.com', settings: { variant, credential: 'pat', serviceAccounts: true, admin: true, tokens: true } });
+      expect(identity).toEqual({ accountId: sandbox.ids.users.admin, accountName: 'ada@example.com', settings: { variant, credential: 'pat', serviceAccounts: true, admin: true, tokens: true }, organization: { id: 'self-hosted', name: null } });
       expect((await provider.listScopes()).map((s) => [s.kind, s.name])).toEqual([
         ['tenant', 'Service accounts'],
         ['user', 'My personal access tokens'],

@@ -280,9 +280,12 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
     },
 
     twinPlan(key: RemoteKey): Promise<TwinPlan> {
-      // Only tokens are rotated by a twin; service-account keys regenerate in place.
-      if (key.type !== 'pat') return Promise.reject(new AppError('unsupported', 'Onyx regenerates service-account keys in place; there is no twin to make.'));
-      return Promise.resolve(tokenTwinPlan(key));
+      if (key.type === 'pat') return Promise.resolve(tokenTwinPlan(key));
+      // A service-account key regenerates in place; only the key Keyfleet signs in with is replaced
+      // by a twin (its one-step rotation), which joins the groups the key is in (a role the core copies).
+      const groups = apiKeySchema.safeParse(key.raw).data?.groups;
+      if (!groups?.length) return Promise.resolve({ keeps: [] });
+      return Promise.resolve({ groupIds: groups.map((g) => String(g.id)), keeps: [`Groups: ${groups.map((g) => g.name).join(', ')}`] });
     },
 
     async renameKey(key: RemoteKey, changes: KeyChanges) {
@@ -293,12 +296,6 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
         throw new ProviderError('invalid', `Onyx keeps key names to ${KEY_NAME_MAX} characters.`, { fields: { name: `At most ${KEY_NAME_MAX} characters.` } });
       }
       return patch(key, { name: changes.name || null });
-    },
-
-    // A twin joins the groups the key is in (on servers with groups; a role is copied by the core).
-    twinSpec(key: RemoteKey): Partial<CreateKeySpec> {
-      const groups = key.type === 'api-key' ? apiKeySchema.safeParse(key.raw).data?.groups : undefined;
-      return groups ? { groupIds: groups.map((g) => String(g.id)) } : {};
     },
 
     async changeAccess(key: RemoteKey, change: AccessChange) {
