@@ -203,10 +203,12 @@ describe('http client', () => {
     expect(error.message).toMatch(/refused/);
   });
 
-  it('sends links the backend returns to the configured origin only', async () => {
+  it('follows links on the connection’s own origin and refuses one to another host, sending nothing', async () => {
     const url = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
-    await make(`${url}/rancher`).request({ method: 'GET', path: 'http://internal.example:8080/rancher/v2-beta/apikeys?marker=m2' });
+    await make(`${url}/rancher`).request({ method: 'GET', path: `${url}/rancher/v2-beta/apikeys?marker=m2` });
     await client!.request({ method: 'GET', path: '/v2-beta/projects', query: { limit: 10, skip: undefined } });
+    const refused = await failure(client!.request({ method: 'GET', path: 'http://internal.example:8080/rancher/v2-beta/apikeys?marker=m3' }));
+    expect([refused.kind, refused.message]).toEqual(['bad-response', expect.stringMatching(/^Testend sent a link to another address \(http:\/\/internal\.example:8080\)\. Keyfleet sends the connection’s credential only to http:\/\/127\.0\.0\.1:\d+, so it did not follow the link\./)]);
     expect(requests.map((r) => r.url)).toEqual(['/rancher/v2-beta/apikeys?marker=m2', '/rancher/v2-beta/projects?limit=10']);
   });
 
