@@ -3,11 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Capabilities, ChannelInput, ConnectionView, CredentialInput, ErrorKind } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { ConnectionRecord } from '../model.ts';
 import { providerModule } from '../providers/index.ts';
 import type { HttpTuning, Provider, ProviderConfig } from '../providers/types.ts';
+import { cleanText, rememberSecret } from '../redact.ts';
 import { connectionAccount, type SecretStore } from '../secrets/secret-store.ts';
 import type { Store } from '../store/index.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
@@ -92,6 +94,8 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
     credential: CredentialInput,
     choice: Pick<ProviderConfig, 'target' | 'credentialKind'> = {},
   ): Provider {
+    // Remembered before any call, so an answer that echoes it is redacted wherever it goes.
+    rememberSecret(credential.type === 'token' ? credential.token : credential.secretKey);
     return providerModule(record.kind).create({
       baseUrl: record.baseUrl,
       credential,
@@ -168,6 +172,11 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       }
 
       const count = store.connections.list().length;
+      // Who the backend says the credential belongs to is backend text: cleaned before it is kept.
+      const accountName = cleanText(identity.accountName, LIMITS.nameChars);
+      const settings = Object.fromEntries(
+        Object.entries(identity.settings ?? {}).map(([k, v]) => [k, typeof v === 'string' ? cleanText(v, LIMITS.nameChars) : v]),
+      );
       const record: ConnectionRecord = {
         id: randomUUID(),
         kind: input.kind,
@@ -175,11 +184,11 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         baseUrl,
         color: input.color ?? PALETTE[count % PALETTE.length]!,
         caPem: input.caPem ?? null,
-        accountId: identity.accountId,
-        accountName: identity.accountName,
+        accountId: cleanText(identity.accountId, LIMITS.nameChars),
+        accountName,
         createdAt: now(),
         lastSuccessAt: null,
-        settings: identity.settings ?? {},
+        settings,
       };
       try {
         await secrets.set(connectionAccount(record.id), JSON.stringify(input.credential));
@@ -202,7 +211,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         connectionId: record.id,
         keyId: null,
         result: 'ok',
-        detail: `${displayName} at ${new URL(baseUrl).host} as ${identity.accountName}`,
+        detail: `${displayName} at ${new URL(baseUrl).host} as ${accountName}`,
       });
       log.info('connection.added', { connectionId: record.id, kind: record.kind });
       events.emit('connections.changed', { connectionId: record.id });
@@ -215,7 +224,8 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       await secrets.delete(connectionAccount(record.id));
       const provider = providers.get(connectionId);
       providers.delete(connectionId);
-      await provider?.then((p) => p.close()).catch(() => undefined);
+      // Closing lets requests still in flight finish on their own deadline; removal does not wait.
+      void provider?.then((p) => p.close()).catch(() => undefined);
       store.connections.remove(connectionId);
       store.journal.audit({
         at: now(),

@@ -11,6 +11,7 @@ import type { Logger } from '../log.ts';
 import type { CredentialInput } from '../../src-preload/contract.ts';
 import { providerModule } from '../providers/index.ts';
 import type { HttpTuning } from '../providers/types.ts';
+import { rememberSecret } from '../redact.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { Store } from '../store/index.ts';
 import type { VaultRecord } from '../store/vault.ts';
@@ -23,6 +24,11 @@ export const vaultAccount = (id: string) => `vault:${id}`;
 export const REVEAL_VISIBLE_MS = 20_000;
 
 type Field = { label: string; value: string; secret: boolean };
+
+/** A backend that ever quotes one of the user's own secrets gets it redacted. */
+const rememberSecrets = (fields: Field[]) => {
+  for (const field of fields) if (field.secret) rememberSecret(field.value);
+};
 export type LockReason = 'user' | 'idle' | 'os';
 
 export interface VaultDeps {
@@ -130,6 +136,7 @@ export function createVaultService(deps: VaultDeps) {
         updatedAt: at,
       };
       await secrets.set(vaultAccount(record.id), JSON.stringify(input.fields.map((f) => f.value)));
+      rememberSecrets(input.fields);
       try {
         store.vault.put(record);
       } catch (error) {
@@ -146,6 +153,7 @@ export function createVaultService(deps: VaultDeps) {
       // Writing a new secret (after a rotation) shows nothing, so a locked vault accepts it.
       if (input.fields) {
         await secrets.set(vaultAccount(before.id), JSON.stringify(input.fields.map((f) => f.value)));
+        rememberSecrets(input.fields);
       }
       const record: VaultRecord = {
         ...before,
