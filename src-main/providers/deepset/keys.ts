@@ -3,6 +3,7 @@
 // sync asks deepset for each workspace's keys once.
 import { ProviderError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
+import { checkListing } from '../paging.ts';
 import { PAGING, PATHS } from './api.ts';
 import { pageSchema, parseOrThrow, tokenSchema, type TokenJson } from './parse.ts';
 
@@ -27,6 +28,7 @@ export function createKeyLists(http: HttpClient) {
         const key = parseOrThrow(tokenSchema, item, 'a key');
         byId.set(key.api_token_id, key);
       }
+      checkListing(byId.size, 'deepset', what);
       if (!body.has_more) return [...byId.values()];
       if (body.data.length === 0) {
         throw new ProviderError('bad-response', `deepset said more ${what} follow but sent an empty page; stopped reading.`);

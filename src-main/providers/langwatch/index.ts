@@ -7,6 +7,7 @@ import { AppError, ProviderError } from '../../errors.ts';
 import { createHttpClient, type HttpClient } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
 import type { CreatedKey, CreateKeySpec, Identity, KeyChanges, ListOptions, Provider, ProviderConfig, ProviderModule } from '../types.ts';
+import { checkListing } from '../paging.ts';
 import { describeLangwatchError } from './errors.ts';
 import { eraOf, langwatchCapabilities, type Era } from './form.ts';
 import {
@@ -96,6 +97,7 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
         const parsed = parseOrThrow(schema, item, `one of the ${what}`);
         items.set(parsed.id, parsed);
       }
+      checkListing(items.size, 'LangWatch', what);
       const { pagination } = body;
       if (!pagination || body.data.length < pagination.limit || items.size >= pagination.total) return [...items.values()];
       if (items.size === before) throw new ProviderError('bad-response', `LangWatch’s pagination of ${what} repeats itself; stopped reading.`);
