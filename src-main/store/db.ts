@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../errors.ts';
+import { privateFile, privateIfPresent } from '../private-files.ts';
 import { migrations as defaultMigrations, type Migration } from './migrations/index.ts';
 
 export type Db = Database.Database;
@@ -46,8 +47,11 @@ export function checkpointDeferral(db: Db): () => () => void {
  */
 export function openDatabase(file: string, migrations: Migration[] = defaultMigrations, readonly = false): Db {
   if (readonly) return openReadonly(file, migrations);
-  const db = new Database(file);
+  // SQLite gives its -wal and -shm files the database file's mode when it creates them; files an
+  // earlier run left behind keep theirs, so they are made private here too.
+  const db = new Database(privateFile(file));
   db.pragma('journal_mode = WAL');
+  privateIfPresent([`${file}-wal`, `${file}-shm`]);
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
