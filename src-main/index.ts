@@ -28,6 +28,7 @@ import { createCore, type Core } from './core.ts';
 import { appMenuTemplate, type MenuItem } from './app-menu.ts';
 import { DEEP_LINK_SCHEME, deepLinkInArgs, parseDeepLink, type DeepLink } from './deep-link.ts';
 import type { ClipboardPort } from './services/clipboard.ts';
+import { osNotificationText } from './notification-text.ts';
 import { createRendererHandler } from './web-policy.ts';
 import { bindChannels, createSenderCheck, createWindowOpenHandler, hardenContents, hardenSession, windowWebPreferences } from './window-policy.ts';
 import { MIN_SIZE, readWindowState, restoreWindowState, writeWindowState } from './window-state.ts';
@@ -128,8 +129,8 @@ function bindCore(instance: Core): void {
   for (const name of eventNames) {
     instance.events.on(name, (payload) => mainWindow?.webContents.send(`event:${name}`, payload));
   }
-  instance.events.on('notify', ({ title, body }) => {
-    if (Notification.isSupported()) new Notification({ title, body }).show();
+  instance.events.on('notify', (note) => {
+    if (Notification.isSupported()) new Notification(osNotificationText(note)).show();
   });
 }
 
