@@ -13,6 +13,8 @@ export const LIMITS = {
   depth: 64,
   /** Characters in one text field of an answer. */
   textChars: 256 * 1024,
+  /** Characters of one text of an error answer, as its adapter gets to read it. */
+  errorTextChars: 16 * 1024,
   /** Characters of a message built from backend text (errors, sync results, the journal). */
   messageChars: 1_000,
   /** Characters of a field message or a choice's label. */

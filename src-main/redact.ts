@@ -150,3 +150,24 @@ export function cleanText(text: string, maxChars: number = LIMITS.messageChars):
   }
   return out;
 }
+
+/**
+ * An error body made safe before an adapter reads it: every text in it cleaned (in place for
+ * objects and arrays, iteratively). An adapter that shortens a backend's sentence then cuts
+ * "[redacted]", never a secret's first characters.
+ */
+export function cleanBody(body: unknown, maxChars: number): unknown {
+  if (typeof body === 'string') return cleanText(body, maxChars);
+  const pending: unknown[] = [body];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const child = record[key];
+      if (typeof child === 'string') record[key] = cleanText(child, maxChars);
+      else if (typeof child === 'object' && child !== null) pending.push(child);
+    }
+  }
+  return body;
+}

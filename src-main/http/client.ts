@@ -8,7 +8,7 @@ import { rootCertificates } from 'node:tls';
 import { Agent, request as undiciRequest } from 'undici';
 import { AppError, ProviderError, type ProviderErrorKind } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
-import { rememberAuthorization } from '../redact.ts';
+import { cleanBody, rememberAuthorization } from '../redact.ts';
 import { ANSWER_LIMITS, parseBody, readText, shapeProblem } from './answer.ts';
 import { requestUrl } from './link.ts';
 import { defaultMessage, formatMs, NETWORK_CODES, STATUS_KIND, TLS_CODES } from './messages.ts';
@@ -171,7 +171,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     headers: Record<string, string>,
   ): ProviderError {
     const kind: ProviderErrorKind = STATUS_KIND[status] ?? (status >= 500 ? 'unavailable' : 'bad-response');
-    const custom = options.describeError?.(status, body, req.method);
+    const custom = options.describeError?.(status, cleanBody(body, LIMITS.errorTextChars), req.method);
     const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headers['retry-after']) : undefined;
     const finalKind = custom?.kind ?? kind;
     const message = custom?.message ?? defaultMessage(finalKind, options.backendName, host, status, retryAfterMs);
