@@ -62,7 +62,7 @@ export const HOSTILE_BACKENDS: HostileBackend[] = [
         if (!isGet(x, /\/v2-beta\/apikeys\?/)) return undefined;
         const next = new URL(x.path, `http://${String(x.headers.host)}`);
         next.searchParams.set('marker', `m${served.items}`);
-        return { json: { type: 'collection', data: fresh(served, (n) => ({ id: `1c${n}`, type: 'apiKey' })), pagination: { next: next.href } } };
+        return { status: 200, json: { type: 'collection', data: fresh(served, (n) => ({ id: `1c${n}`, type: 'apiKey' })), pagination: { next: next.href } } };
       },
     },
     createInput: (s: any, connectionId) => ({ connectionId, scopeId: s.ids.user, type: 'account', name: 'hostile' }),
@@ -83,7 +83,7 @@ export const HOSTILE_BACKENDS: HostileBackend[] = [
     idField: 'id',
     endless: {
       what: 'teams (next page keys)',
-      tamper: (served) => (x) => (isGet(x, /^\/teams\/organizations\//) ? { json: { teams: fresh(served, (n) => ({ id: `t${n}`, name: `t${n}` })), nextPageKey: `p${served.items}` } } : undefined),
+      tamper: (served) => (x) => (isGet(x, /^\/teams\/organizations\//) ? { status: 200, json: { teams: fresh(served, (n) => ({ id: `t${n}`, name: `t${n}` })), nextPageKey: `p${served.items}` } } : undefined),
     },
     createInput: (s: any, connectionId) => ({ connectionId, scopeId: s.ids.orgs.platform, type: 'organization', name: 'hostile', role: 'Admin' }),
   },
@@ -101,7 +101,7 @@ export const HOSTILE_BACKENDS: HostileBackend[] = [
       tamper: (served) => (x) => {
         if (!isGet(x, /^\/api\/projects\?/)) return undefined;
         const page = Number(new URL(x.path, 'http://x').searchParams.get('page') ?? 1);
-        return { json: { data: fresh(served, (n) => ({ id: `p${n}`, name: `p${n}`, teamId: 'team' })), pagination: { page, limit: 100, total: 1e12 } } };
+        return { status: 200, json: { data: fresh(served, (n) => ({ id: `p${n}`, name: `p${n}`, teamId: 'team' })), pagination: { page, limit: 100, total: 1e12 } } };
       },
     },
     createInput: (s: any, connectionId) => ({ connectionId, scopeId: s.ids.organization, type: 'service', name: 'hostile' }),
@@ -128,17 +128,16 @@ export const HOSTILE_BACKENDS: HostileBackend[] = [
     idField: 'api_token_id',
     endless: {
       what: 'keys (has_more)',
-      tamper: (served) => (x) => (isGet(x, /\/api\/v1\/token\?/) ? { json: { data: fresh(served, (n) => ({ api_token_id: `k${n}`, name: `k${n}` })), has_more: true, total: 1e12 } } : undefined),
+      tamper: (served) => (x) => (isGet(x, /^\/api\/v1\/token\?/) ? { status: 200, json: { data: fresh(served, (n) => ({ api_token_id: `k${n}`, name: `k${n}` })), has_more: true, total: 1e12 } } : undefined),
     },
     createInput: (s: any, connectionId) => ({ connectionId, scopeId: s.ids.organization, type: 'service', name: 'hostile', role: 'MEMBER' }),
   },
 ];
 
-/** `count` copies of the answer's first key, each with its own id. */
-export function copiesOfFirstKey(backend: HostileBackend, answer: unknown, count: number): unknown[] {
-  const template = backend.keysOf(answer)[0] as Record<string, unknown>;
-  const numeric = typeof template[backend.idField] === 'number';
-  return Array.from({ length: count }, (_, n) => ({ ...template, [backend.idField]: numeric ? 900_000 + n : `x${n}` }));
+/** `count` small keys, each with its own id of the kind the answer's first key has. */
+export function manyKeys(backend: HostileBackend, answer: unknown, count: number): unknown[] {
+  const numeric = typeof (backend.keysOf(answer)[0] as Record<string, unknown>)[backend.idField] === 'number';
+  return Array.from({ length: count }, (_, n) => ({ [backend.idField]: numeric ? 900_000 + n : `x${n}`, name: `k${n}` }));
 }
 
 /** The connection's credential in every form it travels in, and every secret the sandbox issued. */
