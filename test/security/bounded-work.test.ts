@@ -6,13 +6,13 @@
 // list never answers: removing its connection cancels it at once, while another connection's sync
 // goes on. Real SQLite, the real keychain.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src-main/core.ts';
+import type { Core } from '../../src-main/core.ts';
 import { formatCount, LIMITS } from '../../src-main/limits.ts';
 import type { FaultInjector } from '../backends/faults.ts';
-import { startHostileProxy, type HostileProxy } from '../support/hostile-proxy.ts';
-import { tempDir } from '../support/temp.ts';
+import type { HostileProxy } from '../support/hostile-proxy.ts';
+import { cachedInventory, outcome, withHostileSite } from '../support/hostile-site.ts';
 import { recordFigures } from './figures.ts';
-import { HOSTILE_BACKENDS, manyKeys, outcome, type HostileBackend, type Sandbox } from './hostile-backends.ts';
+import { HOSTILE_BACKENDS, manyKeys, type HostileBackend, type Sandbox } from './hostile-backends.ts';
 
 const HTTP = { timeoutMs: 20_000, retries: 0, backoffMs: 5 };
 /** Long enough that a removal waiting for the hung sync would outlast the test. */
@@ -58,25 +58,14 @@ interface Site {
 }
 
 async function withSite(backend: HostileBackend, http: typeof HTTP, run: (site: Site) => Promise<void>): Promise<void> {
-  const sandbox = await backend.start();
-  const proxy = await startHostileProxy(sandbox.url);
-  const dir = tempDir();
-  const core = createCore({ dataDir: dir.path, syncIntervalMs: 0, http });
-  try {
+  await withHostileSite(() => backend.start(), { http }, async ({ core, proxy, sandbox }) => {
     const connectionId = (await core.api.connections.add(backend.connection(proxy.url, sandbox))).id;
     expect((await core.api.sync.run({ connectionId })).result).toBe('ok');
     await run({ core, proxy, sandbox, connectionId });
-  } finally {
-    for (const { id } of await core.api.connections.list()) await core.api.connections.remove({ connectionId: id });
-    await core.close();
-    await proxy.close();
-    await sandbox.close();
-    dir.cleanup();
-  }
+  });
 }
 
-const cacheOf = async ({ core, connectionId }: Site) =>
-  JSON.stringify([await core.api.scopes.list({ connectionId }), (await core.api.keys.list({ connectionId, limit: 1000 })).rows]);
+const cacheOf = ({ core, connectionId }: Site) => cachedInventory(core, connectionId);
 
 /** `json` as text, with the placeholder string replaced by an object nested `depth` levels. */
 function nestedText(json: unknown, depth: number): string {

@@ -2,7 +2,6 @@
 // (test/support/hostile-proxy.ts), with what it takes to connect through the proxy, where its key
 // list is, its own error-body shape to echo text in, how to swap its key list for other items, and
 // — for backends that page — an answer that pages forever. Shared by the hostile-backend tests.
-import { ApiError } from '../../src-preload/api.ts';
 import type { Core } from '../../src-main/core.ts';
 import { startDeepsetSandbox } from '../backends/deepset/server.ts';
 import { startEnvZeroSandbox } from '../backends/envzero/server.ts';
@@ -154,14 +153,4 @@ export function leaks(text: string, secrets: string[]): boolean {
     for (let i = 0; i + 16 <= secret.length; i++) if (text.includes(secret.slice(i, i + 16))) return true;
     return false;
   });
-}
-
-export async function outcome(call: Promise<unknown>): Promise<ApiError | 'ok'> {
-  try {
-    await call;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
 }

@@ -6,15 +6,15 @@
 // end as a typed bad-response, with nothing sent to the other server, nothing changed on the
 // backend and the cached inventory as it was. Real SQLite, the real keychain.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src-main/core.ts';
+import type { Core } from '../../src-main/core.ts';
 import { startRancherSandbox } from '../backends/rancher/server.ts';
 import { startLoopbackServer } from '../backends/faults.ts';
 import { foreignSpellings } from '../support/hostile.ts';
-import { startHostileProxy, type Exchange, type HostileProxy } from '../support/hostile-proxy.ts';
+import type { Exchange, HostileProxy } from '../support/hostile-proxy.ts';
+import { cachedInventory, outcome, withHostileSite } from '../support/hostile-site.ts';
 import { tempDir } from '../support/temp.ts';
 import { makeTestPki } from '../support/tls.ts';
 import { recordFigures } from './figures.ts';
-import { outcome } from './hostile-backends.ts';
 
 type Rancher = Awaited<ReturnType<typeof startRancherSandbox>>;
 const HTTP = { timeoutMs: 10_000, retries: 0, backoffMs: 5 };
@@ -67,11 +67,7 @@ interface Site {
 }
 
 async function withSite(tls: boolean, run: (site: Site) => Promise<void>): Promise<void> {
-  const sandbox = await startRancherSandbox({ settleMs: 5 });
-  const proxy = await startHostileProxy(sandbox.url, tls ? pki : undefined);
-  const dir = tempDir();
-  const core = createCore({ dataDir: dir.path, syncIntervalMs: 0, http: HTTP });
-  try {
+  await withHostileSite(() => startRancherSandbox({ settleMs: 5 }), { http: HTTP, tls: tls ? pki : undefined }, async ({ core, proxy, sandbox }) => {
     const { accessKey, secretKey } = sandbox.credentials.user;
     const connectionId = (await core.api.connections.add({ kind: 'rancher', name: 'Rancher', baseUrl: proxy.url, caPem: tls ? pki.caPem : undefined, credential: { type: 'key-pair', accessKey, secretKey } })).id;
     await core.api.sync.run({ connectionId });
@@ -79,20 +75,10 @@ async function withSite(tls: boolean, run: (site: Site) => Promise<void>): Promi
     const key = keys.find((k) => k.name === 'laptop' && k.status === 'active');
     expect(key).toBeDefined();
     await run({ core, proxy, sandbox, connectionId, keyId: key!.id });
-  } finally {
-    for (const { id } of await core.api.connections.list()) await core.api.connections.remove({ connectionId: id });
-    await core.close();
-    await proxy.close();
-    await sandbox.close();
-    dir.cleanup();
-  }
+  });
 }
 
-/** The cached inventory as the user sees it. */
-async function cache(site: Site): Promise<string> {
-  const { core, connectionId } = site;
-  return JSON.stringify([await core.api.scopes.list({ connectionId }), (await core.api.keys.list({ connectionId, limit: 1000 })).rows]);
-}
+const cache = (site: Site) => cachedInventory(site.core, site.connectionId);
 
 /** Runs one operation through a link the proxy rewrote, and records whether it was refused cleanly. */
 async function tryOperation(site: Site, operation: Operation, spelling: string, link: string): Promise<void> {

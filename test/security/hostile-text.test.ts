@@ -9,14 +9,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, it } from 'vitest';
-import { createCore, DATABASE_FILE } from '../../src-main/core.ts';
+import { DATABASE_FILE } from '../../src-main/core.ts';
 import { LIMITS } from '../../src-main/limits.ts';
 import { LOG_FILE } from '../../src-main/log.ts';
-import { startHostileProxy } from '../support/hostile-proxy.ts';
+import { outcome, withHostileSite } from '../support/hostile-site.ts';
 import { scanForSecrets } from '../support/scan.ts';
-import { tempDir } from '../support/temp.ts';
 import { recordFigures } from './figures.ts';
-import { HOSTILE_BACKENDS, leaks, outcome, secretNeedles } from './hostile-backends.ts';
+import { HOSTILE_BACKENDS, leaks, secretNeedles } from './hostile-backends.ts';
 
 const HTTP = { timeoutMs: 10_000, retries: 0, backoffMs: 5 };
 const TWO_MB = 2 * 1024 * 1024;
@@ -47,65 +46,58 @@ afterAll(() => {
 describe.concurrent('hostile text', () => {
   for (const backend of HOSTILE_BACKENDS) {
     it(`${backend.name}: an error body echoing the credential, an issued secret or 2 MB of text leaves no trace and is cut short`, async ({ expect }) => {
-      const sandbox = await backend.start();
-      const proxy = await startHostileProxy(sandbox.url);
-      const dir = tempDir();
-      const core = createCore({ dataDir: dir.path, syncIntervalMs: 0, http: HTTP });
       const row: Row = { backend: backend.name, echoes: 0, hits: [], longest: 0, typed: true };
       const answers: unknown[] = [];
       try {
-        const input = backend.connection(proxy.url, sandbox);
-        const connectionId = (await core.api.connections.add(input)).id;
-        expect((await core.api.sync.run({ connectionId })).result).toBe('ok');
-        // A secret the backend issued: the backend may quote it in a later error.
-        const created = await core.api.keys.create(backend.createInput(sandbox, connectionId));
-        const issued = (await core.api.reveal.take({ slotId: created.revealSlotId })).fields.find((f) => f.secret)!.value;
-        answers.push(created);
+        await withHostileSite(() => backend.start(), { http: HTTP }, async ({ core, proxy, sandbox, dataDir }) => {
+          const input = backend.connection(proxy.url, sandbox);
+          const connectionId = (await core.api.connections.add(input)).id;
+          expect((await core.api.sync.run({ connectionId })).result).toBe('ok');
+          // A secret the backend issued: the backend may quote it in a later error.
+          const created = await core.api.keys.create(backend.createInput(sandbox, connectionId));
+          const issued = (await core.api.reveal.take({ slotId: created.revealSlotId })).fields.find((f) => f.secret)!.value;
+          answers.push(created);
 
-        const credential = input.credential;
-        const forms =
-          credential.type === 'key-pair'
-            ? `key ${credential.accessKey}:${credential.secretKey}, Authorization=Basic ${Buffer.from(`${credential.accessKey}:${credential.secretKey}`).toString('base64')}`
-            : `token ${credential.token}, Authorization: Bearer ${credential.token}`;
-        const texts = [`Invalid request (${forms})`, `Key ${issued} is not allowed here`, `${'x'.repeat(TWO_MB)} ${forms}`];
-        for (const text of texts) {
-          for (const where of ['sync', 'create'] as const) {
-            proxy.tamper((x) => ((where === 'sync' ? x.method === 'GET' && backend.keyList.test(x.path) : x.method === 'POST') ? backend.echo(text) : undefined));
-            const result = await outcome(where === 'sync' ? core.api.sync.run({ connectionId }) : core.api.keys.create(backend.createInput(sandbox, connectionId)));
-            proxy.tamper(undefined);
-            row.echoes++;
-            if (result === 'ok' || result.kind === 'internal') row.typed = false;
-            answers.push(result === 'ok' ? 'ok' : { kind: result.kind, message: result.message, fields: result.fields });
-            if (result !== 'ok') row.longest = Math.max(row.longest, result.message.length, ...Object.values(result.fields ?? {}).map((f) => f.length));
+          const credential = input.credential;
+          const forms =
+            credential.type === 'key-pair'
+              ? `key ${credential.accessKey}:${credential.secretKey}, Authorization=Basic ${Buffer.from(`${credential.accessKey}:${credential.secretKey}`).toString('base64')}`
+              : `token ${credential.token}, Authorization: Bearer ${credential.token}`;
+          const texts = [`Invalid request (${forms})`, `Key ${issued} is not allowed here`, `${'x'.repeat(TWO_MB)} ${forms}`];
+          for (const text of texts) {
+            for (const where of ['sync', 'create'] as const) {
+              proxy.tamper((x) => ((where === 'sync' ? x.method === 'GET' && backend.keyList.test(x.path) : x.method === 'POST') ? backend.echo(text) : undefined));
+              const result = await outcome(where === 'sync' ? core.api.sync.run({ connectionId }) : core.api.keys.create(backend.createInput(sandbox, connectionId)));
+              proxy.tamper(undefined);
+              row.echoes++;
+              if (result === 'ok' || result.kind === 'internal') row.typed = false;
+              answers.push(result === 'ok' ? 'ok' : { kind: result.kind, message: result.message, fields: result.fields });
+              if (result !== 'ok') row.longest = Math.max(row.longest, result.message.length, ...Object.values(result.fields ?? {}).map((f: string) => f.length));
+            }
           }
-        }
 
-        answers.push(await core.api.connections.list(), await core.api.journal.list({}), await core.api.changes.list({ since: 0 }), await core.api.keys.list({ connectionId, limit: 1000 }));
-        const needles = secretNeedles(sandbox, input);
-        expect(needles).toContain(issued);
-        if (leaks(JSON.stringify(answers), needles)) row.hits.push('an answer');
-        for (const hit of scanForSecrets(dir.path, needles)) row.hits.push(hit.file.slice(dir.path.length + 1));
-        const log = readFileSync(join(dir.path, 'logs', LOG_FILE), 'utf8');
-        if (leaks(log, needles)) row.hits.push(`${LOG_FILE} (16-character run)`);
+          answers.push(await core.api.connections.list(), await core.api.journal.list({}), await core.api.changes.list({ since: 0 }), await core.api.keys.list({ connectionId, limit: 1000 }));
+          const needles = secretNeedles(sandbox, input);
+          expect(needles).toContain(issued);
+          if (leaks(JSON.stringify(answers), needles)) row.hits.push('an answer');
+          for (const hit of scanForSecrets(dataDir, needles)) row.hits.push(hit.file.slice(dataDir.length + 1));
+          const log = readFileSync(join(dataDir, 'logs', LOG_FILE), 'utf8');
+          if (leaks(log, needles)) row.hits.push(`${LOG_FILE} (16-character run)`);
 
-        const db = new Database(join(dir.path, DATABASE_FILE), { readonly: true });
-        try {
-          const stored = db
-            .prepare(`SELECT max(length(error_message)) FROM sync_runs UNION ALL SELECT max(length(error_message)) FROM operations UNION ALL SELECT max(length(detail)) FROM audit`)
-            .pluck()
-            .all() as Array<number | null>;
-          row.longest = Math.max(row.longest, ...stored.map((n) => n ?? 0));
-        } finally {
-          db.close();
-        }
-        row.longest = Math.max(row.longest, ...log.split('\n').map((line) => ((JSON.parse(line || '{}') as { message?: string }).message ?? '').length));
+          const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+          try {
+            const stored = db
+              .prepare(`SELECT max(length(error_message)) FROM sync_runs UNION ALL SELECT max(length(error_message)) FROM operations UNION ALL SELECT max(length(detail)) FROM audit`)
+              .pluck()
+              .all() as Array<number | null>;
+            row.longest = Math.max(row.longest, ...stored.map((n) => n ?? 0));
+          } finally {
+            db.close();
+          }
+          row.longest = Math.max(row.longest, ...log.split('\n').map((line) => ((JSON.parse(line || '{}') as { message?: string }).message ?? '').length));
+        });
       } finally {
         rows.push(row);
-        for (const { id } of await core.api.connections.list()) await core.api.connections.remove({ connectionId: id });
-        await core.close();
-        await proxy.close();
-        await sandbox.close();
-        dir.cleanup();
       }
       expect(row.hits).toEqual([]);
       expect(row.typed).toBe(true);

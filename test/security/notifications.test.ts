@@ -6,11 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Events } from '../../src-preload/contract.ts';
-import { createCore } from '../../src-main/core.ts';
 import { osNotificationText } from '../../src-main/notification-text.ts';
 import { startDeepsetSandbox } from '../backends/deepset/server.ts';
-import { startHostileProxy } from '../support/hostile-proxy.ts';
-import { tempDir } from '../support/temp.ts';
+import { withHostileSite } from '../support/hostile-site.ts';
 import { recordFigures } from './figures.ts';
 
 const NAME = '<a href="https://evil.example/renew">Renew now</a><img src="file:///etc/passwd"> &amp; prod-\u202Etset\u202C';
@@ -26,13 +24,9 @@ afterAll(() => {
 
 describe('OS notifications', () => {
   it('a key name with markup from a backend reaches a Linux notification as text', async () => {
-    const sandbox = await startDeepsetSandbox();
-    const proxy = await startHostileProxy(sandbox.url);
-    const dir = tempDir();
-    const core = createCore({ dataDir: dir.path, syncIntervalMs: 0, http: { timeoutMs: 10_000, retries: 0 } });
     const notes: Array<Events['notify']> = [];
-    core.events.on('notify', (note) => notes.push(note));
-    try {
+    await withHostileSite(() => startDeepsetSandbox(), { http: { timeoutMs: 10_000, retries: 0 } }, async ({ core, proxy, sandbox }) => {
+      core.events.on('notify', (note) => notes.push(note));
       const connectionId = (await core.api.connections.add({ kind: 'deepset', name: 'deepset <b>', baseUrl: proxy.url, credential: { type: 'token', token: sandbox.credentials.admin }, credentialKind: 'user-token' })).id;
       const expires = new Date(Date.now() + 3 * 86_400_000).toISOString();
       proxy.tamper((x) => {
@@ -41,13 +35,7 @@ describe('OS notifications', () => {
         return { json: { ...page, data: [...page.data, { api_token_id: 'hostile-name', name: NAME, expires_at: expires, all_workspaces: true }] } };
       });
       expect((await core.api.sync.run({ connectionId })).result).toBe('ok');
-    } finally {
-      for (const { id } of await core.api.connections.list()) await core.api.connections.remove({ connectionId: id });
-      await core.close();
-      await proxy.close();
-      await sandbox.close();
-      dir.cleanup();
-    }
+    });
     const mine = notes.filter((n) => n.keyId === 'hostile-name');
     figures.notes = mine.length;
     expect(mine).toHaveLength(1);
