@@ -72,7 +72,8 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
               at: latest.finishedAt,
               result: latest.result,
               error: latest.errorKind
-                ? { kind: latest.errorKind as ErrorKind, message: latest.errorMessage ?? '' }
+                ? // Cleaned again as it is read: a row an older version wrote may hold a whole backend answer.
+                  { kind: latest.errorKind as ErrorKind, message: cleanText(latest.errorMessage ?? '') }
                 : null,
             }
           : null,

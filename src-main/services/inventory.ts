@@ -12,6 +12,7 @@ import type { SyncRunRecord } from '../store/sync-runs.ts';
 import { UNREACHABLE_KINDS, type ConnectionService } from './connections.ts';
 import { traitsOf } from './health.ts';
 import { LIMITS } from '../limits.ts';
+import { cleanText } from '../redact.ts';
 import { providerModule } from '../providers/index.ts';
 import { checkListing } from '../providers/paging.ts';
 
@@ -72,7 +73,7 @@ export function syncRunView(run: SyncRunRecord): SyncRunView {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     result: run.result,
-    error: run.errorKind ? { kind: run.errorKind as NonNullable<SyncRunView['error']>['kind'], message: run.errorMessage ?? '' } : null,
+    error: run.errorKind ? { kind: run.errorKind as NonNullable<SyncRunView['error']>['kind'], message: cleanText(run.errorMessage ?? '') } : null,
     scopes: run.scopes,
     keys: run.keys,
     added: run.added,
