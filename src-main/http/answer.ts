@@ -56,30 +56,36 @@ export const ANSWER_LIMITS: ShapeLimits = { depth: LIMITS.depth, items: LIMITS.i
  * the 100,000 …"), or undefined. Iterative: a value nested 200,000 deep is measured, not recursed.
  */
 export function shapeProblem(value: unknown, limits: ShapeLimits): string | undefined {
-  const values: unknown[] = [value];
-  const depths: number[] = [0];
-  while (values.length > 0) {
-    const current = values.pop();
+  const tooLong = (text: string) => `a text of ${formatCount(text.length)} characters, more than the ${formatCount(limits.textChars)} Keyfleet reads in one field`;
+  const tooMany = (count: number) => `a list of ${formatCount(count)} items, more than the ${formatCount(limits.items)} Keyfleet reads in one answer`;
+  if (typeof value === 'string') return value.length > limits.textChars ? tooLong(value) : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  // Objects and arrays still to look into, each with its depth; texts are checked where they sit.
+  const pending: object[] = [value];
+  const depths: number[] = [1];
+  let problem: string | undefined;
+  const visit = (child: unknown, depth: number): boolean => {
+    if (typeof child === 'object' && child !== null) {
+      pending.push(child);
+      depths.push(depth + 1);
+    } else if (typeof child === 'string' && child.length > limits.textChars) {
+      problem = tooLong(child);
+      return false;
+    }
+    return true;
+  };
+  while (pending.length > 0) {
+    const current = pending.pop()!;
     const depth = depths.pop()!;
-    if (typeof current === 'string') {
-      if (current.length > limits.textChars) {
-        return `a text of ${formatCount(current.length)} characters, more than the ${formatCount(limits.textChars)} Keyfleet reads in one field`;
-      }
-      continue;
-    }
-    if (typeof current !== 'object' || current === null) continue;
-    if (depth >= limits.depth) return `fields nested more than ${formatCount(limits.depth)} levels deep, deeper than Keyfleet reads`;
-    const children = Array.isArray(current) ? (current as unknown[]) : Object.values(current);
-    if (children.length > limits.items) {
-      return `a list of ${formatCount(children.length)} items, more than the ${formatCount(limits.items)} Keyfleet reads in one answer`;
-    }
-    for (const child of children) {
-      if (typeof child === 'object' && child !== null) {
-        values.push(child);
-        depths.push(depth + 1);
-      } else if (typeof child === 'string' && child.length > limits.textChars) {
-        values.push(child);
-        depths.push(depth + 1);
+    if (depth > limits.depth) return `fields nested more than ${formatCount(limits.depth)} levels deep, deeper than Keyfleet reads`;
+    if (Array.isArray(current)) {
+      if (current.length > limits.items) return tooMany(current.length);
+      for (let i = 0; i < current.length; i++) if (!visit(current[i], depth)) return problem;
+    } else {
+      let count = 0;
+      for (const key in current) {
+        if (++count > limits.items) return tooMany(Object.keys(current).length);
+        if (!visit((current as Record<string, unknown>)[key], depth)) return problem;
       }
     }
   }
