@@ -12,6 +12,7 @@ import { cleanBody, rememberAuthorization } from '../redact.ts';
 import { ANSWER_LIMITS, parseBody, readText, shapeProblem } from './answer.ts';
 import { requestUrl } from './link.ts';
 import { defaultMessage, formatMs, NETWORK_CODES, STATUS_KIND, TLS_CODES } from './messages.ts';
+import { isPlainHttpRemote, plainHttpRisk } from './plain-http.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -38,6 +39,8 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   /** First backoff delay; doubled on each attempt. */
   backoffMs?: number;
+  /** The user accepted plain http to a host that is not this machine (see plain-http.ts). */
+  allowPlainHttp?: boolean;
   /** Lets an adapter turn a backend's error body into a clearer kind, message or field errors. */
   describeError?: (status: number, body: unknown, method: HttpMethod) => ErrorDescription | undefined;
 }
@@ -201,6 +204,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    if (isPlainHttpRemote(base) && !options.allowPlainHttp) {
+      // The connection form asks first; this holds for any other way a client could be made.
+      throw new AppError('validation', `${plainHttpRisk(host)}. Use https, or accept this risk for the connection.`, { fields: { baseUrl: 'Plain http to another machine needs the risk accepted.' } });
+    }
     const url = requestUrl(base, req.path, req.query, options.backendName);
     const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
     for (let attemptNo = 0; ; attemptNo++) {

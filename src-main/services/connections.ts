@@ -91,7 +91,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
   }
 
   function build(
-    record: Pick<ConnectionRecord, 'kind' | 'baseUrl' | 'caPem' | 'settings'>,
+    record: Pick<ConnectionRecord, 'kind' | 'baseUrl' | 'caPem' | 'settings' | 'plainHttpAcceptedAt'>,
     credential: CredentialInput,
     choice: Pick<ProviderConfig, 'target' | 'credentialKind'> = {},
   ): Provider {
@@ -101,7 +101,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       baseUrl: record.baseUrl,
       credential,
       ca: record.caPem ?? undefined,
-      http: deps.http,
+      http: { ...deps.http, allowPlainHttp: typeof record.plainHttpAcceptedAt === 'number' },
       settings: record.settings,
       ...choice,
     });

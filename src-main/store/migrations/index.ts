@@ -5,6 +5,7 @@ import * as m001 from './001-initial.ts';
 import * as m002 from './002-backend-settings.ts';
 import * as m003 from './003-health-and-policy.ts';
 import * as m004 from './004-vault-and-settings.ts';
+import * as m005 from './005-plain-http.ts';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const migrations: Migration[] = [
   { version: 2, ...m002 },
   { version: 3, ...m003 },
   { version: 4, ...m004 },
+  { version: 5, ...m005 },
 ];
