@@ -87,8 +87,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const settings = { ...DEFAULTS, ...definedOnly(options) };
   const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
   const host = base.host;
+  let uncarriable: string | undefined;
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (/^(proxy-)?authorization$|api-?key|token/i.test(name)) rememberAuthorization(value);
+    // A header is Latin-1 without control characters; undici would refuse it on every attempt.
+    if (!/^[\t\u0020-\u007e\u0080-\u00ff]*$/.test(value)) uncarriable ??= name;
   }
   const agent = new Agent({
     connect: { ca: options.ca ? [...rootCertificates, options.ca] : undefined, rejectUnauthorized: true },
@@ -204,6 +207,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    if (uncarriable) {
+      // The contract refuses such a credential on the form; this holds for one stored before it did.
+      throw new AppError('validation', `The connection’s credential holds a character HTTP cannot carry (a line break, a control character, or one like “…” outside Latin-1), so it was not sent to ${options.backendName}. Paste the whole credential again.`, {
+        fields: { credential: 'Holds a character HTTP cannot carry.' },
+      });
+    }
     if (isPlainHttpRemote(base) && !options.allowPlainHttp) {
       // The connection form asks first; this holds for any other way a client could be made.
       throw new AppError('validation', `${plainHttpRisk(host)}. Use https, or accept this risk for the connection.`, { fields: { baseUrl: 'Plain http to another machine needs the risk accepted.' } });
