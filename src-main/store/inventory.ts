@@ -1,200 +1,18 @@
-// The cached inventory: scopes and keys per connection, the snapshot swap a sync ends with,
-// and the change log it writes.
+// The cached inventory: scopes and keys per connection, pages of the key table, history and
+// what changed; writing it (a sync's snapshot swap, single keys) is in snapshot.ts.
 import type Database from 'better-sqlite3';
-import type { KeyCategory, KeyStatus, SortColumn } from '../../src-preload/contract.ts';
-import type { HoldReason, KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
+import type { KeyRecord } from '../model.ts';
 import type { Db } from './db.ts';
+import { HEALTH_SQL, healthCounts, healthParams, type HealthKind } from './health-sql.ts';
+import { LISTED_COLUMNS, SORT_SQL, toKey, toListed, toScope, type KeyQuery, type KeyRow, type ListedKey, type ScopeRecord, type ScopeRow } from './key-rows.ts';
 import { createKeyListCache, SEARCH_COLUMNS, searchableInMemory } from './key-list.ts';
+import { snapshotWriter, type ChangeKind, type FieldChanges } from './snapshot.ts';
 
-interface KeyRow {
-  connection_id: string;
-  id: string;
-  scope_id: string;
-  name: string;
-  description: string | null;
-  type: string;
-  category: string;
-  role: string | null;
-  status: string;
-  status_detail: string | null;
-  masked_value: string | null;
-  created_at: number | null;
-  created_by: string | null;
-  expires_at: number | null;
-  last_used_at: number | null;
-  raw_json: string;
-  first_seen_at: number;
-  last_seen_at: number;
-  hold_until: number | null;
-  hold_reason: string | null;
-  local_hint: string | null;
-  local_label: string | null;
-  gone_since: number | null;
-}
-
-/** The part of a cached key a sync compares against, as snapshotOf selects it. */
-type SnapshotKey = Pick<RemoteKey, 'id' | (typeof TRACKED_FIELDS)[number]> & {
-  holdUntil: number | null;
-  holdReason: HoldReason | null;
-  goneSince: number | null;
-};
-
-interface ScopeRow {
-  connection_id: string;
-  id: string;
-  kind: string;
-  name: string;
-  parent_id: string | null;
-  raw_json: string;
-  key_count: number;
-}
-
-export interface ScopeRecord extends RemoteScope {
-  connectionId: string;
-  keyCount: number;
-}
-
-export interface KeyQuery {
-  connectionId?: string;
-  health?: HealthFilter;
-  /** "now" for health filters. */
-  now?: number;
-  /** Any of these connections (bulk selections across organizations). */
-  connectionIds?: string[];
-  scopeId?: string;
-  statuses?: KeyStatus[];
-  /** Keys not used since (or, never used, not created since) this time. */
-  idleBefore?: number;
-  /** Leave out ghost rows (keys gone from the backend). */
-  presentOnly?: boolean;
-  query?: string;
-  sort?: { column: SortColumn; direction: 'asc' | 'desc' };
-  offset: number;
-  limit: number;
-}
-
-export type ChangeKind = 'added' | 'removed' | 'changed';
-export type FieldChanges = Record<string, [unknown, unknown]>;
-
-/** What a key's backend can tell about it, stored for the health board's queries. */
-export interface KeyTraits {
-  tracksLastUse: boolean;
-  expirySupported: boolean;
-  privileged: boolean;
-}
-
-export type HealthKind = 'never-used' | 'idle' | 'no-expiry' | 'expiring' | 'too-old' | 'privileged' | 'policy';
-
-export interface HealthFilter {
-  kind: HealthKind;
-  /** idle: unused for more than this many days; expiring: within this many days. */
-  days?: number;
-}
-
-const DAY_MS = 86_400_000;
-
-/** SQL for each health category over `keys` (parameters @now, @before, @until). */
-const HEALTH_SQL: Record<HealthKind, string> = {
-  'never-used': `status = 'active' AND tracks_last_use = 1 AND last_used_at IS NULL`,
-  idle: `status = 'active' AND tracks_last_use = 1 AND coalesce(last_used_at, created_at, 0) < @before`,
-  'no-expiry': `status = 'active' AND expiry_supported = 1 AND expires_at IS NULL`,
-  expiring: `status IN ('active', 'inactive') AND expires_at >= @now AND expires_at < @until`,
-  'too-old': `status = 'active' AND EXISTS (SELECT 1 FROM policies p WHERE p.connection_id = keys.connection_id
-      AND p.max_lifetime_days IS NOT NULL AND keys.created_at < @now - p.max_lifetime_days * ${DAY_MS})`,
-  privileged: `status = 'active' AND privileged = 1`,
-  policy: `status = 'active' AND EXISTS (SELECT 1 FROM policies p WHERE p.connection_id = keys.connection_id AND (
-      (p.max_lifetime_days IS NOT NULL AND keys.created_at < @now - p.max_lifetime_days * ${DAY_MS})
-      OR (p.require_expiry = 1 AND keys.expiry_supported = 1 AND keys.expires_at IS NULL)
-      OR (p.no_admin_keys = 1 AND keys.privileged = 1)))`,
-};
-
-export function healthParams(now: number, filter: HealthFilter): Record<string, number> {
-  const days = filter.days ?? (filter.kind === 'idle' ? 90 : 30);
-  return { now, before: now - days * DAY_MS, until: now + days * DAY_MS };
-}
-
-export interface LocalKeyState {
-  holdUntil: number | null;
-  holdReason: HoldReason | null;
-  localHint: string | null;
-  localLabel: string | null;
-}
-
-export interface SnapshotCounts {
-  added: number;
-  removed: number;
-  changed: number;
-}
-
-/** Fields whose change is worth a line in the change log. */
-const TRACKED_FIELDS = ['name', 'description', 'status', 'role', 'expiresAt', 'scopeId', 'type'] as const;
-
-const SORT_SQL: Record<SortColumn, string> = {
-  name: 'name COLLATE NOCASE',
-  type: 'type',
-  status: 'status',
-  createdAt: 'created_at',
-  expiresAt: 'expires_at',
-  lastUsedAt: 'last_used_at',
-  scope: 'scope_id',
-};
-
-/** A cached key without its raw backend fields: what the key table's pages need. */
-export type ListedKey = Omit<KeyRecord, 'raw'>;
-
-/** Every column of keys but raw_json, for pages of the key table. */
-const LISTED_COLUMNS = `connection_id, id, scope_id, name, description, type, category, role, status, status_detail, masked_value,
-  created_at, created_by, expires_at, last_used_at, first_seen_at, last_seen_at, hold_until, hold_reason, local_hint, local_label, gone_since`;
-
-const toListed = (row: Omit<KeyRow, 'raw_json'>): ListedKey => ({
-  connectionId: row.connection_id,
-  id: row.id,
-  scopeId: row.scope_id,
-  name: row.name,
-  description: row.description,
-  type: row.type,
-  category: row.category as KeyCategory,
-  role: row.role,
-  status: row.status as KeyStatus,
-  statusDetail: row.status_detail,
-  maskedValue: row.masked_value,
-  createdAt: row.created_at,
-  createdBy: row.created_by,
-  expiresAt: row.expires_at,
-  lastUsedAt: row.last_used_at,
-  firstSeenAt: row.first_seen_at,
-  lastSeenAt: row.last_seen_at,
-  holdUntil: row.hold_until,
-  holdReason: row.hold_reason as HoldReason | null,
-  localHint: row.local_hint,
-  localLabel: row.local_label,
-  goneSince: row.gone_since,
-});
-
-const toKey = (row: KeyRow): KeyRecord => ({ ...toListed(row), raw: JSON.parse(row.raw_json) as Record<string, unknown> });
-
-const toScope = (row: ScopeRow): ScopeRecord => ({
-  connectionId: row.connection_id,
-  id: row.id,
-  kind: row.kind,
-  name: row.name,
-  parentId: row.parent_id,
-  raw: JSON.parse(row.raw_json) as Record<string, unknown>,
-  keyCount: row.key_count,
-});
-
-/** Without knowledge of the backend: privileged when the role says admin. */
-export function defaultTraits(key: RemoteKey): KeyTraits {
-  return { tracksLastUse: false, expirySupported: key.expiresAt !== null, privileged: key.privileged ?? /\badmin\b/i.test(key.role ?? '') };
-}
-
-export function changedFields(before: Pick<RemoteKey, (typeof TRACKED_FIELDS)[number]>, after: RemoteKey): FieldChanges {
-  const changes: FieldChanges = {};
-  for (const field of TRACKED_FIELDS) {
-    if ((before[field] ?? null) !== (after[field] ?? null)) changes[field] = [before[field] ?? null, after[field] ?? null];
-  }
-  return changes;
-}
+export type { HealthFilter, HealthKind } from './health-sql.ts';
+export { healthParams } from './health-sql.ts';
+export type { KeyQuery, ListedKey, ScopeRecord } from './key-rows.ts';
+export { changedFields, defaultTraits } from './snapshot.ts';
+export type { ChangeKind, FieldChanges, KeyTraits, LocalKeyState, SnapshotCounts } from './snapshot.ts';
 
 /** `column IN (@p0, @p1, …)` with each value bound in params ('0', matching nothing, for none). */
 function inList(column: string, values: readonly string[], prefix: string, params: Record<string, unknown>): string {
@@ -206,32 +24,7 @@ function inList(column: string, values: readonly string[], prefix: string, param
 }
 
 export function inventoryQueries(db: Db) {
-  // Positional parameters, in this order (binding by name costs a lookup per column per key).
-  const KEY_COLUMNS = `connection_id, id, scope_id, name, description, type, category, role, status, status_detail, masked_value,
-      created_at, created_by, expires_at, last_used_at, raw_json, first_seen_at, last_seen_at, tracks_last_use, expiry_supported, privileged`;
-  const KEY_VALUES = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
-  const insertKey = db.prepare(`INSERT INTO keys (${KEY_COLUMNS}) VALUES (${KEY_VALUES})`);
-  const upsertKey = db.prepare(`INSERT INTO keys (${KEY_COLUMNS}) VALUES (${KEY_VALUES})
-    ON CONFLICT (connection_id, id) DO UPDATE SET scope_id = excluded.scope_id, name = excluded.name,
-      description = excluded.description, type = excluded.type, category = excluded.category, role = excluded.role,
-      status = excluded.status, status_detail = excluded.status_detail, masked_value = excluded.masked_value,
-      created_at = excluded.created_at, created_by = excluded.created_by, expires_at = excluded.expires_at,
-      last_used_at = excluded.last_used_at, raw_json = excluded.raw_json, last_seen_at = excluded.last_seen_at,
-      tracks_last_use = excluded.tracks_last_use, expiry_supported = excluded.expiry_supported, privileged = excluded.privileged,
-      gone_since = NULL, hidden = 0`);
-  /** What a sync compares against: the tracked fields and local state, without the raw JSON. */
-  const snapshotOf = db.prepare(`SELECT id, name, description, status, role, expires_at AS expiresAt, scope_id AS scopeId, type,
-    hold_until AS holdUntil, hold_reason AS holdReason, gone_since AS goneSince FROM keys WHERE connection_id = ?`);
-  // "added" lines for the keys a sync just inserted, straight from their rows (rowids in a range,
-  // in insertion order): one statement instead of one per key.
-  const maxRowid = db.prepare('SELECT max(rowid) FROM keys').pluck();
-  const insertAddedRows = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
-    SELECT connection_id, ?, 'sync', id, name, 'added', '{}', ? FROM keys WHERE rowid > ? AND rowid <= ? ORDER BY rowid`);
   const oneKey = db.prepare('SELECT * FROM keys WHERE connection_id = ? AND id = ?');
-  const deleteKey = db.prepare('DELETE FROM keys WHERE connection_id = ? AND id = ?');
-  const deleteScopes = db.prepare('DELETE FROM scopes WHERE connection_id = ?');
-  const insertScope = db.prepare(`INSERT INTO scopes (connection_id, id, kind, name, parent_id, position, raw_json)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const scopesOf = db.prepare(`SELECT s.*, (SELECT count(*) FROM keys k WHERE k.connection_id = s.connection_id
       AND k.scope_id = s.id AND k.gone_since IS NULL AND k.hidden = 0) AS key_count FROM scopes s WHERE s.connection_id = ? ORDER BY s.position`);
   const oneScope = db.prepare(`SELECT s.*, 0 AS key_count FROM scopes s WHERE s.connection_id = ? AND s.id = ?`);
@@ -240,45 +33,10 @@ export function inventoryQueries(db: Db) {
   const changesSince = db.prepare(`SELECT c.*, count(*) OVER () AS total FROM changes c
     WHERE c.at >= @since AND (@connectionId IS NULL OR c.connection_id = @connectionId)
     ORDER BY c.id DESC LIMIT @limit OFFSET @offset`);
-  const insertChange = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-
-  const setLocal = db.prepare(`UPDATE keys SET hold_until = @holdUntil, hold_reason = @holdReason,
-      local_hint = @localHint, local_label = @localLabel WHERE connection_id = @connectionId AND id = @id`);
-  const markGone = db.prepare('UPDATE keys SET gone_since = ? WHERE connection_id = ? AND id = ?');
   const hide = db.prepare('UPDATE keys SET hidden = 1 WHERE connection_id = ? AND id = ? AND gone_since IS NOT NULL');
-  const clearHold = db.prepare('UPDATE keys SET hold_until = NULL, hold_reason = NULL WHERE connection_id = ? AND id = ?');
 
   const pageStatements = new Map<string, { rows: Database.Statement; count: Database.Statement }>();
   const lists = createKeyListCache(db, LISTED_COLUMNS);
-
-  /** Writes a key, returning its rowid; `fresh` when it is known not to be cached yet (a plain insert). */
-  function writeKey(connectionId: string, key: RemoteKey, seenAt: number, traits: KeyTraits = defaultTraits(key), fresh = false): number {
-    const result = (fresh ? insertKey : upsertKey).run(
-      connectionId,
-      key.id,
-      key.scopeId,
-      key.name,
-      key.description,
-      key.type,
-      key.category,
-      key.role,
-      key.status,
-      key.statusDetail,
-      key.maskedValue,
-      key.createdAt,
-      key.createdBy,
-      key.expiresAt,
-      key.lastUsedAt,
-      JSON.stringify(key.raw),
-      seenAt,
-      seenAt,
-      traits.tracksLastUse ? 1 : 0,
-      traits.expirySupported ? 1 : 0,
-      traits.privileged ? 1 : 0,
-    );
-    return Number(result.lastInsertRowid);
-  }
 
   function pageStatement(where: string, order: string, withRaw: boolean) {
     const cacheKey = `${where}|${order}|${withRaw}`;
@@ -355,23 +113,7 @@ export function inventoryQueries(db: Db) {
 
     /** How many active keys fall in each health category, over some or all connections. */
     healthCounts(now: number, idleDays: number, connectionIds?: string[]): Record<HealthKind, number> {
-      const kinds = Object.keys(HEALTH_SQL) as HealthKind[];
-      const params: Record<string, unknown> = { now, before: now - idleDays * DAY_MS };
-      const expiring = [7, 30, 60].map((days) => {
-        params[`until${days}`] = now + days * DAY_MS;
-        return `sum(CASE WHEN ${HEALTH_SQL.expiring.replace('@until', `@until${days}`)} THEN 1 ELSE 0 END) AS expiring${days}`;
-      });
-      let where = 'WHERE hidden = 0 AND gone_since IS NULL';
-      if (connectionIds) {
-        where += ` AND connection_id IN (${connectionIds.map((id, i) => ((params[`c${i}`] = id), `@c${i}`)).join(', ') || "''"})`;
-      }
-      const sql = `SELECT count(*) AS total, ${kinds
-        .filter((k) => k !== 'expiring')
-        .map((k) => `sum(CASE WHEN ${HEALTH_SQL[k]} THEN 1 ELSE 0 END) AS "${k}"`)
-        .join(', ')}, ${expiring.join(', ')} FROM keys ${where}`;
-      const row = db.prepare(sql).get(params) as Record<string, number | null>;
-      const out = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v ?? 0]));
-      return out as unknown as Record<HealthKind, number>;
+      return healthCounts(db, now, idleDays, connectionIds);
     },
 
     /** What changed since a time, newest first: per connection, or across all. */
@@ -430,113 +172,11 @@ export function inventoryQueries(db: Db) {
       return { rows: (rowids ? lists.rows<KeyRow>(rowids, false) : (rows as KeyRow[])).map(toListed), total };
     },
 
-    /** The cache after a successful remote operation, ahead of the next sync. */
-    putKey(
-      connectionId: string,
-      key: RemoteKey,
-      at: number,
-      change?: { kind: ChangeKind; fields: FieldChanges },
-      local?: LocalKeyState,
-      traits?: KeyTraits,
-    ): void {
-      db.transaction(() => {
-        writeKey(connectionId, key, at, traits);
-        if (local) setLocal.run({ connectionId, id: key.id, ...local });
-        if (change) {
-          insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, change.kind, JSON.stringify(change.fields), at);
-        }
-      })();
-    },
-
     /** Hides a ghost row (a key gone from the backend); a key still present cannot be hidden. */
     hideGone(connectionId: string, keyId: string): boolean {
       return hide.run(connectionId, keyId).changes > 0;
     },
 
-    /** Keyfleet-only state of a cached key (hold, hint, label). */
-    setLocalState(connectionId: string, keyId: string, local: LocalKeyState): void {
-      setLocal.run({ connectionId, id: keyId, ...local });
-    },
-
-    dropKey(connectionId: string, key: KeyRecord, at: number): void {
-      db.transaction(() => {
-        deleteKey.run(connectionId, key.id);
-        insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, 'removed', '{}', at);
-      })();
-    },
-
-    /**
-     * Replace a connection's scopes and keys with what a sync fetched, and log what changed.
-     * Runs inside the caller's transaction so the swap and the sync run's record land together.
-     */
-    replaceSnapshot(
-      connectionId: string,
-      scopes: RemoteScope[],
-      keys: RemoteKey[],
-      runId: number,
-      at: number,
-      traitsOf?: (key: RemoteKey) => KeyTraits,
-    ): SnapshotCounts {
-      const before = new Map((snapshotOf.all(connectionId) as SnapshotKey[]).map((row) => [row.id, row]));
-      const counts: SnapshotCounts = { added: 0, removed: 0, changed: 0 };
-      deleteScopes.run(connectionId);
-      scopes.forEach((scope, position) => {
-        insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw));
-      });
-      const seen = new Set<string>();
-      const held = (k: SnapshotKey | undefined) => k !== undefined && k.holdUntil !== null && k.holdUntil > at;
-      // "added" lines of keys new to the cache are written in batches, from the rows just inserted
-      // (every rowid above the largest before them is one of them), in the same order as one by
-      // one: a batch is flushed before any other line.
-      let flushedTo = (maxRowid.get() as number | null) ?? 0;
-      let insertedTo = flushedTo;
-      const flushAdded = () => {
-        if (insertedTo > flushedTo) insertAddedRows.run(runId, at, flushedTo, insertedTo);
-        flushedTo = insertedTo;
-      };
-      for (const key of keys) {
-        if (seen.has(key.id)) continue;
-        seen.add(key.id);
-        const previous = before.get(key.id);
-        // A key Keyfleet deleted may stay listed for a while; it stays revoked here.
-        if (held(previous) && previous!.holdReason === 'revoked') continue;
-        if (previous?.holdReason) clearHold.run(connectionId, key.id);
-        if (!previous) {
-          counts.added++;
-          insertedTo = writeKey(connectionId, key, at, traitsOf?.(key), true);
-          continue;
-        }
-        if (previous.goneSince !== null) {
-          // Back on the backend after it had gone.
-          counts.added++;
-          flushAdded();
-          insertChange.run(connectionId, runId, 'sync', key.id, key.name, 'added', '{}', at);
-        } else {
-          const fields = changedFields(previous, key);
-          if (Object.keys(fields).length > 0) {
-            counts.changed++;
-            flushAdded();
-            insertChange.run(connectionId, runId, 'sync', key.id, key.name, 'changed', JSON.stringify(fields), at);
-          }
-        }
-        writeKey(connectionId, key, at, traitsOf?.(key));
-      }
-      flushAdded();
-      for (const [id, previous] of before) {
-        // A key just created may be missing from a lagging list: keep it until its hold ends.
-        if (seen.has(id) || held(previous)) continue;
-        if (previous.holdReason === 'revoked') {
-          // Keyfleet deleted it (and logged that); once the backend's grace is over it just goes.
-          deleteKey.run(connectionId, id);
-          continue;
-        }
-        // Gone from the backend: a ghost row, visible with "gone since" until the user hides it.
-        if (previous.goneSince !== null) continue;
-        counts.removed++;
-        markGone.run(at, connectionId, id);
-        insertChange.run(connectionId, runId, 'sync', id, previous.name, 'removed', '{}', at);
-      }
-      return counts;
-    },
+    ...snapshotWriter(db),
   };
 }

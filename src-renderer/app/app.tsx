@@ -3,6 +3,8 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Banner } from '../components/banner.tsx';
 import { useApp, type Modal } from '../state/store.ts';
+import { api } from './bridge.ts';
+import { runAppCommand } from './commands.ts';
 import { BulkDialog } from '../views/bulk-dialog.tsx';
 import { ShortcutsDialog, useShortcuts } from './shortcuts.tsx';
 import { AddConnectionDialog, RemoveConnectionDialog } from '../views/connection-dialogs.tsx';
@@ -20,6 +22,7 @@ import { RevealDialog } from '../views/reveal-dialog.tsx';
 import { Sidebar } from '../views/sidebar.tsx';
 import { SettingsView } from '../views/settings-view.tsx';
 import { NoConnections, Welcome } from '../views/welcome.tsx';
+import './app.css';
 
 export function App() {
   const { ready, status, connections, selection, banners, modal, pendingReveals, rotations, view, welcome } = useApp(
@@ -48,6 +51,8 @@ export function App() {
   useEffect(() => {
     void init();
   }, [init]);
+  // The app menu's commands, carried out in this window.
+  useEffect(() => api.on('app.command', ({ command }) => runAppCommand(command)), []);
   useShortcuts();
 
   const connection = connections.find((c) => c.id === selection.connectionId);

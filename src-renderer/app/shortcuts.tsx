@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
 import { focusFilter } from './commands.ts';
+import './shortcuts.css';
 
 export const SHORTCUTS: Array<[string, string]> = [
   ['/', 'Filter keys'],

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Icon } from './icons.tsx';
+import './banner.css';
 
 export function Banner(props: {
   tone: 'error' | 'info' | 'warning';

@@ -1,5 +1,6 @@
 // A labelled form field with its hint and its error, wired for screen readers.
 import { useId, type ReactElement, cloneElement } from 'react';
+import './field.css';
 
 export function Field(props: {
   label: string;

@@ -2,6 +2,7 @@
 // and Escape goes through onRequestClose so a dialog can refuse to close (an unsaved secret).
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Icon } from './icons.tsx';
+import './modal.css';
 
 export function Modal(props: {
   title: string;

@@ -1,5 +1,6 @@
 import type { KeyStatus } from '../../src-preload/contract.ts';
 import { STATUS_LABELS } from '../app/format.ts';
+import './status-pill.css';
 
 export function StatusPill({ status, detail }: { status: KeyStatus; detail: string | null }) {
   return (

@@ -8,6 +8,7 @@ import { Banner } from '../components/banner.tsx';
 import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
+import './bulk-dialog.css';
 
 const VERBS: Record<BulkAction, string> = { deactivate: 'Deactivate', activate: 'Activate', delete: 'Delete' };
 const SHOWN = 200;

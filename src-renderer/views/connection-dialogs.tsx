@@ -6,6 +6,7 @@ import { hostOf } from '../app/format.ts';
 import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
+import './connection-dialogs.css';
 
 /** `backend` preselects a backend kind (the welcome screen's "add a … connection"). */
 export function AddConnectionDialog(props: { backend?: ProviderKind }) {

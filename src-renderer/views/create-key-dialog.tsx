@@ -9,6 +9,7 @@ import { Field } from '../components/field.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
+import './create-key-dialog.css';
 
 const NO_SCOPES: ScopeView[] = [];
 

@@ -5,6 +5,7 @@ import type { HealthKind, HealthView } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
 import { Banner } from '../components/banner.tsx';
 import { useApp } from '../state/store.ts';
+import './health-board.css';
 
 interface Card {
   key: keyof HealthView['counts'];

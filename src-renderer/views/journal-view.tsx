@@ -6,6 +6,7 @@ import { download, MIME } from '../app/download.ts';
 import { absoluteTime } from '../app/format.ts';
 import { Banner } from '../components/banner.tsx';
 import { Icon } from '../components/icons.tsx';
+import './journal-view.css';
 
 const PAGE = 200;
 

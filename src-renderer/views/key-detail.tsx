@@ -7,6 +7,7 @@ import { absoluteTime } from '../app/format.ts';
 import { Icon } from '../components/icons.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { useApp } from '../state/store.ts';
+import './key-detail.css';
 
 function describeChange(change: KeyChangeView): string {
   const who = change.source === 'keyfleet' ? 'Keyfleet' : 'Sync';

@@ -11,6 +11,7 @@ import { Icon } from '../components/icons.tsx';
 import { useApp } from '../state/store.ts';
 import { KeyDetailPane } from './key-detail.tsx';
 import { effectiveActions, KeyTable } from './key-table.tsx';
+import './key-pane.css';
 
 const NO_SCOPES: ScopeView[] = [];
 

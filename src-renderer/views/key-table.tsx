@@ -8,6 +8,7 @@ import { absoluteTime, relativeTime, shortDate, shortTime } from '../app/format.
 import { Icon, type IconName } from '../components/icons.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { KEY_PAGE, keyRef, useApp } from '../state/store.ts';
+import './key-table.css';
 
 const ROW_HEIGHT = 58;
 

@@ -8,6 +8,7 @@ import { Icon } from '../components/icons.tsx';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
 import { useShallow } from 'zustand/react/shallow';
+import './reveal-dialog.css';
 
 // A slot can be read once; React's development double-mount must not spend that read twice.
 const reads = new Map<string, Promise<RevealView>>();

@@ -10,6 +10,7 @@ import { Banner } from '../components/banner.tsx';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
 import { ConfirmUncopied, RevealFields, useOneTimeReveal } from './reveal-dialog.tsx';
+import './rotation-wizard.css';
 
 const STEPS = ['Plan', 'New secret', 'Deployed?', 'Retire old key'] as const;
 

@@ -9,6 +9,7 @@ import type { CallError } from '../app/bridge.ts';
 import { kindLabel } from '../app/format.ts';
 import { Field } from '../components/field.tsx';
 import { useApp } from '../state/store.ts';
+import './settings-view.css';
 
 type Draft = Record<'syncIntervalMinutes' | 'autoLockMinutes' | 'clipboardClearSeconds' | 'expiryReminderDays', string>;
 

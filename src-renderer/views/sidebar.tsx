@@ -4,6 +4,7 @@ import type { ConnectionView, ScopeView } from '../../src-preload/contract.ts';
 import { hostOf, kindLabel, relativeTime } from '../app/format.ts';
 import { Icon } from '../components/icons.tsx';
 import { useApp } from '../state/store.ts';
+import './sidebar.css';
 
 function syncLabel(connection: ConnectionView, syncing: boolean): string {
   if (syncing) return 'Syncing…';

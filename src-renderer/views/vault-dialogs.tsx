@@ -7,6 +7,7 @@ import { parseEnv } from '../app/env-file.ts';
 import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
+import './vault-dialogs.css';
 
 function dateInput(at: number | null): string {
   if (at === null) return '';

@@ -10,6 +10,7 @@ import { Banner } from '../components/banner.tsx';
 import { Icon } from '../components/icons.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { useApp } from '../state/store.ts';
+import './vault-view.css';
 
 const VERIFY_LABELS: Record<NonNullable<VaultEntryView['verifyResult']>, string> = {
   valid: 'Works',

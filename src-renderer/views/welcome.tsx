@@ -7,6 +7,7 @@ import type { BackendInfo, KeychainCheck } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
 import { Icon } from '../components/icons.tsx';
 import { useApp } from '../state/store.ts';
+import './welcome.css';
 
 const PLATFORM_NAMES: Record<string, string> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
 

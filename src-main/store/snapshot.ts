@@ -1,0 +1,226 @@
+// Writing the cache: a sync's snapshot swap with its change log, and single keys after a remote
+// operation. Reading is in inventory.ts.
+import type { HoldReason, KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
+import type { Db } from './db.ts';
+
+export type ChangeKind = 'added' | 'removed' | 'changed';
+export type FieldChanges = Record<string, [unknown, unknown]>;
+
+/** What a key's backend can tell about it, stored for the health board's queries. */
+export interface KeyTraits {
+  tracksLastUse: boolean;
+  expirySupported: boolean;
+  privileged: boolean;
+}
+
+export interface LocalKeyState {
+  holdUntil: number | null;
+  holdReason: HoldReason | null;
+  localHint: string | null;
+  localLabel: string | null;
+}
+
+export interface SnapshotCounts {
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+export interface SnapshotCounts {
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+/** Fields whose change is worth a line in the change log. */
+const TRACKED_FIELDS = ['name', 'description', 'status', 'role', 'expiresAt', 'scopeId', 'type'] as const;
+
+/** The part of a cached key a sync compares against, as snapshotOf selects it. */
+type SnapshotKey = Pick<RemoteKey, 'id' | (typeof TRACKED_FIELDS)[number]> & {
+  holdUntil: number | null;
+  holdReason: HoldReason | null;
+  goneSince: number | null;
+};
+
+/** Without knowledge of the backend: privileged when the role says admin. */
+export function defaultTraits(key: RemoteKey): KeyTraits {
+  return { tracksLastUse: false, expirySupported: key.expiresAt !== null, privileged: key.privileged ?? /\badmin\b/i.test(key.role ?? '') };
+}
+
+export function changedFields(before: Pick<RemoteKey, (typeof TRACKED_FIELDS)[number]>, after: RemoteKey): FieldChanges {
+  const changes: FieldChanges = {};
+  for (const field of TRACKED_FIELDS) {
+    if ((before[field] ?? null) !== (after[field] ?? null)) changes[field] = [before[field] ?? null, after[field] ?? null];
+  }
+  return changes;
+}
+
+export function snapshotWriter(db: Db) {
+  // Positional parameters, in this order (binding by name costs a lookup per column per key).
+  const KEY_COLUMNS = `connection_id, id, scope_id, name, description, type, category, role, status, status_detail, masked_value,
+      created_at, created_by, expires_at, last_used_at, raw_json, first_seen_at, last_seen_at, tracks_last_use, expiry_supported, privileged`;
+  const KEY_VALUES = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
+  const insertKey = db.prepare(`INSERT INTO keys (${KEY_COLUMNS}) VALUES (${KEY_VALUES})`);
+  const upsertKey = db.prepare(`INSERT INTO keys (${KEY_COLUMNS}) VALUES (${KEY_VALUES})
+    ON CONFLICT (connection_id, id) DO UPDATE SET scope_id = excluded.scope_id, name = excluded.name,
+      description = excluded.description, type = excluded.type, category = excluded.category, role = excluded.role,
+      status = excluded.status, status_detail = excluded.status_detail, masked_value = excluded.masked_value,
+      created_at = excluded.created_at, created_by = excluded.created_by, expires_at = excluded.expires_at,
+      last_used_at = excluded.last_used_at, raw_json = excluded.raw_json, last_seen_at = excluded.last_seen_at,
+      tracks_last_use = excluded.tracks_last_use, expiry_supported = excluded.expiry_supported, privileged = excluded.privileged,
+      gone_since = NULL, hidden = 0`);
+  /** What a sync compares against: the tracked fields and local state, without the raw JSON. */
+  const snapshotOf = db.prepare(`SELECT id, name, description, status, role, expires_at AS expiresAt, scope_id AS scopeId, type,
+    hold_until AS holdUntil, hold_reason AS holdReason, gone_since AS goneSince FROM keys WHERE connection_id = ?`);
+  // "added" lines for the keys a sync just inserted, straight from their rows (rowids in a range,
+  // in insertion order): one statement instead of one per key.
+  const maxRowid = db.prepare('SELECT max(rowid) FROM keys').pluck();
+  const insertAddedRows = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
+    SELECT connection_id, ?, 'sync', id, name, 'added', '{}', ? FROM keys WHERE rowid > ? AND rowid <= ? ORDER BY rowid`);
+  const deleteKey = db.prepare('DELETE FROM keys WHERE connection_id = ? AND id = ?');
+  const deleteScopes = db.prepare('DELETE FROM scopes WHERE connection_id = ?');
+  const insertScope = db.prepare(`INSERT INTO scopes (connection_id, id, kind, name, parent_id, position, raw_json)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insertChange = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+
+  const setLocal = db.prepare(`UPDATE keys SET hold_until = @holdUntil, hold_reason = @holdReason,
+      local_hint = @localHint, local_label = @localLabel WHERE connection_id = @connectionId AND id = @id`);
+  const markGone = db.prepare('UPDATE keys SET gone_since = ? WHERE connection_id = ? AND id = ?');
+  const clearHold = db.prepare('UPDATE keys SET hold_until = NULL, hold_reason = NULL WHERE connection_id = ? AND id = ?');
+
+  /** Writes a key, returning its rowid; `fresh` when it is known not to be cached yet (a plain insert). */
+  function writeKey(connectionId: string, key: RemoteKey, seenAt: number, traits: KeyTraits = defaultTraits(key), fresh = false): number {
+    const result = (fresh ? insertKey : upsertKey).run(
+      connectionId,
+      key.id,
+      key.scopeId,
+      key.name,
+      key.description,
+      key.type,
+      key.category,
+      key.role,
+      key.status,
+      key.statusDetail,
+      key.maskedValue,
+      key.createdAt,
+      key.createdBy,
+      key.expiresAt,
+      key.lastUsedAt,
+      JSON.stringify(key.raw),
+      seenAt,
+      seenAt,
+      traits.tracksLastUse ? 1 : 0,
+      traits.expirySupported ? 1 : 0,
+      traits.privileged ? 1 : 0,
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+
+  return {
+    /** The cache after a successful remote operation, ahead of the next sync. */
+    putKey(
+      connectionId: string,
+      key: RemoteKey,
+      at: number,
+      change?: { kind: ChangeKind; fields: FieldChanges },
+      local?: LocalKeyState,
+      traits?: KeyTraits,
+    ): void {
+      db.transaction(() => {
+        writeKey(connectionId, key, at, traits);
+        if (local) setLocal.run({ connectionId, id: key.id, ...local });
+        if (change) {
+          insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, change.kind, JSON.stringify(change.fields), at);
+        }
+      })();
+    },
+
+    /** Keyfleet-only state of a cached key (hold, hint, label). */
+    setLocalState(connectionId: string, keyId: string, local: LocalKeyState): void {
+      setLocal.run({ connectionId, id: keyId, ...local });
+    },
+
+    dropKey(connectionId: string, key: KeyRecord, at: number): void {
+      db.transaction(() => {
+        deleteKey.run(connectionId, key.id);
+        insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, 'removed', '{}', at);
+      })();
+    },
+
+    /**
+     * Replace a connection's scopes and keys with what a sync fetched, and log what changed.
+     * Runs inside the caller's transaction so the swap and the sync run's record land together.
+     */
+    replaceSnapshot(
+      connectionId: string,
+      scopes: RemoteScope[],
+      keys: RemoteKey[],
+      runId: number,
+      at: number,
+      traitsOf?: (key: RemoteKey) => KeyTraits,
+    ): SnapshotCounts {
+      const before = new Map((snapshotOf.all(connectionId) as SnapshotKey[]).map((row) => [row.id, row]));
+      const counts: SnapshotCounts = { added: 0, removed: 0, changed: 0 };
+      deleteScopes.run(connectionId);
+      scopes.forEach((scope, position) => {
+        insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw));
+      });
+      const seen = new Set<string>();
+      const held = (k: SnapshotKey | undefined) => k !== undefined && k.holdUntil !== null && k.holdUntil > at;
+      // "added" lines of keys new to the cache are written in batches, from the rows just inserted
+      // (every rowid above the largest before them is one of them), in the same order as one by
+      // one: a batch is flushed before any other line.
+      let flushedTo = (maxRowid.get() as number | null) ?? 0;
+      let insertedTo = flushedTo;
+      const flushAdded = () => {
+        if (insertedTo > flushedTo) insertAddedRows.run(runId, at, flushedTo, insertedTo);
+        flushedTo = insertedTo;
+      };
+      for (const key of keys) {
+        if (seen.has(key.id)) continue;
+        seen.add(key.id);
+        const previous = before.get(key.id);
+        // A key Keyfleet deleted may stay listed for a while; it stays revoked here.
+        if (held(previous) && previous!.holdReason === 'revoked') continue;
+        if (previous?.holdReason) clearHold.run(connectionId, key.id);
+        if (!previous) {
+          counts.added++;
+          insertedTo = writeKey(connectionId, key, at, traitsOf?.(key), true);
+          continue;
+        }
+        if (previous.goneSince !== null) {
+          // Back on the backend after it had gone.
+          counts.added++;
+          flushAdded();
+          insertChange.run(connectionId, runId, 'sync', key.id, key.name, 'added', '{}', at);
+        } else {
+          const fields = changedFields(previous, key);
+          if (Object.keys(fields).length > 0) {
+            counts.changed++;
+            flushAdded();
+            insertChange.run(connectionId, runId, 'sync', key.id, key.name, 'changed', JSON.stringify(fields), at);
+          }
+        }
+        writeKey(connectionId, key, at, traitsOf?.(key));
+      }
+      flushAdded();
+      for (const [id, previous] of before) {
+        // A key just created may be missing from a lagging list: keep it until its hold ends.
+        if (seen.has(id) || held(previous)) continue;
+        if (previous.holdReason === 'revoked') {
+          // Keyfleet deleted it (and logged that); once the backend's grace is over it just goes.
+          deleteKey.run(connectionId, id);
+          continue;
+        }
+        // Gone from the backend: a ghost row, visible with "gone since" until the user hides it.
+        if (previous.goneSince !== null) continue;
+        counts.removed++;
+        markGone.run(at, connectionId, id);
+        insertChange.run(connectionId, runId, 'sync', id, previous.name, 'removed', '{}', at);
+      }
+      return counts;
+    },
+  };
+}

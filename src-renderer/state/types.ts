@@ -1,0 +1,149 @@
+// The shape of the renderer's state, one interface per slice (see store.ts). It mirrors what the
+// core reports plus what is on screen; it is never persisted and never holds a secret.
+import type {
+  AppStatus,
+  BackendInfo,
+  ChannelInput,
+  ConnectionView,
+  HealthKind,
+  KeyView,
+  PendingRevealView,
+  ProviderKind,
+  RotationView,
+  ScopeView,
+  SettingsView,
+  SortColumn,
+  VaultEntryView,
+  VaultStatus,
+} from '../../src-preload/contract.ts';
+import type { CallError } from '../app/bridge.ts';
+
+export type Modal =
+  | { kind: 'none' }
+  | { kind: 'add-connection'; backend?: ProviderKind }
+  | { kind: 'create-key'; connectionId: string; scopeId: string | null }
+  | { kind: 'edit-key'; key: KeyView }
+  | { kind: 'delete-key'; key: KeyView }
+  | { kind: 'rotate'; key: KeyView }
+  | { kind: 'bulk' }
+  | { kind: 'shortcuts' }
+  | { kind: 'policy'; connection: ConnectionView }
+  | { kind: 'vault-entry'; entry: VaultEntryView | null }
+  | { kind: 'vault-delete'; entry: VaultEntryView }
+  | { kind: 'vault-import' }
+  | { kind: 'vault-unlock' }
+  | { kind: 'resume-rotation'; rotation: RotationView }
+  | { kind: 'remove-connection'; connection: ConnectionView }
+  | { kind: 'reveal'; slotId: string; keyLabel: string };
+
+export interface Banner {
+  id: number;
+  tone: 'error' | 'info';
+  title: string;
+  message: string;
+}
+
+export interface SyncProgress {
+  scopesDone: number;
+  scopesTotal: number;
+  keysFetched: number;
+}
+
+export type View = 'keys' | 'journal' | 'health' | 'changes' | 'vault' | 'settings';
+
+/** The app itself: start-up, what the core reported about itself, which view is on screen, settings. */
+export interface AppSlice {
+  ready: boolean;
+  status: AppStatus | null;
+  backends: BackendInfo[];
+  view: View;
+  /** The user's settings as the core last reported them (null until loaded). */
+  settings: SettingsView | null;
+  init: () => Promise<void>;
+  showJournal: () => void;
+  showHealth: () => void;
+  showChanges: () => void;
+  showVault: () => void;
+  showSettings: () => void;
+  loadSettings: () => Promise<void>;
+  /** Saves settings; returns the core's refusal (with field messages), or null once saved. */
+  saveSettings: (input: ChannelInput<'settings.set'>) => Promise<CallError | null>;
+}
+
+/** Connections, their scope trees, and their syncs. */
+export interface ConnectionsSlice {
+  connections: ConnectionView[];
+  scopes: Record<string, ScopeView[]>;
+  progress: Record<string, SyncProgress>;
+  refreshConnections: () => Promise<void>;
+  loadScopes: (connectionId: string) => Promise<void>;
+  sync: (connectionId: string) => Promise<void>;
+  addConnection: (input: ChannelInput<'connections.add'>) => Promise<CallError | null>;
+  removeConnection: (connectionId: string) => Promise<void>;
+}
+
+/** The key list in view (pages of it, never all of it), its selection, filter and sort, and key actions. */
+export interface KeysSlice {
+  selection: { connectionId: string | null; scopeId: string | null };
+  /** Pages of the current key list, fetched as the table scrolls; never the whole inventory. */
+  keyPages: Record<number, KeyView[]>;
+  totalKeys: number;
+  keysVersion: number;
+  keysLoading: boolean;
+  selectedKey: { connectionId: string; keyId: string } | null;
+  /** A health board card the key list is narrowed to. */
+  healthFilter: { kind: HealthKind; days?: number; label: string } | null;
+  query: string;
+  sort: { column: SortColumn; direction: 'asc' | 'desc' };
+  busyKeys: Record<string, string>;
+  loadKeys: () => Promise<void>;
+  ensureKeys: (start: number, end: number) => Promise<void>;
+  selectKey: (key: { connectionId: string; keyId: string } | null) => void;
+  openHealthFilter: (filter: { kind: HealthKind; days?: number; label: string } | null) => void;
+  select: (connectionId: string | null, scopeId?: string | null) => void;
+  setQuery: (query: string) => void;
+  toggleSort: (column: SortColumn) => void;
+  createKey: (input: ChannelInput<'keys.create'>) => Promise<CallError | null>;
+  updateKey: (input: ChannelInput<'keys.update'>) => Promise<CallError | null>;
+  setKeyActive: (key: KeyView, active: boolean) => Promise<void>;
+  hideKey: (key: KeyView) => Promise<void>;
+  deleteKey: (key: KeyView) => Promise<void>;
+}
+
+/** The dialog on screen, and the unfinished work dialogs resume: rotations and unseen secrets. */
+export interface DialogsSlice {
+  modal: Modal;
+  pendingReveals: PendingRevealView[];
+  rotations: RotationView[];
+  open: (modal: Modal) => void;
+  close: () => void;
+  loadRotations: () => Promise<void>;
+  loadPendingReveals: () => Promise<void>;
+  showPendingReveal: (pending: PendingRevealView) => Promise<void>;
+}
+
+/** My vault: its lock and its entries' metadata. */
+export interface VaultSlice {
+  vault: VaultStatus | null;
+  vaultEntries: VaultEntryView[];
+  /** Bumped when the vault locks: anything showing a secret clears itself. */
+  lockEpoch: number;
+  loadVault: () => Promise<void>;
+  lockVault: () => Promise<void>;
+  unlockVault: () => void;
+  /** Unlock with the OS or a confirmation; returns an error message, or null once unlocked. */
+  confirmUnlock: () => Promise<string | null>;
+  /** Resolves true when secrets may be shown: at once, or after the user unlocks (false if they do not). */
+  requireUnlocked: () => Promise<boolean>;
+}
+
+/** Messages at the top of the window. */
+export interface BannersSlice {
+  banners: Banner[];
+  notify: (tone: Banner['tone'], title: string, message: string) => void;
+  dismiss: (id: number) => void;
+}
+
+export type AppStore = AppSlice & ConnectionsSlice & KeysSlice & DialogsSlice & VaultSlice & BannersSlice;
+export type SetState = (partial: Partial<AppStore> | ((state: AppStore) => Partial<AppStore>)) => void;
+export type GetState = () => AppStore;
