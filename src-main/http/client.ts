@@ -10,7 +10,7 @@ import { AppError, ProviderError, type ProviderErrorKind } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { cleanBody, rememberAuthorization } from '../redact.ts';
 import { ANSWER_LIMITS, parseBody, readText, shapeProblem } from './answer.ts';
-import { requestUrl } from './link.ts';
+import { requestUrl, type QueryValue } from './link.ts';
 import { defaultMessage, formatMs, NETWORK_CODES, STATUS_KIND, TLS_CODES } from './messages.ts';
 import { isPlainHttpRemote, plainHttpRisk } from './plain-http.ts';
 
@@ -45,7 +45,7 @@ export interface HttpClientOptions {
   describeError?: (status: number, body: unknown, method: HttpMethod) => ErrorDescription | undefined;
 }
 
-export type QueryValue = string | number | boolean | undefined | null | string[];
+export type { QueryValue } from './link.ts';
 
 export interface HttpRequest {
   method: HttpMethod;

@@ -6,12 +6,13 @@
 // credential in the request's headers goes nowhere else, and never over plain http when the
 // connection is https. Anything else is refused before a byte is sent.
 import { ProviderError } from '../errors.ts';
-import type { HttpRequest } from './client.ts';
+
+export type QueryValue = string | number | boolean | undefined | null | string[];
 
 /** One slash and then not a second one (nor a backslash, which an http URL reads as a slash). */
 const OWN_PATH = /^\/(?![/\\])/;
 
-export function requestUrl(base: URL, path: string, query: HttpRequest['query'], backendName: string): URL {
+export function requestUrl(base: URL, path: string, query: Record<string, QueryValue> | undefined, backendName: string): URL {
   // The parser's own first steps: surrounding spaces and controls go, and tabs and line breaks
   // anywhere, so "/\t/host" is read as the "//host" it becomes.
   // eslint-disable-next-line no-control-regex -- the parser's own set of characters to strip
