@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Capabilities, ChannelInput, ConnectionView, CredentialInput, ErrorKind } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
+import { isPlainHttpRemote, plainHttpRisk } from '../http/plain-http.ts';
 import { LIMITS } from '../limits.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -66,6 +67,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
           : null,
       readOnly: record.settings.readOnly === true,
       hasCustomCa: record.caPem !== null,
+      plainHttp: isPlainHttpRemote(new URL(record.baseUrl)),
       lastSync:
         latest && latest.finishedAt !== null
           ? {
@@ -154,7 +156,14 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       if (!keychain.available) throw new AppError('keychain', keychain.message ?? 'The OS keychain is not reachable.');
 
       const baseUrl = module.normalizeBaseUrl ? module.normalizeBaseUrl(input.baseUrl) : input.baseUrl.replace(/\/+$/, '');
-      const draft = { kind: input.kind, baseUrl, caPem: input.caPem ?? null, settings: {} };
+      const plainHttp = isPlainHttpRemote(new URL(baseUrl));
+      if (plainHttp && input.acceptPlainHttp !== true) {
+        throw new AppError('validation', `${plainHttpRisk(new URL(baseUrl).host)}. Use https, or accept this risk for this connection.`, {
+          fields: { acceptPlainHttp: 'Accept the risk to connect over plain http, or use an https address.' },
+        });
+      }
+      const plainHttpAcceptedAt = plainHttp ? now() : null;
+      const draft = { kind: input.kind, baseUrl, caPem: input.caPem ?? null, settings: {}, plainHttpAcceptedAt };
       const provider = build(draft, input.credential, { target: input.target, credentialKind: input.credentialKind });
       let identity;
       try {
@@ -190,6 +199,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         createdAt: now(),
         lastSuccessAt: null,
         settings,
+        plainHttpAcceptedAt,
       };
       try {
         await secrets.set(connectionAccount(record.id), JSON.stringify(input.credential));
@@ -212,7 +222,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         connectionId: record.id,
         keyId: null,
         result: 'ok',
-        detail: `${displayName} at ${new URL(baseUrl).host} as ${accountName}`,
+        detail: `${displayName} at ${new URL(baseUrl).host} as ${accountName}${plainHttp ? ', over plain http (risk accepted)' : ''}`,
       });
       log.info('connection.added', { connectionId: record.id, kind: record.kind });
       events.emit('connections.changed', { connectionId: record.id });

@@ -1,8 +1,8 @@
 // A hostile backend: a real sandbox behind a loopback proxy that rewrites the answers a test
 // chooses (links to elsewhere, error bodies that echo the credential, endless pages, enormous or
 // deeply nested answers) or never answers at all. Everything else passes through untouched, and
-// the proxy forwards its own address (X-Forwarded-Host/-Proto), so the backend's links point at it
-// as they would behind a real proxy.
+// the proxy forwards the address the client asked for (X-Forwarded-Host/-Proto), so the backend's
+// links point at it as they would behind a well-configured proxy.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { readBody, startLoopbackServer, type LoopbackServer } from '../backends/faults.ts';
 
@@ -85,7 +85,7 @@ function forward(target: string, method: string, path: string, headers: Incoming
   const own = new URL(self);
   const sent: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) sent[name] = value;
-  sent['x-forwarded-host'] = own.host;
+  sent['x-forwarded-host'] = headers.host ?? own.host;
   sent['x-forwarded-proto'] = own.protocol.replace(':', '');
   return new Promise<{ status: number; headers: Record<string, string>; text: string }>((resolve, reject) => {
     const req = httpRequest(url, { method, headers: sent }, (res) => {
