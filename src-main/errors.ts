@@ -34,7 +34,7 @@ export class AppError extends Error {
   readonly choices: Choice[] | undefined;
 
   constructor(kind: ErrorKind, message: string, details: ErrorDetails = {}) {
-    super(cleanText(message));
+    super(plainMessage(message));
     this.name = 'AppError';
     this.kind = kind;
     this.fields = details.fields && cleanFields(details.fields);
@@ -52,12 +52,20 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A message is prose that may quote a backend: cleaned, and any direction control in it written
+ * out ("\u202E"), so a quoted name cannot turn the rest of the sentence around.
+ */
+function plainMessage(text: string, maxChars: number = LIMITS.messageChars): string {
+  return cleanText(text, maxChars).replace(/[\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /** Field names are a form's (or a backend's, echoed): short, and never more than a form has. */
 function cleanFields(fields: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(fields)
       .slice(0, LIMITS.fieldCount)
-      .map(([field, text]) => [cleanText(field, 64), cleanText(String(text), LIMITS.fieldChars)]),
+      .map(([field, text]) => [cleanText(field, 64), plainMessage(String(text), LIMITS.fieldChars)]),
   );
 }
 

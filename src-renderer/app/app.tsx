@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Banner } from '../components/banner.tsx';
+import { Name } from '../components/name.tsx';
 import { useApp, type Modal } from '../state/store.ts';
 import { api } from './bridge.ts';
 import { runAppCommand } from './commands.ts';
@@ -87,7 +88,7 @@ export function App() {
               Keyfleet kept {unseen.length === 1 ? 'it' : 'them'} in the OS keychain until you see {unseen.length === 1 ? 'it' : 'them'}, once.{' '}
               {unseen.map((pending) => (
                 <button key={pending.operationId} type="button" className="link-button" onClick={() => void showPendingReveal(pending)}>
-                  Show the {pending.kind === 'rotate' ? 'rotated' : 'new'} secret of {connections.find((c) => c.id === pending.connectionId)?.name ?? 'a connection'}
+                  Show the {pending.kind === 'rotate' ? 'rotated' : 'new'} secret of <Name>{connections.find((c) => c.id === pending.connectionId)?.name ?? 'a connection'}</Name>
                 </button>
               ))}
             </Banner>

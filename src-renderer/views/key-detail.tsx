@@ -5,6 +5,7 @@ import type { KeyChangeView, KeyDetail } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
 import { absoluteTime } from '../app/format.ts';
 import { Icon } from '../components/icons.tsx';
+import { CheckedName, isolate, Name, visibleName } from '../components/name.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { useApp } from '../state/store.ts';
 import './key-detail.css';
@@ -20,7 +21,7 @@ function describeChange(change: KeyChangeView): string {
 function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'number' && value > 1e11) return absoluteTime(value);
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return isolate(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
 export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyId: string } }) {
@@ -50,17 +51,17 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
 
   const rows: Array<[string, ReactNode]> = detail
     ? [
-        ['Name', detail.name || <span className="muted">none</span>],
-        ...(detail.localLabel ? ([['Local label', detail.localLabel]] as Array<[string, ReactNode]>) : []),
+        ['Name', detail.name ? <CheckedName key="name" name={detail.name} /> : <span className="muted">none</span>],
+        ...(detail.localLabel ? ([['Local label', <CheckedName key="label" name={detail.localLabel} />]] as Array<[string, ReactNode]>) : []),
         ['Id', <code key="id">{detail.id}</code>],
         ['Status', <StatusPill key="status" status={detail.status} detail={detail.statusDetail} />],
-        ['Type', `${detail.type} (${detail.category})`],
-        ['Role', detail.role ?? '—'],
-        ['Scope', scopeName ?? detail.scopeId],
+        ['Type', <Name key="type">{`${detail.type} (${detail.category})`}</Name>],
+        ['Role', <Name key="role">{detail.role ?? '—'}</Name>],
+        ['Scope', <Name key="scope">{scopeName ?? detail.scopeId}</Name>],
         ['Access key / prefix', detail.maskedValue ? <code key="masked">{detail.maskedValue}</code> : '—'],
-        ['Description', detail.description ?? '—'],
+        ['Description', <Name key="description">{detail.description ?? '—'}</Name>],
         ['Created', absoluteTime(detail.createdAt)],
-        ['Created by', detail.createdBy ?? '—'],
+        ['Created by', <Name key="by">{detail.createdBy ?? '—'}</Name>],
         ['Expires', detail.expiresAt ? absoluteTime(detail.expiresAt) : 'never'],
         ['Last used', detail.lastUsedAt ? absoluteTime(detail.lastUsedAt) : 'not reported'],
         ['Last seen by a sync', absoluteTime(detail.lastSeenAt)],
@@ -74,8 +75,8 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
     <aside className="detail-pane" aria-labelledby="detail-title">
       <header className="detail-header">
         <div>
-          <div className="breadcrumb">{connection?.name}</div>
-          <h2 id="detail-title">{detail ? detail.localLabel ?? (detail.name || detail.id) : 'Key'}</h2>
+          <div className="breadcrumb">{connection ? <Name>{connection.name}</Name> : null}</div>
+          <h2 id="detail-title">{detail ? <Name>{detail.localLabel ?? (detail.name || detail.id)}</Name> : 'Key'}</h2>
         </div>
         <button type="button" className="icon-button" aria-label="Close key details" onClick={() => selectKey(null)}>
           <Icon name="x" />
@@ -110,8 +111,9 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
           <details className="raw">
             <summary>Backend fields</summary>
             {/* Focusable so the keyboard can scroll it. */}
+            {/* Invisible and direction-changing characters written out, as JSON would escape them. */}
             <pre tabIndex={0} aria-label="Backend fields as JSON">
-              {JSON.stringify(detail.raw, null, 2)}
+              {JSON.stringify(detail.raw, null, 2).split('\n').map(visibleName).join('\n')}
             </pre>
           </details>
         </>

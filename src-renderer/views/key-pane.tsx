@@ -8,6 +8,8 @@ import { download, MIME } from '../app/download.ts';
 import { absoluteTime, hostOf, kindLabel, relativeTime } from '../app/format.ts';
 import { Banner } from '../components/banner.tsx';
 import { Icon } from '../components/icons.tsx';
+import { isolate, Name } from '../components/name.tsx';
+import { PlainHttpMark } from '../components/plain-http-mark.tsx';
 import { useApp } from '../state/store.ts';
 import { KeyDetailPane } from './key-detail.tsx';
 import { effectiveActions, KeyTable } from './key-table.tsx';
@@ -52,12 +54,28 @@ const ConnectionHeader = memo(function ConnectionHeader({ connection, scope }: {
         <div className="breadcrumb">
           <span className="connection-color" style={{ backgroundColor: connection.color }} aria-hidden="true" />
           {kindLabel(connection.kind)} · {hostOf(connection.baseUrl)}
-          {connection.target ? ` · ${connection.target.name}` : ''}
-          {connection.account ? ` · signed in as ${connection.account.name}` : ''}
+          {connection.target ? (
+            <>
+              {' · '}
+              <Name>{connection.target.name}</Name>
+            </>
+          ) : null}
+          {connection.account ? (
+            <>
+              {' · signed in as '}
+              <Name>{connection.account.name}</Name>
+            </>
+          ) : null}
         </div>
         <h1 id="pane-title">
-          {connection.name}
-          {scope ? <span className="pane-scope"> / {scope.name}</span> : null}
+          <Name>{connection.name}</Name>
+          {scope ? (
+            <span className="pane-scope">
+              {' / '}
+              <Name>{scope.name}</Name>
+            </span>
+          ) : null}
+          {connection.plainHttp ? <PlainHttpMark /> : null}
         </h1>
         <SyncState connection={connection} />
       </div>
@@ -147,13 +165,13 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
         {connection ? <ConnectionHeader connection={connection} scope={scope} /> : <AllHeader connections={connections} />}
 
         {connection?.reachability === 'offline' ? (
-          <Banner tone="warning" title={`Offline: ${connection.name} cannot be reached`}>
+          <Banner tone="warning" title={`Offline: ${isolate(connection.name)} cannot be reached`}>
             {lastFailed?.error?.message}{' '}
             {connection.lastSuccessAt ? `Showing the inventory as of ${absoluteTime(connection.lastSuccessAt)}, read-only.` : ''} Actions that
             need the backend are disabled; Keyfleet reconnects by itself.
           </Banner>
         ) : connection && lastFailed?.error ? (
-          <Banner tone="error" title={`Sync of “${connection.name}” failed ${relativeTime(lastFailed.at)}`}>
+          <Banner tone="error" title={`Sync of “${isolate(connection.name)}” failed ${relativeTime(lastFailed.at)}`}>
             {lastFailed.error.message} {connection.lastSuccessAt ? `Showing the inventory as of ${absoluteTime(connection.lastSuccessAt)}.` : ''}
           </Banner>
         ) : null}

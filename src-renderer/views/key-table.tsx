@@ -6,6 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ActionName, ActionSupport, ConnectionView, KeyView, SortColumn } from '../../src-preload/contract.ts';
 import { absoluteTime, relativeTime, shortDate, shortTime } from '../app/format.ts';
 import { Icon, type IconName } from '../components/icons.tsx';
+import { isolate, Name } from '../components/name.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { KEY_PAGE, keyRef, useApp } from '../state/store.ts';
 import './key-table.css';
@@ -60,7 +61,7 @@ function ActionButton(props: { icon: IconName; label: string; support: ActionSup
 export function effectiveActions(connection: ConnectionView, typed?: Partial<Record<ActionName, ActionSupport>>): Record<ActionName, ActionSupport> {
   const actions = { ...connection.capabilities.actions, ...typed };
   if (connection.reachability !== 'offline') return actions;
-  const note = `${connection.name} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
+  const note = `${isolate(connection.name)} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
   const offline = (support: ActionSupport): ActionSupport => ({ mode: 'unavailable', note: support.mode === 'unavailable' ? (support.note ?? note) : note });
   return {
     create: offline(actions.create),
@@ -110,17 +111,17 @@ const KeyRow = memo(function KeyRow(props: {
     name: (
       <>
         <div className={`key-name${keyView.name || keyView.localLabel ? '' : ' unnamed'}`}>
-          {displayName}
+          <Name>{displayName}</Name>
           {keyView.localLabel ? (
-            <span className="local-badge" title={`Label kept in Keyfleet only; the backend calls it “${keyView.name || keyView.id}”.`}>
+            <span className="local-badge" title={`Label kept in Keyfleet only; the backend calls it “${isolate(keyView.name || keyView.id)}”.`}>
               local label
             </span>
           ) : null}
         </div>
         {keyView.description || props.scopeName ? (
           <div className="key-sub">
-            {props.scopeName ? <span className="key-scope">{props.scopeName}</span> : null}
-            {keyView.description ? <span className="key-description">{keyView.description}</span> : null}
+            {props.scopeName ? <Name className="key-scope">{props.scopeName}</Name> : null}
+            {keyView.description ? <Name className="key-description">{keyView.description}</Name> : null}
           </div>
         ) : null}
       </>
@@ -128,7 +129,7 @@ const KeyRow = memo(function KeyRow(props: {
     connection: (
       <span className="cell-connection">
         <span className="connection-color" style={{ backgroundColor: connection.color }} aria-hidden="true" />
-        {connection.name}
+        <Name>{connection.name}</Name>
       </span>
     ),
     type: typeLabel,

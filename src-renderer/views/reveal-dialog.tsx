@@ -5,6 +5,7 @@ import type { RevealView } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
 import { Banner } from '../components/banner.tsx';
 import { Icon } from '../components/icons.tsx';
+import { isolate, Name } from '../components/name.tsx';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
 import { useShallow } from 'zustand/react/shallow';
@@ -104,7 +105,10 @@ export function RevealFields({ reveal, keyLabel }: { reveal: ReturnType<typeof u
       {view ? (
         <div className="reveal">
           <p className="reveal-lead">
-            <strong>{view.title || keyLabel}</strong> {view.event === 'regenerated' ? 'has a new secret' : 'was created'}. {view.note}
+            <strong>
+              <Name>{view.title || keyLabel}</Name>
+            </strong>{' '}
+            {view.event === 'regenerated' ? 'has a new secret' : 'was created'}. {view.note}
           </p>
           {view.fields.map((field) => (
             <div key={field.label} className={`reveal-field${field.secret ? ' secret' : ''}`}>
@@ -170,7 +174,7 @@ function SaveToVault({ reveal, keyLabel }: { reveal: ReturnType<typeof useOneTim
     setError(null);
     try {
       const entry = await action();
-      setSaved(`${verb} “${entry.name}” in your vault.`);
+      setSaved(`${verb} “${isolate(entry.name)}” in your vault.`);
       await loadVault();
     } catch (failure) {
       setError(asCallError(failure).message);
@@ -212,7 +216,7 @@ function SaveToVault({ reveal, keyLabel }: { reveal: ReturnType<typeof useOneTim
             )
           }
         >
-          <Icon name="lock" /> Update “{entry.name}” in my vault
+          <Icon name="lock" /> Update “<Name>{entry.name}</Name>” in my vault
         </button>
       ))}
       {linked.length === 0 ? (

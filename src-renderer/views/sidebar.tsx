@@ -3,6 +3,8 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ConnectionView, ScopeView } from '../../src-preload/contract.ts';
 import { hostOf, kindLabel, relativeTime } from '../app/format.ts';
 import { Icon } from '../components/icons.tsx';
+import { Name } from '../components/name.tsx';
+import { PlainHttpMark } from '../components/plain-http-mark.tsx';
 import { useApp } from '../state/store.ts';
 import './sidebar.css';
 
@@ -34,7 +36,7 @@ function ScopeTree({ connectionId, scopes, parentId }: { connectionId: string; s
               onClick={() => select(connectionId, scope.id)}
             >
               <Icon name={scope.kind === 'account' ? 'key' : 'layers'} size={14} />
-              <span className="scope-name">{scope.name}</span>
+              <Name className="scope-name">{scope.name}</Name>
               <span className="count" aria-label={`${scope.keyCount} keys`}>
                 {scope.keyCount}
               </span>
@@ -110,7 +112,10 @@ export function Sidebar() {
                 >
                   <span className="connection-color" style={{ backgroundColor: connection.color }} aria-hidden="true" />
                   <span className="connection-text">
-                    <span className="connection-name">{connection.name}</span>
+                    <span className="connection-name">
+                      <Name>{connection.name}</Name>
+                      {connection.plainHttp ? <PlainHttpMark /> : null}
+                    </span>
                     <span className="connection-meta">
                       {kindLabel(connection.kind)} · {hostOf(connection.baseUrl)}
                     </span>

@@ -10,6 +10,7 @@ import { Banner } from '../components/banner.tsx';
 import { Icon } from '../components/icons.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { useApp } from '../state/store.ts';
+import { isolate, Name } from '../components/name.tsx';
 import './vault-view.css';
 
 const VERIFY_LABELS: Record<NonNullable<VaultEntryView['verifyResult']>, string> = {
@@ -89,7 +90,7 @@ function EntryRow({ entry }: { entry: VaultEntryView }) {
       // The check mark lasts as long as the clipboard holds it.
       setTimeout(() => setCopied((current) => (current === label ? null : current)), msUntil(clearsAt));
     } catch (error) {
-      notify('error', `Could not copy from “${entry.name}”`, asCallError(error).message);
+      notify('error', `Could not copy from “${isolate(entry.name)}”`, asCallError(error).message);
     }
   }
 
@@ -98,7 +99,7 @@ function EntryRow({ entry }: { entry: VaultEntryView }) {
     try {
       await api.vault.verify({ id: entry.id });
     } catch (error) {
-      notify('error', `Could not check “${entry.name}”`, asCallError(error).message);
+      notify('error', `Could not check “${isolate(entry.name)}”`, asCallError(error).message);
     } finally {
       setVerifying(false);
       void loadVault();
@@ -109,9 +110,11 @@ function EntryRow({ entry }: { entry: VaultEntryView }) {
   return (
     <tr data-vault-id={entry.id}>
       <td>
-        <div className="key-name">{entry.name}</div>
+        <div className="key-name">
+          <Name>{entry.name}</Name>
+        </div>
         <div className="key-sub">
-          <span className="key-scope">{entry.service}</span>
+          <Name className="key-scope">{entry.service}</Name>
           {entry.tags.map((tag) => (
             <span key={tag} className="tag">
               {tag}
@@ -131,7 +134,7 @@ function EntryRow({ entry }: { entry: VaultEntryView }) {
       <td>
         {entry.link ? (
           <>
-            <div>{entry.link.connectionName ?? 'removed connection'}</div>
+            <div>{entry.link.connectionName ? <Name>{entry.link.connectionName}</Name> : 'removed connection'}</div>
             {key ? (
               <div className="key-sub">
                 <StatusPill status={key.status} detail={key.statusDetail} />
