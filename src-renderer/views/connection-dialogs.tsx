@@ -76,7 +76,8 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
       <form className="form" onSubmit={(event) => void submit(event)} aria-busy={submitting}>
         {error && !error.choices ? (
           <div className="form-error" role="alert">
-            {error.message}
+            {/* The contract's own wording names the channel and the field path; the field says it better. */}
+            {error.fields && /^Invalid input for /.test(error.message) ? 'Check the field marked below.' : error.message}
           </div>
         ) : null}
         <Field label="Backend" hint={backend?.credential.hint}>

@@ -112,11 +112,10 @@ export function Sidebar() {
                 >
                   <span className="connection-color" style={{ backgroundColor: connection.color }} aria-hidden="true" />
                   <span className="connection-text">
-                    <span className="connection-name">
-                      <Name>{connection.name}</Name>
-                      {connection.plainHttp ? <PlainHttpMark /> : null}
-                    </span>
+                    <Name className="connection-name">{connection.name}</Name>
                     <span className="connection-meta">
+                      {/* First in the line, so a long host never hides it. */}
+                      {connection.plainHttp ? <PlainHttpMark /> : null}
                       {kindLabel(connection.kind)} · {hostOf(connection.baseUrl)}
                     </span>
                     <span className={`connection-sync${connection.lastSync?.result === 'failed' ? ' failed' : ''}`}>
