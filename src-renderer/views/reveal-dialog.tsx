@@ -216,7 +216,7 @@ function SaveToVault({ reveal, keyLabel }: { reveal: ReturnType<typeof useOneTim
             )
           }
         >
-          <Icon name="lock" /> Update “<Name>{entry.name}</Name>” in my vault
+          <Icon name="lock" /> Update “{isolate(entry.name)}” in my vault
         </button>
       ))}
       {linked.length === 0 ? (
