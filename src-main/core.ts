@@ -2,8 +2,9 @@
 // handlers for every contract channel, and returns { api, events, dispatch, close }. No
 // 'electron' import here or below: the desktop glue, the web harness, tests and benchmarks all
 // run this same core.
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { ChannelName, KeyfleetApi, Transport } from '../src-preload/contract.ts';
+import type { KeyfleetApi, Transport } from '../src-preload/contract.ts';
 import { createApi } from '../src-preload/api.ts';
 import { AppError } from './errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.ts';
@@ -22,10 +23,15 @@ import { exportInventory } from './services/exports.ts';
 import { createJournalService } from './services/journal.ts';
 import { createVaultService } from './services/vault.ts';
 import { createKeyOperations } from './services/key-operations.ts';
-import { AWAITING_REVEAL, createRevealService, createRevealSlots } from './services/reveal.ts';
+import { createRevealService, createRevealSlots } from './services/reveal.ts';
 import { createRotationService, type StepHook } from './services/rotation.ts';
 import { createSettingsService } from './services/settings.ts';
 import { createStore } from './store/index.ts';
+import { watchOtherWriters } from './other-writers.ts';
+import { recoverFromPreviousRun } from './recovery.ts';
+import { noKeychain, readOnly, REVIEW_NOTE, silentLogger } from './review.ts';
+
+export { REVIEW_NOTE } from './review.ts';
 
 export interface CoreOptions {
   dataDir: string;
@@ -54,6 +60,8 @@ export interface CoreOptions {
   syncIntervalMs?: number;
   /** How often an unreachable connection is tried again. Default 1 minute. */
   reconnectIntervalMs?: number;
+  /** How often the database is checked for commits by another process (the command line). */
+  otherWritersCheckMs?: number;
   /** How often idleness is checked for the vault's auto-lock. */
   idleCheckMs?: number;
   /** OS re-authentication (Touch ID…) for unlocking the vault, where the platform offers it. */
@@ -63,6 +71,12 @@ export interface CoreOptions {
    * credential; every channel that would change something is refused.
    */
   review?: boolean;
+  /**
+   * A command-line run: none of the desktop app's background work (the sync schedule, the
+   * retirement timer, the idle lock, expiry reminders — which only the app can show, and which
+   * would be marked as sent here). Work left by cores that are gone is still recovered at start.
+   */
+  headless?: boolean;
 }
 
 export interface Core {
@@ -81,11 +95,14 @@ export const DATABASE_FILE = 'keyfleet.db';
 
 export function createCore(options: CoreOptions): Core {
   const review = options.review === true;
+  // Background work: only in a desktop app or harness core on its own data.
+  const background = !review && options.headless !== true;
   if (!review) privateDir(options.dataDir);
   const now = options.now ?? Date.now;
   // A reviewed copy is someone else's data: nothing, not even a log line, is written into it.
   const log = options.logger ?? (review ? silentLogger : createFileLogger(options.dataDir));
-  const store = createStore(join(options.dataDir, DATABASE_FILE), review);
+  const store = createStore(join(options.dataDir, DATABASE_FILE), review, randomUUID());
+  if (!review) store.instances.register(now());
   const secrets = review ? noKeychain : (options.secretStore ?? createKeytarSecretStore());
   const events = new CoreEvents();
   const settings = createSettingsService({
@@ -145,7 +162,7 @@ export function createCore(options: CoreOptions): Core {
       reveal.returnShowing();
     },
   });
-  const idleTimer = review ? undefined : setInterval(() => vault.checkIdle(), options.idleCheckMs ?? 15_000);
+  const idleTimer = !background ? undefined : setInterval(() => vault.checkIdle(), options.idleCheckMs ?? 15_000);
   idleTimer?.unref();
   const bulk = createBulkService({ store, keys, now });
   const health = createHealthService({ store, events, now, reminderDays: () => settings.one('expiryReminderDays') });
@@ -158,19 +175,20 @@ export function createCore(options: CoreOptions): Core {
     }
   };
   events.on('sync.finished', ({ run }) => {
-    if (run.result === 'ok') remind();
+    if (run.result === 'ok' && background) remind();
   });
-  const firstReminders = review ? undefined : setImmediate(remind);
+  const firstReminders = !background ? undefined : setImmediate(remind);
   const rotation = createRotationService({ store, events, log, now, connections, keys, reveal, onStep: options.onStep });
   const ready = review ? Promise.resolve() : rotation.resumeAll().catch((error: unknown) => log.error('rotation.resume-failed', error));
-  if (!review) rotation.startScheduler(options.schedulerIntervalMs);
+  if (background) rotation.startScheduler(options.schedulerIntervalMs);
   // The background sync follows the user's interval; a new interval replaces the running schedule.
   const startSchedule = () =>
     inventory.startSchedule({
-      intervalMs: review ? 0 : settings.one('syncIntervalMinutes') * 60_000,
+      intervalMs: !background ? 0 : settings.one('syncIntervalMinutes') * 60_000,
       reconnectMs: options.reconnectIntervalMs ?? 60_000,
     });
   let stopSchedule = startSchedule();
+  const stopWatching = background ? watchOtherWriters(store, events, options.otherWritersCheckMs) : () => undefined;
   let closed = false;
   function restartSchedule(): void {
     stopSchedule();
@@ -218,6 +236,7 @@ export function createCore(options: CoreOptions): Core {
     'rotation.list': () => rotation.list(),
     'rotation.confirmDeployed': (input) => rotation.confirmDeployed(input.operationId),
     'rotation.retire': (input) => rotation.retire(input),
+    'rotation.keepOld': (input) => rotation.keepOld(input.operationId),
     'rotation.cancel': (input) => rotation.cancel(input.operationId),
     'keys.update': (input) => keys.update(input),
     'keys.setActive': (input) => keys.setActive(input),
@@ -297,6 +316,7 @@ export function createCore(options: CoreOptions): Core {
       closed = true;
       rotation.stop();
       stopSchedule();
+      stopWatching();
       clearInterval(idleTimer);
       if (firstReminders) clearImmediate(firstReminders);
       await ready;
@@ -310,67 +330,4 @@ export function createCore(options: CoreOptions): Core {
       store.close();
     },
   };
-}
-
-export const REVIEW_NOTE = 'This is a read-only review of a copied data dir: nothing can be changed, synced or revealed here.';
-
-/** The channels a review may use: they read the cache and write nothing. */
-const REVIEW_CHANNELS = new Set<ChannelName>([
-  'app.status',
-  'app.backends',
-  'settings.get',
-  'connections.list',
-  'scopes.list',
-  'keys.list',
-  'keys.get',
-  'keys.history',
-  'health.summary',
-  'policy.get',
-  'changes.list',
-  'inventory.export',
-  'journal.list',
-  'journal.export',
-  'rotation.list',
-  'app.activity',
-  'vault.status',
-  'vault.list',
-  'vault.exportMeta',
-]);
-
-function readOnly(handlers: Handlers): Handlers {
-  const refuse = () => {
-    throw new AppError('unsupported', REVIEW_NOTE);
-  };
-  return Object.fromEntries(Object.entries(handlers).map(([name, fn]) => [name, REVIEW_CHANNELS.has(name as ChannelName) ? fn : refuse])) as Handlers;
-}
-
-const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-const noKeychain: SecretStore = {
-  probe: () => Promise.resolve({ available: false, message: REVIEW_NOTE }),
-  get: () => Promise.reject(new AppError('unsupported', REVIEW_NOTE)),
-  set: () => Promise.reject(new AppError('unsupported', REVIEW_NOTE)),
-  delete: () => Promise.reject(new AppError('unsupported', REVIEW_NOTE)),
-};
-
-/** A previous process may have died mid-sync or mid-operation; record that honestly. */
-function recoverFromPreviousRun(store: ReturnType<typeof createStore>, now: () => number, log: Logger): void {
-  const abandoned = store.syncRuns.abandonUnfinished(now());
-  if (abandoned > 0) log.warn('sync.abandoned', { count: abandoned });
-  for (const op of store.journal.pending()) {
-    // A composed rotation is resumed or rolled back by the rotation service.
-    if (op.kind === 'rotate' && op.input.mode === 'composed') continue;
-    if (op.step === AWAITING_REVEAL || op.step === 'created') {
-      // The backend made the key and its secret is held in the keychain: done, still to be seen.
-      store.journal.complete(op.id, now(), op.keyId, AWAITING_REVEAL);
-      continue;
-    }
-    store.journal.fail(
-      op.id,
-      now(),
-      'unavailable',
-      'Keyfleet stopped before this operation finished; sync the connection to see whether it took effect.',
-    );
-    log.warn('operation.interrupted', { operationId: op.id, kind: op.kind });
-  }
 }

@@ -25,6 +25,7 @@ import {
 } from 'electron';
 import { eventNames } from '../src-preload/contract.ts';
 import { createCore, type Core } from './core.ts';
+import { dataDirFor } from './data-dir.ts';
 import { appMenuTemplate, type MenuItem } from './app-menu.ts';
 import { DEEP_LINK_SCHEME, deepLinkInArgs, parseDeepLink, type DeepLink } from './deep-link.ts';
 import type { ClipboardPort } from './services/clipboard.ts';
@@ -38,8 +39,9 @@ const rendererRoot = join(here, '../renderer');
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const APP_ORIGIN = 'app://keyfleet';
 
-// A separate data dir for tests and for running two profiles side by side.
-if (process.env.KEYFLEET_DATA_DIR) app.setPath('userData', process.env.KEYFLEET_DATA_DIR);
+// KEYFLEET_DATA_DIR (tests, two profiles side by side), else userData for the app's name: the same
+// function the command line uses, so the app and scripts open one data dir.
+app.setPath('userData', dataDirFor(app.getName()));
 
 // `--review=<dir>` opens a copy of a data dir read-only (an auditor's, another machine's). A review
 // runs beside the user's own Keyfleet, with a throwaway browser profile, writing nothing anywhere.

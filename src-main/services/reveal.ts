@@ -95,13 +95,15 @@ export function createRevealService(deps: { slots: RevealSlots; secrets: SecretS
 
   // Operations whose held secret was seen (or is on screen) but is not yet released from the
   // keychain; persisted (ids only) so the next start releases what a closed app left behind.
+  // The list is shared with other cores on the data dir: read and written under one write lock.
   const unreleased = () => new Set(store.settings.get<string[]>(UNRELEASED_SETTING, []));
-  const markUnreleased = (operationId: string, on: boolean) => {
-    const set = unreleased();
-    if (on) set.add(operationId);
-    else set.delete(operationId);
-    store.settings.set(UNRELEASED_SETTING, [...set]);
-  };
+  const markUnreleased = (operationId: string, on: boolean) =>
+    store.transaction(() => {
+      const set = unreleased();
+      if (on) set.add(operationId);
+      else set.delete(operationId);
+      store.settings.set(UNRELEASED_SETTING, [...set]);
+    });
 
   async function forgetHeld(operationId: string): Promise<void> {
     try {
@@ -135,6 +137,8 @@ export function createRevealService(deps: { slots: RevealSlots; secrets: SecretS
     take(slotId: string): RevealView {
       const { view, operationId } = slots.take(slotId);
       if (operationId) {
+        // Shown here: another core starting now must not release it while it is on this screen.
+        store.journal.adopt(operationId);
         store.journal.setStep(operationId, REVEALED, now());
         showing.set(slotId, operationId);
         markUnreleased(operationId, true);
@@ -199,7 +203,10 @@ export function createRevealService(deps: { slots: RevealSlots; secrets: SecretS
         markUnreleased(op.id, true);
       }
       for (const operationId of unreleased()) {
-        if (store.journal.get(operationId)?.step === AWAITING_REVEAL) markUnreleased(operationId, false);
+        const op = store.journal.get(operationId);
+        // On the screen of another core that runs (the desktop app, while a command line starts).
+        if (op && !store.journal.claim(op)) continue;
+        if (op?.step === AWAITING_REVEAL) markUnreleased(operationId, false);
         else await forgetHeld(operationId);
       }
     },

@@ -83,9 +83,11 @@ export function createRotationService(deps: {
     deps.onStep?.('rotate', step);
   }
 
+  /** A rotation the user takes the next step of, here: this core carries it from now on. */
   function load(operationId: string): OperationRecord {
     const op = store.journal.get(operationId);
     if (!op || op.kind !== 'rotate' || !('mode' in op.input)) throw new AppError('not-found', 'There is no such rotation.');
+    if (op.state === 'pending') store.journal.adopt(op.id);
     return op;
   }
 
@@ -191,10 +193,13 @@ export function createRotationService(deps: {
   let timer: NodeJS.Timeout | undefined;
 
   return {
-    /** Resume or roll back what a previous run left, and keep running scheduled retirements. */
+    /**
+     * Resume or roll back what a core that is gone left, and run this core's due retirements.
+     * A rotation another live core (the app, a command-line run) is carrying out is its own.
+     */
     async resumeAll(): Promise<void> {
       for (const op of store.journal.pendingOfKind('rotate')) {
-        if ('mode' in op.input) await resume(op);
+        if ('mode' in op.input && !busy.has(op.id) && store.journal.claim(op)) await resume(op);
       }
     },
 
@@ -288,6 +293,20 @@ export function createRotationService(deps: {
       return view(await retireNow(op));
     },
 
+    /** Finishes a rotation leaving the old key as it is (it stays usable until someone retires it). */
+    keepOld(operationId: string): RotationView {
+      const op = load(operationId);
+      if (op.state !== 'pending' || !['deployed', 'retire-scheduled'].includes(op.step ?? '')) {
+        throw new AppError('conflict', 'Confirm that the new key is deployed before finishing the rotation.');
+      }
+      const state: RotationState = { ...stateOf(op), retire: null, retireAt: null };
+      store.journal.progress(op.id, 'done', state as unknown as Record<string, unknown>, now());
+      store.journal.complete(op.id, now(), state.oldKeyId, 'done');
+      audit(op, 'ok', `rotated “${state.oldKeyName}”: old key kept`);
+      events.emit('rotation.changed', { operationId: op.id });
+      return view(store.journal.get(op.id)!);
+    },
+
     async cancel(operationId: string): Promise<RotationView> {
       const op = load(operationId);
       const state = stateOf(op);
@@ -299,6 +318,9 @@ export function createRotationService(deps: {
         const provider = await keys.providerFor(op.connectionId, 'delete');
         keys.recordDeletion(op.connectionId, twin, await provider.deleteKey!(twin));
       }
+      // The replacement's secret, if still held unseen, opens nothing now: not offered again.
+      await deps.reveal.forget(op.id);
+      store.journal.setStep(op.id, 'cancelled', now());
       store.journal.fail(op.id, now(), 'cancelled', 'Cancelled; the replacement key was deleted and the old key left as it was.');
       audit(op, 'failed', 'cancelled; replacement deleted');
       events.emit('inventory.changed', { connectionId: op.connectionId });

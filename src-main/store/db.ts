@@ -122,6 +122,7 @@ export function migrate(db: Db, migrations: Migration[]): void {
     }
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     const sum = checksum(migration.sql);
     const previous = applied.get(migration.version);
@@ -134,9 +135,12 @@ export function migrate(db: Db, migrations: Migration[]): void {
       }
       continue;
     }
+    // The desktop app and the command line may open a new data dir at the same moment: each
+    // migration runs under the write lock, and only if the other did not apply it meanwhile.
     db.transaction(() => {
+      if (isApplied.get(migration.version)) return;
       db.exec(migration.sql);
       record.run(migration.version, migration.name, sum, Date.now());
-    })();
+    }).immediate();
   }
 }

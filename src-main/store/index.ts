@@ -1,6 +1,7 @@
 // The metadata store: better-sqlite3, prepared statements only, metadata only (never a secret).
 import { connectionQueries } from './connections.ts';
 import { checkpointDeferral, openDatabase, type Db } from './db.ts';
+import { instanceQueries, thisProcess } from './instances.ts';
 import { inventoryQueries } from './inventory.ts';
 import { journalQueries } from './journal.ts';
 import { policyQueries } from './policies.ts';
@@ -10,24 +11,39 @@ import { syncRunQueries } from './sync-runs.ts';
 
 export type Store = ReturnType<typeof createStore>;
 
-export function createStore(file: string, readonly = false) {
+/**
+ * `instanceId`: this core's id among the processes sharing the data dir (none for a read-only
+ * review, which writes nothing).
+ */
+export function createStore(file: string, readonly = false, instanceId: string | null = null) {
   const db: Db = openDatabase(file, undefined, readonly);
+  const owner = readonly ? null : instanceId;
+  const instances = instanceQueries(db, owner === null ? null : thisProcess(owner));
+  const isLive = (id: string | null) => instances.isLive(id);
   return {
     db,
+    instances,
     connections: connectionQueries(db),
     inventory: inventoryQueries(db),
-    syncRuns: syncRunQueries(db),
-    journal: journalQueries(db),
+    syncRuns: syncRunQueries(db, owner, isLive),
+    journal: journalQueries(db, owner, isLive),
     policies: policyQueries(db),
     vault: vaultQueries(db),
     settings: settingsQueries(db),
     /** Holds automatic checkpoints until the returned release is called (see checkpointDeferral). */
     deferCheckpoints: checkpointDeferral(db),
+    /**
+     * A write transaction, begun IMMEDIATE: it takes the write lock (waiting up to busy_timeout)
+     * before its first read, so a commit by another process (the app and the command line share
+     * the file) can never turn it into SQLITE_BUSY halfway through.
+     */
     transaction<T>(fn: () => T): T {
-      return db.transaction(fn)();
+      return db.transaction(fn).immediate();
     },
     close(): void {
-      if (db.open) db.close();
+      if (!db.open) return;
+      instances.release();
+      db.close();
     },
   };
 }

@@ -16,6 +16,8 @@ export interface OperationRecord {
   errorMessage: string | null;
   createdAt: number;
   updatedAt: number;
+  /** The running core carrying it out (see store/instances.ts); null once nobody is. */
+  owner: string | null;
 }
 
 interface OperationRow {
@@ -30,6 +32,7 @@ interface OperationRow {
   error_message: string | null;
   created_at: number;
   updated_at: number;
+  owner: string | null;
 }
 
 const toOperation = (row: OperationRow): OperationRecord => ({
@@ -44,6 +47,7 @@ const toOperation = (row: OperationRow): OperationRecord => ({
   errorMessage: row.error_message,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+  owner: row.owner,
 });
 
 export interface AuditEntry {
@@ -56,9 +60,15 @@ export interface AuditEntry {
   detail: string | null;
 }
 
-export function journalQueries(db: Db) {
-  const begin = db.prepare(`INSERT INTO operations (id, connection_id, kind, key_id, state, step, input_json, created_at, updated_at)
-    VALUES (@id, @connectionId, @kind, @keyId, 'pending', @step, @inputJson, @at, @at)`);
+/**
+ * `owner`: the id of the core using this store (null for a read-only review); `isLive` tells
+ * whether the core that owns an operation still runs.
+ */
+export function journalQueries(db: Db, owner: string | null = null, isLive: (owner: string | null) => boolean = () => false) {
+  const begin = db.prepare(`INSERT INTO operations (id, connection_id, kind, key_id, state, step, input_json, created_at, updated_at, owner)
+    VALUES (@id, @connectionId, @kind, @keyId, 'pending', @step, @inputJson, @at, @at, @owner)`);
+  const claim = db.prepare('UPDATE operations SET owner = @owner WHERE id = @id AND owner IS @previous');
+  const adopt = db.prepare('UPDATE operations SET owner = ? WHERE id = ?');
   const complete = db.prepare(`UPDATE operations SET state = 'done', key_id = coalesce(@keyId, key_id), step = @step,
     updated_at = @at WHERE id = @id`);
   const fail = db.prepare(`UPDATE operations SET state = 'failed', error_kind = ?, error_message = ?, updated_at = ? WHERE id = ?`);
@@ -75,7 +85,20 @@ export function journalQueries(db: Db) {
 
   return {
     begin(op: { id: string; connectionId: string; kind: OperationKind; keyId: string | null; step: string; input: Record<string, unknown>; at: number }): void {
-      begin.run({ ...op, inputJson: JSON.stringify(op.input) });
+      begin.run({ ...op, inputJson: JSON.stringify(op.input), owner });
+    },
+    /**
+     * Whether this core may carry out an operation left pending: its own, or one whose core is
+     * gone, taken over here — by one core only, when several start at once and find it.
+     */
+    claim(op: Pick<OperationRecord, 'id' | 'owner'>): boolean {
+      if (op.owner === owner) return true;
+      if (isLive(op.owner)) return false;
+      return claim.run({ id: op.id, owner, previous: op.owner }).changes === 1;
+    },
+    /** The user acts on an operation here (a reveal, the next step of a rotation): this core carries it now. */
+    adopt(id: string): void {
+      adopt.run(owner, id);
     },
     complete(id: string, at: number, keyId: string | null, step = 'done'): void {
       complete.run({ id, at, keyId, step });

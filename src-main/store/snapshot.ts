@@ -134,7 +134,7 @@ export function snapshotWriter(db: Db) {
         if (change) {
           insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, change.kind, JSON.stringify(change.fields), at);
         }
-      })();
+      }).immediate();
     },
 
     /** Keyfleet-only state of a cached key (hold, hint, label). */
@@ -146,7 +146,7 @@ export function snapshotWriter(db: Db) {
       db.transaction(() => {
         deleteKey.run(connectionId, key.id);
         insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, 'removed', '{}', at);
-      })();
+      }).immediate();
     },
 
     /**

@@ -47,19 +47,21 @@ const toRecord = (row: Row): SyncRunRecord => ({
   changed: row.changed,
 });
 
-export function syncRunQueries(db: Db) {
-  const start = db.prepare(`INSERT INTO sync_runs (connection_id, started_at, result) VALUES (?, ?, 'running')`);
+/** `owner`: the id of the core using this store; `isLive`: whether a run's core still runs (store/instances.ts). */
+export function syncRunQueries(db: Db, owner: string | null = null, isLive: (owner: string | null) => boolean = () => false) {
+  const start = db.prepare(`INSERT INTO sync_runs (connection_id, started_at, result, owner) VALUES (?, ?, 'running', ?)`);
   const succeed = db.prepare(`UPDATE sync_runs SET finished_at = @at, result = 'ok', scopes = @scopes, keys = @keys,
     added = @added, removed = @removed, changed = @changed WHERE id = @id`);
   const fail = db.prepare(`UPDATE sync_runs SET finished_at = ?, result = ?, error_kind = ?, error_message = ? WHERE id = ?`);
   const one = db.prepare('SELECT * FROM sync_runs WHERE id = ?');
   const latest = db.prepare(`SELECT * FROM sync_runs WHERE id IN (SELECT max(id) FROM sync_runs GROUP BY connection_id)`);
+  const unfinished = db.prepare(`SELECT id, owner FROM sync_runs WHERE result = 'running'`);
   const abandon = db.prepare(`UPDATE sync_runs SET finished_at = ?, result = 'cancelled',
-    error_message = 'Keyfleet stopped before this sync finished.' WHERE result = 'running'`);
+    error_message = 'Keyfleet stopped before this sync finished.' WHERE id = ? AND result = 'running'`);
 
   return {
     start(connectionId: string, at: number): number {
-      return Number(start.run(connectionId, at).lastInsertRowid);
+      return Number(start.run(connectionId, at, owner).lastInsertRowid);
     },
     succeed(id: number, at: number, totals: SnapshotCounts & { scopes: number; keys: number }): void {
       succeed.run({ id, at, ...totals });
@@ -75,9 +77,13 @@ export function syncRunQueries(db: Db) {
     latestByConnection(): Map<string, SyncRunRecord> {
       return new Map((latest.all() as Row[]).map((row) => [row.connection_id, toRecord(row)]));
     },
-    /** Runs left 'running' by a previous process that died: they changed nothing, say so. */
+    /** Runs left 'running' by a core that is gone: they changed nothing, say so. */
     abandonUnfinished(at: number): number {
-      return abandon.run(at).changes;
+      let count = 0;
+      for (const run of unfinished.all() as Array<{ id: number; owner: string | null }>) {
+        if (!isLive(run.owner)) count += abandon.run(at, run.id).changes;
+      }
+      return count;
     },
   };
 }

@@ -44,7 +44,7 @@ export interface RotationView {
   newKeyId: string | null;
   mode: 'native' | 'composed';
   step: RotationStep;
-  /** How the old key is retired in a composed rotation. */
+  /** How the old key is retired in a composed rotation; null once it was kept (or for a native one). */
   retire: 'deactivate' | 'delete' | null;
   retireAt: number | null;
   /** Only in the answer that issued the new secret. */
@@ -91,6 +91,8 @@ export const operationChannels = {
     z.strictObject({ operationId: z.uuid(), at: epochMs.optional() }),
     out<RotationView>(),
   ),
+  /** Finishes a deployed rotation leaving the old key as it is (`keyfleet rotate --retire never`). */
+  'rotation.keepOld': channel(z.strictObject({ operationId: z.uuid() }), out<RotationView>()),
   'rotation.cancel': channel(z.strictObject({ operationId: z.uuid() }), out<RotationView>()),
   'bulk.plan': channel(
     z.strictObject({

@@ -103,6 +103,20 @@ describe('rotation (composed, Rancher)', () => {
     await expect.poll(async () => (await core.api.rotation.list()).length).toBe(0);
   });
 
+  it('finishes keeping the old key as it is, once the new one is deployed, and not before', async () => {
+    const oldId = await freshKey('kept');
+    const started = await core.api.rotation.start({ connectionId, keyId: oldId });
+    expect((await rejection(core.api.rotation.keepOld({ operationId: started.operationId }))).kind).toBe('conflict');
+    await core.api.reveal.take({ slotId: started.revealSlotId! });
+    await core.api.rotation.confirmDeployed({ operationId: started.operationId });
+    const kept = await core.api.rotation.keepOld({ operationId: started.operationId });
+    expect(kept).toMatchObject({ step: 'done', retire: null, retireAt: null });
+    expect(sandbox.key(oldId)!.state).toBe('active');
+    expect(sandbox.key(started.newKeyId!)!.state).toBe('active');
+    expect(await core.api.rotation.list()).toEqual([]);
+    expect((await core.api.journal.list({ limit: 1 })).rows[0]).toMatchObject({ action: 'key.rotate', result: 'ok', detail: 'rotated “kept”: old key kept' });
+  });
+
   it('cancels before deployment by deleting the twin and leaving the old key alone', async () => {
     const oldId = await freshKey('cancelled');
     const started = await core.api.rotation.start({ connectionId, keyId: oldId });

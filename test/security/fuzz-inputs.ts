@@ -206,6 +206,7 @@ export const specs: Record<ChannelName, ChannelSpec> = {
     fields: { operationId: req(UUID), at: opt(int(0, MAX_TIME)) },
     base: (c) => ({ operationId: uuidFrom(c.marker) }),
   },
+  'rotation.keepOld': byUuid('operationId'),
   'rotation.cancel': byUuid('operationId'),
   'keys.update': {
     fields: { ...keyRef(), name: req(str(0, 512, true)), description: req(str(0, 4096), true) },
