@@ -56,7 +56,7 @@ export function credentialProblem(value: string): string | undefined {
   if (value.includes('…')) return 'Holds “…”, so the copy was cut short. Copy the whole credential and paste it again.';
   // eslint-disable-next-line no-control-regex -- control characters are what is looked for
   if (/[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/.test(value)) return 'Holds an invisible control character that HTTP cannot carry. Paste the credential again.';
-  if (/[^\u0000-\u00FF]/.test(value)) return 'Holds a character HTTP cannot carry (outside Latin-1, like an emoji, a typographic quote or a direction mark). Paste the credential again.';
+  if (/[^\t\u0020-\u00FF]/.test(value)) return 'Holds a character HTTP cannot carry (outside Latin-1, like an emoji, a typographic quote or a direction mark). Paste the credential again.';
   return undefined;
 }
 
