@@ -163,6 +163,7 @@ export const specs: Record<ChannelName, ChannelSpec> = {
       caPem: opt({ t: 'pem' }),
       target: opt(str(1, 256)),
       credentialKind: opt(str(1, 64)),
+      acceptPlainHttp: opt(BOOL),
     },
     base: (c) => ({ kind: 'rancher', name: 'fuzz', baseUrl: c.baseUrl, credential: { type: 'key-pair', accessKey: c.accessKey, secretKey: c.secretKey } }),
   },
