@@ -21,7 +21,9 @@ import { createInventoryService } from './services/inventory.ts';
 import { createHealthService } from './services/health.ts';
 import { exportInventory } from './services/exports.ts';
 import { createJournalService } from './services/journal.ts';
-import { createVaultService } from './services/vault.ts';
+import { createVaultService, vaultHandlers } from './services/vault/index.ts';
+import type { FilePicker } from './services/files.ts';
+import type { ScryptParams } from './secrets/vault-crypto.ts';
 import { createKeyOperations } from './services/key-operations.ts';
 import { createRevealService, createRevealSlots } from './services/reveal.ts';
 import { createRotationService, type StepHook } from './services/rotation.ts';
@@ -66,6 +68,12 @@ export interface CoreOptions {
   idleCheckMs?: number;
   /** OS re-authentication (Touch ID…) for unlocking the vault, where the platform offers it. */
   authenticate?: (reason: string) => Promise<boolean>;
+  /** scrypt parameters for new vault seals (default 2^17, 8, 1; tests use cheaper ones). */
+  vaultKdf?: ScryptParams;
+  /** Where files are saved and opened (the desktop app: the OS dialogs). */
+  files?: FilePicker;
+  /** How a wrong vault passphrase's delay is waited out (tests record it instead). */
+  sleep?: (ms: number) => Promise<void>;
   /**
    * Review a copy of a data dir (another machine's, an auditor's): opened read-only, without any
    * credential; every channel that would change something is refused.
@@ -154,6 +162,9 @@ export function createCore(options: CoreOptions): Core {
     clipboard,
     http: options.http,
     authenticate: options.authenticate,
+    kdf: options.vaultKdf,
+    files: options.files,
+    sleep: options.sleep,
     autoLockMinutes: () => settings.one('autoLockMinutes'),
     // A lock wipes what the core still holds of new secrets (they stay held in the keychain).
     // Secrets on screen go back to "unseen", so they can be shown again after unlocking.
@@ -276,25 +287,7 @@ export function createCore(options: CoreOptions): Core {
       vault.touch();
       return { at: now() };
     },
-    'vault.status': () => vault.status(),
-    'vault.list': () => vault.list(),
-    'vault.add': (input) => vault.add(input),
-    'vault.update': (input) => vault.update(input),
-    'vault.remove': (input) => vault.remove(input.id),
-    'vault.reveal': (input) => vault.reveal(input.id),
-    'vault.copy': (input) => vault.copy(input.id, input.label),
-    'vault.verify': (input) => vault.verify(input.id),
-    'vault.lock': async () => {
-      await vault.lock('user');
-      return vault.status();
-    },
-    'vault.unlock': () => vault.unlock(),
-    'vault.setAutoLock': (input) => {
-      settings.write({ autoLockMinutes: input.minutes });
-      return vault.status();
-    },
-    'vault.importEnv': (input) => vault.importEnv(input),
-    'vault.exportMeta': () => vault.exportMeta(),
+    ...vaultHandlers(vault, (minutes) => settings.write({ autoLockMinutes: minutes })),
     'clipboard.writeSecret': (input) => clipboard.writeSecret(input.text),
   };
 
@@ -324,6 +317,7 @@ export function createCore(options: CoreOptions): Core {
       // A quit during a sync cancels it: nothing half-written, the cached inventory as it was.
       await inventory.stop();
       reveal.wipeAll();
+      vault.close();
       await clipboard.clearNow().catch(() => undefined);
       await connections.close();
       events.clear();

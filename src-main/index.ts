@@ -12,6 +12,7 @@ import {
   BrowserWindow,
   clipboard,
   ClipboardItem,
+  dialog,
   ipcMain,
   Menu,
   Notification,
@@ -30,6 +31,7 @@ import { appMenuTemplate, type MenuItem } from './app-menu.ts';
 import { DEEP_LINK_SCHEME, deepLinkInArgs, parseDeepLink, type DeepLink } from './deep-link.ts';
 import type { ClipboardPort } from './services/clipboard.ts';
 import { osNotificationText } from './notification-text.ts';
+import type { FilePicker } from './services/files.ts';
 import { createRendererHandler } from './web-policy.ts';
 import { bindChannels, createSenderCheck, createWindowOpenHandler, hardenContents, hardenSession, windowWebPreferences } from './window-policy.ts';
 import { MIN_SIZE, readWindowState, restoreWindowState, writeWindowState } from './window-state.ts';
@@ -166,6 +168,20 @@ const osAuthentication =
         )
     : undefined;
 
+/** The OS dialogs: where a vault backup or a .env export goes, which backup to restore. */
+const osFilePicker: FilePicker = {
+  async chooseSave({ title, defaultName, filters }) {
+    const options = { title, defaultPath: join(app.getPath('documents'), defaultName), filters, properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const] };
+    const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+    return result.canceled || !result.filePath ? null : result.filePath;
+  },
+  async chooseOpen({ title, filters }) {
+    const options = { title, filters: [...filters, { name: 'All files', extensions: ['*'] }], properties: ['openFile' as const] };
+    const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  },
+};
+
 async function start(): Promise<void> {
   await app.whenReady();
   harden();
@@ -173,7 +189,7 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(buildMenu());
   core = reviewDir
     ? createCore({ dataDir: reviewDir, review: true, clipboard: systemClipboard, version: app.getVersion() })
-    : createCore({ dataDir: app.getPath('userData'), clipboard: systemClipboard, version: app.getVersion(), development: !app.isPackaged, authenticate: osAuthentication });
+    : createCore({ dataDir: app.getPath('userData'), clipboard: systemClipboard, version: app.getVersion(), development: !app.isPackaged, authenticate: osAuthentication, files: osFilePicker });
   // The vault locks with the screen, and before the machine sleeps.
   powerMonitor.on('lock-screen', () => void core?.lock('os'));
   powerMonitor.on('suspend', () => void core?.lock('os'));

@@ -7,6 +7,7 @@ import { journalQueries } from './journal.ts';
 import { policyQueries } from './policies.ts';
 import { settingsQueries } from './settings.ts';
 import { vaultQueries } from './vault.ts';
+import { vaultKeyQueries } from './vault-key.ts';
 import { syncRunQueries } from './sync-runs.ts';
 
 export type Store = ReturnType<typeof createStore>;
@@ -29,6 +30,7 @@ export function createStore(file: string, readonly = false, instanceId: string |
     journal: journalQueries(db, owner, isLive),
     policies: policyQueries(db),
     vault: vaultQueries(db),
+    vaultKey: vaultKeyQueries(db),
     settings: settingsQueries(db),
     /** Holds automatic checkpoints until the returned release is called (see checkpointDeferral). */
     deferCheckpoints: checkpointDeferral(db),

@@ -63,6 +63,7 @@ export function vaultQueries(db: Db) {
   const all = db.prepare('SELECT * FROM vault_entries ORDER BY name COLLATE NOCASE, id');
   const one = db.prepare('SELECT * FROM vault_entries WHERE id = ?');
   const remove = db.prepare('DELETE FROM vault_entries WHERE id = ?');
+  const count = db.prepare('SELECT count(*) AS n FROM vault_entries');
 
   return {
     put(record: VaultRecord): void {
@@ -84,6 +85,9 @@ export function vaultQueries(db: Db) {
     },
     remove(id: string): boolean {
       return remove.run(id).changes > 0;
+    },
+    count(): number {
+      return (count.get() as { n: number }).n;
     },
   };
 }

@@ -16,6 +16,7 @@ import { ChangesView } from '../views/changes-view.tsx';
 import { HealthBoard } from '../views/health-board.tsx';
 import { PolicyDialog } from '../views/policy-dialog.tsx';
 import { VaultDeleteDialog, VaultEntryDialog, VaultImportDialog, VaultUnlockDialog } from '../views/vault-dialogs.tsx';
+import { VaultBackupDialog, VaultExportEnvDialog, VaultRestoreDialog } from '../views/vault-files-dialogs.tsx';
 import { VaultView } from '../views/vault-view.tsx';
 import { JournalView } from '../views/journal-view.tsx';
 import { KeyPane } from '../views/key-pane.tsx';
@@ -29,7 +30,7 @@ export function App() {
   const { ready, status, connections, selection, banners, modal, pendingReveals, rotations, view, welcome } = useApp(
     useShallow((s) => ({
       // First run: nothing connected, nothing in the vault, and the welcome not put away.
-      welcome: s.status?.mode === 'normal' && s.connections.length === 0 && s.vaultEntries.length === 0 && s.settings?.values.welcomeDismissed === false,
+      welcome: s.status?.mode === 'normal' && s.connections.length === 0 && (s.vault?.entries ?? 0) === 0 && s.settings?.values.welcomeDismissed === false,
       rotations: s.rotations,
       view: s.view,
       pendingReveals: s.pendingReveals,
@@ -145,6 +146,12 @@ function Dialogs({ modal }: { modal: Modal }) {
       return <VaultImportDialog />;
     case 'vault-unlock':
       return <VaultUnlockDialog />;
+    case 'vault-export-env':
+      return <VaultExportEnvDialog />;
+    case 'vault-backup':
+      return <VaultBackupDialog />;
+    case 'vault-restore':
+      return <VaultRestoreDialog />;
     case 'remove-connection':
       return <RemoveConnectionDialog connection={modal.connection} />;
     case 'reveal':

@@ -16,10 +16,16 @@ export function followCoreEvents(set: SetState, get: GetState): void {
     set((s) => {
       // Whatever shows a secret closes: reveal dialogs, the rotation wizard, revealed vault rows.
       const showsSecret = ['reveal', 'rotate', 'resume-rotation'].includes(s.modal.kind);
-      return { lockEpoch: s.lockEpoch + 1, vault: s.vault ? { ...s.vault, locked: true } : s.vault, modal: showsSecret ? { kind: 'none' } : s.modal };
+      // Locked means locked: the entries' names, services, tags and links go too.
+      return {
+        lockEpoch: s.lockEpoch + 1,
+        vault: s.vault ? { ...s.vault, locked: true } : s.vault,
+        vaultEntries: [],
+        modal: showsSecret || (s.modal.kind.startsWith('vault-') && s.modal.kind !== 'vault-unlock') ? { kind: 'none' } : s.modal,
+      };
     }),
   );
-  api.on('vault.unlocked', () => set((s) => ({ vault: s.vault ? { ...s.vault, locked: false } : s.vault })));
+  api.on('vault.unlocked', () => void get().loadVault());
   // A secret taken off screen by the lock waits, unseen, to be shown again after unlocking.
   api.on('vault.locked', () => {
     void get().loadPendingReveals();

@@ -31,6 +31,9 @@ export type Modal =
   | { kind: 'vault-entry'; entry: VaultEntryView | null }
   | { kind: 'vault-delete'; entry: VaultEntryView }
   | { kind: 'vault-import' }
+  | { kind: 'vault-export-env' }
+  | { kind: 'vault-backup' }
+  | { kind: 'vault-restore' }
   | { kind: 'vault-unlock' }
   | { kind: 'resume-rotation'; rotation: RotationView }
   | { kind: 'remove-connection'; connection: ConnectionView }
@@ -122,17 +125,18 @@ export interface DialogsSlice {
   showPendingReveal: (pending: PendingRevealView) => Promise<void>;
 }
 
-/** My vault: its lock and its entries' metadata. */
+/** My vault: its lock and, while it is open, its entries' metadata. */
 export interface VaultSlice {
   vault: VaultStatus | null;
+  /** Empty while the vault is locked (or has no passphrase yet): the core gives out none. */
   vaultEntries: VaultEntryView[];
   /** Bumped when the vault locks: anything showing a secret clears itself. */
   lockEpoch: number;
   loadVault: () => Promise<void>;
   lockVault: () => Promise<void>;
   unlockVault: () => void;
-  /** Unlock with the OS or a confirmation; returns an error message, or null once unlocked. */
-  confirmUnlock: () => Promise<string | null>;
+  /** Unlock with the passphrase, Touch ID, or (before a passphrase is set) the OS or a confirmation; the core's refusal, or null once unlocked. */
+  unlockWith: (input: ChannelInput<'vault.unlock'>) => Promise<CallError | null>;
   /** Resolves true when secrets may be shown: at once, or after the user unlocks (false if they do not). */
   requireUnlocked: () => Promise<boolean>;
 }

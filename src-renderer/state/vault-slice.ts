@@ -1,4 +1,5 @@
-// My vault: whether it is locked, its entries' metadata (never a secret), and waiting for an unlock.
+// My vault: its status and, only while it is open, its entries' metadata (never a secret); waiting
+// for an unlock. A locked vault leaves nothing of its entries here: the core gives out none.
 import { api, asCallError } from '../app/bridge.ts';
 import { guarded } from './guarded.ts';
 import type { GetState, SetState, VaultSlice } from './types.ts';
@@ -21,15 +22,16 @@ export function createVaultSlice(set: SetState, get: GetState): VaultSlice {
 
     async loadVault() {
       await guarded(get, 'Could not read the vault', async () => {
-        const [vault, vaultEntries] = await Promise.all([api.vault.status(), api.vault.list()]);
-        set({ vault, vaultEntries });
+        const vault = await api.vault.status();
+        const open = vault.passphrase === 'set' && !vault.locked;
+        set({ vault, vaultEntries: open ? await api.vault.list() : [] });
       });
     },
 
     async lockVault() {
       if (get().status?.mode === 'review') return;
       await guarded(get, 'Could not lock the vault', async () => {
-        set({ vault: await api.vault.lock() });
+        set({ vault: await api.vault.lock(), vaultEntries: [] });
       });
     },
 
@@ -37,13 +39,15 @@ export function createVaultSlice(set: SetState, get: GetState): VaultSlice {
       void get().requireUnlocked();
     },
 
-    async confirmUnlock() {
+    async unlockWith(input) {
       try {
-        set({ vault: await api.vault.unlock(), modal: { kind: 'none' } });
+        const vault = await api.vault.unlock(input);
+        set((s) => ({ vault, modal: s.modal.kind === 'vault-unlock' ? { kind: 'none' } : s.modal }));
         settleUnlock(true);
+        await get().loadVault();
         return null;
       } catch (error) {
-        return asCallError(error).message;
+        return asCallError(error);
       }
     },
 

@@ -9,6 +9,7 @@ import { isolate, Name } from '../components/name.tsx';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
 import { useShallow } from 'zustand/react/shallow';
+import { UnlockForm, VaultSetup } from './vault-lock-screens.tsx';
 import './reveal-dialog.css';
 
 // A slot can be read once; React's development double-mount must not spend that read twice.
@@ -154,10 +155,22 @@ export function RevealFields({ reveal, keyLabel }: { reveal: ReturnType<typeof u
  */
 function SaveToVault({ reveal, keyLabel }: { reveal: ReturnType<typeof useOneTimeReveal>; keyLabel: string }) {
   const { view, saved, setSaved } = reveal;
-  const { entries, connections, loadVault } = useApp(useShallow((s) => ({ entries: s.vaultEntries, connections: s.connections, loadVault: s.loadVault })));
+  const { entries, connections, loadVault, vault } = useApp(
+    useShallow((s) => ({ entries: s.vaultEntries, connections: s.connections, loadVault: s.loadVault, vault: s.vault })),
+  );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The vault is closed: it opens right here (a passphrase to set, or to type), the secret still on screen.
+  const [opening, setOpening] = useState(false);
   if (!view) return null;
+  if (opening && vault && (vault.passphrase === 'unset' || vault.locked)) {
+    return (
+      <div className="vault-offer vault-offer-open">
+        {vault.passphrase === 'unset' ? <VaultSetup status={vault} compact /> : <UnlockForm status={vault} autoFocus={false} />}
+      </div>
+    );
+  }
+  const closed = vault !== null && (vault.passphrase === 'unset' || vault.locked);
   const source = view.source;
   const connection = source ? connections.find((c) => c.id === source.connectionId) : undefined;
   const linked = source
@@ -188,6 +201,16 @@ function SaveToVault({ reveal, keyLabel }: { reveal: ReturnType<typeof useOneTim
       <p className="form-note vault-saved" role="status">
         <Icon name="lock" size={14} /> {saved}
       </p>
+    );
+  }
+  if (closed) {
+    return (
+      <div className="vault-offer">
+        <button type="button" className="button" onClick={() => setOpening(true)}>
+          <Icon name="lock" /> Save to my vault…
+        </button>
+        <span className="muted">{vault.passphrase === 'unset' ? 'Your vault needs a passphrase first.' : 'Your vault is locked: unlock it to save.'}</span>
+      </div>
     );
   }
   return (

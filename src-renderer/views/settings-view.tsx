@@ -11,6 +11,7 @@ import { Field } from '../components/field.tsx';
 import { Name } from '../components/name.tsx';
 import { PlainHttpMark } from '../components/plain-http-mark.tsx';
 import { useApp } from '../state/store.ts';
+import { VaultSettings } from './settings-vault.tsx';
 import './settings-view.css';
 
 type Draft = Record<'syncIntervalMinutes' | 'autoLockMinutes' | 'clipboardClearSeconds' | 'expiryReminderDays', string>;
@@ -211,6 +212,8 @@ function SettingsPane({ settings }: { settings: Settings }) {
           </button>
         </div>
       </form>
+
+      {review ? null : <VaultSettings />}
 
       <section className="settings-section" aria-labelledby="settings-data">
         <h2 id="settings-data">Where your data lives</h2>

@@ -1,13 +1,13 @@
-// Adding or editing a vault entry, deleting one, importing lines of a .env file, and unlocking.
+// Adding or editing a vault entry, deleting one, importing variables of a .env file, and unlocking.
 import { useEffect, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { KeyView, VaultEntryView } from '../../src-preload/contract.ts';
 import { api, asCallError, type CallError } from '../app/bridge.ts';
-import { parseEnv } from '../app/env-file.ts';
 import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
 import { CheckedName, HiddenCharactersWarning, isolate, visibleName } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
+import { UnlockForm } from './vault-lock-screens.tsx';
 import './vault-dialogs.css';
 
 function dateInput(at: number | null): string {
@@ -208,32 +208,56 @@ export function VaultDeleteDialog({ entry }: { entry: VaultEntryView }) {
   );
 }
 
+/**
+ * The file is read here and its text handed to the core, which reads it with dotenv's parser and
+ * answers names and line numbers only; the values go from the core to the keychain, sealed.
+ */
 export function VaultImportDialog() {
   const { close, loadVault } = useApp(useShallow((s) => ({ close: s.close, loadVault: s.loadVault })));
-  const [lines, setLines] = useState<Array<{ name: string; value: string }>>([]);
+  const [text, setText] = useState<string | null>(null);
+  const [variables, setVariables] = useState<Array<{ name: string; line: number; empty: boolean }>>([]);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [service, setService] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<number | null>(null);
 
   async function pick(file: File | undefined) {
+    setError(null);
+    setVariables([]);
+    setText(null);
     if (!file) return;
-    const parsed = parseEnv(await file.text());
-    setLines(parsed);
-    setChosen(new Set(parsed.map((l) => l.name)));
-    setService(file.name);
+    const content = await file.text();
+    try {
+      const parsed = await api.vault.parseEnv({ text: content });
+      setText(content);
+      setVariables(parsed.variables);
+      setChosen(new Set(parsed.variables.filter((v) => !v.empty).map((v) => v.name)));
+      setService(file.name);
+    } catch (failure) {
+      setError(asCallError(failure).message);
+    }
   }
 
   async function importChosen() {
+    if (text === null) return;
     try {
-      const { imported } = await api.vault.importEnv({ service: service || '.env', tags: ['imported'], entries: lines.filter((l) => chosen.has(l.name)) });
+      const { imported } = await api.vault.importEnv({ text, service: service || '.env', tags: ['imported'], names: variables.filter((v) => chosen.has(v.name)).map((v) => v.name) });
       setDone(imported);
-      setLines([]);
+      setText(null);
+      setVariables([]);
       await loadVault();
     } catch (failure) {
       setError(asCallError(failure).message);
     }
   }
+
+  const toggle = (name: string) =>
+    setChosen((set) => {
+      const next = new Set(set);
+      if (next.has(name)) next.delete(name);
+      else next.add(name);
+      return next;
+    });
 
   return (
     <Modal title="Import from a .env file" onRequestClose={close} width="wide">
@@ -248,28 +272,19 @@ export function VaultImportDialog() {
         </p>
       ) : (
         <>
-          <Field label=".env file" hint="Values are read here, shown masked, and go to the OS keychain only for the lines you keep.">
+          <Field label=".env file" hint="Read as dotenv reads it: quoted values over several lines, export prefixes, comments. A line it cannot read is refused, with its number.">
             <input type="file" accept=".env,text/plain" onChange={(event) => void pick(event.target.files?.[0])} />
           </Field>
-          {lines.length > 0 ? (
+          {variables.length > 0 ? (
             <fieldset className="choice-set">
-              <legend>Lines to import ({chosen.size} of {lines.length})</legend>
-              <div className="check-list">
-                {lines.map((line) => (
-                  <label key={line.name} className="check">
-                    <input
-                      type="checkbox"
-                      checked={chosen.has(line.name)}
-                      onChange={() =>
-                        setChosen((set) => {
-                          const next = new Set(set);
-                          if (next.has(line.name)) next.delete(line.name);
-                          else next.add(line.name);
-                          return next;
-                        })
-                      }
-                    />
-                    <code>{line.name}</code> <span className="muted">= ••••••</span>
+              <legend>
+                Variables to import ({chosen.size} of {variables.length})
+              </legend>
+              <div className="check-list one-column">
+                {variables.map((variable) => (
+                  <label key={variable.name} className="check">
+                    <input type="checkbox" checked={chosen.has(variable.name)} disabled={variable.empty} onChange={() => toggle(variable.name)} />
+                    <code>{variable.name}</code> <span className="muted">{variable.empty ? '(empty)' : '= ••••••'} · line {variable.line}</span>
                   </label>
                 ))}
               </div>
@@ -282,8 +297,8 @@ export function VaultImportDialog() {
           {done !== null ? 'Close' : 'Cancel'}
         </button>
         {done === null ? (
-          <button type="button" className="button primary" disabled={chosen.size === 0 || lines.length === 0} onClick={() => void importChosen()}>
-            Import {chosen.size} {chosen.size === 1 ? 'line' : 'lines'}
+          <button type="button" className="button primary" disabled={chosen.size === 0 || variables.length === 0} onClick={() => void importChosen()}>
+            Import {chosen.size} {chosen.size === 1 ? 'variable' : 'variables'}
           </button>
         ) : null}
       </div>
@@ -292,29 +307,15 @@ export function VaultImportDialog() {
 }
 
 export function VaultUnlockDialog() {
-  const { close, vault, confirmUnlock } = useApp(useShallow((s) => ({ close: s.close, vault: s.vault, confirmUnlock: s.confirmUnlock })));
-  const [error, setError] = useState<string | null>(null);
+  const { close, vault } = useApp(useShallow((s) => ({ close: s.close, vault: s.vault })));
   return (
-    <Modal
-      title="Unlock the vault"
-      onRequestClose={close}
-      footer={
-        <>
-          <button type="button" className="button" onClick={close}>
-            Keep locked
-          </button>
-          <button type="button" className="button primary" autoFocus onClick={() => void confirmUnlock().then((message) => setError(message))}>
-            Unlock
-          </button>
-        </>
-      }
-    >
-      <p>{vault?.unlock === 'os' ? 'Your operating system will ask you to confirm it is you.' : 'Confirm it is you at the keyboard to see or copy secrets again.'}</p>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+    <Modal title="Unlock the vault" onRequestClose={close}>
+      {vault ? <UnlockForm status={vault} /> : null}
+      <div className="form-actions">
+        <button type="button" className="button" onClick={close}>
+          Keep locked
+        </button>
+      </div>
     </Modal>
   );
 }

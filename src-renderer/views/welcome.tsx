@@ -150,7 +150,7 @@ export function Welcome() {
             <dt>
               <Icon name="lock" /> Secrets, only in the OS keychain
             </dt>
-            <dd>Connection credentials, your vault’s keys, and a new key’s secret until you have seen it, under the service name “keyfleet”.</dd>
+            <dd>Connection credentials, your vault’s keys (encrypted: only your vault passphrase opens them), and a new key’s secret until you have seen it, under the service name “keyfleet”.</dd>
           </div>
         </dl>
       </section>

@@ -2,7 +2,9 @@
 // (events) on 127.0.0.1 behind a random token, serving the built renderer with a bridge that
 // builds `window.keyfleet` from the same createApi. Only the transport differs from the desktop app.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize, sep } from 'node:path';
@@ -10,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { eventNames } from '../../src-preload/contract.ts';
 import { createCore, type Core, type CoreOptions } from '../../src-main/core.ts';
 import { createMemoryClipboard, type ClipboardPort } from '../../src-main/services/clipboard.ts';
+import type { FilePicker } from '../../src-main/services/files.ts';
 import { CONTENT_SECURITY_POLICY, contentType } from '../../src-main/web-policy.ts';
 import { readBody } from '../backends/faults.ts';
 
@@ -29,7 +32,54 @@ export interface Harness {
   core: Core;
   clipboard: ClipboardPort & { concealed?: boolean };
   dataDir: string;
+  /** Where the OS file dialogs of the desktop app would have led (see harnessFiles). */
+  files: HarnessFiles;
   close(): Promise<void>;
+}
+
+/**
+ * The harness's answer to the desktop app's save and open dialogs: saves go into `dir` under the
+ * name the app suggests (or `nextSave`); an open takes `nextOpen`, else the newest file in `dir`
+ * with a matching extension (so a person clicking through the web preview restores the backup
+ * they just made). `cancelNext` answers the next dialog as a cancel.
+ */
+export interface HarnessFiles {
+  dir: string;
+  nextSave: string | null;
+  nextOpen: string | null;
+  cancelNext: boolean;
+  saved: string[];
+}
+
+function harnessFiles(): { files: HarnessFiles; picker: FilePicker } {
+  const files: HarnessFiles = { dir: mkdtempSync(join(tmpdir(), 'keyfleet-harness-files-')), nextSave: null, nextOpen: null, cancelNext: false, saved: [] };
+  const cancelled = () => {
+    const cancel = files.cancelNext;
+    files.cancelNext = false;
+    return cancel;
+  };
+  const picker: FilePicker = {
+    chooseSave: ({ defaultName }) => {
+      if (cancelled()) return Promise.resolve(null);
+      const path = files.nextSave ?? join(files.dir, defaultName);
+      files.nextSave = null;
+      files.saved.push(path);
+      return Promise.resolve(path);
+    },
+    chooseOpen: ({ filters }) => {
+      if (cancelled()) return Promise.resolve(null);
+      const chosen = files.nextOpen;
+      files.nextOpen = null;
+      if (chosen) return Promise.resolve(chosen);
+      const extensions = filters.flatMap((f) => f.extensions);
+      const newest = readdirSync(files.dir)
+        .filter((name) => extensions.some((ext) => name.endsWith(`.${ext}`)))
+        .map((name) => join(files.dir, name))
+        .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+      return Promise.resolve(newest ?? null);
+    },
+  };
+  return { files, picker };
 }
 
 export interface HarnessOptions extends Partial<CoreOptions> {
@@ -39,7 +89,8 @@ export interface HarnessOptions extends Partial<CoreOptions> {
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const clipboard = options.clipboard ?? createMemoryClipboard();
-  const core = createCore({ version: 'harness', ...options, clipboard });
+  const { files, picker } = harnessFiles();
+  const core = createCore({ version: 'harness', files: picker, ...options, clipboard });
   const token = randomBytes(24).toString('hex');
   const streams = new Set<ServerResponse>();
   let host = '';
@@ -127,12 +178,14 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     core,
     clipboard,
     dataDir: options.dataDir,
+    files,
     async close() {
       for (const stream of streams) stream.end();
       streams.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await core.close();
+      rmSync(files.dir, { recursive: true, force: true });
     },
   };
 }

@@ -17,7 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelNames, channels, ERROR_KINDS, type AppErrorShape, type ChannelName } from '../../src-preload/contract.ts';
 import { createCore, DATABASE_FILE, type Core } from '../../src-main/core.ts';
 import { connectionAccount, createKeytarSecretStore } from '../../src-main/secrets/secret-store.ts';
-import { vaultAccount } from '../../src-main/services/vault.ts';
+import { vaultAccount } from '../../src-main/services/vault/index.ts';
+import { inspectItem } from '../../src-main/secrets/vault-items.ts';
+import { TEST_KDF } from '../support/vault-service.ts';
 import { startRancherSandbox, type RancherSandbox } from '../backends/rancher/server.ts';
 import { startHarness } from '../harness/server.ts';
 import { tempDir } from '../support/temp.ts';
@@ -31,6 +33,7 @@ const CALLS_TARGET = STRESS ? 10_000 : 1_000;
 const SAMPLE_SHARE = setting(0.04, 0.02);
 const MARKER = `kfz${SEED.toString(36)}Q7mW`;
 const VAULT_SECRET = `vault-secret-${MARKER}-9fK2`;
+const VAULT_PASSPHRASE = `fuzz vault passphrase ${MARKER}`;
 
 const keychain = createKeytarSecretStore();
 let sandbox: RancherSandbox | undefined;
@@ -211,8 +214,10 @@ beforeAll(async () => {
     reconnectIntervalMs: 3_600_000,
     schedulerIntervalMs: 3_600_000,
     idleCheckMs: 3_600_000,
+    vaultKdf: TEST_KDF,
   });
   await core.ready;
+  await core.api.vault.setup({ passphrase: VAULT_PASSPHRASE });
   const connection = await core.api.connections.add({
     kind: 'rancher',
     name: 'Fuzz',
@@ -242,7 +247,8 @@ beforeAll(async () => {
   };
   accounts = [connectionAccount(connection.id), vaultAccount(entry.id)];
   expect(await keychain.get(accounts[0]!)).not.toBeNull();
-  expect(await keychain.get(accounts[1]!)).toBe(JSON.stringify([VAULT_SECRET]));
+  // Sealed: the keychain holds ciphertext only.
+  expect(inspectItem((await keychain.get(accounts[1]!))!).kind).toBe('sealed');
 }, 60_000);
 
 afterAll(async () => {

@@ -17,6 +17,7 @@ import { startLangwatchSandbox, type LangwatchSandbox } from '../backends/langwa
 import { startOnyxSandbox, type OnyxSandbox } from '../backends/onyx/server.ts';
 import { startRancherSandbox, type RancherSandbox } from '../backends/rancher/server.ts';
 import { tempDir } from '../support/temp.ts';
+import { TEST_KDF } from '../support/vault-service.ts';
 import { recordFigures, setting } from './figures.ts';
 
 const KEYS_PER_RANCHER = setting(600, 5000);
@@ -75,7 +76,8 @@ function startReader(file: string) {
 
 beforeAll(async () => {
   dir = tempDir();
-  core = createCore({ dataDir: dir.path, syncIntervalMs: 0, http: { timeoutMs: 10_000, retries: 1, backoffMs: 5 } });
+  core = createCore({ dataDir: dir.path, syncIntervalMs: 0, http: { timeoutMs: 10_000, retries: 1, backoffMs: 5 }, vaultKdf: TEST_KDF });
+  await core.api.vault.setup({ passphrase: 'load test vault passphrase' });
   for (let i = 0; i < 5; i++) {
     const sandbox = await startRancherSandbox({ settleMs: 5 });
     sandbox.seedKeys(sandbox.ids.user, KEYS_PER_RANCHER, { namePrefix: `fleet${i}` });
