@@ -4,10 +4,9 @@
 // the user to check a name writes its hidden characters out, with a warning. The connection form
 // refuses a credential HTTP cannot carry under its field, sending nothing, and asks the user to
 // accept plain http to another machine; such a connection is marked in the sidebar and the header.
-import { connect as connectTcp, createServer, type Server } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import type { Page } from '@playwright/test';
 import { recordFigures } from '../security/figures.ts';
+import { LAN_ADDRESS, startLanForwarder } from '../support/lan-forwarder.ts';
 import { expect, keyRow, shoot, test } from './fixtures.ts';
 
 const KEY = 'prod-\u202Etset\u202C';
@@ -152,22 +151,11 @@ test('the connection form refuses a credential HTTP cannot carry under its field
   await shoot(app, 'credential-field-error');
 });
 
-const lan = Object.values(networkInterfaces())
-  .flat()
-  .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
-
 test('plain http to another machine needs the risk accepted in the form; the connection is then marked', async ({ app, sandbox }) => {
-  test.skip(!lan, 'this machine has no network address besides loopback');
-  // This machine's own network address, forwarded to the sandbox: to Keyfleet, another machine.
-  const forwarder: Server = createServer((socket) => {
-    const upstream = connectTcp(Number(new URL(sandbox.url).port), '127.0.0.1');
-    socket.pipe(upstream).pipe(socket);
-    socket.on('error', () => upstream.destroy());
-    upstream.on('error', () => socket.destroy());
-  });
-  await new Promise<void>((resolve) => forwarder.listen(0, lan, resolve));
+  test.skip(!LAN_ADDRESS, 'this machine has no network address besides loopback');
+  const forwarder = await startLanForwarder(LAN_ADDRESS!, sandbox.url);
   try {
-    const url = `http://${lan}:${(forwarder.address() as { port: number }).port}`;
+    const url = forwarder.url;
     await app.getByRole('button', { name: 'Add connection' }).first().click();
     const dialog = app.getByRole('dialog', { name: 'Add a connection' });
     await dialog.getByLabel('Display name').fill('Plain Rancher');
@@ -196,6 +184,6 @@ test('plain http to another machine needs the risk accepted in the form; the con
       await shoot(app, `plain-http-marked-${size.width}`);
     }
   } finally {
-    await new Promise((resolve) => forwarder.close(resolve));
+    await forwarder.close();
   }
 });

@@ -5,10 +5,9 @@
 // network address, forwarded to a sandbox) is refused with a warning that names the risk unless
 // the user accepts it for that connection; accepted, the connection works and is marked. Real
 // sandboxes, real SQLite, the real keychain.
-import { createServer, connect, type Server } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { outcome, withHostileSite } from '../support/hostile-site.ts';
+import { LAN_ADDRESS, startLanForwarder } from '../support/lan-forwarder.ts';
 import { recordFigures } from './figures.ts';
 import { HOSTILE_BACKENDS, type AddInput } from './hostile-backends.ts';
 
@@ -59,29 +58,17 @@ describe('the connection form', () => {
     });
   }
 
-  const lan = Object.values(networkInterfaces())
-    .flat()
-    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
-
-  it.runIf(lan)('plain http to another machine is refused until the risk is accepted; then it works and is marked', async () => {
+  it.runIf(LAN_ADDRESS)('plain http to another machine is refused until the risk is accepted; then it works and is marked', async () => {
     plain.ran = true;
     const rancher = HOSTILE_BACKENDS.find((b) => b.name === 'Rancher')!;
     await withHostileSite(() => rancher.start(), { http: HTTP }, async ({ core, proxy, sandbox }) => {
-      // This machine's own network address, forwarded to the sandbox: to Keyfleet, another machine.
-      let connections = 0;
-      const forwarder: Server = createServer((socket) => {
-        connections++;
-        const upstream = connect(Number(new URL(proxy.url).port), '127.0.0.1');
-        socket.pipe(upstream).pipe(socket);
-        socket.on('error', () => upstream.destroy());
-        upstream.on('error', () => socket.destroy());
-      });
-      await new Promise<void>((resolve) => forwarder.listen(0, lan, resolve));
+      const forwarder = await startLanForwarder(LAN_ADDRESS!, proxy.url);
+      const connections = () => forwarder.connections();
       try {
-        const remote = `http://${lan}:${(forwarder.address() as { port: number }).port}`;
+        const remote = forwarder.url;
         const input = rancher.connection(remote, sandbox);
         const refused = await outcome(core.api.connections.add(input));
-        plain.requestsBeforeAccepting = connections;
+        plain.requestsBeforeAccepting = connections();
         plain.refusedUnaccepted =
           refused !== 'ok' &&
           refused.kind === 'validation' &&
@@ -89,14 +76,14 @@ describe('the connection form', () => {
           typeof refused.fields?.acceptPlainHttp === 'string';
         expect(refused === 'ok' ? 'ok' : [refused.kind, refused.message, refused.fields]).toEqual([
           'validation',
-          `${lan}:${new URL(remote).port} is reached over plain http: the connection’s credential and every answer would cross the network unencrypted, readable and changeable by anyone on the way. Use https, or accept this risk for this connection.`,
+          `${new URL(remote).host} is reached over plain http: the connection’s credential and every answer would cross the network unencrypted, readable and changeable by anyone on the way. Use https, or accept this risk for this connection.`,
           { acceptPlainHttp: 'Accept the risk to connect over plain http, or use an https address.' },
         ]);
-        expect(connections).toBe(0);
+        expect(connections()).toBe(0);
         expect(await core.api.connections.list()).toEqual([]);
 
         const accepted = await core.api.connections.add({ ...input, acceptPlainHttp: true });
-        plain.acceptedWorks = (await core.api.sync.run({ connectionId: accepted.id })).result === 'ok' && connections > 0;
+        plain.acceptedWorks = (await core.api.sync.run({ connectionId: accepted.id })).result === 'ok' && connections() > 0;
         plain.marked = accepted.plainHttp && (await core.api.connections.list()).find((c) => c.id === accepted.id)?.plainHttp === true;
         const local = await core.api.connections.add({ ...rancher.connection(proxy.url, sandbox), name: 'loopback' });
         plain.loopbackUnmarked = !local.plainHttp;
@@ -104,7 +91,7 @@ describe('the connection form', () => {
         expect(audit?.detail).toMatch(/over plain http \(risk accepted\)$/);
         expect([plain.acceptedWorks, plain.marked, plain.loopbackUnmarked]).toEqual([true, true, true]);
       } finally {
-        await new Promise((resolve) => forwarder.close(resolve));
+        await forwarder.close();
       }
     });
   });
