@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/{unit,integration,faults,backends,security,cli}/**/*.test.ts'],
+    include: ['test/{unit,integration,faults,backends,security,cli,glue}/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 20_000,

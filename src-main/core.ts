@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { KeyfleetApi, Transport } from '../src-preload/contract.ts';
-import { createApi } from '../src-preload/api.ts';
+import { createBridge } from '../src-preload/api.ts';
+import { typedApi } from '../src-preload/typed-api.ts';
 import { AppError } from './errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.ts';
 import { CoreEvents } from './events.ts';
@@ -91,6 +92,8 @@ export interface Core {
   api: KeyfleetApi;
   /** Locks the vault: the desktop glue calls it when the OS locks the screen or suspends. */
   lock(reason: 'user' | 'idle' | 'os'): Promise<void>;
+  /** Clears a copied secret from the clipboard if it is still there (the session is ending). */
+  clearClipboard(): Promise<void>;
   /** Resolves once work a previous run left (an interrupted rotation) is resumed or rolled back. */
   ready: Promise<void>;
   events: CoreEvents;
@@ -298,8 +301,9 @@ export function createCore(options: CoreOptions): Core {
   };
 
   return {
-    api: createApi(transport),
+    api: typedApi(createBridge(transport)),
     lock: (reason) => vault.lock(reason),
+    clearClipboard: () => clipboard.clearNow(),
     ready,
     events,
     dispatch,

@@ -1,124 +1,104 @@
-// Electron glue, and the only file in src-main that imports 'electron': app lifecycle, the
-// window, the app:// protocol, and wiring the hardening policy (src-main/window-policy.ts, which
-// has no electron import and is tested under Node in test/security/hardening.test.ts) into
-// Electron: webPreferences, the IPC sender check on every contract channel, session permissions,
-// navigation and window-open denial.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Electron glue: the app's lifecycle, wiring the core and the hardening policy into Electron.
+// Only this file and src-main/electron/ import 'electron' (ESLint enforces it); what can be decided
+// without Electron lives beside the core and is tested under Node (launch.ts, start-failure.ts,
+// window-policy.ts, deep-link.ts, app-menu.ts, window-state.ts). The built bundle itself is loaded
+// under a stand-in electron module by test/glue/, per platform.
+//
+// A start either shows the window or shows an error dialog and exits: it never leaves a process
+// without a window holding the single-instance lock, which would make every later launch quit.
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  app,
-  BrowserWindow,
-  clipboard,
-  ClipboardItem,
-  dialog,
-  ipcMain,
-  Menu,
-  Notification,
-  powerMonitor,
-  protocol,
-  screen,
-  session,
-  shell,
-  systemPreferences,
-  type MenuItemConstructorOptions,
-} from 'electron';
+import { app, dialog, ipcMain, Menu, Notification, powerMonitor, protocol, session, shell, systemPreferences } from 'electron';
 import { eventNames } from '../src-preload/contract.ts';
 import { createCore, type Core } from './core.ts';
 import { dataDirFor } from './data-dir.ts';
-import { appMenuTemplate, type MenuItem } from './app-menu.ts';
-import { DEEP_LINK_SCHEME, deepLinkInArgs, parseDeepLink, type DeepLink } from './deep-link.ts';
-import type { ClipboardPort } from './services/clipboard.ts';
+import { deepLinkInArgs, parseDeepLink, type DeepLink } from './deep-link.ts';
+import { osFilePicker } from './electron/file-picker.ts';
+import { createMainWindow } from './electron/main-window.ts';
+import { buildMenu } from './electron/menu.ts';
+import { watchOsLock } from './electron/os-lock.ts';
+import { registerProtocolClient } from './electron/protocol-client.ts';
+import { systemClipboard } from './electron/system-clipboard.ts';
+import { createReviewProfile, prepareDataDir, readLaunch, type Launch } from './launch.ts';
 import { osNotificationText } from './notification-text.ts';
-import type { FilePicker } from './services/files.ts';
+import { describeStartFailure } from './start-failure.ts';
 import { createRendererHandler } from './web-policy.ts';
-import { bindChannels, createSenderCheck, createWindowOpenHandler, hardenContents, hardenSession, windowWebPreferences } from './window-policy.ts';
-import { MIN_SIZE, readWindowState, restoreWindowState, writeWindowState } from './window-state.ts';
+import { bindChannels, createSenderCheck, createWindowOpenHandler, hardenContents, hardenSession } from './window-policy.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const rendererRoot = join(here, '../renderer');
-const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+/** electron-builder's appId: Windows shows notifications only for a known AppUserModelID. */
+const APP_ID = 'dev.keyfleet.app';
 const APP_ORIGIN = 'app://keyfleet';
+const here = dirname(fileURLToPath(import.meta.url));
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 
-// KEYFLEET_DATA_DIR (tests, two profiles side by side), else userData for the app's name: the same
-// function the command line uses, so the app and scripts open one data dir.
-app.setPath('userData', dataDirFor(app.getName()));
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
-// `--review=<dir>` opens a copy of a data dir read-only (an auditor's, another machine's). A review
-// runs beside the user's own Keyfleet, with a throwaway browser profile, writing nothing anywhere.
-const reviewDir = process.argv.find((arg) => arg.startsWith('--review='))?.slice('--review='.length);
-if (reviewDir) app.setPath('sessionData', mkdtempSync(join(tmpdir(), 'keyfleet-review-')));
-
-// One Keyfleet per data dir: a second launch brings the first one's window forward and quits.
-const primaryInstance = reviewDir !== undefined || app.requestSingleInstanceLock();
-if (!primaryInstance) app.quit();
-app.on('second-instance', (_event, argv) => followDeepLink(deepLinkInArgs(argv)));
-
-// keyfleet:// links: only the exact forms src-main/deep-link.ts knows do anything.
-if (primaryInstance && !reviewDir) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
-app.on('open-url', (event, url) => {
-  event.preventDefault();
-  followDeepLink(parseDeepLink(url));
-});
-
-/** Brings the window forward and, for a known link, carries out its menu command. */
-function followDeepLink(link: DeepLink | undefined): void {
-  if (!mainWindow) return;
-  if (mainWindow.isMinimized()) mainWindow.restore();
-  mainWindow.focus();
-  if (link?.command) core?.events.emit('app.command', { command: link.command });
+// Where this launch keeps its data, settled before Electron is ready (userData also decides the
+// single-instance lock). Whatever fails here is reported in the error dialog.
+let launch: Launch = { reviewDir: undefined };
+let dataDir: string | undefined;
+let setupError: unknown;
+let reviewProfile: string | undefined;
+try {
+  launch = readLaunch(process.argv, process.cwd());
+  if (launch.reviewDir) {
+    // A review runs beside the user's own Keyfleet with a throwaway browser profile, writing
+    // nothing into either data dir.
+    dataDir = launch.reviewDir;
+    reviewProfile = createReviewProfile(app.getPath('temp'));
+    app.setPath('sessionData', reviewProfile);
+  } else {
+    // KEYFLEET_DATA_DIR (tests, two profiles side by side), else userData for the app's name: the
+    // same function the command line uses, so the app and scripts open one data dir.
+    const where = { platform: process.platform, env: process.env, home: app.getPath('home'), cwd: process.cwd(), appData: app.getPath('appData'), userData: app.getPath('userData'), move: true };
+    dataDir = dataDirFor(app.getName(), where);
+    prepareDataDir(dataDir);
+    if (dataDir !== app.getPath('userData')) app.setPath('userData', dataDir);
+  }
+} catch (error) {
+  setupError = error;
 }
+const review = launch.reviewDir !== undefined;
 
 // Every renderer is sandboxed, whatever a window's own webPreferences say.
 app.enableSandbox();
-
-protocol.registerSchemesAsPrivileged([
-  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
-]);
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let core: Core | undefined;
-let mainWindow: BrowserWindow | undefined;
-
-const isTrustedSender = createSenderCheck({
-  appOrigin: APP_ORIGIN,
-  devServerUrl,
-  trustedContents: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : undefined),
+const windows = createMainWindow({
+  url: devServerUrl ?? `${APP_ORIGIN}/index.html`,
+  preload: join(here, '../preload/index.cjs'),
+  stateDir: review ? undefined : dataDir,
+  // Windows ends the session without 'before-quit' (docs/api/app.md): clear a copied secret now.
+  onCreated: (window) => window.on('session-end', () => void core?.clearClipboard()),
 });
+const isTrustedSender = createSenderCheck({ appOrigin: APP_ORIGIN, devServerUrl, trustedContents: windows.contents });
 
-function createWindow(): BrowserWindow {
-  // Where the window was last time, if that is still on one of today's displays.
-  const dataDir = reviewDir ? undefined : app.getPath('userData');
-  const workAreas = [screen.getPrimaryDisplay(), ...screen.getAllDisplays()].map((d) => d.workArea);
-  const state = restoreWindowState(dataDir ? readWindowState(dataDir) : undefined, workAreas);
-  const window = new BrowserWindow({
-    ...state.bounds,
-    minWidth: MIN_SIZE.width,
-    minHeight: MIN_SIZE.height,
-    title: 'Keyfleet',
-    show: false,
-    backgroundColor: '#f7f8fa',
-    webPreferences: windowWebPreferences(join(here, '../preload/index.cjs')),
-  });
-  if (state.maximized) window.maximize();
-  window.once('ready-to-show', () => window.show());
-  if (dataDir) window.on('close', () => writeWindowState(dataDir, { bounds: window.getNormalBounds(), maximized: window.isMaximized() }));
-  void window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
-  return window;
+/** A keyfleet:// link: the window comes forward (a new one if there is none) and its command runs once the page is there. */
+function follow(link: DeepLink | undefined): void {
+  if (!link) return;
+  const { command } = link;
+  if (command) windows.whenLoaded(() => core?.events.emit('app.command', { command }));
+  // Before the core exists the start opens the window.
+  if (core) windows.show();
 }
 
-/** The app menu: standard roles, and Keyfleet's commands sent to the renderer as events. */
-function buildMenu(): Menu {
-  const toElectron = (item: MenuItem): MenuItemConstructorOptions => {
-    const { command, submenu, role, ...rest } = item;
-    return {
-      ...rest,
-      ...(role ? { role: role as MenuItemConstructorOptions['role'] } : {}),
-      ...(submenu ? { submenu: submenu.map(toElectron) } : {}),
-      ...(command ? { click: () => core?.events.emit('app.command', { command }) } : {}),
-    };
-  };
-  return Menu.buildFromTemplate(appMenuTemplate(process.platform, { productName: app.getName(), development: !app.isPackaged }).map(toElectron));
+let failed = false;
+/** Says what failed and what to do, then exits. */
+function fail(error: unknown): void {
+  if (failed) return;
+  failed = true;
+  // A later launch must start (and say what is wrong) instead of handing its arguments to this one.
+  if (app.hasSingleInstanceLock()) app.releaseSingleInstanceLock();
+  console.error('Keyfleet could not start:', error);
+  // After 'ready', so Linux shows a dialog rather than a line on stderr (docs/api/dialog.md).
+  void app.whenReady().then(async () => {
+    const { title, content } = describeStartFailure(error, { dataDir, review });
+    dialog.showErrorBox(title, content);
+    await core?.close().catch(() => undefined);
+    app.exit(1);
+  });
 }
 
 function harden(): void {
@@ -130,89 +110,79 @@ function harden(): void {
 
 function bindCore(instance: Core): void {
   bindChannels(ipcMain, (channel, input) => instance.dispatch(channel, input), isTrustedSender);
-  for (const name of eventNames) {
-    instance.events.on(name, (payload) => mainWindow?.webContents.send(`event:${name}`, payload));
-  }
+  for (const name of eventNames) instance.events.on(name, (payload) => windows.send(`event:${name}`, payload));
   instance.events.on('notify', (note) => {
     if (Notification.isSupported()) new Notification(osNotificationText(note)).show();
   });
 }
 
-/**
- * Platform marks that keep a copied secret out of clipboard histories: macOS's concealed type
- * (honoured by clipboard managers), Windows' history and cloud-clipboard exclusions, and KDE's
- * password-manager hint (Klipper). Written as raw platform formats next to the text.
- */
-function concealedFormats(): Record<string, string> {
-  const raw = (format: string) => `electron application/osclipboard;format="${format}"`;
-  if (process.platform === 'darwin') return { [raw('org.nspasteboard.ConcealedType')]: '' };
-  if (process.platform === 'win32') {
-    return { [raw('ExcludeClipboardContentFromMonitorProcessing')]: '', [raw('CanIncludeInClipboardHistory')]: '\0\0\0\0' };
-  }
-  return { 'x-kde-passwordManagerHint': 'secret' };
-}
-
-const systemClipboard: ClipboardPort = {
-  readText: () => clipboard.readText(),
-  writeText: (text) => clipboard.writeText(text),
-  writeConcealed: (text) => clipboard.write([new ClipboardItem({ 'text/plain': text, ...concealedFormats() })]),
-};
-
 /** Touch ID where the Mac has it; elsewhere unlocking the vault is a confirmation in the app. */
-const osAuthentication =
-  process.platform === 'darwin' && systemPreferences.canPromptTouchID()
-    ? (reason: string) =>
-        systemPreferences.promptTouchID(reason).then(
-          () => true,
-          () => false,
-        )
-    : undefined;
-
-/** The OS dialogs: where a vault backup or a .env export goes, which backup to restore. */
-const osFilePicker: FilePicker = {
-  async chooseSave({ title, defaultName, filters }) {
-    const options = { title, defaultPath: join(app.getPath('documents'), defaultName), filters, properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const] };
-    const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
-    return result.canceled || !result.filePath ? null : result.filePath;
-  },
-  async chooseOpen({ title, filters }) {
-    const options = { title, filters: [...filters, { name: 'All files', extensions: ['*'] }], properties: ['openFile' as const] };
-    const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
-    return result.canceled ? null : (result.filePaths[0] ?? null);
-  },
-};
+function osAuthentication(): ((reason: string) => Promise<boolean>) | undefined {
+  if (process.platform !== 'darwin' || !systemPreferences.canPromptTouchID()) return undefined;
+  return (reason) =>
+    systemPreferences.promptTouchID(reason).then(
+      () => true,
+      () => false,
+    );
+}
 
 async function start(): Promise<void> {
   await app.whenReady();
   harden();
-  protocol.handle('app', createRendererHandler(rendererRoot));
-  Menu.setApplicationMenu(buildMenu());
-  core = reviewDir
-    ? createCore({ dataDir: reviewDir, review: true, clipboard: systemClipboard, version: app.getVersion() })
-    : createCore({ dataDir: app.getPath('userData'), clipboard: systemClipboard, version: app.getVersion(), development: !app.isPackaged, authenticate: osAuthentication, files: osFilePicker });
-  // The vault locks with the screen, and before the machine sleeps.
-  powerMonitor.on('lock-screen', () => void core?.lock('os'));
-  powerMonitor.on('suspend', () => void core?.lock('os'));
-  bindCore(core);
-  mainWindow = createWindow();
-  // Launched by a keyfleet:// link (Windows, Linux): follow it once the page is there.
-  const launchLink = deepLinkInArgs(process.argv);
-  if (launchLink) mainWindow.webContents.once('did-finish-load', () => followDeepLink(launchLink));
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  protocol.handle('app', createRendererHandler(join(here, '../renderer')));
+  const development = !app.isPackaged;
+  core = createCore({
+    dataDir: dataDir!,
+    review,
+    clipboard: systemClipboard(process.platform),
+    version: app.getVersion(),
+    development,
+    authenticate: review ? undefined : osAuthentication(),
+    files: review ? undefined : osFilePicker(windows.current),
   });
+  const instance = core;
+  Menu.setApplicationMenu(buildMenu({ productName: app.getName(), development, run: (command) => instance.events.emit('app.command', { command }) }));
+  bindCore(instance);
+  watchOsLock(process.platform, () => void instance.lock('os'));
+  // Linux and macOS announce a shutdown; a copied secret does not outlive the session.
+  powerMonitor.on('shutdown', () => void instance.clearClipboard());
+  windows.show();
+  // Launched by a keyfleet:// link on Windows and Linux: the link is an argument.
+  follow(deepLinkInArgs(process.argv));
 }
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+function run(): void {
+  registerProtocolClient();
+  // A second launch of the same data dir: its link, or just the window brought forward.
+  app.on('second-instance', (_event, argv) => follow(deepLinkInArgs(argv) ?? { command: null }));
+  // macOS delivers links as events, possibly before 'ready' when a link launched the app.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    follow(parseDeepLink(url));
+  });
+  // macOS: the dock icon after the window was closed.
+  app.on('activate', () => {
+    if (core && !windows.exists()) windows.show();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting || !core) return;
+    quitting = true;
+    event.preventDefault();
+    void core.close().finally(() => app.quit());
+  });
+  start().catch(fail);
+}
 
-let quitting = false;
-app.on('before-quit', (event) => {
-  if (quitting || !core) return;
-  quitting = true;
-  event.preventDefault();
-  void core.close().finally(() => app.quit());
-});
+if (reviewProfile) {
+  const profile = reviewProfile;
+  app.on('quit', () => rmSync(profile, { recursive: true, force: true }));
+}
 
-if (primaryInstance) void start();
+if (setupError !== undefined) fail(setupError);
+// One Keyfleet per data dir: a second launch hands its arguments to the first and quits.
+else if (!review && !app.requestSingleInstanceLock()) app.quit();
+else run();

@@ -1,47 +1,25 @@
-// createApi(transport): the one way to build `window.keyfleet`. The preload passes an IPC
-// transport, the test harness an HTTP one, the core an in-process one; the object is the same.
-import {
-  channelNames,
-  type AppErrorShape,
-  type ChannelName,
-  type ErrorKind,
-  type EventName,
-  type Events,
-  type KeyfleetApi,
-  type Transport,
-} from './contract.ts';
+// createBridge(transport): the one way to build what `window.keyfleet` is. The preload passes an
+// IPC transport, the core an in-process one (and the web harness runs the built preload itself).
+// Every call resolves to the core's Result, never throws, and carries only plain data: that is all
+// Electron's contextBridge lets through intact.
+import { channelNames, type ChannelName, type KeyfleetBridge, type Result, type Transport } from './contract.ts';
 
-/** A failed call, as the renderer sees it: a kind it can branch on and a message it can show. */
-export class ApiError extends Error {
-  readonly kind: ErrorKind;
-  readonly fields: Record<string, string> | undefined;
-  readonly retryAfterMs: number | undefined;
-  readonly choices: AppErrorShape['choices'];
+export { ApiError } from './typed-api.ts';
 
-  constructor(shape: AppErrorShape) {
-    super(shape.message);
-    this.name = 'ApiError';
-    this.kind = shape.kind;
-    this.fields = shape.fields;
-    this.retryAfterMs = shape.retryAfterMs;
-    this.choices = shape.choices;
-  }
-}
+/** A transport that failed instead of answering (in Electron: no handler, or one that threw). */
+const unanswered =
+  (channel: ChannelName) =>
+  (): Result<never> => ({ ok: false, error: { kind: 'internal', message: `Keyfleet's core did not answer ${channel}.` } });
 
-export function createApi(transport: Transport): KeyfleetApi {
-  const api: Record<string, Record<string, (input?: unknown) => Promise<unknown>>> = {};
+export function createBridge(transport: Transport): KeyfleetBridge {
+  const bridge: Record<string, Record<string, (input?: unknown) => Promise<Result<unknown>>>> = {};
   for (const channel of channelNames) {
     const [namespace, method] = channel.split('.') as [string, string];
-    const target = (api[namespace] ??= {});
-    target[method] = async (input?: unknown) => {
-      const result = await transport.invoke(channel, input ?? {});
-      if (!result.ok) throw new ApiError(result.error);
-      return result.value;
-    };
+    const target = (bridge[namespace] ??= {});
+    target[method] = (input?: unknown) => transport.invoke(channel, input ?? {}).catch(unanswered(channel));
   }
-  const on = <E extends EventName>(event: E, listener: (payload: Events[E]) => void) =>
-    transport.subscribe(event, listener as (payload: unknown) => void);
-  return Object.freeze({ ...api, on }) as unknown as KeyfleetApi;
+  const on = (event: Parameters<Transport['subscribe']>[0], listener: (payload: unknown) => void) => transport.subscribe(event, listener);
+  return Object.freeze({ ...bridge, on }) as unknown as KeyfleetBridge;
 }
 
 export function isChannelName(value: unknown): value is ChannelName {

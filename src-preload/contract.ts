@@ -46,21 +46,35 @@ export type ChannelOutput<C extends ChannelName> =
 
 export const channelNames = Object.keys(channels) as ChannelName[];
 
-// ---------------------------------------------------------------- the API object's shape
+// ---------------------------------------------------------------- the API object's two forms
 
 type Namespaces = ChannelName extends `${infer N}.${string}` ? N : never;
-type MethodsOf<N extends string> = {
-  [C in ChannelName as C extends `${N}.${infer M}` ? M : never]: Record<never, never> extends ChannelInput<C>
-    ? (input?: ChannelInput<C>) => Promise<ChannelOutput<C>>
-    : (input: ChannelInput<C>) => Promise<ChannelOutput<C>>;
+/** One method per channel of namespace N, resolving to its Result ('result') or to its value ('value'). */
+type MethodsOf<N extends string, Form extends 'result' | 'value'> = {
+  [C in ChannelName as C extends `${N}.${infer M}` ? M : never]: (
+    ...input: Record<never, never> extends ChannelInput<C> ? [input?: ChannelInput<C>] : [input: ChannelInput<C>]
+  ) => Promise<Form extends 'result' ? Result<ChannelOutput<C>> : ChannelOutput<C>>;
 };
+interface Subscribe {
+  /** Listens to a core event; returns the function that stops listening. */
+  on: <E extends EventName>(event: E, listener: (payload: Events[E]) => void) => () => void;
+}
 
-/** What `window.keyfleet` is, and what `createCore().api` is. */
-export type KeyfleetApi = { [N in Namespaces]: MethodsOf<N> } & {
-  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
-};
+/**
+ * What the preload exposes as `window.keyfleet` (createBridge). Electron's contextBridge copies
+ * every value between worlds and reduces a thrown error to its message, so every call resolves to
+ * its Result, plain data, and never throws.
+ */
+export type KeyfleetBridge = { [N in Namespaces]: MethodsOf<N, 'result'> } & Subscribe;
 
-/** How createApi reaches the core: ipcRenderer in the desktop app, HTTP+SSE in the harness. */
+/**
+ * The same calls, resolving to the value and throwing ApiError (kind, fields, choices,
+ * retryAfterMs) on failure: the renderer's `api` and `createCore().api`, built from a bridge by
+ * typedApi() in src-preload/typed-api.ts.
+ */
+export type KeyfleetApi = { [N in Namespaces]: MethodsOf<N, 'value'> } & Subscribe;
+
+/** How createBridge reaches the core: ipcRenderer in the desktop app, the core itself in process. */
 export interface Transport {
   invoke(channel: ChannelName, input: unknown): Promise<Result<unknown>>;
   subscribe(event: EventName, listener: (payload: unknown) => void): () => void;

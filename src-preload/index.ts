@@ -1,7 +1,8 @@
-// The preload: builds `window.keyfleet` from the contract over IPC and exposes nothing else.
-// No raw ipcRenderer reaches the page.
+// The preload: exposes `window.keyfleet` (createBridge over ipcRenderer) and nothing else. No raw
+// ipcRenderer reaches the page, and every call resolves to its Result: Electron's contextBridge
+// copies values and reduces a thrown error to its message, so failures cross as plain data.
 import { contextBridge, ipcRenderer } from 'electron';
-import { createApi } from './api.ts';
+import { createBridge } from './api.ts';
 import type { Result, Transport } from './contract.ts';
 
 const transport: Transport = {
@@ -15,4 +16,4 @@ const transport: Transport = {
   },
 };
 
-contextBridge.exposeInMainWorld('keyfleet', createApi(transport));
+contextBridge.exposeInMainWorld('keyfleet', createBridge(transport));

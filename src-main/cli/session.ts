@@ -3,7 +3,7 @@
 // connection or key a person named.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { resolve, join } from 'node:path';
+import { join } from 'node:path';
 import type { ConnectionView, KeyfleetApi, KeyView } from '../../src-preload/contract.ts';
 import { createCore, DATABASE_FILE, type Core, type CoreOptions } from '../core.ts';
 import { appNameOf, dataDirFor, DATA_DIR_ENV } from '../data-dir.ts';
@@ -23,7 +23,7 @@ export const VERSION = packageJson.version ?? 'dev';
 
 /** The data dir the desktop app uses on this machine, or KEYFLEET_DATA_DIR. */
 export function dataDirOf(io: Pick<Io, 'env' | 'cwd'>): string {
-  return resolve(io.cwd, dataDirFor(appNameOf(packageJson), { platform: process.platform, env: io.env, home: io.env.HOME || homedir() }));
+  return dataDirFor(appNameOf(packageJson), { platform: process.platform, env: io.env, home: io.env.HOME || homedir(), cwd: io.cwd });
 }
 
 export function openSession(io: Io, options: Partial<CoreOptions> = {}): Session {

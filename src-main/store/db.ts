@@ -11,6 +11,14 @@ import { migrations as defaultMigrations, type Migration } from './migrations/in
 
 export type Db = Database.Database;
 
+/** The database's schema is not this version's: a newer Keyfleet wrote it (or, in a review, another version). */
+export class SchemaVersionError extends AppError {
+  constructor(message: string) {
+    super('internal', message);
+    this.name = 'SchemaVersionError';
+  }
+}
+
 /** SQLite's default: a checkpoint once the WAL holds this many pages. */
 export const WAL_AUTOCHECKPOINT_PAGES = 1000;
 const WAL_SIZE_LIMIT = 32 * 1024 * 1024;
@@ -90,7 +98,7 @@ function openReadonly(file: string, migrations: Migration[]): Db {
   const latest = Math.max(...migrations.map((m) => m.version));
   if (Math.max(...applied) !== latest) {
     db.close();
-    throw new AppError('internal', `That data dir was written by another Keyfleet version (schema ${Math.max(...applied)}, this one reads ${latest}).`);
+    throw new SchemaVersionError(`That data dir was written by another Keyfleet version (schema ${Math.max(...applied)}, this one reads ${latest}).`);
   }
   db.pragma('query_only = ON');
   return db;
@@ -115,10 +123,7 @@ export function migrate(db: Db, migrations: Migration[]): void {
   const known = new Set(migrations.map((m) => m.version));
   for (const version of applied.keys()) {
     if (!known.has(version)) {
-      throw new AppError(
-        'internal',
-        `The database was written by a newer Keyfleet (schema version ${version}); this version cannot open it.`,
-      );
+      throw new SchemaVersionError(`The database was written by a newer Keyfleet (schema version ${version}); this version cannot open it.`);
     }
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');

@@ -1,15 +1,18 @@
-// The renderer's only way out: the typed API the preload (or the web harness) put on window.
-import type { KeyfleetApi } from '../../src-preload/contract.ts';
+// The renderer's only way out: the bridge the preload put on window (every call resolves to its
+// Result, the only form that survives Electron's contextBridge), turned on this side into the typed
+// API the views call, which throws ApiError (kind, fields, choices) on failure.
+import type { KeyfleetApi, KeyfleetBridge } from '../../src-preload/contract.ts';
+import { typedApi } from '../../src-preload/typed-api.ts';
 
 declare global {
   interface Window {
-    keyfleet: KeyfleetApi;
+    keyfleet: KeyfleetBridge;
   }
 }
 
-export const api: KeyfleetApi = window.keyfleet;
+export const api: KeyfleetApi = typedApi(window.keyfleet);
 
-/** The shape of a failed call (the ApiError class lives on the other side of the bridge). */
+/** The shape of a failed call, read from the ApiError typedApi throws. */
 export interface CallError {
   kind: string;
   message: string;

@@ -24,7 +24,13 @@ export function createVaultSlice(set: SetState, get: GetState): VaultSlice {
       await guarded(get, 'Could not read the vault', async () => {
         const vault = await api.vault.status();
         const open = vault.passphrase === 'set' && !vault.locked;
-        set({ vault, vaultEntries: open ? await api.vault.list() : [] });
+        try {
+          set({ vault, vaultEntries: open ? await api.vault.list() : [] });
+        } catch (error) {
+          // It locked between the two calls (idle, the screen, another window): a state, not a failure.
+          if (asCallError(error).kind !== 'locked') throw error;
+          set({ vault: await api.vault.status(), vaultEntries: [] });
+        }
       });
     },
 

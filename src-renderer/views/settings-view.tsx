@@ -87,9 +87,19 @@ export function SettingsView() {
   return settings ? <SettingsPane settings={settings} /> : null;
 }
 
+/**
+ * What the operating system tells Keyfleet, per platform: macOS and Windows announce a screen lock;
+ * Linux does not, and Keyfleet asks whether the session is locked, which only some desktops answer.
+ */
+function osLock(platform: string | undefined): string {
+  if (platform === 'darwin') return 'when the screen locks or the Mac sleeps';
+  if (platform === 'win32') return 'when Windows locks or the PC sleeps';
+  return 'when the computer sleeps and, where the desktop reports it (GNOME, KDE and others), when the screen locks';
+}
+
 function SettingsPane({ settings }: { settings: Settings }) {
-  const { connections, review, saveSettings } = useApp(
-    useShallow((s) => ({ connections: s.connections, review: s.status?.mode === 'review', saveSettings: s.saveSettings })),
+  const { connections, review, platform, saveSettings } = useApp(
+    useShallow((s) => ({ connections: s.connections, review: s.status?.mode === 'review', platform: s.status?.platform, saveSettings: s.saveSettings })),
   );
   const [draft, setDraft] = useState<Draft>(() => draftOf(settings.values));
   const [error, setError] = useState<CallError | null>(null);
@@ -168,7 +178,7 @@ function SettingsPane({ settings }: { settings: Settings }) {
           <div className="form-row">
             <Field
               label="Lock the vault after idle (minutes)"
-              hint={`1 to 1440. The vault also locks with the screen, and with l. Default ${defaults.autoLockMinutes}.`}
+              hint={`1 to 1440. The vault also locks ${osLock(platform)}, and with l. Default ${defaults.autoLockMinutes}.`}
               error={fieldError('autoLockMinutes')}
             >
               <input inputMode="numeric" value={draft.autoLockMinutes} onChange={change('autoLockMinutes')} autoComplete="off" />

@@ -508,6 +508,8 @@ test('settings are shown, checked field by field, saved to SQLite and used by th
   await expect(view).toContainText(harness.dataDir);
   await expect(view).toContainText('KEYFLEET_DATA_DIR');
   await expect(view).toContainText('--review=');
+  // What locks the vault with the OS, said for the OS the core runs on (here Linux).
+  await expect(view.getByText(/locks when the computer sleeps and, where the desktop reports it \(GNOME, KDE and others\), when the screen locks/)).toBeVisible();
   await expect(view.getByLabel('Lock the vault after idle (minutes)')).toHaveValue('5');
   await expect(view.getByLabel('Remind me before a key expires (days before)')).toHaveValue('60, 30, 7, 1');
 

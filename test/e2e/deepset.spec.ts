@@ -64,13 +64,11 @@ test('a user access token creates a workspace key with an expiry, reveals it onc
   expect(sandbox.authenticates(secret)).toBe(true);
   await expect(reveal).toContainText('deepset shows a new API key only this once');
   await shoot(app, 'reveal');
+  // window.keyfleet answers with a Result, never a throw (only plain data crosses the context bridge).
   const second = await app.evaluate(async (slotId) => {
-    try {
-      await (globalThis as unknown as { keyfleet: { reveal: { take(i: { slotId: string }): Promise<unknown> } } }).keyfleet.reveal.take({ slotId });
-      return 'revealed again';
-    } catch (error) {
-      return (error as Error).message;
-    }
+    type Take = (i: { slotId: string }) => Promise<{ ok: true } | { ok: false; error: { message: string } }>;
+    const result = await (globalThis as unknown as { keyfleet: { reveal: { take: Take } } }).keyfleet.reveal.take({ slotId });
+    return result.ok ? 'revealed again' : result.error.message;
   }, value.revealSlotId);
   expect(second).toMatch(/already revealed once/);
   await reveal.getByRole('button', { name: 'Copy API key' }).click();

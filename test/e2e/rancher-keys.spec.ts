@@ -72,13 +72,11 @@ test('creating a key reveals its secret exactly once, and the secret is never st
   await shoot(app, 'reveal-dialog');
 
   // The slot was read by the dialog; a second read fails.
+  // window.keyfleet answers with a Result, never a throw (only plain data crosses the context bridge).
   const second = await app.evaluate(async (slotId) => {
-    try {
-      await (globalThis as unknown as { keyfleet: { reveal: { take(i: { slotId: string }): Promise<unknown> } } }).keyfleet.reveal.take({ slotId });
-      return 'revealed again';
-    } catch (error) {
-      return (error as Error).message;
-    }
+    type Take = (i: { slotId: string }) => Promise<{ ok: true } | { ok: false; error: { message: string } }>;
+    const result = await (globalThis as unknown as { keyfleet: { reveal: { take: Take } } }).keyfleet.reveal.take({ slotId });
+    return result.ok ? 'revealed again' : result.error.message;
   }, value.revealSlotId);
   expect(second).toMatch(/already revealed once/);
 

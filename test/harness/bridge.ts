@@ -1,35 +1,33 @@
-// Runs in the page before the renderer: builds `window.keyfleet` with the same createApi the
-// preload uses, over HTTP for calls and server-sent events for events.
-import { createApi } from '../../src-preload/api.ts';
-import type { EventName, Result, Transport } from '../../src-preload/contract.ts';
+// Runs in the page before the renderer, and plays Electron's part: the real built preload
+// (out/preload/index.cjs, appended to this bundle by build-bridge.ts) runs inside a stand-in of
+// the sandboxed preload's world, whose ipcRenderer reaches the core over HTTP (calls) and
+// server-sent events (events), and whose contextBridge passes values to the page as Electron's
+// does (test/electron-stand-in/). The page gets what the desktop app's page gets, nothing more.
+import { runSandboxedPreload, type HarnessTransport, type PreloadFunction } from '../electron-stand-in/preload-runtime.ts';
 
 const token = document.querySelector<HTMLMetaElement>('meta[name="keyfleet-harness-token"]')?.content ?? '';
-const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
 
-const source = new EventSource(`/__harness/events?token=${encodeURIComponent(token)}`);
-source.onmessage = (message: MessageEvent<string>) => {
-  const { event, payload } = JSON.parse(message.data) as { event: EventName; payload: unknown };
-  for (const listener of listeners.get(event) ?? []) listener(payload);
-};
-
-const transport: Transport = {
-  async invoke(channel, input) {
+const transport: HarnessTransport = {
+  async invoke(channel, arg) {
     const response = await fetch(`/__harness/invoke/${encodeURIComponent(channel)}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(input),
+      body: JSON.stringify(arg),
     });
-    if (!response.ok) {
-      return { ok: false, error: { kind: 'internal', message: `The harness answered HTTP ${response.status}.` } };
-    }
-    return (await response.json()) as Result<unknown>;
+    // What a handler that threw looks like to ipcRenderer.invoke: a rejection.
+    if (!response.ok) throw new Error(`The harness answered HTTP ${response.status}.`);
+    return (await response.json()) as unknown;
   },
-  subscribe(event, listener) {
-    let set = listeners.get(event);
-    if (!set) listeners.set(event, (set = new Set()));
-    set.add(listener);
-    return () => set.delete(listener);
+  listen(listener) {
+    const source = new EventSource(`/__harness/events?token=${encodeURIComponent(token)}`);
+    source.onmessage = (message: MessageEvent<string>) => {
+      const { channel, payload } = JSON.parse(message.data) as { channel: string; payload: unknown };
+      listener(channel, payload);
+    };
   },
 };
 
-(window as unknown as { keyfleet: unknown }).keyfleet = createApi(transport);
+/** Called by the bundle's tail with the preload's code as a function of Electron's preload parameters. */
+export function start(preload: PreloadFunction): void {
+  runSandboxedPreload(preload, { mainWorld: window, transport, filePath: 'out/preload/index.cjs' });
+}

@@ -1,6 +1,8 @@
 // The web harness: the real core under Node, reachable over HTTP (calls) and server-sent events
-// (events) on 127.0.0.1 behind a random token, serving the built renderer with a bridge that
-// builds `window.keyfleet` from the same createApi. Only the transport differs from the desktop app.
+// (events) on 127.0.0.1 behind a random token, serving the built renderer with a bridge that runs
+// the real built preload in a stand-in of Electron's sandboxed preload world (bridge.ts). Only the
+// transport differs from the desktop app, and it carries nothing Electron's IPC would not: every
+// answer and event is checked to arrive through JSON exactly as structured clone would deliver it.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -15,6 +17,7 @@ import { createMemoryClipboard, type ClipboardPort } from '../../src-main/servic
 import type { FilePicker } from '../../src-main/services/files.ts';
 import { CONTENT_SECURITY_POLICY, contentType } from '../../src-main/web-policy.ts';
 import { readBody } from '../backends/faults.ts';
+import { cloneDifference } from './wire.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERER_DIR = join(root, 'out/renderer');
@@ -97,7 +100,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
   for (const event of eventNames) {
     core.events.on(event, (payload) => {
-      const frame = `data: ${JSON.stringify({ event, payload })}\n\n`;
+      const difference = cloneDifference(payload);
+      if (difference) {
+        console.error(`Harness: event ${event} would reach the page differently over JSON than over Electron's IPC: ${difference}`);
+        return;
+      }
+      // The channel the desktop app's main process sends it on (webContents.send).
+      const frame = `data: ${JSON.stringify({ channel: `event:${event}`, payload })}\n\n`;
       for (const stream of streams) stream.write(frame);
     });
   }
@@ -123,7 +132,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       } catch {
         return sendJson(res, 400, { ok: false, error: { kind: 'validation', message: 'The request body is not JSON or too large.' } });
       }
-      return sendJson(res, 200, await core.dispatch(channel, input));
+      return sendJson(res, 200, checkedForWire(`the answer to ${channel}`, await core.dispatch(channel, input)));
     }
 
     if (url.pathname === '/__harness/events' && req.method === 'GET') {
@@ -188,6 +197,17 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       rmSync(files.dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Electron's IPC structured-clones; the harness sends JSON. Where the two would differ (a Date, a
+ * Map, NaN, a class instance's prototype) the harness would show the page something the desktop
+ * app never shows, so it refuses instead: the test fails and names what differed.
+ */
+function checkedForWire<T>(what: string, value: T): T {
+  const difference = cloneDifference(value);
+  if (difference) throw new Error(`Harness: ${what} would reach the page differently over JSON than over Electron's IPC: ${difference}`);
+  return value;
 }
 
 /** A percent-decoded path, or undefined when the encoding is broken (a 400, not a crash). */

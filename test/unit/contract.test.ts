@@ -2,7 +2,8 @@
 // input that does not match its schema with a clear validation error, before any handler runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelNames, channels, eventNames, type ChannelName } from '../../src-preload/contract.ts';
-import { createApi } from '../../src-preload/api.ts';
+import { createBridge } from '../../src-preload/api.ts';
+import { ApiError, typedApi } from '../../src-preload/typed-api.ts';
 import { createCore, type Core } from '../../src-main/core.ts';
 import { tempDir } from '../support/temp.ts';
 
@@ -32,13 +33,37 @@ describe('contract', () => {
     expect(channelNames.length).toBeGreaterThanOrEqual(15);
   });
 
-  it('exposes every channel as a method of the API object, and nothing else but on()', () => {
-    const api = createApi({ invoke: () => Promise.resolve({ ok: true, value: null }), subscribe: () => () => undefined });
-    const methods = Object.entries(api).flatMap(([ns, value]) =>
-      typeof value === 'function' ? [ns] : Object.keys(value as object).map((m) => `${ns}.${m}`),
-    );
-    expect(methods.sort()).toEqual([...channelNames, 'on'].sort());
-    expect(Object.isFrozen(api)).toBe(true);
+  it('exposes every channel as a method of the bridge and of the typed API, and nothing else but on()', () => {
+    const bridge = createBridge({ invoke: () => Promise.resolve({ ok: true, value: null }), subscribe: () => () => undefined });
+    const methodsOf = (api: object) =>
+      Object.entries(api)
+        .flatMap(([ns, value]) => (typeof value === 'function' ? [ns] : Object.keys(value as object).map((m) => `${ns}.${m}`)))
+        .sort();
+    expect(methodsOf(bridge)).toEqual([...channelNames, 'on'].sort());
+    expect(methodsOf(typedApi(bridge))).toEqual([...channelNames, 'on'].sort());
+    expect(Object.isFrozen(bridge)).toBe(true);
+    expect(Object.isFrozen(typedApi(bridge))).toBe(true);
+  });
+
+  it('bridge calls resolve to Results, never throw; the typed API returns values and throws ApiError with what the form needs', async () => {
+    const failure = { kind: 'invalid' as const, message: 'Choose one.', choices: [{ id: 'o1', label: 'Acme' }], fields: { name: 'Required.' } };
+    const bridge = createBridge({
+      invoke: (channel) =>
+        channel === 'app.status'
+          ? Promise.resolve({ ok: true, value: 'status' })
+          : channel === 'connections.add'
+            ? Promise.resolve({ ok: false, error: failure })
+            : Promise.reject(new Error('Error invoking remote method: no handler')),
+      subscribe: () => () => undefined,
+    });
+    expect(await bridge.connections.add({ kind: 'rancher', name: 'x', baseUrl: 'https://x', credential: { type: 'key-pair', accessKey: 'a', secretKey: 'b' } })).toEqual({ ok: false, error: failure });
+    // A transport that fails (no handler, a handler that threw) is a Result too, without its internals.
+    expect(await bridge.connections.list()).toEqual({ ok: false, error: { kind: 'internal', message: "Keyfleet's core did not answer connections.list." } });
+    const api = typedApi(bridge);
+    expect(await api.app.status()).toBe('status');
+    const error = await api.connections.add({ kind: 'rancher', name: 'x', baseUrl: 'https://x', credential: { type: 'key-pair', accessKey: 'a', secretKey: 'b' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject(failure);
   });
 
   it('names every event once', () => {

@@ -33,7 +33,7 @@ describe('data dir', () => {
   });
 
   it('is the one function the desktop app and the command line use', () => {
-    expect(readFileSync('src-main/index.ts', 'utf8')).toMatch(/app\.setPath\('userData', dataDirFor\(app\.getName\(\)\)\)/);
+    expect(readFileSync('src-main/index.ts', 'utf8')).toMatch(/dataDir = dataDirFor\(app\.getName\(\), where\);\n\s+prepareDataDir\(dataDir\);\n\s+if \(dataDir !== app\.getPath\('userData'\)\) app\.setPath\('userData', dataDir\);/);
     expect(readFileSync('src-main/cli/session.ts', 'utf8')).toMatch(/dataDirFor\(appNameOf\(packageJson\)/);
   });
 });
