@@ -178,7 +178,7 @@ export function createCore(options: CoreOptions): Core {
   });
   const idleTimer = !background ? undefined : setInterval(() => vault.checkIdle(), options.idleCheckMs ?? 15_000);
   idleTimer?.unref();
-  const bulk = createBulkService({ store, keys, now });
+  const bulk = createBulkService({ store, keys, events, now });
   const health = createHealthService({ store, events, now, reminderDays: () => settings.one('expiryReminderDays') });
   // Expiry reminders: at start, and whenever a sync brought fresh expiry dates.
   const remind = () => {

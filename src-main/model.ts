@@ -48,6 +48,8 @@ export interface KeyRecord extends RemoteKey {
   localLabel: string | null;
   /** When a sync first found the key gone from the backend (a ghost row). */
   goneSince: number | null;
+  /** Whether its backend reports when this key was last used (read with the whole row only). */
+  tracksLastUse?: boolean;
 }
 
 /** Backend-specific, non-secret facts about a connection (which organization, API era, …). */

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BulkAction, BulkPlanView, BulkResultView, ChannelInput } from '../../src-preload/contract.ts';
 import { AppError, toErrorShape } from '../errors.ts';
+import type { CoreEvents } from '../events.ts';
 import type { ConnectionRecord, KeyRecord } from '../model.ts';
 import { providerModule } from '../providers/index.ts';
 import type { Store } from '../store/index.ts';
@@ -13,8 +14,8 @@ const PLAN_TTL_MS = 10 * 60 * 1000;
 const MAX_KEYS = 10_000;
 const DAY_MS = 86_400_000;
 
-export function createBulkService(deps: { store: Store; keys: KeyOperations; now: () => number }) {
-  const { store, keys, now } = deps;
+export function createBulkService(deps: { store: Store; keys: KeyOperations; events: CoreEvents; now: () => number }) {
+  const { store, keys, events, now } = deps;
   const plans = new Map<string, { plan: BulkPlanView; expiresAt: number }>();
 
   /** Why the action cannot apply to this key, or null when it can. */
@@ -68,15 +69,19 @@ export function createBulkService(deps: { store: Store; keys: KeyOperations; now
       plans.delete(input.planId);
       const result: BulkResultView = { action: plan.action, succeeded: 0, failed: 0, results: [] };
       for (const item of plan.items) {
+        let outcome: BulkResultView['results'][number];
         try {
           if (plan.action === 'delete') await keys.delete({ connectionId: item.connectionId, keyId: item.keyId });
           else await keys.setActive({ connectionId: item.connectionId, keyId: item.keyId, active: plan.action === 'activate' });
           result.succeeded++;
-          result.results.push({ connectionId: item.connectionId, keyId: item.keyId, name: item.name, ok: true, error: null });
+          outcome = { connectionId: item.connectionId, keyId: item.keyId, name: item.name, ok: true, error: null };
         } catch (error) {
           result.failed++;
-          result.results.push({ connectionId: item.connectionId, keyId: item.keyId, name: item.name, ok: false, error: toErrorShape(error).message });
+          outcome = { connectionId: item.connectionId, keyId: item.keyId, name: item.name, ok: false, error: toErrorShape(error).message };
         }
+        result.results.push(outcome);
+        // Per key, as it happens: the window shows the run's progress and each key's outcome.
+        events.emit('bulk.progress', { planId: plan.planId, done: result.results.length, total: plan.count, result: outcome });
       }
       return result;
     },

@@ -9,13 +9,12 @@ import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { ConnectionRecord } from '../model.ts';
 import { providerModule } from '../providers/index.ts';
+import { nextConnectionColor } from './connection-colors.ts';
 import type { HttpTuning, Provider, ProviderConfig } from '../providers/types.ts';
 import { cleanText, rememberSecret } from '../redact.ts';
 import { connectionAccount, type SecretStore } from '../secrets/secret-store.ts';
 import type { Store } from '../store/index.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
-
-const PALETTE = ['#2563eb', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#dc2626'];
 
 export interface ConnectionServiceDeps {
   store: Store;
@@ -181,7 +180,6 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         });
       }
 
-      const count = store.connections.list().length;
       // Who the backend says the credential belongs to is backend text: cleaned before it is kept.
       const accountName = cleanText(identity.accountName, LIMITS.nameChars);
       const settings = Object.fromEntries(
@@ -192,7 +190,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         kind: input.kind,
         name: input.name,
         baseUrl,
-        color: input.color ?? PALETTE[count % PALETTE.length]!,
+        color: input.color ?? nextConnectionColor(store.connections.list().map((c) => c.color)),
         caPem: input.caPem ?? null,
         accountId: cleanText(identity.accountId, LIMITS.nameChars),
         accountName,

@@ -1,7 +1,7 @@
 // The cached inventory and the sync that fills it (ARCHITECTURE.md rule 8): fetch everything
 // first, then swap the connection's snapshot in one transaction with the run's record. A failed
 // sync records why and leaves the previous snapshot exactly as it was.
-import type { ChannelInput, KeyDetail, KeyPage, KeyView, ScopeView, SyncRunView } from '../../src-preload/contract.ts';
+import type { ChannelInput, KeyDetail, KeyLink, KeyPage, KeyView, ScopeView, SyncRunView } from '../../src-preload/contract.ts';
 import { AppError, toErrorShape } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -41,7 +41,41 @@ function boundKey(key: RemoteKey): RemoteKey {
   };
 }
 
-export function keyView(record: ListedKey): KeyView {
+/** Each key's rotation partner: the key that replaced it, and the one it replaced. */
+export interface RotationLinks {
+  replacedBy: Map<string, KeyLink>;
+  replaces: Map<string, KeyLink>;
+}
+
+const NO_LINKS: RotationLinks = { replacedBy: new Map(), replaces: new Map() };
+
+/** The rotations' old and new keys, each named as the user knows it (looked up once per call). */
+export function rotationLinks(store: Store): RotationLinks {
+  const pairs = store.journal.rotationPairs();
+  if (pairs.length === 0) return NO_LINKS;
+  const links: RotationLinks = { replacedBy: new Map(), replaces: new Map() };
+  const link = (connectionId: string, keyId: string, fallbackName: string, at: number, done: boolean): KeyLink => {
+    const key = store.inventory.getKey(connectionId, keyId);
+    return {
+      keyId,
+      name: key ? (key.localLabel ?? (key.name || key.id)) : fallbackName,
+      maskedValue: key ? (key.maskedValue ?? key.localHint) : null,
+      at,
+      done,
+      present: key !== undefined && key.goneSince === null,
+    };
+  };
+  for (const pair of pairs) {
+    const newKey = link(pair.connectionId, pair.newKeyId, pair.oldKeyName, pair.at, pair.done);
+    const oldKey = link(pair.connectionId, pair.oldKeyId, pair.oldKeyName, pair.at, pair.done);
+    links.replacedBy.set(`${pair.connectionId}:${pair.oldKeyId}`, newKey);
+    links.replaces.set(`${pair.connectionId}:${pair.newKeyId}`, oldKey);
+  }
+  return links;
+}
+
+export function keyView(record: ListedKey, links: RotationLinks = NO_LINKS): KeyView {
+  const ref = `${record.connectionId}:${record.id}`;
   return {
     connectionId: record.connectionId,
     id: record.id,
@@ -63,6 +97,8 @@ export function keyView(record: ListedKey): KeyView {
     holdReason: record.holdReason,
     goneSince: record.goneSince,
     lastSeenAt: record.lastSeenAt,
+    replacedBy: links.replacedBy.get(ref) ?? null,
+    replaces: links.replaces.get(ref) ?? null,
   };
 }
 
@@ -267,13 +303,24 @@ export function createInventoryService(deps: InventoryServiceDeps) {
 
     keys(input: Required<Pick<ChannelInput<'keys.list'>, 'offset' | 'limit'>> & ChannelInput<'keys.list'>): KeyPage {
       const { rows, total } = store.inventory.listKeys({ ...input, now: now() });
-      return { rows: rows.map(keyView), total, offset: input.offset };
+      const links = rotationLinks(store);
+      return { rows: rows.map((row) => keyView(row, links)), total, offset: input.offset };
     },
 
     key(connectionId: string, keyId: string): KeyDetail {
       const record = store.inventory.getKey(connectionId, keyId);
       if (!record) throw new AppError('not-found', 'This key is not in the cached inventory; sync to refresh.');
-      return { ...keyView(record), raw: record.raw };
+      const vaultEntries = store.vault
+        .list()
+        .filter((entry) => entry.link?.connectionId === connectionId && entry.link.keyId === keyId)
+        .map((entry) => ({ id: entry.id, name: entry.name }));
+      return {
+        ...keyView(record, rotationLinks(store)),
+        raw: record.raw,
+        firstSeenAt: record.firstSeenAt,
+        tracksLastUse: record.tracksLastUse === true,
+        vaultEntries,
+      };
     },
   };
 }

@@ -3,7 +3,7 @@
 // Until the user has seen it, the secret is also held in the OS keychain under its operation id,
 // so a crash, a quit or a missed window never loses it: it can be shown again, once.
 import { randomUUID } from 'node:crypto';
-import type { RevealView } from '../../src-preload/contract.ts';
+import type { PendingRevealView, RevealView } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { rememberSecret } from '../redact.ts';
@@ -18,14 +18,6 @@ const LEGACY_UNRELEASED = 'revealed-not-released';
 const UNRELEASED_SETTING = 'reveal.unreleased';
 
 export const heldSecretAccount = (operationId: string) => `operation:${operationId}`;
-
-export interface PendingReveal {
-  operationId: string;
-  connectionId: string;
-  keyId: string | null;
-  kind: string;
-  at: number;
-}
 
 /** Slots only: the secret lives in memory until read once or until the window passes. */
 export function createRevealSlots(options: { ttlMs?: number } = {}) {
@@ -173,14 +165,21 @@ export function createRevealService(deps: { slots: RevealSlots; secrets: SecretS
     },
 
     /** Secrets issued but never seen (a crash, a quit, a missed window, a lock). */
-    pending(): PendingReveal[] {
-      return store.journal.withStep(AWAITING_REVEAL).map((op) => ({
-        operationId: op.id,
-        connectionId: op.connectionId,
-        keyId: op.keyId,
-        kind: op.kind,
-        at: op.updatedAt,
-      }));
+    pending(): PendingRevealView[] {
+      return store.journal.withStep(AWAITING_REVEAL).map((op) => {
+        // The key the secret belongs to: a rotation's new key, or the key created.
+        const keyId = typeof op.input.newKeyId === 'string' ? op.input.newKeyId : op.keyId;
+        const cached = keyId ? store.inventory.getKey(op.connectionId, keyId) : undefined;
+        const asked = [op.input.oldKeyName, op.input.name].find((name): name is string => typeof name === 'string' && name !== '');
+        return {
+          operationId: op.id,
+          connectionId: op.connectionId,
+          keyId,
+          keyName: cached ? (cached.localLabel ?? (cached.name || cached.id)) : (asked ?? keyId),
+          kind: op.kind,
+          at: op.updatedAt,
+        };
+      });
     },
 
     /** Offers a held secret again, once. */

@@ -13,6 +13,8 @@ const KEYS: Record<keyof AppSettings, string> = {
   clipboardClearSeconds: 'clipboard.clearSeconds',
   expiryReminderDays: 'reminders.expiryDays',
   welcomeDismissed: 'welcome.dismissed',
+  collapsedConnections: 'sidebar.collapsedConnections',
+  compactSidebar: 'sidebar.compact',
 };
 
 export const DEFAULT_SETTINGS: AppSettings = {
@@ -21,6 +23,8 @@ export const DEFAULT_SETTINGS: AppSettings = {
   clipboardClearSeconds: 30,
   expiryReminderDays: [60, 30, 7, 1],
   welcomeDismissed: false,
+  collapsedConnections: [],
+  compactSidebar: false,
 };
 
 const FIELDS = Object.keys(KEYS) as Array<keyof AppSettings>;

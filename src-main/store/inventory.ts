@@ -5,6 +5,7 @@ import type { KeyRecord } from '../model.ts';
 import type { Db } from './db.ts';
 import { HEALTH_SQL, healthCounts, healthParams, type HealthKind } from './health-sql.ts';
 import { LISTED_COLUMNS, SORT_SQL, toKey, toListed, toScope, type KeyQuery, type KeyRow, type ListedKey, type ScopeRecord, type ScopeRow } from './key-rows.ts';
+import { KEY_CONNECTION_WORDS } from './connection-words.ts';
 import { createKeyListCache, SEARCH_COLUMNS, searchableInMemory } from './key-list.ts';
 import { snapshotWriter, type ChangeKind, type FieldChanges } from './snapshot.ts';
 
@@ -13,6 +14,9 @@ export { healthParams } from './health-sql.ts';
 export type { KeyQuery, ListedKey, ScopeRecord } from './key-rows.ts';
 export { changedFields, defaultTraits } from './snapshot.ts';
 export type { ChangeKind, FieldChanges, KeyTraits, LocalKeyState, SnapshotCounts } from './snapshot.ts';
+
+/** The newest lines of one key's history that are read. */
+const HISTORY_LINES = 500;
 
 /** `column IN (@p0, @p1, …)` with each value bound in params ('0', matching nothing, for none). */
 function inList(column: string, values: readonly string[], prefix: string, params: Record<string, unknown>): string {
@@ -29,8 +33,11 @@ export function inventoryQueries(db: Db) {
       AND k.scope_id = s.id AND k.gone_since IS NULL AND k.hidden = 0) AS key_count FROM scopes s WHERE s.connection_id = ? ORDER BY s.position`);
   const oneScope = db.prepare(`SELECT s.*, 0 AS key_count FROM scopes s WHERE s.connection_id = ? AND s.id = ?`);
   const changesOf = db.prepare(`SELECT at, source, change, fields_json FROM changes
-    WHERE connection_id = ? AND key_id = ? ORDER BY id DESC LIMIT 500`);
-  const changesSince = db.prepare(`SELECT c.*, count(*) OVER () AS total FROM changes c
+    WHERE connection_id = ? AND key_id = ? ORDER BY id DESC LIMIT ${HISTORY_LINES}`);
+  const firstSeenOf = db.prepare('SELECT first_seen_at FROM keys WHERE connection_id = ? AND id = ?').pluck();
+  // A line without a key is a connection's first sync: its run says how many keys it found.
+  const changesSince = db.prepare(`SELECT c.*, CASE WHEN c.key_id = '' THEN r.added END AS found, count(*) OVER () AS total
+    FROM changes c LEFT JOIN sync_runs r ON r.id = c.sync_run_id
     WHERE c.at >= @since AND (@connectionId IS NULL OR c.connection_id = @connectionId)
     ORDER BY c.id DESC LIMIT @limit OFFSET @offset`);
   const hide = db.prepare('UPDATE keys SET hidden = 1 WHERE connection_id = ? AND id = ? AND gone_since IS NOT NULL');
@@ -80,7 +87,7 @@ export function inventoryQueries(db: Db) {
     const text = query.query?.trim();
     const sort = query.sort ?? { column: 'name', direction: 'asc' };
     const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
-    const order = `${SORT_SQL[sort.column]} ${direction}, connection_id, id`;
+    const order = `${SORT_SQL[sort.column](direction)}, connection_id, id`;
     // The key table's lists (no time-dependent filter): a slice of a cached ordered list.
     if (query.health === undefined && query.idleBefore === undefined && (!text || searchableInMemory(text))) {
       const list = lists.ordered(`WHERE ${clauses.join(' AND ')}`, order, params, text || undefined);
@@ -90,7 +97,7 @@ export function inventoryQueries(db: Db) {
     }
     if (text) {
       // The same fields the in-memory filter searches.
-      clauses.push(`(${SEARCH_COLUMNS.map((column) => `${column} LIKE @like ESCAPE '\\'`).join(' OR ')})`);
+      clauses.push(`(${[...SEARCH_COLUMNS, KEY_CONNECTION_WORDS].map((column) => `${column} LIKE @like ESCAPE '\\'`).join(' OR ')})`);
       params.like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     }
     const where = `WHERE ${clauses.join(' AND ')}`;
@@ -128,6 +135,7 @@ export function inventoryQueries(db: Db) {
         change: string;
         fields_json: string;
         at: number;
+        found: number | null;
         total: number;
       }>;
       return {
@@ -142,17 +150,24 @@ export function inventoryQueries(db: Db) {
           change: row.change as ChangeKind,
           fields: JSON.parse(row.fields_json) as FieldChanges,
           at: row.at,
+          found: row.found,
         })),
       };
     },
 
+    /** A key's history, newest first; it begins where a sync first saw it (or Keyfleet created it). */
     history(connectionId: string, keyId: string) {
-      return (changesOf.all(connectionId, keyId) as Array<{ at: number; source: string; change: string; fields_json: string }>).map((row) => ({
+      const rows = changesOf.all(connectionId, keyId) as Array<{ at: number; source: string; change: string; fields_json: string }>;
+      const lines = rows.map((row) => ({
         at: row.at,
         source: row.source as 'sync' | 'keyfleet',
         change: row.change as ChangeKind,
         fields: JSON.parse(row.fields_json) as FieldChanges,
       }));
+      // Found by its connection's first sync, which logged one line for all of them.
+      const firstSeen = rows.length < HISTORY_LINES && lines.at(-1)?.change !== 'added' ? (firstSeenOf.get(connectionId, keyId) as number | undefined) : undefined;
+      if (firstSeen !== undefined) lines.push({ at: firstSeen, source: 'sync', change: 'added', fields: {} });
+      return lines;
     },
 
     getKey(connectionId: string, keyId: string): KeyRecord | undefined {

@@ -60,6 +60,16 @@ export interface AuditEntry {
   detail: string | null;
 }
 
+export interface RotationPair {
+  connectionId: string;
+  oldKeyId: string;
+  oldKeyName: string;
+  newKeyId: string;
+  at: number;
+  /** The rotation finished (the old key retired, or kept by choice). */
+  done: boolean;
+}
+
 /**
  * `owner`: the id of the core using this store (null for a read-only review); `isLive` tells
  * whether the core that owns an operation still runs.
@@ -80,6 +90,13 @@ export function journalQueries(db: Db, owner: string | null = null, isLive: (own
   const pending = db.prepare(`SELECT * FROM operations WHERE state = 'pending' ORDER BY created_at`);
   const audit = db.prepare(`INSERT INTO audit (at, actor, action, connection_id, key_id, result, detail)
     VALUES (@at, @actor, @action, @connectionId, @keyId, @result, @detail)`);
+  // A composed rotation that made its new key and was not rolled back (cancelled or interrupted
+  // rotations deleted theirs): the old key and the key that replaces it.
+  const rotationPairs = db.prepare(`SELECT connection_id AS connectionId, json_extract(input_json, '$.oldKeyId') AS oldKeyId,
+      json_extract(input_json, '$.oldKeyName') AS oldKeyName, json_extract(input_json, '$.newKeyId') AS newKeyId,
+      created_at AS at, state = 'done' AS done
+    FROM operations WHERE kind = 'rotate' AND state != 'failed' AND json_extract(input_json, '$.mode') = 'composed'
+      AND json_extract(input_json, '$.newKeyId') IS NOT NULL ORDER BY created_at`);
   const auditPage = db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ? OFFSET ?');
   const auditCount = db.prepare('SELECT count(*) AS n FROM audit');
 
@@ -126,6 +143,10 @@ export function journalQueries(db: Db, owner: string | null = null, isLive: (own
     },
     pending(): OperationRecord[] {
       return (pending.all() as OperationRow[]).map(toOperation);
+    },
+    /** Every old key a rotation replaced with a new one, oldest rotation first. */
+    rotationPairs(): RotationPair[] {
+      return (rotationPairs.all() as Array<Omit<RotationPair, 'done'> & { done: number }>).map((row) => ({ ...row, done: row.done === 1 }));
     },
     audit(entry: AuditEntry): void {
       audit.run(entry);

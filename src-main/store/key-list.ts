@@ -10,9 +10,13 @@
 // or deleted, in any table) plus PRAGMA data_version (commits by other connections): any write
 // empties the caches, so nothing stale is ever served. Inside a transaction, nothing is cached.
 import type Database from 'better-sqlite3';
+import { CONNECTION_WORDS_SQL } from './connection-words.ts';
 import type { Db } from './db.ts';
 
-/** The fields the filter matches: in memory here, and by LIKE when the SQL path answers. */
+/**
+ * A key's own fields the filter matches: in memory here, and by LIKE when the SQL path answers.
+ * Besides them, its connection's name and backend (connection-words.ts), once per connection.
+ */
 export const SEARCH_COLUMNS = ['name', 'id', 'masked_value', 'type', 'status', 'role', 'created_by', 'description', 'local_label', 'local_hint'] as const;
 
 /** Between the fields of one key, and between keys, in the search text; a filter containing either is left to SQL. */
@@ -51,6 +55,10 @@ interface SearchText {
   starts: Int32Array;
   rowids: Float64Array;
   maxRowid: number;
+  /** Key i's connection, an index into connectionWords. */
+  connections: Uint16Array;
+  /** Each connection's name and backend words, folded and as UTF-8 bytes like the text. */
+  connectionWords: string[];
 }
 
 export interface KeyListCache {
@@ -68,17 +76,27 @@ export function createKeyListCache(db: Db, listedColumns: string): KeyListCache 
   // order, a chunk at a time, so the text can be built in the background between requests.
   const searchChunk = db
     .prepare(
-      `SELECT rowid, lower(${SEARCH_COLUMNS.map((c) => `coalesce(${c}, '')`).join(` || char(31) || `)}) FROM keys
+      `SELECT rowid, lower(${SEARCH_COLUMNS.map((c) => `coalesce(${c}, '')`).join(` || char(31) || `)}), connection_id FROM keys
       WHERE hidden = 0 AND rowid > ? ORDER BY rowid LIMIT ?`,
     )
     .raw();
+  const connectionWords = db.prepare(CONNECTION_WORDS_SQL).raw();
   const listStatements = new Map<string, Database.Statement>();
   let generation = '';
   const lists = new Map<string, number[]>();
   const filtered = new Map<string, number[]>();
   let search: SearchText | null = null;
   /** The search text being built for the current generation: the chunks read so far. */
-  let building: { afterRowid: number; chunks: Buffer[]; starts: number[]; rowids: number[]; offset: number } | null = null;
+  let building: {
+    afterRowid: number;
+    chunks: Buffer[];
+    starts: number[];
+    rowids: number[];
+    offset: number;
+    connections: number[];
+    connectionIndex: Map<string, number>;
+    connectionWords: string[];
+  } | null = null;
   let warming = false;
   /** The last needle searched and the rows (indexes into the search text, ascending) it matched. */
   let lastMatch: { search: SearchText; needle: string; rows: Int32Array } | null = null;
@@ -115,13 +133,27 @@ export function createKeyListCache(db: Db, listedColumns: string): KeyListCache 
   /** Reads the next chunk (all the rest when `limit` is -1); true once every row is read. */
   function readChunk(limit: number): boolean {
     // Always called right after refresh(), which drops a half-built text of an older generation.
-    building ??= { afterRowid: 0, chunks: [], starts: [], rowids: [], offset: 0 };
-    const chunk = searchChunk.all(building.afterRowid, limit) as Array<[number, string]>;
+    if (!building) {
+      const words = connectionWords.all() as Array<[string, string]>;
+      building = {
+        afterRowid: 0,
+        chunks: [],
+        starts: [],
+        rowids: [],
+        offset: 0,
+        connections: [],
+        connectionIndex: new Map(words.map(([id], i) => [id, i])),
+        connectionWords: words.map(([, text]) => asBytes(text)),
+      };
+    }
+    const chunk = searchChunk.all(building.afterRowid, limit) as Array<[number, string, string]>;
     // Each chunk is kept as UTF-8 bytes (off the JS heap) until the last one is read.
     const texts = new Array<string>(chunk.length);
-    chunk.forEach(([rowid, text], i) => {
+    chunk.forEach(([rowid, text, connectionId], i) => {
       building!.starts.push(building!.offset);
       building!.rowids.push(rowid);
+      // A key of no known connection (none: keys go with their connection) matches by its own fields only.
+      building!.connections.push(building!.connectionIndex.get(connectionId) ?? 0xffff);
       building!.offset += Buffer.byteLength(text, 'utf8') + 1;
       texts[i] = text;
     });
@@ -140,6 +172,8 @@ export function createKeyListCache(db: Db, listedColumns: string): KeyListCache 
       rowids: Float64Array.from(done.rowids),
       // Read in rowid order: the last is the largest.
       maxRowid: done.rowids.at(-1) ?? 0,
+      connections: Uint16Array.from(done.connections),
+      connectionWords: done.connectionWords,
     };
     return true;
   }
@@ -227,7 +261,25 @@ export function createKeyListCache(db: Db, listedColumns: string): KeyListCache 
     }
     const rows = Int32Array.from(found);
     lastMatch = { search, needle, rows };
-    return rows;
+    return withConnections(search, needle, rows);
+  }
+
+  /**
+   * The rows matched by their own fields, and every row of a connection whose name or backend
+   * matches (those are found anew each time: narrowing only ever reuses the rows' own matches).
+   */
+  function withConnections(search: SearchText, needle: string, own: Int32Array): Int32Array {
+    const matched = search.connectionWords.map((words) => words.includes(needle));
+    if (!matched.includes(true)) return own;
+    const { connections } = search;
+    const rows: number[] = [];
+    let k = 0;
+    for (let row = 0; row < connections.length; row++) {
+      const mine = k < own.length && own[k] === row;
+      if (mine) k++;
+      if (mine || matched[connections[row]!] === true) rows.push(row);
+    }
+    return Int32Array.from(rows);
   }
 
   /** Per ordered list: rowid → its position in the list + 1 (0: not in it), made on first use. */

@@ -21,6 +21,7 @@ export interface KeyRow {
   expires_at: number | null;
   last_used_at: number | null;
   raw_json: string;
+  tracks_last_use: number;
   first_seen_at: number;
   last_seen_at: number;
   hold_until: number | null;
@@ -38,11 +39,6 @@ export interface ScopeRow {
   parent_id: string | null;
   raw_json: string;
   key_count: number;
-}
-
-export interface ScopeRecord extends RemoteScope {
-  connectionId: string;
-  keyCount: number;
 }
 
 export interface ScopeRecord extends RemoteScope {
@@ -69,24 +65,29 @@ export interface KeyQuery {
   limit: number;
 }
 
-export const SORT_SQL: Record<SortColumn, string> = {
-  name: 'name COLLATE NOCASE',
-  type: 'type',
-  status: 'status',
-  createdAt: 'created_at',
-  expiresAt: 'expires_at',
-  lastUsedAt: 'last_used_at',
-  scope: 'scope_id',
+/** The ORDER BY of each sortable column, in a direction (ties are broken by the caller). */
+export const SORT_SQL: Record<SortColumn, (direction: 'ASC' | 'DESC') => string> = {
+  name: (d) => `name COLLATE NOCASE ${d}`,
+  // The connection's display name, as the table shows it.
+  connection: (d) => `(SELECT c.name FROM connections c WHERE c.id = keys.connection_id) COLLATE NOCASE ${d}`,
+  type: (d) => `type ${d}`,
+  status: (d) => `status ${d}`,
+  createdAt: (d) => `created_at ${d}`,
+  // The soonest first and "never" last (SQLite puts NULL first when ascending); reversed, the
+  // keys that never expire come first, then the latest.
+  expiresAt: (d) => `expires_at IS NULL ${d}, expires_at ${d}`,
+  lastUsedAt: (d) => `last_used_at ${d}`,
+  scope: (d) => `scope_id ${d}`,
 };
 
 /** A cached key without its raw backend fields: what the key table's pages need. */
-export type ListedKey = Omit<KeyRecord, 'raw'>;
+export type ListedKey = Omit<KeyRecord, 'raw' | 'tracksLastUse'>;
 
 /** Every column of keys but raw_json, for pages of the key table. */
 export const LISTED_COLUMNS = `connection_id, id, scope_id, name, description, type, category, role, status, status_detail, masked_value,
   created_at, created_by, expires_at, last_used_at, first_seen_at, last_seen_at, hold_until, hold_reason, local_hint, local_label, gone_since`;
 
-export const toListed = (row: Omit<KeyRow, 'raw_json'>): ListedKey => ({
+export const toListed = (row: Omit<KeyRow, 'raw_json' | 'tracks_last_use'>): ListedKey => ({
   connectionId: row.connection_id,
   id: row.id,
   scopeId: row.scope_id,
@@ -111,7 +112,11 @@ export const toListed = (row: Omit<KeyRow, 'raw_json'>): ListedKey => ({
   goneSince: row.gone_since,
 });
 
-export const toKey = (row: KeyRow): KeyRecord => ({ ...toListed(row), raw: JSON.parse(row.raw_json) as Record<string, unknown> });
+export const toKey = (row: KeyRow): KeyRecord => ({
+  ...toListed(row),
+  tracksLastUse: row.tracks_last_use === 1,
+  raw: JSON.parse(row.raw_json) as Record<string, unknown>,
+});
 
 export const toScope = (row: ScopeRow): ScopeRecord => ({
   connectionId: row.connection_id,

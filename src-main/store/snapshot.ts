@@ -26,12 +26,6 @@ export interface SnapshotCounts {
   changed: number;
 }
 
-export interface SnapshotCounts {
-  added: number;
-  removed: number;
-  changed: number;
-}
-
 /** Fields whose change is worth a line in the change log. */
 const TRACKED_FIELDS = ['name', 'description', 'status', 'role', 'expiresAt', 'scopeId', 'type'] as const;
 
@@ -77,6 +71,8 @@ export function snapshotWriter(db: Db) {
   const maxRowid = db.prepare('SELECT max(rowid) FROM keys').pluck();
   const insertAddedRows = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
     SELECT connection_id, ?, 'sync', id, name, 'added', '{}', ? FROM keys WHERE rowid > ? AND rowid <= ? ORDER BY rowid`);
+  /** Whether a connection's inventory was ever synced (its first sync logs one line, not one per key). */
+  const everSynced = db.prepare('SELECT last_success_at IS NOT NULL FROM connections WHERE id = ?').pluck();
   const deleteKey = db.prepare('DELETE FROM keys WHERE connection_id = ? AND id = ?');
   const deleteScopes = db.prepare('DELETE FROM scopes WHERE connection_id = ?');
   const insertScope = db.prepare(`INSERT INTO scopes (connection_id, id, kind, name, parent_id, position, raw_json)
@@ -163,6 +159,9 @@ export function snapshotWriter(db: Db) {
     ): SnapshotCounts {
       const before = new Map((snapshotOf.all(connectionId) as SnapshotKey[]).map((row) => [row.id, row]));
       const counts: SnapshotCounts = { added: 0, removed: 0, changed: 0 };
+      // A connection's first sync finds its whole inventory: that is one line in the change log
+      // ("1,204 keys found", the run's count; a line without a key), not one line per key.
+      const first = before.size === 0 && everSynced.get(connectionId) === 0;
       deleteScopes.run(connectionId);
       scopes.forEach((scope, position) => {
         insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw));
@@ -175,7 +174,7 @@ export function snapshotWriter(db: Db) {
       let flushedTo = (maxRowid.get() as number | null) ?? 0;
       let insertedTo = flushedTo;
       const flushAdded = () => {
-        if (insertedTo > flushedTo) insertAddedRows.run(runId, at, flushedTo, insertedTo);
+        if (insertedTo > flushedTo && !first) insertAddedRows.run(runId, at, flushedTo, insertedTo);
         flushedTo = insertedTo;
       };
       for (const key of keys) {
@@ -206,6 +205,7 @@ export function snapshotWriter(db: Db) {
         writeKey(connectionId, key, at, traitsOf?.(key));
       }
       flushAdded();
+      if (first) insertChange.run(connectionId, runId, 'sync', '', '', 'added', '{}', at);
       for (const [id, previous] of before) {
         // A key just created may be missing from a lagging list: keep it until its hold ends.
         if (seen.has(id) || held(previous)) continue;

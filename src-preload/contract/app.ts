@@ -38,6 +38,10 @@ export interface AppSettings {
   expiryReminderDays: number[];
   /** The first-run welcome was put away. */
   welcomeDismissed: boolean;
+  /** Connections whose scope tree the sidebar keeps folded (ids only: a layout preference). */
+  collapsedConnections: string[];
+  /** The sidebar lists connections one line each, without host and sync lines. */
+  compactSidebar: boolean;
 }
 
 export interface SettingsView {
@@ -75,6 +79,10 @@ export const settingsFields = {
     .max(6, { error: 'At most 6 thresholds.' })
     .refine((days) => new Set(days).size === days.length, { error: 'Each threshold only once.' }),
   welcomeDismissed: z.boolean({ error: 'Must be true or false.' }),
+  collapsedConnections: z
+    .array(z.uuid({ error: 'Each entry must be a connection id.' }), { error: 'Must be a list of connection ids.' })
+    .max(500, { error: 'At most 500 connections.' }),
+  compactSidebar: z.boolean({ error: 'Must be true or false.' }),
 };
 
 export const appChannels = {
@@ -90,6 +98,8 @@ export const appChannels = {
       clipboardClearSeconds: settingsFields.clipboardClearSeconds.optional(),
       expiryReminderDays: settingsFields.expiryReminderDays.optional(),
       welcomeDismissed: settingsFields.welcomeDismissed.optional(),
+      collapsedConnections: settingsFields.collapsedConnections.optional(),
+      compactSidebar: settingsFields.compactSidebar.optional(),
     }),
     out<SettingsView>(),
   ),

@@ -50,6 +50,8 @@ export interface KeyTypeOption {
   expiryInDays?: { max: number };
   /** Overrides Capabilities.tracksLastUse for keys of this type. */
   tracksLastUse?: boolean;
+  /** How precise the backend's last-use time is, when it is coarse (shown beside it). */
+  lastUseNote?: string;
   /** Where keys of this type differ from the backend's actions (e.g. a token that cannot be renamed). */
   actions?: Partial<Record<ActionName, ActionSupport>>;
 }

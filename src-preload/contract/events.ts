@@ -1,5 +1,6 @@
 // Events the core sends up to the renderer.
 import type { SyncRunView } from './inventory.ts';
+import type { BulkResultView } from './operations.ts';
 
 export interface Events {
   'connections.changed': { connectionId: string | null };
@@ -12,6 +13,8 @@ export interface Events {
     keysFetched: number;
   };
   'sync.finished': { connectionId: string; run: SyncRunView };
+  /** A bulk action finished one more key (in the plan's order): how many of how many, and how it went. */
+  'bulk.progress': { planId: string; done: number; total: number; result: BulkResultView['results'][number] };
   'clipboard.cleared': { at: number };
   'rotation.changed': { operationId: string };
   /** The vault locked (by the user, after idle minutes, or when the OS locked or suspended). */
@@ -31,6 +34,7 @@ export const eventNames: EventName[] = [
   'inventory.changed',
   'sync.progress',
   'sync.finished',
+  'bulk.progress',
   'clipboard.cleared',
   'rotation.changed',
   'notify',

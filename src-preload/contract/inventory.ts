@@ -29,6 +29,11 @@ export interface ChangeRowView {
   source: 'sync' | 'keyfleet';
   change: 'added' | 'removed' | 'changed';
   fields: Record<string, [unknown, unknown]>;
+  /**
+   * A connection's first sync is one line, not one per key: how many keys it found (keyId and
+   * keyName are empty then); null on every other line.
+   */
+  found: number | null;
 }
 
 /** A line of the local action journal: what Keyfleet did to a backend, and how it went. */

@@ -34,11 +34,36 @@ export interface KeyView {
   goneSince: number | null;
   /** When a sync last saw the key on the backend. */
   lastSeenAt: number;
+  /** After a rotation: the key that replaced this one. */
+  replacedBy: KeyLink | null;
+  /** After a rotation: the key this one replaced. */
+  replaces: KeyLink | null;
+}
+
+/** The other key of a rotation, as the user knows it. */
+export interface KeyLink {
+  keyId: string;
+  /** Its label or name (a rotation's new key has the old key's name). */
+  name: string;
+  /** Its access key or prefix, which tells two keys of one name apart. */
+  maskedValue: string | null;
+  /** When the rotation started. */
+  at: number;
+  /** The rotation finished: the old key was retired (deactivated or deleted), or kept by choice. */
+  done: boolean;
+  /** Still in the inventory (a deleted old key is not). */
+  present: boolean;
 }
 
 export interface KeyDetail extends KeyView {
   /** The backend's own fields for this key, with secret fields removed. */
   raw: Record<string, unknown>;
+  /** When a sync first saw it (or Keyfleet created it). */
+  firstSeenAt: number;
+  /** Whether its backend reports when it was last used ("never used" means something then). */
+  tracksLastUse: boolean;
+  /** Vault entries that keep this key's secret (linked to it). */
+  vaultEntries: Array<{ id: string; name: string }>;
 }
 
 /** One line of a key's history: what a sync saw change, or what Keyfleet did. */
@@ -56,7 +81,7 @@ export interface KeyPage {
   offset: number;
 }
 
-export const sortColumns = ['name', 'type', 'status', 'createdAt', 'expiresAt', 'lastUsedAt', 'scope'] as const;
+export const sortColumns = ['name', 'connection', 'type', 'status', 'createdAt', 'expiresAt', 'lastUsedAt', 'scope'] as const;
 export type SortColumn = (typeof sortColumns)[number];
 
 export const keyChannels = {

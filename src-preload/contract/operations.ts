@@ -58,6 +58,8 @@ export interface PendingRevealView {
   operationId: string;
   connectionId: string;
   keyId: string | null;
+  /** What the user calls the key (its label or name), or null when nothing names it. */
+  keyName: string | null;
   /** create or rotate */
   kind: string;
   at: number;

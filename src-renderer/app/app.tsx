@@ -61,8 +61,19 @@ export function App() {
 
   return (
     <div className="app">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(event) => {
+          // Moves the focus, not the URL: the window never navigates.
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to main content
+      </a>
       <Sidebar />
-      <main className="main" aria-busy={!ready}>
+      <main className="main" id="main" tabIndex={-1} aria-busy={!ready}>
         <div className="banners">
           {status?.mode === 'review' ? (
             <Banner tone="info" title="Reviewing a copy, read-only">
@@ -78,7 +89,7 @@ export function App() {
             <Banner tone="warning" title={`${rotations.length === 1 ? 'A rotation is' : `${rotations.length} rotations are`} not finished`}>
               {rotations.map((rotation) => (
                 <button key={rotation.operationId} type="button" className="link-button" onClick={() => open({ kind: 'resume-rotation', rotation })}>
-                  Continue rotating “{rotation.oldKeyName}”
+                  Continue rotating “<Name>{rotation.oldKeyName}</Name>”
                   {rotation.step === 'retire-scheduled' && rotation.retireAt ? ` (old key retires ${new Date(rotation.retireAt).toLocaleString()})` : ''}
                 </button>
               ))}
@@ -89,16 +100,33 @@ export function App() {
               Keyfleet kept {unseen.length === 1 ? 'it' : 'them'} in the OS keychain until you see {unseen.length === 1 ? 'it' : 'them'}, once.{' '}
               {unseen.map((pending) => (
                 <button key={pending.operationId} type="button" className="link-button" onClick={() => void showPendingReveal(pending)}>
-                  Show the {pending.kind === 'rotate' ? 'rotated' : 'new'} secret of <Name>{connections.find((c) => c.id === pending.connectionId)?.name ?? 'a connection'}</Name>
+                  Show the {pending.kind === 'rotate' ? 'rotated' : 'new'} secret of{' '}
+                  {pending.keyName ? (
+                    <>
+                      “<Name>{pending.keyName}</Name>”
+                    </>
+                  ) : (
+                    'a key'
+                  )}{' '}
+                  in <Name>{connections.find((c) => c.id === pending.connectionId)?.name ?? 'a removed connection'}</Name>
                 </button>
               ))}
             </Banner>
           ) : null}
-          {banners.map((banner) => (
-            <Banner key={banner.id} tone={banner.tone} title={banner.title} onDismiss={() => dismiss(banner.id)}>
-              {banner.message}
-            </Banner>
-          ))}
+          {banners
+            .filter((banner) => banner.view === null || banner.view === view)
+            .map((banner) => (
+              <Banner key={banner.id} tone={banner.tone} title={banner.title} onDismiss={() => dismiss(banner.id)}>
+                {banner.message}
+                {banner.items ? (
+                  <ul className="banner-items">
+                    {banner.items.map((item) => (
+                      <li key={item}>{item}</li>
+                    ))}
+                  </ul>
+                ) : null}
+              </Banner>
+            ))}
         </div>
         {!ready ? null : view === 'settings' ? (
           <SettingsView />

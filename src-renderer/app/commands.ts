@@ -1,6 +1,5 @@
 // What the app menu's commands (the `app.command` event) and the matching keys do in the window.
 import type { AppCommand } from '../../src-preload/contract.ts';
-import { api } from './bridge.ts';
 import { useApp } from '../state/store.ts';
 
 export function focusFilter(): void {
@@ -14,9 +13,8 @@ export function runAppCommand(command: AppCommand): void {
     'add-connection': () => {
       if (!review && state.modal.kind === 'none') state.open({ kind: 'add-connection' });
     },
-    'sync-all': () => {
-      if (!review) void api.sync.all().then(() => state.refreshConnections());
-    },
+    // The same action as the pane's "Sync all" button, summary included.
+    'sync-all': () => void state.syncAll(),
     'lock-vault': () => void state.lockVault(),
     settings: () => state.showSettings(),
     shortcuts: () => {

@@ -2,8 +2,10 @@ import type { ReactNode } from 'react';
 import { Icon } from './icons.tsx';
 import './banner.css';
 
+const ICONS = { error: 'alert', warning: 'alert', info: 'info', success: 'check' } as const;
+
 export function Banner(props: {
-  tone: 'error' | 'info' | 'warning';
+  tone: 'error' | 'info' | 'warning' | 'success';
   title: string;
   children?: ReactNode;
   onDismiss?: () => void;
@@ -11,7 +13,7 @@ export function Banner(props: {
   return (
     <div className={`banner banner-${props.tone}`} role={props.tone === 'error' ? 'alert' : 'status'}>
       <span className="banner-icon">
-        <Icon name={props.tone === 'info' ? 'check' : 'alert'} />
+        <Icon name={ICONS[props.tone]} />
       </span>
       <div className="banner-text">
         <strong>{props.title}</strong>

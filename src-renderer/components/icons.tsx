@@ -69,6 +69,38 @@ const paths: Record<string, ReactElement> = {
       <circle cx="8" cy="17" r="2" />
     </>
   ),
+  // Activate and Deactivate: a play and a pause mark in a circle, never the same symbol.
+  play: (
+    <>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M10 8.5v7l5.5-3.5z" />
+    </>
+  ),
+  pause: (
+    <>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M10 8.5v7M14 8.5v7" />
+    </>
+  ),
+  chevron: <path d="m9 6 6 6-6 6" />,
+  info: (
+    <>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M12 11v5.5M12 7.5v.5" />
+    </>
+  ),
+  // Fold every tree (arrows meeting) and unfold them (arrows parting).
+  fold: <path d="m7 20 5-5 5 5M7 4l5 5 5-5" />,
+  unfold: <path d="m7 15 5 5 5-5M7 9l5-5 5 5" />,
+  // A denser list.
+  compact: <path d="M4 5h16M4 9.5h16M4 14h16M4 18.5h16" />,
+  eyeOff: (
+    <>
+      <path d="M3 3l18 18" />
+      <path d="M10.6 6.1A9.7 9.7 0 0 1 12 6c5 0 8.5 4.5 9.5 6-.5.8-1.6 2.2-3.1 3.5M6.5 7.6C4.6 8.9 3.2 10.8 2.5 12c1 1.5 4.5 6 9.5 6 1.6 0 3-.4 4.3-1.1" />
+      <path d="M9.9 10a3 3 0 0 0 4.1 4.1" />
+    </>
+  ),
   layers: (
     <>
       <path d="m12 3 9 5-9 5-9-5 9-5z" />

@@ -60,6 +60,15 @@ export function createAppSlice(set: SetState, get: GetState): AppSlice {
       await guarded(get, 'Could not read the settings', async () => set({ settings: await api.settings.get() }));
     },
 
+    saveLayout(patch) {
+      const settings = get().settings;
+      if (!settings) return;
+      set({ settings: { ...settings, values: { ...settings.values, ...patch } } });
+      // A reviewed copy is read-only: the layout holds for this window only.
+      if (get().status?.mode === 'review') return;
+      api.settings.set(patch).catch((error: unknown) => get().notify('error', 'Could not keep the sidebar’s layout', asCallError(error).message, { view: null }));
+    },
+
     async saveSettings(input) {
       try {
         set({ settings: await api.settings.set(input) });

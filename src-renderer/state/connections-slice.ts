@@ -1,5 +1,6 @@
 // Connections, their scope trees, and their syncs (with progress while one runs).
 import { api, asCallError, type CallError } from '../app/bridge.ts';
+import { isolate } from '../app/names.ts';
 import { guarded } from './guarded.ts';
 import type { ConnectionsSlice, GetState, SetState } from './types.ts';
 
@@ -8,6 +9,7 @@ export function createConnectionsSlice(set: SetState, get: GetState): Connection
     connections: [],
     scopes: {},
     progress: {},
+    syncingAll: false,
 
     async refreshConnections() {
       await guarded(get, 'Could not load connections', async () => {
@@ -43,7 +45,39 @@ export function createConnectionsSlice(set: SetState, get: GetState): Connection
       await Promise.all([get().refreshConnections(), get().loadScopes(connectionId), get().loadKeys()]);
       // A failed run is shown on the connection itself; anything else (it was removed, say) here.
       const recorded = get().connections.find((c) => c.id === connectionId)?.lastSync?.result === 'failed';
-      if (failure && !recorded) get().notify('error', `Sync of “${connection?.name ?? 'connection'}” failed`, failure.message);
+      if (failure && !recorded) get().notify('error', `Sync of “${connection ? isolate(connection.name) : 'a connection'}” failed`, failure.message, { view: 'keys' });
+    },
+
+    async syncAll(announce = 'always') {
+      if (get().status?.mode === 'review' || get().syncingAll) return;
+      set({ syncingAll: true });
+      let runs: Array<{ connectionId: string; result: string; error: CallError | null }> = [];
+      try {
+        runs = (await api.sync.all()).runs;
+      } catch (error) {
+        get().notify('error', 'Sync all could not start', asCallError(error).message, { view: 'keys' });
+      } finally {
+        set({ syncingAll: false });
+      }
+      await get().refreshConnections();
+      await Promise.all([get().loadKeys(), ...runs.map((run) => get().loadScopes(run.connectionId))]);
+      if (runs.length === 0) return;
+      const names = new Map(get().connections.map((c) => [c.id, isolate(c.name)]));
+      const failed = runs.filter((run) => run.result !== 'ok');
+      const all = runs.length === 1 ? 'the connection' : `all ${runs.length} connections`;
+      if (failed.length === 0) {
+        if (announce === 'always') get().notify('success', `Synced ${all}`, 'Every connection’s inventory is fresh.', { view: 'keys' });
+        return;
+      }
+      get().notify(
+        'error',
+        `${failed.length} of ${runs.length} ${runs.length === 1 ? 'connection' : 'connections'} could not be synced`,
+        `The others synced. ${failed.length === 1 ? 'This one shows its' : 'These show their'} last cached inventory:`,
+        {
+          view: 'keys',
+          items: failed.map((run) => `${names.get(run.connectionId) ?? 'A removed connection'}: ${run.result === 'cancelled' ? 'cancelled' : (run.error?.message ?? 'failed')}`),
+        },
+      );
     },
 
     async addConnection(input) {
@@ -65,6 +99,9 @@ export function createConnectionsSlice(set: SetState, get: GetState): Connection
           const { [connectionId]: _gone, ...scopes } = s.scopes;
           return { scopes, modal: { kind: 'none' } };
         });
+        // Its place in the sidebar's layout goes with it.
+        const folded = get().settings?.values.collapsedConnections ?? [];
+        if (folded.includes(connectionId)) get().saveLayout({ collapsedConnections: folded.filter((id) => id !== connectionId) });
         await get().refreshConnections();
       });
     },

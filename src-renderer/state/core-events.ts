@@ -10,7 +10,7 @@ export function followCoreEvents(set: SetState, get: GetState): void {
   if (subscribed) return;
   subscribed = true;
   // Back online: try every connection now instead of waiting for the schedule.
-  window.addEventListener('online', () => void api.sync.all().then(() => get().refreshConnections()));
+  window.addEventListener('online', () => void get().syncAll('failures'));
   api.on('connections.changed', () => void get().refreshConnections());
   api.on('vault.locked', () =>
     set((s) => {

@@ -36,7 +36,7 @@ export function createDialogsSlice(set: SetState, get: GetState): DialogsSlice {
       if (!(await get().requireUnlocked())) return;
       await guarded(get, 'Could not show the secret', async () => {
         const { revealSlotId } = await api.reveal.reopen({ operationId: pending.operationId });
-        set({ modal: { kind: 'reveal', slotId: revealSlotId, keyLabel: pending.keyId ?? 'new key' } });
+        set({ modal: { kind: 'reveal', slotId: revealSlotId, keyLabel: pending.keyName ?? 'the new key' } });
       });
       await get().loadPendingReveals();
     },

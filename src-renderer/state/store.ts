@@ -22,3 +22,10 @@ export const useApp = create<AppStore>()((set, get) => ({
   ...createVaultSlice(set, get),
   ...createBannersSlice(set, get),
 }));
+
+// Banners belong to the view they are about: leaving a view takes its banners away.
+useApp.subscribe((state, previous) => {
+  if (state.view !== previous.view && state.banners.some((b) => b.view === previous.view)) {
+    useApp.setState({ banners: state.banners.filter((b) => b.view !== previous.view) });
+  }
+});

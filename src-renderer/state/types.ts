@@ -41,9 +41,13 @@ export type Modal =
 
 export interface Banner {
   id: number;
-  tone: 'error' | 'info';
+  tone: 'error' | 'info' | 'success';
   title: string;
   message: string;
+  /** Lines listed under the message (each failure of a "Sync all"). */
+  items?: string[];
+  /** The view it is about (shown only there, and gone once the user leaves it); null: the whole window. */
+  view: View | null;
 }
 
 export interface SyncProgress {
@@ -69,6 +73,8 @@ export interface AppSlice {
   showVault: () => void;
   showSettings: () => void;
   loadSettings: () => Promise<void>;
+  /** The sidebar's layout (folded connections, compact list): kept in the settings, or only here while reviewing. */
+  saveLayout: (patch: Pick<Partial<SettingsView['values']>, 'collapsedConnections' | 'compactSidebar'>) => void;
   /** Saves settings; returns the core's refusal (with field messages), or null once saved. */
   saveSettings: (input: ChannelInput<'settings.set'>) => Promise<CallError | null>;
 }
@@ -78,9 +84,13 @@ export interface ConnectionsSlice {
   connections: ConnectionView[];
   scopes: Record<string, ScopeView[]>;
   progress: Record<string, SyncProgress>;
+  /** A "Sync all" is running (from the pane's button, the app menu or coming back online). */
+  syncingAll: boolean;
   refreshConnections: () => Promise<void>;
   loadScopes: (connectionId: string) => Promise<void>;
   sync: (connectionId: string) => Promise<void>;
+  /** Every connection, a few at a time in the core; ends with a summary (always, or only of failures). */
+  syncAll: (announce?: 'always' | 'failures') => Promise<void>;
   addConnection: (input: ChannelInput<'connections.add'>) => Promise<CallError | null>;
   removeConnection: (connectionId: string) => Promise<void>;
 }
@@ -144,7 +154,8 @@ export interface VaultSlice {
 /** Messages at the top of the window. */
 export interface BannersSlice {
   banners: Banner[];
-  notify: (tone: Banner['tone'], title: string, message: string) => void;
+  /** Shows a banner in `view` (default: the view on screen now; null: the whole window). */
+  notify: (tone: Banner['tone'], title: string, message: string, options?: { view?: View | null; items?: string[] }) => void;
   dismiss: (id: number) => void;
 }
 

@@ -6,12 +6,38 @@ import type { BulkAction, BulkPlanView, BulkResultView } from '../../src-preload
 import { api, asCallError } from '../app/bridge.ts';
 import { Banner } from '../components/banner.tsx';
 import { Field } from '../components/field.tsx';
+import { Icon } from '../components/icons.tsx';
 import { Modal } from '../components/modal.tsx';
 import { CheckedName, HiddenCharactersWarning, isolate, Name } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
 import './bulk-dialog.css';
 
 const VERBS: Record<BulkAction, string> = { deactivate: 'Deactivate', activate: 'Activate', delete: 'Delete' };
+const PAST: Record<BulkAction, string> = { deactivate: 'deactivated', activate: 'activated', delete: 'deleted' };
+const DOING: Record<BulkAction, string> = { deactivate: 'Deactivating', activate: 'Activating', delete: 'Deleting' };
+
+/** The run as it goes: how far, and each key's outcome so far (newest last). */
+function BulkProgress({ action, progress }: { action: BulkAction; progress: { done: number; total: number; results: BulkResultView['results'] } }) {
+  const failed = progress.results.filter((r) => !r.ok).length;
+  return (
+    <div className="wizard-step">
+      <p role="status">
+        {DOING[action]} {progress.done} of {progress.total} {progress.total === 1 ? 'key' : 'keys'}…{failed ? ` ${failed} failed so far.` : ''}
+      </p>
+      <div className="progress wide" role="progressbar" aria-label="Bulk action progress" aria-valuemin={0} aria-valuemax={progress.total} aria-valuenow={progress.done}>
+        <div className="progress-bar" style={{ width: `${progress.total ? (progress.done / progress.total) * 100 : 0}%` }} />
+      </div>
+      <ol className="result-list bulk-log" aria-label="Keys done so far">
+        {progress.results.map((r) => (
+          <li key={`${r.connectionId}:${r.keyId}`} className={r.ok ? 'ok' : 'failed'}>
+            <Icon name={r.ok ? 'check' : 'x'} size={14} /> {r.name}
+            {r.error ? <span className="muted">: {r.error}</span> : null}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
 const SHOWN = 200;
 
 export function BulkDialog() {
@@ -23,6 +49,7 @@ export function BulkDialog() {
   const [plan, setPlan] = useState<BulkPlanView | null>(null);
   const [typed, setTyped] = useState('');
   const [result, setResult] = useState<BulkResultView | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number; results: BulkResultView['results'] } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const chosen = selection.connectionId ? connections.find((c) => c.id === selection.connectionId) : undefined;
@@ -54,12 +81,19 @@ export function BulkDialog() {
     if (!plan) return;
     setBusy(true);
     setError(null);
+    setProgress({ done: 0, total: plan.count, results: [] });
+    // Each key as the core finishes it: the dialog shows the run as it goes.
+    const stop = api.on('bulk.progress', (event) => {
+      if (event.planId !== plan.planId) return;
+      setProgress((p) => ({ done: event.done, total: event.total, results: [...(p?.results ?? []), event.result] }));
+    });
     try {
       setResult(await api.bulk.run({ planId: plan.planId, confirmCount: Number(typed) }));
       void loadKeys();
     } catch (failure) {
       setError(asCallError(failure).message);
     } finally {
+      stop();
       setBusy(false);
     }
   }
@@ -77,7 +111,8 @@ export function BulkDialog() {
             <strong>
               {result.succeeded} of {result.succeeded + result.failed}
             </strong>{' '}
-            {result.succeeded === 1 ? 'key' : 'keys'} {VERBS[result.action].toLowerCase()}d{result.failed ? `; ${result.failed} failed` : ''}.
+            {result.succeeded + result.failed === 1 ? 'key' : 'keys'} {PAST[result.action]}
+            {result.failed ? `; ${result.failed} failed and ${result.failed === 1 ? 'is' : 'are'} unchanged` : ''}.
           </p>
           {result.failed ? (
             <ul className="result-list" aria-label="Failures">
@@ -93,12 +128,28 @@ export function BulkDialog() {
                 ))}
             </ul>
           ) : null}
+          {result.succeeded ? (
+            <details>
+              <summary>
+                {PAST[result.action][0]!.toUpperCase() + PAST[result.action].slice(1)} ({result.succeeded})
+              </summary>
+              <ul className="result-list">
+                {result.results
+                  .filter((r) => r.ok)
+                  .map((r) => (
+                    <li key={`${r.connectionId}:${r.keyId}`}>{r.name}</li>
+                  ))}
+              </ul>
+            </details>
+          ) : null}
           <div className="form-actions">
             <button type="button" className="button primary" onClick={close}>
               Close
             </button>
           </div>
         </div>
+      ) : busy && progress ? (
+        <BulkProgress action={plan?.action ?? action} progress={progress} />
       ) : (
         <>
           <p className="form-note">
@@ -119,7 +170,7 @@ export function BulkDialog() {
                 <option value="delete">Delete</option>
               </select>
             </Field>
-            <Field label="Idle for more than (days)" optional hint="Not used (or, never used, not created) within this many days.">
+            <Field label="Idle for more than (days)" optional hint="Only keys unused for this many days; a key never used counts from when it was created.">
               <input
                 inputMode="numeric"
                 value={idleDays}
@@ -142,7 +193,7 @@ export function BulkDialog() {
           ) : (
             <div className="wizard-step">
               <p role="status">
-                <strong>{plan.count}</strong> {plan.count === 1 ? 'key' : 'keys'} would be {VERBS[plan.action].toLowerCase()}d
+                <strong>{plan.count}</strong> {plan.count === 1 ? 'key' : 'keys'} would be {PAST[plan.action]}
                 {plan.skipped.length ? `; ${plan.skipped.length} matching ${plan.skipped.length === 1 ? 'key is' : 'keys are'} skipped` : ''}.
               </p>
               <ul className="result-list" aria-label="Keys in this action">

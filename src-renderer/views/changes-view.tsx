@@ -23,6 +23,8 @@ function show(value: unknown): string {
 }
 
 function what(row: ChangeRowView): string {
+  // A connection's first sync: one line for its whole inventory.
+  if (row.found !== null) return `${row.found.toLocaleString()} ${row.found === 1 ? 'key' : 'keys'} found by the first sync`;
   if (row.change === 'added') return row.source === 'keyfleet' ? 'created by Keyfleet' : 'appeared';
   if (row.change === 'removed') return row.source === 'keyfleet' ? 'deleted by Keyfleet' : 'gone from the backend';
   return Object.entries(row.fields)
@@ -120,7 +122,7 @@ export function ChangesView() {
                   <td>
                     <Name>{row.connectionName}</Name>
                   </td>
-                  <td>{row.keyName ? <Name>{row.keyName}</Name> : <code>{row.keyId}</code>}</td>
+                  <td>{row.found !== null ? <span className="muted">every key</span> : row.keyName ? <Name>{row.keyName}</Name> : <code>{row.keyId}</code>}</td>
                   <td className={`change-${row.change}`}>
                     <bdi>{what(row)}</bdi>
                   </td>

@@ -1,13 +1,15 @@
-// The detail pane of one key: every field, the backend's raw fields (secrets already removed by
-// the core), and its history from the change log.
-import { useEffect, useState, type ReactNode } from 'react';
-import type { KeyChangeView, KeyDetail } from '../../src-preload/contract.ts';
+// The detail pane of one key: every action the key supports, whether it is safe to delete, every
+// field (backend-specific rows included, see key-detail-rows.tsx), its history from the change log
+// and the backend's raw fields (secrets already removed by the core).
+import { useEffect, useMemo, useState } from 'react';
+import type { ConnectionView, KeyChangeView, KeyDetail } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
 import { absoluteTime } from '../app/format.ts';
 import { Icon } from '../components/icons.tsx';
-import { CheckedName, isolate, Name, visibleName } from '../components/name.tsx';
-import { StatusPill } from '../components/status-pill.tsx';
+import { isolate, Name, visibleName } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
+import { displayNameOf, PaneActions, useKeyActions } from './key-actions.tsx';
+import { DetailFields, SafeToDelete, type DetailContext } from './key-detail-rows.tsx';
 import './key-detail.css';
 
 function describeChange(change: KeyChangeView): string {
@@ -22,6 +24,12 @@ function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'number' && value > 1e11) return absoluteTime(value);
   return isolate(typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+/** The key's actions, from the same description as its row's. */
+function DetailActions({ detail, connection }: { detail: KeyDetail; connection: ConnectionView }) {
+  const actions = useKeyActions(detail, connection);
+  return <PaneActions actions={actions} keyName={displayNameOf(detail)} />;
 }
 
 export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyId: string } }) {
@@ -42,57 +50,57 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
         setHistory(h);
         setError(null);
       },
-      (failure: unknown) => live && setError(asCallError(failure).message),
+      (failure: unknown) => {
+        if (!live) return;
+        const problem = asCallError(failure);
+        setDetail(null);
+        setError(problem.kind === 'not-found' ? 'This key is no longer in the cached inventory: it was deleted, or was gone at the last sync.' : problem.message);
+      },
     );
     return () => {
       live = false;
     };
   }, [keyRef, version]);
 
-  const rows: Array<[string, ReactNode]> = detail
-    ? [
-        ['Name', detail.name ? <CheckedName key="name" name={detail.name} /> : <span className="muted">none</span>],
-        ...(detail.localLabel ? ([['Local label', <CheckedName key="label" name={detail.localLabel} />]] as Array<[string, ReactNode]>) : []),
-        ['Id', <code key="id">{detail.id}</code>],
-        ['Status', <StatusPill key="status" status={detail.status} detail={detail.statusDetail} />],
-        ['Type', <Name key="type">{`${detail.type} (${detail.category})`}</Name>],
-        ['Role', <Name key="role">{detail.role ?? '—'}</Name>],
-        ['Scope', <Name key="scope">{scopeName ?? detail.scopeId}</Name>],
-        ['Access key / prefix', detail.maskedValue ? <code key="masked">{detail.maskedValue}</code> : '—'],
-        ['Description', <Name key="description">{detail.description ?? '—'}</Name>],
-        ['Created', absoluteTime(detail.createdAt)],
-        ['Created by', <Name key="by">{detail.createdBy ?? '—'}</Name>],
-        ['Expires', detail.expiresAt ? absoluteTime(detail.expiresAt) : 'never'],
-        ['Last used', detail.lastUsedAt ? absoluteTime(detail.lastUsedAt) : 'not reported'],
-        ['Last seen by a sync', absoluteTime(detail.lastSeenAt)],
-        ...(detail.holdUntil
-          ? ([[detail.holdReason === 'revoked' ? 'May still authenticate until' : 'Kept while the backend catches up, until', absoluteTime(detail.holdUntil)]] as Array<[string, ReactNode]>)
-          : []),
-      ]
-    : [];
+  const context = useMemo<DetailContext | null>(
+    () =>
+      connection
+        ? { connection, scopeName, openKey: (keyId: string) => selectKey({ connectionId: connection.id, keyId }) }
+        : null,
+    [connection, scopeName, selectKey],
+  );
+  // The pane shows the key it was asked for: an answer for the previous key is not shown meanwhile.
+  const shown = detail && detail.id === keyRef.keyId && detail.connectionId === keyRef.connectionId ? detail : null;
 
   return (
     <aside className="detail-pane" aria-labelledby="detail-title">
       <header className="detail-header">
-        <div>
-          <div className="breadcrumb">{connection ? <Name>{connection.name}</Name> : null}</div>
-          <h2 id="detail-title">{detail ? <Name>{detail.localLabel ?? (detail.name || detail.id)}</Name> : 'Key'}</h2>
+        <div className="detail-heading">
+          <div className="breadcrumb">
+            {connection ? <span className="connection-color" style={{ backgroundColor: connection.color }} aria-hidden="true" /> : null}
+            {connection ? <Name>{connection.name}</Name> : null}
+            {scopeName ? (
+              <>
+                {' / '}
+                <Name>{scopeName}</Name>
+              </>
+            ) : null}
+          </div>
+          <h2 id="detail-title">{shown ? <Name>{displayNameOf(shown)}</Name> : 'Key'}</h2>
         </div>
         <button type="button" className="icon-button" aria-label="Close key details" onClick={() => selectKey(null)}>
           <Icon name="x" />
         </button>
       </header>
       {error ? <p className="form-error">{error}</p> : null}
-      {detail ? (
+      {shown && connection && context ? (
         <>
-          <dl className="detail-fields">
-            {rows.map(([label, value]) => (
-              <div key={label} className="detail-field">
-                <dt>{label}</dt>
-                <dd>{value}</dd>
-              </div>
-            ))}
-          </dl>
+          <DetailActions detail={shown} connection={connection} />
+          <SafeToDelete detail={shown} context={context} />
+          <section aria-labelledby="fields-title">
+            <h3 id="fields-title">Details</h3>
+            <DetailFields detail={shown} context={context} />
+          </section>
           <section aria-labelledby="history-title">
             <h3 id="history-title">History</h3>
             {history.length === 0 ? (
@@ -113,7 +121,7 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
             {/* Focusable so the keyboard can scroll it. */}
             {/* Invisible and direction-changing characters written out, as JSON would escape them. */}
             <pre tabIndex={0} aria-label="Backend fields as JSON">
-              {JSON.stringify(detail.raw, null, 2).split('\n').map(visibleName).join('\n')}
+              {JSON.stringify(shown.raw, null, 2).split('\n').map(visibleName).join('\n')}
             </pre>
           </details>
         </>

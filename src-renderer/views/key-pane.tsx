@@ -5,14 +5,16 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ConnectionView, ScopeView } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
 import { download, MIME } from '../app/download.ts';
-import { absoluteTime, hostOf, kindLabel, relativeTime } from '../app/format.ts';
+import { hostOf, kindLabel } from '../app/format.ts';
+import { freshnessOf } from '../app/freshness.ts';
 import { Banner } from '../components/banner.tsx';
 import { Icon } from '../components/icons.tsx';
 import { isolate, Name } from '../components/name.tsx';
 import { PlainHttpMark } from '../components/plain-http-mark.tsx';
 import { useApp } from '../state/store.ts';
 import { KeyDetailPane } from './key-detail.tsx';
-import { effectiveActions, KeyTable } from './key-table.tsx';
+import { effectiveActions } from './key-actions.tsx';
+import { KeyTable } from './key-table.tsx';
 import './key-pane.css';
 
 const NO_SCOPES: ScopeView[] = [];
@@ -26,14 +28,20 @@ function SyncState({ connection }: { connection: ConnectionView }) {
         <div className="progress" aria-label="Sync progress">
           <div className={`progress-bar${pct === null ? ' indeterminate' : ''}`} style={{ width: pct === null ? undefined : `${pct}%` }} />
         </div>
-        <span>Syncing… {progress ? `${progress.scopesDone}/${progress.scopesTotal} scopes, ${progress.keysFetched} keys` : ''}</span>
+        <span>
+          Syncing…{' '}
+          {progress && progress.scopesTotal > 0
+            ? `${progress.scopesDone} of ${progress.scopesTotal} scopes, ${progress.keysFetched.toLocaleString()} ${progress.keysFetched === 1 ? 'key' : 'keys'} so far`
+            : ''}
+        </span>
       </div>
     );
   }
-  if (!connection.lastSuccessAt) return <span className="sync-state muted">Never synced</span>;
+  // The same claim the sidebar and the banner make.
+  const fresh = freshnessOf(connection, false);
   return (
-    <span className="sync-state muted" title={absoluteTime(connection.lastSuccessAt)}>
-      Inventory as of {relativeTime(connection.lastSuccessAt)}
+    <span className={`sync-state muted freshness-${fresh.state}`} title={fresh.title}>
+      {fresh.label}
     </span>
   );
 }
@@ -110,10 +118,12 @@ const ConnectionHeader = memo(function ConnectionHeader({ connection, scope }: {
 });
 
 const AllHeader = memo(function AllHeader({ connections }: { connections: ConnectionView[] }) {
-  const sync = useApp((s) => s.sync);
+  const syncAll = useApp((s) => s.syncAll);
+  const syncingAll = useApp((s) => s.syncingAll);
+  const review = useApp((s) => s.status?.mode === 'review');
   const healthFilter = useApp((s) => s.healthFilter);
   const openHealthFilter = useApp((s) => s.openHealthFilter);
-  const syncing = connections.some((c) => c.syncing);
+  const syncing = syncingAll || connections.some((c) => c.syncing);
   return (
     <header className="pane-header">
       <div className="pane-title-block">
@@ -130,7 +140,14 @@ const AllHeader = memo(function AllHeader({ connections }: { connections: Connec
         <span className="sync-state muted">Every cached key of every connection, each as of its connection&apos;s last sync.</span>
       </div>
       <div className="pane-actions">
-        <button type="button" className="button" disabled={syncing} onClick={() => connections.forEach((c) => void sync(c.id))}>
+        {/* The same action as the app menu's Sync All: one run, one summary. */}
+        <button
+          type="button"
+          className="button"
+          disabled={syncing || review}
+          title={review ? 'Not while reviewing a copy' : 'Sync every connection, then say what failed'}
+          onClick={() => void syncAll()}
+        >
           <Icon name="sync" /> {syncing ? 'Syncing…' : 'Sync all'}
         </button>
       </div>
@@ -165,20 +182,19 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
         {connection ? <ConnectionHeader connection={connection} scope={scope} /> : <AllHeader connections={connections} />}
 
         {connection?.reachability === 'offline' ? (
-          <Banner tone="warning" title={`Offline: ${isolate(connection.name)} cannot be reached`}>
-            {lastFailed?.error?.message}{' '}
-            {connection.lastSuccessAt ? `Showing the inventory as of ${absoluteTime(connection.lastSuccessAt)}, read-only.` : ''} Actions that
-            need the backend are disabled; Keyfleet reconnects by itself.
+          <Banner tone="warning" title={`${isolate(connection.name)} cannot be reached`}>
+            {lastFailed?.error?.message} {freshnessOf(connection, false).shown} It is read-only until the backend answers again: actions that need
+            it are disabled, and Keyfleet keeps trying by itself.
           </Banner>
         ) : connection && lastFailed?.error ? (
-          <Banner tone="error" title={`Sync of “${isolate(connection.name)}” failed ${relativeTime(lastFailed.at)}`}>
-            {lastFailed.error.message} {connection.lastSuccessAt ? `Showing the inventory as of ${absoluteTime(connection.lastSuccessAt)}.` : ''}
+          <Banner tone="error" title={`The last sync of “${isolate(connection.name)}” failed`}>
+            {lastFailed.error.message} {freshnessOf(connection, false).shown}
           </Banner>
         ) : null}
 
         {connection?.readOnly ? (
-          <Banner tone="info" title="Read-only connection">
-            {connection.capabilities.actions.create.note ?? 'This credential may list keys but not manage them.'}
+          <Banner tone="info" title="This connection can only read">
+            {connection.capabilities.actions.create.note ?? 'Its credential may list keys but not manage them.'}
           </Banner>
         ) : null}
 
@@ -186,7 +202,13 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
           <label className="search">
             <Icon name="search" />
             <span className="visually-hidden">Filter keys</span>
-            <input type="search" placeholder="Filter by name, id, prefix, type, role, status…" title="Filter keys (/)" value={query} onChange={(event) => setQuery(event.target.value)} />
+            <input
+              type="search"
+              placeholder="Filter by name, connection, backend, prefix…"
+              title="Filter keys (/): any part of a key’s name, id, prefix, type, role, status, creator or description, or of its connection’s name or backend"
+              value={query}
+              onChange={(event) => setQuery(event.target.value)}
+            />
           </label>
           <div className="toolbar-end">
             <span className="toolbar-count" aria-live="polite">

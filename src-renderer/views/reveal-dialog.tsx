@@ -105,11 +105,12 @@ export function RevealFields({ reveal, keyLabel }: { reveal: ReturnType<typeof u
       ) : null}
       {view ? (
         <div className="reveal">
+          {/* A regenerated secret's title already says what it is ("New secret for “x”"). */}
           <p className="reveal-lead">
             <strong>
               <Name>{view.title || keyLabel}</Name>
-            </strong>{' '}
-            {view.event === 'regenerated' ? 'has a new secret' : 'was created'}. {view.note}
+            </strong>
+            {view.event === 'regenerated' ? '' : ' was created'}. {view.note}
           </p>
           {view.fields.map((field) => (
             <div key={field.label} className={`reveal-field${field.secret ? ' secret' : ''}`}>
@@ -179,7 +180,7 @@ function SaveToVault({ reveal, keyLabel }: { reveal: ReturnType<typeof useOneTim
   const fields = view.fields.map(({ label, value, secret }) => ({ label, value, secret }));
   const link = source ? { connectionId: source.connectionId, keyId: source.keyId } : undefined;
   // "ci-runner · Sandbox Rancher"; the reveal's own title when the key's name is not known here.
-  const keyName = keyLabel && keyLabel !== source?.keyId && keyLabel !== 'new key' ? keyLabel : view.title;
+  const keyName = keyLabel && keyLabel !== source?.keyId && keyLabel !== 'the new key' ? keyLabel : view.title;
   const entryName = (connection ? `${keyName} · ${connection.name}` : keyName).slice(0, 200);
 
   async function run(action: () => Promise<{ name: string }>, verb: string) {

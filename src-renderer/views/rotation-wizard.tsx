@@ -132,11 +132,11 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
           <HiddenCharactersWarning names={[oldName]} />
           {native ? (
             <>
+              {/* Said once here; the backend's own note says the same and is not repeated. */}
               <p>
                 <strong>The current secret stops working immediately.</strong> <Name>{connection.name}</Name> regenerates the key in place: same
                 key, new secret, shown once. Anything still using the old secret fails until you deploy the new one.
               </p>
-              {actions.rotate.note ? <p className="form-note">{actions.rotate.note}</p> : null}
             </>
           ) : (
             <>
@@ -198,8 +198,8 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
             <button type="button" className="button" disabled={busy} onClick={() => void run(() => api.rotation.cancel({ operationId: rotation.operationId }))}>
               Cancel rotation (delete the new key)
             </button>
-            <button type="button" className="button" onClick={finish}>
-              Later
+            <button type="button" className="button" onClick={finish} title="Both keys keep working; continue from the banner when the new key is deployed.">
+              Close for now
             </button>
             <button
               type="button"
@@ -225,7 +225,7 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
             </label>
             <label className="check">
               <input type="radio" name="when" checked={when === 'later'} onChange={() => setWhen('later')} />
-              Later, after an overlap window:
+              At a set time, after an overlap:
               <input
                 type="datetime-local"
                 aria-label="Retire at"
@@ -236,8 +236,8 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
             </label>
           </fieldset>
           <div className="form-actions">
-            <button type="button" className="button" onClick={finish}>
-              Later
+            <button type="button" className="button" onClick={finish} title="Both keys keep working; continue from the banner to retire the old one.">
+              Close for now
             </button>
             <button
               type="button"
@@ -249,7 +249,7 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
                 )
               }
             >
-              {when === 'now' ? `${retireVerb} old key` : `Schedule`}
+              {when === 'now' ? `${retireVerb} old key` : `Schedule: ${retireVerb.toLowerCase()} then`}
             </button>
           </div>
         </div>

@@ -265,6 +265,8 @@ test('the main flow works from the keyboard alone, with a visible focus ring at 
   await app.keyboard.press('Enter');
   const dialog = app.getByRole('dialog', { name: 'Add a connection' });
   await expect(dialog).toBeVisible();
+  // A dialog opens on its first field, not on its × button.
+  await expect(dialog.getByLabel('Backend')).toBeFocused();
   await tabTo(app, dialog.getByLabel('Display name'));
   await app.keyboard.type('Keyboard Rancher');
   await tabTo(app, dialog.getByLabel('Server URL'));
@@ -300,16 +302,17 @@ test('the main flow works from the keyboard alone, with a visible focus ring at 
   await app.keyboard.press('Escape');
   await expect(app.getByRole('complementary', { name })).toBeHidden();
 
-  // The create form from the keyboard (n), and back out with Esc.
+  // The create form from the keyboard (n), and back out with Esc: the focus returns to the row.
+  await expect(focused).toBeFocused();
   await app.keyboard.press('n');
   const form = app.getByRole('dialog', { name: 'Create a key' });
   await expect(form).toBeVisible();
-  // The form asks the backend what it offers first; until then the dialog holds only its Close
-  // button, and a Tab past it leaves the dialog (the browser's own modal-dialog behaviour).
-  await expect(form.getByLabel('Name')).toBeVisible();
+  // The form asks the backend what it offers first; its first field gets the focus once it is there.
+  await expect(form.getByLabel('Where')).toBeFocused();
   await tabTo(app, form.getByLabel('Name'));
   await app.keyboard.press('Escape');
   await expect(form).toBeHidden();
+  await expect(focused).toBeFocused();
 
   // Settings by its shortcut, then its first field.
   await app.keyboard.press(',');
@@ -330,6 +333,56 @@ test('icon-only buttons all have names a screen reader can say', async ({ app, s
   await expect(app.getByRole('button', { name: 'Remove connection Sandbox Rancher' })).toBeVisible();
   await expect(keyRow(app, 'laptop').getByRole('button', { name: 'Deactivate laptop' })).toBeVisible();
 });
+
+/** WCAG's contrast ratio of two CSS colours (rgb or rgba, alpha ignored: these are opaque). */
+function contrast(foreground: string, background: string): number {
+  const luminance = (css: string) => {
+    const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [a, b] = [luminance(foreground), luminance(background)].sort((x, y) => y - x) as [number, number];
+  return (a + 0.05) / (b + 0.05);
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`danger buttons stay readable on hover, and Activate and Deactivate look different (${scheme})`, async ({ app, sandbox }) => {
+    await app.emulateMedia({ colorScheme: scheme });
+    await connectRancher(app, sandbox, sandbox.credentials.user);
+    const colours = (locator: Locator) =>
+      locator.evaluate((el) => {
+        const style = (globalThis as unknown as { getComputedStyle: (e: unknown) => { color: string; backgroundColor: string } }).getComputedStyle(el);
+        return { color: style.color, background: style.backgroundColor };
+      });
+    const icon = (locator: Locator) => locator.locator('svg').innerHTML();
+    // The row's power buttons: one shape to deactivate, another to activate.
+    const deactivate = keyRow(app, 'laptop').getByRole('button', { name: 'Deactivate laptop' });
+    const activate = keyRow(app, 'old-ci').getByRole('button', { name: 'Activate old-ci' });
+    expect(await icon(deactivate)).not.toEqual(await icon(activate));
+
+    // The confirmation's Delete, and the detail pane's, hovered.
+    await keyRow(app, 'laptop').getByText('laptop', { exact: true }).click();
+    const paneDelete = app.getByRole('complementary', { name: 'laptop' }).getByRole('button', { name: 'Delete', exact: true });
+    await paneDelete.hover();
+    const pane = await colours(paneDelete);
+    expect(contrast(pane.color, pane.background), `detail pane Delete on hover: ${JSON.stringify(pane)}`).toBeGreaterThanOrEqual(4.5);
+    await paneDelete.click();
+    const confirm = app.getByRole('dialog', { name: 'Delete “laptop”?' });
+    // A destructive dialog opens on its safe choice.
+    await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    const remove = confirm.getByRole('button', { name: 'Delete key' });
+    const still = await colours(remove);
+    await remove.hover();
+    const hovered = await colours(remove);
+    expect(contrast(still.color, still.background), `Delete key: ${JSON.stringify(still)}`).toBeGreaterThanOrEqual(4.5);
+    expect(contrast(hovered.color, hovered.background), `Delete key on hover: ${JSON.stringify(hovered)}`).toBeGreaterThanOrEqual(4.5);
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    // Closed: the focus is back on the button that opened it.
+    await expect(paneDelete).toBeFocused();
+  });
+}
 
 test('reduced motion: nothing animates or transitions', async ({ app, sandbox }) => {
   await app.emulateMedia({ reducedMotion: 'reduce' });

@@ -100,7 +100,7 @@ test('a user access token creates a workspace key with an expiry, reveals it onc
 
 test('an API key connection lists every key but cannot create or delete', async ({ app, sandbox }) => {
   await connectDeepset(app, sandbox, sandbox.credentials.apiKey, 'API key (read-only)', 'deepset read-only');
-  await expect(app.getByRole('status').filter({ hasText: 'Read-only connection' })).toContainText(READ_ONLY_NOTE);
+  await expect(app.getByRole('status').filter({ hasText: 'This connection can only read' })).toContainText(READ_ONLY_NOTE);
   for (const key of sandbox.keys()) await expect(keyRow(app, key.name ?? key.id)).toHaveCount(1);
   await expect(keyRow(app, 'prod-search')).toContainText(`api_…${sandbox.secretOf(sandbox.ids.keys['prod-search']!)!.slice(-4)}`);
 

@@ -145,11 +145,13 @@ test('a failing sync shows the error and keeps the cached keys listed', async ({
 
   sandbox.faults.add({ kind: 'status', status: 500, path: '/apikeys' });
   await app.getByRole('button', { name: 'Sync now' }).click();
-  const alert = app.getByRole('alert').filter({ hasText: 'Sync of “Sandbox Rancher” failed' });
+  const alert = app.getByRole('alert').filter({ hasText: 'The last sync of “Sandbox Rancher” failed' });
   await expect(alert).toHaveCount(1);
   await expect(alert).toContainText(/Rancher at 127\.0\.0\.1:\d+ is unavailable \(HTTP 500\)/);
   await expect(alert).toContainText('Showing the inventory as of');
-  await expect(app.getByRole('navigation', { name: 'Connections' })).toContainText('Sync failed just now');
+  // One claim about that inventory, in the sidebar and the header alike.
+  await expect(app.getByRole('navigation', { name: 'Connections' })).toContainText('Sync failed just now · as of just now');
+  await expect(app.locator('.pane-header .sync-state')).toHaveText('Sync failed just now · as of just now');
   await expect(keyRow(app, known)).toHaveCount(1);
   await shoot(app, 'sync-failed');
 });
@@ -172,8 +174,10 @@ test('a secret that was never seen is offered again, once', async ({ app, sandbo
   await harness.core.api.keys.create({ connectionId: connection!.id, scopeId: sandbox.ids.user, type: 'account', name: 'unseen' });
   await app.reload();
   const banner = app.getByRole('status').filter({ hasText: 'A new secret has not been seen yet' });
-  await banner.getByRole('button', { name: /Show the new secret of Sandbox Rancher/ }).click();
+  // Named by its key, in its connection.
+  await banner.getByRole('button', { name: 'Show the new secret of “unseen” in Sandbox Rancher' }).click();
   const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
+  await expect(reveal.locator('.reveal-lead')).toContainText('Account API key “unseen” was created.');
   const accessKey = (await reveal.getByTestId('reveal-Access key').textContent())!;
   const secretKey = (await reveal.getByTestId('reveal-Secret key').textContent())!;
   expect(sandbox.authenticates(accessKey, secretKey)).toBe(true);
@@ -210,7 +214,21 @@ test('the rotation wizard creates a twin, reveals it once, and deactivates the o
 
   expect(sandbox.key(oldId)!.state).toBe('inactive');
   await expect(keyRow(app, 'laptop')).toHaveCount(2);
-  await expect(app.locator(`[data-key-id="${oldId}"]`)).toContainText('Inactive');
+  const oldOne = app.locator(`[data-key-id="${oldId}"]`);
+  await expect(oldOne).toContainText('Inactive');
+  // The two keys say what they are to each other, in the table and in the details.
+  const ids = await Promise.all((await keyRow(app, 'laptop').all()).map((row) => row.getAttribute('data-key-id')));
+  const newId = ids.find((id) => id !== oldId)!;
+  const newOne = app.locator(`[data-key-id="${newId}"]`);
+  await expect(oldOne.locator('.status-note')).toHaveText(`replaced by “laptop” (${accessKey}:••••)`);
+  await expect(newOne.locator('.status-note')).toHaveText(/^replaces “laptop” \([0-9A-F]+:••••\)$/);
+  await newOne.getByText('laptop', { exact: true }).click();
+  const details = app.getByRole('complementary', { name: 'laptop' });
+  await expect(details.locator('.detail-field').filter({ hasText: 'Replaces' })).toContainText('“laptop”');
+  await details.locator('.detail-field').filter({ hasText: 'Replaces' }).getByRole('button', { name: '“laptop”' }).click();
+  await expect(details.locator('.detail-field').filter({ hasText: 'Replaced by' })).toContainText(`“laptop” ${accessKey}:••••`);
+  await expect(details.getByRole('group', { name: 'Actions for laptop' }).getByRole('button', { name: 'Activate', exact: true })).toBeEnabled();
+  await shoot(app, 'rotation-partners');
 });
 
 test('a key’s details, all connections at once, and the action journal', async ({ app, sandbox }) => {
@@ -285,8 +303,15 @@ test('a bulk action previews the exact keys, needs the count typed, and reports 
   await expect(run).toBeDisabled();
   await dialog.getByLabel('Type 2 to confirm').fill('2');
   await shoot(app, 'bulk-preview');
+  // Each key takes a moment on the backend: the dialog shows the run key by key as it goes.
+  sandbox.faults.add({ kind: 'latency', ms: 700, method: 'POST', path: '/apikeys/' });
   await run.click();
+  await expect(dialog.getByRole('status')).toContainText('Deactivating 1 of 2 keys…');
+  await expect(dialog.getByRole('progressbar', { name: 'Bulk action progress' })).toHaveAttribute('aria-valuenow', '1');
+  await expect(dialog.getByRole('list', { name: 'Keys done so far' }).getByRole('listitem')).toHaveText([/compose-deploy|laptop/]);
+  await shoot(app, 'bulk-progress');
   await expect(dialog.getByRole('status')).toContainText('2 of 2 keys deactivated');
+  sandbox.faults.clear();
   await dialog.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(keyRow(app, 'laptop')).toContainText('Inactive');
   await expect(keyRow(app, 'compose-deploy')).toContainText('Inactive');
@@ -331,9 +356,11 @@ test('offline: an unreachable backend leaves the inventory reviewable, read-only
   await expect(keyRow(app, 'laptop')).toHaveCount(1);
   sandbox.faults.add({ kind: 'drop' });
   await app.getByRole('button', { name: 'Sync now' }).click();
-  const banner = app.getByRole('status').filter({ hasText: 'Offline: Sandbox Rancher cannot be reached' });
+  const banner = app.getByRole('status').filter({ hasText: 'Sandbox Rancher cannot be reached' });
   await expect(banner).toContainText('read-only');
+  // One claim about the cached inventory, alike in the sidebar and the header.
   await expect(app.getByRole('navigation', { name: 'Connections' })).toContainText('Offline · as of just now');
+  await expect(app.locator('.pane-header .sync-state')).toHaveText('Offline · as of just now');
   // Everything cached is still there; actions that need the backend say why they are off.
   await expect(keyRow(app, 'laptop')).toContainText('Active');
   const deactivate = keyRow(app, 'laptop').getByRole('button', { name: 'Deactivate laptop' });
@@ -378,7 +405,9 @@ test('what changed, a secret-free export, and reviewing a copy read-only', async
   await app.getByRole('button', { name: 'What changed' }).click();
   const changes = app.getByRole('table');
   await expect(changes.getByRole('row').nth(1)).toContainText('name: laptop → laptop-2026');
-  await expect(changes).toContainText('appeared');
+  // The connection's first sync: one line, not one per key.
+  await expect(changes.getByRole('row')).toHaveCount(3);
+  await expect(changes.getByRole('row').nth(2)).toContainText('8 keys found by the first sync');
   await shoot(app, 'what-changed');
 
   await app.getByRole('button', { name: 'Sandbox Rancher Rancher 1.x' }).click();

@@ -245,7 +245,7 @@ test('a lock takes an open reveal off screen; the secret waits, unseen, until un
   await harness.core.lock('os');
   await expect(reveal).toBeHidden();
   const banner = app.getByRole('status').filter({ hasText: 'A new secret has not been seen yet' });
-  await banner.getByRole('button', { name: /Show the new secret of Sandbox Rancher/ }).click();
+  await banner.getByRole('button', { name: 'Show the new secret of “locked-away” in Sandbox Rancher' }).click();
   const unlock = app.getByRole('dialog', { name: 'Unlock the vault' });
   await unlock.getByRole('button', { name: 'Unlock' }).click();
   await expect(unlock).toBeHidden();

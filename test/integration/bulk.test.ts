@@ -57,7 +57,14 @@ describe('bulk actions', () => {
 
     const laptop = plan.items.find((i) => i.name === 'laptop')!;
     sandbox.faults.add({ kind: 'status', status: 503, method: 'POST', path: `/apikeys/${laptop.keyId}/`, times: 1 });
+    const progress: Array<{ done: number; total: number; name: string; ok: boolean }> = [];
+    const stop = core.api.on('bulk.progress', (event) => {
+      if (event.planId === plan.planId) progress.push({ done: event.done, total: event.total, name: event.result.name, ok: event.result.ok });
+    });
     const result = await core.api.bulk.run({ planId: plan.planId, confirmCount: 2 });
+    stop();
+    // Each key as it is done, in the plan's order, with how it went.
+    expect(progress).toEqual(plan.items.map((item, i) => ({ done: i + 1, total: 2, name: item.name, ok: item.name !== 'laptop' })));
     expect([result.succeeded, result.failed]).toEqual([1, 1]);
     const failed = result.results.find((r) => !r.ok)!;
     expect(failed).toMatchObject({ name: 'laptop', error: expect.stringMatching(/unavailable \(HTTP 503\)/) as unknown });

@@ -103,6 +103,37 @@ describe('rotation (composed, Rancher)', () => {
     await expect.poll(async () => (await core.api.rotation.list()).length).toBe(0);
   });
 
+  it('names each key’s rotation partner: the old key “replaced by” the new, the new “replaces” the old', async () => {
+    const oldId = await freshKey('partnered');
+    const started = await core.api.rotation.start({ connectionId, keyId: oldId });
+    const newId = started.newKeyId!;
+    const row = async (keyId: string) => (await core.api.keys.list({ connectionId, query: 'partnered', limit: 10 })).rows.find((k) => k.id === keyId)!;
+    const newMask = (await row(newId)).maskedValue;
+    expect(newMask).toBeTruthy();
+    // From the moment the new key exists, before its secret was even seen.
+    expect((await row(oldId)).replacedBy).toMatchObject({ keyId: newId, name: 'partnered', maskedValue: newMask, done: false, present: true });
+    expect((await row(oldId)).replaces).toBeNull();
+    expect((await row(newId)).replaces).toMatchObject({ keyId: oldId, name: 'partnered', done: false, present: true });
+    expect((await row(newId)).replacedBy).toBeNull();
+    // A reloaded window is offered the unseen secret by the key's name.
+    expect((await core.api.reveal.pending()).find((p) => p.operationId === started.operationId)).toMatchObject({ keyId: newId, keyName: 'partnered', kind: 'rotate' });
+
+    await core.api.reveal.take({ slotId: started.revealSlotId! });
+    await core.api.rotation.confirmDeployed({ operationId: started.operationId });
+    await core.api.rotation.retire({ operationId: started.operationId });
+    const detail = await core.api.keys.get({ connectionId, keyId: oldId });
+    expect(detail.status).toBe('inactive');
+    expect(detail.replacedBy).toMatchObject({ keyId: newId, done: true });
+    expect((await core.api.keys.get({ connectionId, keyId: newId })).replaces).toMatchObject({ keyId: oldId, done: true, present: true });
+
+    // A cancelled rotation leaves no partner behind.
+    const other = await freshKey('unpartnered');
+    const cancelled = await core.api.rotation.start({ connectionId, keyId: other });
+    await core.api.reveal.take({ slotId: cancelled.revealSlotId! });
+    await core.api.rotation.cancel({ operationId: cancelled.operationId });
+    expect((await core.api.keys.get({ connectionId, keyId: other })).replacedBy).toBeNull();
+  });
+
   it('finishes keeping the old key as it is, once the new one is deployed, and not before', async () => {
     const oldId = await freshKey('kept');
     const started = await core.api.rotation.start({ connectionId, keyId: oldId });

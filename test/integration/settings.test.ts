@@ -53,7 +53,15 @@ describe('settings', () => {
     expect(initial.dataDir).toBe(dir!.path);
     expect(initial.databaseFile).toBe(DATABASE_FILE);
 
-    const chosen: AppSettings = { syncIntervalMinutes: 30, autoLockMinutes: 12, clipboardClearSeconds: 45, expiryReminderDays: [3, 14], welcomeDismissed: true };
+    const chosen: AppSettings = {
+      syncIntervalMinutes: 30,
+      autoLockMinutes: 12,
+      clipboardClearSeconds: 45,
+      expiryReminderDays: [3, 14],
+      welcomeDismissed: true,
+      collapsedConnections: ['7f0c1a9e-52b4-4c5e-9a57-3b1f2f6f3c10'],
+      compactSidebar: true,
+    };
     const saved = await first.api.settings.set(chosen);
     // Thresholds are kept farthest first.
     expect(saved.values).toEqual({ ...chosen, expiryReminderDays: [14, 3] });
@@ -63,6 +71,8 @@ describe('settings', () => {
       'clipboard.clearSeconds': 45,
       'reminders.expiryDays': [14, 3],
       'welcome.dismissed': true,
+      'sidebar.collapsedConnections': ['7f0c1a9e-52b4-4c5e-9a57-3b1f2f6f3c10'],
+      'sidebar.compact': true,
     });
     await first.close();
 
@@ -84,6 +94,8 @@ describe('settings', () => {
       [{ expiryReminderDays: [] }, 'expiryReminderDays', /at least one/],
       [{ expiryReminderDays: [30, 400] }, 'expiryReminderDays.1', /365 days or fewer/],
       [{ welcomeDismissed: 'yes' }, 'welcomeDismissed', /true or false/],
+      [{ collapsedConnections: ['../etc'] }, 'collapsedConnections.0', /connection id/],
+      [{ compactSidebar: 1 }, 'compactSidebar', /true or false/],
       [{ dataDir: '/elsewhere' }, '(input)', /the contract does not know/],
     ];
     for (const [input, field, message] of cases) {

@@ -133,13 +133,17 @@ function checkSyncState(db: Database.Database, connection: string): string[] {
     .all(connection) as Array<{ run: number | null; n: number }>;
   for (const s of stray) problems.push(`${s.n} change rows of sync run ${s.run} that did not complete`);
   const perRun = new Map(
-    (db.prepare('SELECT sync_run_id AS run, count(*) AS n FROM changes WHERE connection_id = ? AND sync_run_id IS NOT NULL GROUP BY sync_run_id').all(connection) as Array<{ run: number; n: number }>).map(
-      (r) => [r.run, r.n],
-    ),
+    (
+      db
+        .prepare(`SELECT sync_run_id AS run, count(*) AS n, sum(key_id = '') AS summary FROM changes WHERE connection_id = ? AND sync_run_id IS NOT NULL GROUP BY sync_run_id`)
+        .all(connection) as Array<{ run: number; n: number; summary: number }>
+    ).map((r) => [r.run, r]),
   );
   for (const run of ok) {
-    const logged = perRun.get(run.id) ?? 0;
-    if (logged !== run.added + run.removed + run.changed) problems.push(`run ${run.id} counted ${run.added + run.removed + run.changed} changes but logged ${logged}`);
+    const logged = perRun.get(run.id);
+    // A connection's first sync logs one line for every key it found.
+    const expected = logged?.summary ? 1 + run.removed + run.changed : run.added + run.removed + run.changed;
+    if ((logged?.n ?? 0) !== expected) problems.push(`run ${run.id} counted ${run.added + run.removed + run.changed} changes but logged ${logged?.n ?? 0}`);
   }
 
   const conn = db.prepare('SELECT last_success_at FROM connections WHERE id = ?').get(connection) as { last_success_at: number | null } | undefined;

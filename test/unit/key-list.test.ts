@@ -52,7 +52,11 @@ function remote(i: number): RemoteKey {
 }
 
 function seed(store: Store): string[] {
-  const connections = ['c-one', 'c-two'].map((id) => insertConnection(store, id));
+  // Two backends, named as people name them: the filter finds keys by connection and backend too.
+  const connections = [
+    insertConnection(store, 'c-one', { name: 'Acme Production', kind: 'rancher' }),
+    insertConnection(store, 'c-two', { name: 'Research Lab', kind: 'deepset' }),
+  ];
   connections.forEach((connectionId, c) => {
     const run = store.syncRuns.start(connectionId, 1);
     const keys = Array.from({ length: 60 }, (_, i) => remote(i + c * 7));
@@ -70,13 +74,13 @@ function seed(store: Store): string[] {
 const viaSql = (store: Store, query: KeyQuery) => store.transaction(() => store.inventory.keys(query));
 const shape = (page: ReturnType<Store['inventory']['listKeys']>) => ({ total: page.total, rows: page.rows.map((k) => `${k.connectionId}/${k.id}`) });
 
-const QUERIES = ['a', 'A', 'alpha', 'ALPHA_', '_', '%', '100%', '\\', 'back\\s', 'é', 'É', 'école', 'straße', 'STRASSE', 'ß', 'i̇', 'İ', '– ops', 'number 1', 'ada', 'admin', 'inactive', 'ak1', 'hint42', 'my label', 'k6', 'zzz', ' a ', 'a\u001fb', '\u001e', '🚀', 'et 🚀 k', '\uD83D', '\uFFFD', '•', 'ts'];
+const QUERIES = ['a', 'A', 'alpha', 'ALPHA_', '_', '%', '100%', '\\', 'back\\s', 'é', 'É', 'école', 'straße', 'STRASSE', 'ß', 'i̇', 'İ', '– ops', 'number 1', 'ada', 'admin', 'inactive', 'ak1', 'hint42', 'my label', 'k6', 'zzz', ' a ', 'a\u001fb', '\u001e', '🚀', 'et 🚀 k', '\uD83D', '\uFFFD', '•', 'ts', 'deepset', 'DEEPSET', 'rancher', 'Rancher 1.x', 'acme', 'production', 'research lab', 'lab\u001fdeep', 'ai platform'];
 
 describe('key lists', () => {
   it('answer every filter, sort and page exactly as the SQL does', () => {
     const { store } = open();
     const [one] = seed(store);
-    const sorts: SortColumn[] = ['name', 'type', 'status', 'createdAt', 'expiresAt', 'lastUsedAt', 'scope'];
+    const sorts: SortColumn[] = ['name', 'connection', 'type', 'status', 'createdAt', 'expiresAt', 'lastUsedAt', 'scope'];
     const bases: Array<Omit<KeyQuery, 'offset' | 'limit'>> = [
       {},
       { connectionId: one },
@@ -105,7 +109,7 @@ describe('key lists', () => {
     expect(compared).toBeGreaterThan(1500);
     // The table's pages are the same keys, with the same fields, only without the raw JSON.
     const full = store.inventory.keys({ offset: 0, limit: 50 }).rows;
-    expect(store.inventory.listKeys({ offset: 0, limit: 50 }).rows).toEqual(full.map(({ raw: _raw, ...rest }) => rest));
+    expect(store.inventory.listKeys({ offset: 0, limit: 50 }).rows).toEqual(full.map(({ raw: _raw, tracksLastUse: _tracks, ...rest }) => rest));
     store.close();
   });
 
@@ -151,6 +155,43 @@ describe('key lists', () => {
     store.close();
   });
 
+  it('finds keys by their connection’s name and by backend, and follows a renamed connection', () => {
+    const { store } = open();
+    seed(store);
+    const all = (query: string) => store.inventory.listKeys({ query, offset: 0, limit: 1000 });
+    const of = (connectionId: string) => store.inventory.listKeys({ connectionId, offset: 0, limit: 1000 });
+    const ids = (page: { rows: Array<{ connectionId: string; id: string }> }) => page.rows.map((k) => `${k.connectionId}/${k.id}`).sort();
+    // "deepset" is in no key's own fields: every key it finds is found by its backend.
+    expect(ids(all('deepset'))).toEqual(ids(of('c-two')));
+    expect(all('deepset').total).toBeGreaterThan(50);
+    expect(ids(all('Rancher'))).toEqual(ids(of('c-one')));
+    expect(ids(all('acme prod'))).toEqual(ids(of('c-one')));
+    expect(ids(all('research lab'))).toEqual(ids(of('c-two')));
+    // A name and a backend are separate words: no match across them.
+    expect(all('lab deepset').total).toBe(0);
+    store.db.prepare("UPDATE connections SET name = 'Acme Staging' WHERE id = 'c-one'").run();
+    expect(all('acme prod').total).toBe(0);
+    expect(ids(all('acme staging'))).toEqual(ids(of('c-one')));
+    store.close();
+  });
+
+  it('sorts by expiry with the soonest first and "never" last, and by connection name', () => {
+    const { store } = open();
+    seed(store);
+    const page = (column: SortColumn, direction: 'asc' | 'desc') => store.inventory.listKeys({ sort: { column, direction }, offset: 0, limit: 1000 }).rows;
+    const expiries = page('expiresAt', 'asc').map((k) => k.expiresAt);
+    const dated = expiries.filter((e): e is number => e !== null);
+    expect(dated.length).toBeGreaterThan(5);
+    expect(expiries.slice(0, dated.length)).toEqual([...dated].sort((a, b) => a - b));
+    expect(expiries.slice(dated.length).every((e) => e === null)).toBe(true);
+    // Reversed: never first, then the latest.
+    expect(page('expiresAt', 'desc').map((k) => k.expiresAt)).toEqual([...expiries.slice(dated.length), ...[...dated].sort((a, b) => b - a)]);
+    const names = (direction: 'asc' | 'desc') => [...new Set(page('connection', direction).map((k) => k.connectionId))];
+    expect(names('asc')).toEqual(['c-one', 'c-two']);
+    expect(names('desc')).toEqual(['c-two', 'c-one']);
+    store.close();
+  });
+
   it('folds case as SQLite LIKE does: ASCII letters only', () => {
     expect(foldAscii('ÉCOLE Alpha')).toBe('École alpha');
     expect(foldAscii('STRASSE')).toBe('strasse');
@@ -168,7 +209,8 @@ describe('the change log a sync writes', () => {
       const lines = store.db.prepare('SELECT key_id, change FROM changes WHERE sync_run_id = ? ORDER BY id').all(run) as Array<{ key_id: string; change: string }>;
       return { counts, lines: lines.map((l) => `${l.change} ${l.key_id}`) };
     };
-    expect(sync(1, [remote(3), remote(1), remote(2)])).toEqual({ counts: { added: 3, removed: 0, changed: 0 }, lines: ['added k3', 'added k1', 'added k2'] });
+    // The first sync: one line for the whole inventory it found (a line without a key).
+    expect(sync(1, [remote(3), remote(1), remote(2)])).toEqual({ counts: { added: 3, removed: 0, changed: 0 }, lines: ['added '] });
     // k1 goes, then comes back; new keys around a changed one keep their places.
     sync(2, [remote(3), remote(2)]);
     const third = sync(3, [remote(5), { ...remote(2), name: 'renamed' }, remote(6), remote(1), remote(7), remote(3), remote(5)]);
@@ -178,5 +220,35 @@ describe('the change log a sync writes', () => {
     });
     store.close();
   });
-});
 
+  it('logs a connection’s first sync as one line, "N keys found", and each key’s history still starts there', () => {
+    const { store } = open();
+    insertConnection(store, 'c-one');
+    const keys = Array.from({ length: 1204 }, (_, i) => remote(i));
+    const run = store.syncRuns.start('c-one', 10);
+    store.transaction(() => {
+      store.inventory.replaceSnapshot('c-one', scopes, keys, run, 10);
+      store.syncRuns.succeed(run, 10, { added: 1204, removed: 0, changed: 0, scopes: 2, keys: 1204 });
+      store.connections.markSynced('c-one', 10);
+    });
+    const first = store.inventory.changesSince(0, 'c-one', 0, 100);
+    expect(first.total).toBe(1);
+    expect(first.rows[0]).toMatchObject({ source: 'sync', change: 'added', keyId: '', keyName: '', found: 1204, at: 10 });
+    expect(store.inventory.history('c-one', 'k7')).toEqual([{ at: 10, source: 'sync', change: 'added', fields: {} }]);
+
+    // Later syncs log each key again, and a key's own lines come before its first sighting.
+    const next = store.syncRuns.start('c-one', 20);
+    store.transaction(() => store.inventory.replaceSnapshot('c-one', scopes, [...keys.slice(1).map((k) => (k.id === 'k7' ? { ...k, name: 'renamed' } : k)), remote(5000)], next, 20));
+    const later = store.inventory.changesSince(20, 'c-one', 0, 100).rows;
+    expect(later.map((r) => [r.change, r.keyId, r.found])).toEqual([
+      ['removed', 'k0', null],
+      ['added', 'k5000', null],
+      ['changed', 'k7', null],
+    ]);
+    expect(store.inventory.history('c-one', 'k7').map((l) => [l.at, l.change])).toEqual([
+      [20, 'changed'],
+      [10, 'added'],
+    ]);
+    store.close();
+  });
+});

@@ -55,6 +55,8 @@ export const PAT_TYPE: KeyTypeOption = {
   description: NO_TEXT,
   expiry: 'optional',
   expiryInDays: { max: PAT_MAX_DAYS },
+  // Onyx writes last_used_at fire-and-forget, at most once every 5 minutes per token.
+  lastUseNote: 'Onyx records a token’s use at most once every 5 minutes: it may have been used up to 5 minutes after this.',
   actions: {
     rename: { mode: 'unavailable', note: 'Onyx cannot rename a personal access token.' },
     rotate: { mode: 'composed', note: 'Onyx cannot regenerate a token: Keyfleet creates a new one, shows it once, then revokes the old.' },
