@@ -183,6 +183,16 @@ test('plain http to another machine needs the risk accepted in the form; the con
       await app.setViewportSize(size);
       await shoot(app, `plain-http-marked-${size.width}`);
     }
+    // The one-line list keeps the mark, as an icon that still says its words to a screen reader.
+    await sidebar.getByRole('button', { name: 'Compact list' }).click();
+    await expect(sidebar.getByRole('button', { name: 'Compact list' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(sidebar.locator('.plain-http-mark')).toBeVisible();
+    await expect(sidebar.getByText('Plain http')).toHaveCount(1);
+    for (const size of SIZES) {
+      await app.setViewportSize(size);
+      await shoot(app, `plain-http-compact-${size.width}`);
+    }
+    await sidebar.getByRole('button', { name: 'Compact list' }).click();
   } finally {
     await forwarder.close();
   }
