@@ -94,11 +94,11 @@ function openReadonly(file: string, migrations: Migration[]): Db {
     rmSync(scratch, { recursive: true, force: true });
     return db;
   };
-  const applied = (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version);
-  const latest = Math.max(...migrations.map((m) => m.version));
-  if (Math.max(...applied) !== latest) {
+  const newest = (db.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number | null) ?? 0;
+  const latest = migrations.reduce((most, m) => Math.max(most, m.version), 0);
+  if (newest !== latest) {
     db.close();
-    throw new SchemaVersionError(`That data dir was written by another Keyfleet version (schema ${Math.max(...applied)}, this one reads ${latest}).`);
+    throw new SchemaVersionError(`That data dir was written by another Keyfleet version (schema ${newest}, this one reads ${latest}).`);
   }
   db.pragma('query_only = ON');
   return db;
