@@ -2,6 +2,7 @@
 // first, then swap the connection's snapshot in one transaction with the run's record. A failed
 // sync records why and leaves the previous snapshot exactly as it was.
 import type { ChannelInput, KeyDetail, KeyLink, KeyPage, KeyView, ScopeView, SyncRunView } from '../../src-preload/contract.ts';
+import { mapLimit } from '../concurrency.ts';
 import { AppError, toErrorShape } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -151,19 +152,18 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     const progress = () =>
       events.emit('sync.progress', { connectionId, runId, scopesDone, scopesTotal: scopes.length, keysFetched: keys.length });
     progress();
-    let next = 0;
-    const worker = async () => {
-      while (next < scopes.length) {
-        if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
-        const scope = scopes[next++]!;
+    await mapLimit(scopes, SCOPE_CONCURRENCY, async (scope) => {
+      if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
+      // An inactive scope refuses to be read; the snapshot swap keeps its cached keys.
+      if (scope.inactive === undefined) {
         const listed = await provider.listKeys(scope, { signal });
         checkListing(keys.length + listed.length, backend, 'keys');
+        // Not push(...list): a scope of 100,000+ keys would overflow the call's argument list.
         for (const key of listed) keys.push(boundKey(key));
-        scopesDone++;
-        progress();
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(SCOPE_CONCURRENCY, scopes.length) }, worker));
+      scopesDone++;
+      progress();
+    });
     return { scopes, keys };
   }
 
@@ -298,7 +298,11 @@ export function createInventoryService(deps: InventoryServiceDeps) {
 
     scopes(connectionId: string): ScopeView[] {
       deps.connections().get(connectionId);
-      return store.inventory.listScopes(connectionId).map(({ raw: _raw, ...scope }) => scope);
+      return store.inventory.listScopes(connectionId).map(({ raw: _raw, inactive, readOnly, ...scope }) => ({
+        ...scope,
+        inactive: inactive ?? null,
+        readOnly: readOnly ?? null,
+      }));
     },
 
     keys(input: Required<Pick<ChannelInput<'keys.list'>, 'offset' | 'limit'>> & ChannelInput<'keys.list'>): KeyPage {
@@ -318,7 +322,8 @@ export function createInventoryService(deps: InventoryServiceDeps) {
         ...keyView(record, rotationLinks(store)),
         raw: record.raw,
         firstSeenAt: record.firstSeenAt,
-        tracksLastUse: record.tracksLastUse === true,
+        // As the sync stored it: the same trait the health board judges the key by.
+        lastUseReported: record.tracksLastUse === true,
         vaultEntries,
       };
     },

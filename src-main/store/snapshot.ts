@@ -75,8 +75,8 @@ export function snapshotWriter(db: Db) {
   const everSynced = db.prepare('SELECT last_success_at IS NOT NULL FROM connections WHERE id = ?').pluck();
   const deleteKey = db.prepare('DELETE FROM keys WHERE connection_id = ? AND id = ?');
   const deleteScopes = db.prepare('DELETE FROM scopes WHERE connection_id = ?');
-  const insertScope = db.prepare(`INSERT INTO scopes (connection_id, id, kind, name, parent_id, position, raw_json)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insertScope = db.prepare(`INSERT INTO scopes (connection_id, id, kind, name, parent_id, position, raw_json, inactive, read_only)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertChange = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
 
@@ -146,8 +146,9 @@ export function snapshotWriter(db: Db) {
     },
 
     /**
-     * Replace a connection's scopes and keys with what a sync fetched, and log what changed.
-     * Runs inside the caller's transaction so the swap and the sync run's record land together.
+     * Replace a connection's scopes and keys with what a sync fetched, and log what changed; the keys
+     * of an inactive scope (not listed) stay as cached. Runs inside the caller's transaction so the
+     * swap and the sync run's record land together.
      */
     replaceSnapshot(
       connectionId: string,
@@ -162,9 +163,11 @@ export function snapshotWriter(db: Db) {
       // A connection's first sync finds its whole inventory: that is one line in the change log
       // ("1,204 keys found", the run's count; a line without a key), not one line per key.
       const first = before.size === 0 && everSynced.get(connectionId) === 0;
+      // A scope that cannot be read now was not listed: its cached keys stay as they were.
+      const unread = new Set(scopes.filter((scope) => scope.inactive !== undefined).map((scope) => scope.id));
       deleteScopes.run(connectionId);
       scopes.forEach((scope, position) => {
-        insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw));
+        insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw), scope.inactive ?? null, scope.readOnly ?? null);
       });
       const seen = new Set<string>();
       const held = (k: SnapshotKey | undefined) => k !== undefined && k.holdUntil !== null && k.holdUntil > at;
@@ -208,7 +211,7 @@ export function snapshotWriter(db: Db) {
       if (first) insertChange.run(connectionId, runId, 'sync', '', '', 'added', '{}', at);
       for (const [id, previous] of before) {
         // A key just created may be missing from a lagging list: keep it until its hold ends.
-        if (seen.has(id) || held(previous)) continue;
+        if (seen.has(id) || held(previous) || unread.has(previous.scopeId)) continue;
         if (previous.holdReason === 'revoked') {
           // Keyfleet deleted it (and logged that); once the backend's grace is over it just goes.
           deleteKey.run(connectionId, id);

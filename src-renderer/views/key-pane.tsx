@@ -196,6 +196,14 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
           <Banner tone="info" title="This connection can only read">
             {connection.capabilities.actions.create.note ?? 'Its credential may list keys but not manage them.'}
           </Banner>
+        ) : scope?.inactive ? (
+          <Banner tone="warning" title={`${isolate(scope.name)} is inactive`}>
+            {scope.inactive}
+          </Banner>
+        ) : scope?.readOnly ? (
+          <Banner tone="info" title={`Read-only in ${isolate(scope.name)}`}>
+            {scope.readOnly}
+          </Banner>
         ) : null}
 
         <div className="toolbar">

@@ -33,6 +33,15 @@ function ScopeTree({ connectionId, scopes, parentId, id }: { connectionId: strin
             >
               <Icon name={scope.kind === 'account' ? 'key' : 'layers'} size={14} />
               <Name className="scope-name">{scope.name}</Name>
+              {scope.inactive ? (
+                <span className="scope-tag" title={scope.inactive}>
+                  inactive
+                </span>
+              ) : scope.readOnly ? (
+                <span className="scope-tag" title={scope.readOnly}>
+                  read-only
+                </span>
+              ) : null}
               <span className="count" aria-label={`${scope.keyCount} keys`}>
                 {scope.keyCount}
               </span>
