@@ -5,8 +5,11 @@ import type { BackendInfo, Capabilities, Choice, CreateFormSpec, CredentialInput
 import type { HttpClientOptions } from '../http/client.ts';
 import type { ConnectionSettings, IssuedSecret, RemoteKey, RemoteScope } from '../model.ts';
 
-/** HTTP settings a caller may tune (tests shorten timeouts); the rest is the adapter's. */
-export type HttpTuning = Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'maxRetryAfterMs' | 'maxResponseBytes'>;
+/**
+ * What the core sets on every adapter's HTTP client: tuning (tests shorten timeouts) and whether the
+ * user accepted plain http for the connection; the rest is the adapter's.
+ */
+export type HttpTuning = Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'maxRetryAfterMs' | 'maxResponseBytes' | 'allowPlainHttp'>;
 
 export interface ProviderConfig {
   baseUrl: string;

@@ -178,6 +178,7 @@ export const specs: Record<ChannelName, ChannelSpec> = {
       target: opt(str(1, 256)),
       credentialKind: opt(str(1, 64)),
       options: opt({ t: 'rec', sample: 'onyxHeader', of: BOOL, maxKeys: 16 }),
+      acceptPlainHttp: opt(BOOL),
     },
     base: (c) => ({ kind: 'rancher', name: 'fuzz', baseUrl: c.baseUrl, credential: { type: 'key-pair', accessKey: c.accessKey, secretKey: c.secretKey } }),
   },
