@@ -83,6 +83,8 @@ export interface ConnectionRecord {
   ownKeyId: string | null;
   /** Set once an action ended the credential: the connection needs a new one. */
   credentialEnded: { at: number; reason: string } | null;
+  /** When the user accepted plain http to a host that is not this machine; null otherwise. */
+  plainHttpAcceptedAt?: number | null;
 }
 
 /** A new secret on its way to the one-time reveal. Lives in memory only. */

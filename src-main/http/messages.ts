@@ -1,6 +1,49 @@
-// What the HTTP module says when a call fails: one sentence per error kind, naming the backend,
-// the host and the status — never a header, a body sent, or a query string.
-import { AppError, ProviderError, type ProviderErrorKind } from '../errors.ts';
+// The words of the HTTP module's failures: which error codes mean what, and the message each
+// kind gets when the adapter has nothing clearer to say. Messages name the backend, the host and
+// the status; they never contain a header, a body we sent, or a query string.
+import type { ProviderErrorKind } from '../errors.ts';
+
+export const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
+]);
+
+export const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was reset',
+  ENOTFOUND: 'the host name could not be resolved',
+  EAI_AGAIN: 'the host name could not be resolved',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  EPIPE: 'the connection was closed',
+  UND_ERR_SOCKET: 'the connection was closed before the answer was complete',
+  UND_ERR_CLOSED: 'the connection was closed',
+  UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'the answer was cut short',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'the answer was cut short',
+};
+
+export const STATUS_KIND: Record<number, ProviderErrorKind> = {
+  400: 'invalid',
+  401: 'auth',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'invalid',
+  409: 'conflict',
+  410: 'not-found',
+  413: 'invalid',
+  422: 'invalid',
+  429: 'rate-limited',
+};
 
 export function defaultMessage(
   kind: ProviderErrorKind,
@@ -29,24 +72,12 @@ export function defaultMessage(
   }
 }
 
-export function cancelled(): AppError {
-  return new AppError('cancelled', 'Cancelled.');
-}
-
-export function tooLarge(backend: string, size: number, cap: number): ProviderError {
-  return new ProviderError(
-    'bad-response',
-    `${backend} sent an answer larger than Keyfleet accepts (${formatBytes(size)} > ${formatBytes(cap)}); it was not read.`,
-  );
-}
-
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }
 
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
   return `${Math.ceil(bytes / 1024)} KB`;
 }
-

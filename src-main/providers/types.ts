@@ -6,10 +6,11 @@ import type { HttpClientOptions } from '../http/client.ts';
 import type { ConnectionSettings, IssuedSecret, RemoteKey, RemoteScope } from '../model.ts';
 
 /**
- * HTTP settings a caller may tune (tests shorten timeouts; a verification the user cancels passes
- * its signal, which aborts every request of the adapter); the rest is the adapter's.
+ * What the core sets on every adapter's HTTP client: tuning (tests shorten timeouts), whether the
+ * user accepted plain http for the connection, and a verification's signal (the user's cancel
+ * aborts every request of the adapter); the rest is the adapter's.
  */
-export type HttpTuning = Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'maxRetryAfterMs' | 'maxResponseBytes' | 'signal'>;
+export type HttpTuning = Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'maxRetryAfterMs' | 'maxResponseBytes' | 'allowPlainHttp' | 'signal'>;
 
 export interface ProviderConfig {
   baseUrl: string;

@@ -2,10 +2,12 @@
 // is, how old, whether it can be rotated or has ended), its last sync and reachability, and what its
 // backend can do (nothing at all in a review of a copied data dir).
 import type { Capabilities, ConnectionView, CredentialRotationStep, ErrorKind } from '../../src-preload/contract.ts';
+import { isPlainHttpRemote } from '../http/plain-http.ts';
 import type { ConnectionRecord } from '../model.ts';
 import { providerModule } from '../providers/index.ts';
 import type { Store } from '../store/index.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
+import { cleanText } from '../redact.ts';
 import { credentialView, rotationSupport } from './own-credential.ts';
 
 /** Failures that say the backend could not be reached at all (not that it answered with an error). */
@@ -62,13 +64,15 @@ export function connectionView(deps: ViewDeps, record: ConnectionRecord, latest 
         : null,
     readOnly: record.settings.readOnly === true,
     hasCustomCa: record.caPem !== null,
+    plainHttp: isPlainHttpRemote(new URL(record.baseUrl)),
     lastSync:
       latest && latest.finishedAt !== null
         ? {
             at: latest.finishedAt,
             result: latest.result,
             error: latest.errorKind
-              ? { kind: latest.errorKind as ErrorKind, message: latest.errorMessage ?? '' }
+              ? // Cleaned again as it is read: a row an older version wrote may hold a whole backend answer.
+                { kind: latest.errorKind as ErrorKind, message: cleanText(latest.errorMessage ?? '') }
               : null,
           }
         : null,

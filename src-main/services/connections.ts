@@ -5,12 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelInput, ConnectionView, CredentialInput } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
+import { isPlainHttpRemote, plainHttpRisk } from '../http/plain-http.ts';
+import { LIMITS } from '../limits.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { ConnectionRecord, ConnectionSettings } from '../model.ts';
 import { providerModule } from '../providers/index.ts';
 import { nextConnectionColor } from './connection-colors.ts';
 import type { HttpTuning, Identity, Provider, ProviderConfig, ProviderModule } from '../providers/types.ts';
+import { cleanText, rememberSecret } from '../redact.ts';
 import { connectionAccount, type SecretStore } from '../secrets/secret-store.ts';
 import type { Store } from '../store/index.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
@@ -52,16 +55,18 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
   }
 
   function build(
-    record: Pick<ConnectionRecord, 'kind' | 'baseUrl' | 'caPem' | 'settings'>,
+    record: Pick<ConnectionRecord, 'kind' | 'baseUrl' | 'caPem' | 'settings' | 'plainHttpAcceptedAt'>,
     credential: CredentialInput,
     choice: Pick<ProviderConfig, 'target' | 'credentialKind' | 'options'> = {},
     signal?: AbortSignal,
   ): Provider {
+    // Remembered before any call, so an answer that echoes it is redacted wherever it goes.
+    rememberSecret(credential.type === 'token' ? credential.token : credential.secretKey);
     return providerModule(record.kind).create({
       baseUrl: record.baseUrl,
       credential,
       ca: record.caPem ?? undefined,
-      http: signal ? { ...deps.http, signal } : deps.http,
+      http: { ...deps.http, allowPlainHttp: typeof record.plainHttpAcceptedAt === 'number', ...(signal ? { signal } : {}) },
       settings: record.settings,
       ...choice,
     });
@@ -153,7 +158,14 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       await requireKeychain();
 
       const baseUrl = module.normalizeBaseUrl ? module.normalizeBaseUrl(input.baseUrl) : input.baseUrl.replace(/\/+$/, '');
-      const draft = { kind: input.kind, baseUrl, caPem: input.caPem ?? null, settings: {} };
+      const plainHttp = isPlainHttpRemote(new URL(baseUrl));
+      if (plainHttp && input.acceptPlainHttp !== true) {
+        throw new AppError('validation', `${plainHttpRisk(new URL(baseUrl).host)}. Use https, or accept this risk for this connection.`, {
+          fields: { acceptPlainHttp: 'Accept the risk to connect over plain http, or use an https address.' },
+        });
+      }
+      const plainHttpAcceptedAt = plainHttp ? now() : null;
+      const draft = { kind: input.kind, baseUrl, caPem: input.caPem ?? null, settings: {}, plainHttpAcceptedAt };
       const offered = new Set((module.info.options ?? []).map((o) => o.id));
       const unknown = Object.keys(input.options ?? {}).filter((id) => !offered.has(id));
       if (unknown.length > 0) {
@@ -181,20 +193,27 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
 
       const existing = store.connections.list();
       const at = now();
+      // Who the backend says the credential belongs to is backend text: cleaned before it is kept.
+      const accountName = cleanText(identity.accountName, LIMITS.nameChars);
+      const settings = Object.fromEntries(
+        Object.entries(identity.settings ?? {}).map(([k, v]) => [k, typeof v === 'string' ? cleanText(v, LIMITS.nameChars) : v]),
+      );
+      const organizationName = identity.organization?.name == null ? null : cleanText(identity.organization.name, LIMITS.nameChars);
       const record: ConnectionRecord = {
         id: randomUUID(),
         kind: input.kind,
-        name: input.name ?? defaultName(identity, displayName, baseUrl, new Set(existing.map((c) => c.name))),
+        name: input.name ?? cleanText(defaultName(identity, displayName, baseUrl, new Set(existing.map((c) => c.name))), LIMITS.nameChars),
         baseUrl,
         color: input.color ?? nextConnectionColor(existing.map((c) => c.color)),
         caPem: input.caPem ?? null,
-        accountId: identity.accountId,
-        accountName: identity.accountName,
+        accountId: cleanText(identity.accountId, LIMITS.nameChars),
+        accountName,
         createdAt: at,
         lastSuccessAt: null,
-        settings: identity.settings ?? {},
+        settings,
+        plainHttpAcceptedAt,
         organizationId: identity.organization?.id ?? null,
-        organizationName: identity.organization?.name ?? null,
+        organizationName,
         credentialSetAt: at,
         ownKeyId: null,
         credentialEnded: null,
@@ -213,7 +232,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         throw error;
       }
       providers.set(record.id, Promise.resolve(provider));
-      audit(record.id, 'connection.add', `${displayName} at ${new URL(baseUrl).host} as ${identity.accountName}`);
+      audit(record.id, 'connection.add', `${displayName} at ${new URL(baseUrl).host} as ${accountName}${plainHttp ? ', over plain http (risk accepted)' : ''}`);
       log.info('connection.added', { connectionId: record.id, kind: record.kind });
       events.emit('connections.changed', { connectionId: record.id });
       return toView(record);
@@ -251,11 +270,14 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       }
       const kept = pick(record.settings, KEPT_ON_RECONNECT);
       const target = typeof record.settings.target === 'string' ? record.settings.target : undefined;
+      // Plain http stays accepted for the address it was accepted for; a new one is refused by the
+      // HTTP module, with the reason (the form that accepts the risk is the add form's).
+      const plainHttpAcceptedAt = new URL(baseUrl).origin === new URL(record.baseUrl).origin ? (record.plainHttpAcceptedAt ?? null) : null;
       const attempt = attempts.begin(input.attemptId);
       let provider: Provider | undefined;
       let identity: Identity;
       try {
-        provider = build({ kind: record.kind, baseUrl, caPem, settings: kept }, credential, { target, credentialKind }, attempt.signal);
+        provider = build({ kind: record.kind, baseUrl, caPem, settings: kept, plainHttpAcceptedAt }, credential, { target, credentialKind }, attempt.signal);
         identity = await verifyWith(provider, module, attempt);
         await checkSameOrganization(store, record, identity, provider, baseUrl);
       } catch (caught) {
@@ -286,11 +308,13 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         ...renamed,
         baseUrl,
         caPem,
-        accountId: identity.accountId,
-        accountName: identity.accountName,
+        plainHttpAcceptedAt,
+        // What the backend says is backend text: cleaned before it is kept.
+        accountId: cleanText(identity.accountId, LIMITS.nameChars),
+        accountName: cleanText(identity.accountName, LIMITS.nameChars),
         settings: { ...record.settings, ...identity.settings },
         organizationId: identity.organization?.id ?? record.organizationId,
-        organizationName: identity.organization?.name ?? record.organizationName,
+        organizationName: identity.organization?.name == null ? record.organizationName : cleanText(identity.organization.name, LIMITS.nameChars),
         credentialSetAt: input.credential ? now() : record.credentialSetAt,
         ownKeyId: input.credential ? null : record.ownKeyId,
         credentialEnded: input.credential ? null : record.credentialEnded,
@@ -300,7 +324,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       const changed = [input.credential ? 'credential' : '', baseUrl !== record.baseUrl ? `address (${new URL(baseUrl).host})` : '', caPem !== record.caPem ? 'CA certificate' : '']
         .filter(Boolean)
         .join(', ');
-      audit(record.id, 'connection.reconnect', `reconnected “${updated.name}” with a new ${changed || 'credential kind'}, verified as ${identity.accountName}`);
+      audit(record.id, 'connection.reconnect', `reconnected “${updated.name}” with a new ${changed || 'credential kind'}, verified as ${updated.accountName}`);
       log.info('connection.reconnected', { connectionId: record.id, kind: record.kind });
       events.emit('connections.changed', { connectionId: record.id });
       return toView(updated);

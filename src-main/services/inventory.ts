@@ -15,11 +15,34 @@ import type { SyncRunRecord } from '../store/sync-runs.ts';
 import { UNREACHABLE_KINDS, type ConnectionService } from './connections.ts';
 import { traitsOf } from './health.ts';
 import { findOwnKey } from './own-credential.ts';
+import { LIMITS } from '../limits.ts';
+import { cleanText } from '../redact.ts';
+import { checkListing } from '../providers/paging.ts';
 
 /** Scopes fetched at once per connection: enough to hide latency, few enough to be polite. */
 const SCOPE_CONCURRENCY = 4;
 /** Connections synced at once by "sync all" and the background schedule. */
 export const SYNC_CONCURRENCY = 3;
+
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const cutOrNull = (text: string | null, max: number) => (text === null ? null : cut(text, max));
+
+/** A key's texts as the cache keeps them: a backend's megabyte-long name is cut, not stored whole. */
+function boundKey(key: RemoteKey): RemoteKey {
+  const { nameChars, descriptionChars } = LIMITS;
+  const short = [key.name, key.type, key.role, key.statusDetail, key.maskedValue, key.createdBy].every((t) => t === null || t.length <= nameChars);
+  if (short && (key.description === null || key.description.length <= descriptionChars)) return key;
+  return {
+    ...key,
+    name: cut(key.name, nameChars),
+    description: cutOrNull(key.description, descriptionChars),
+    type: cut(key.type, nameChars),
+    role: cutOrNull(key.role, nameChars),
+    statusDetail: cutOrNull(key.statusDetail, nameChars),
+    maskedValue: cutOrNull(key.maskedValue, nameChars),
+    createdBy: cutOrNull(key.createdBy, nameChars),
+  };
+}
 
 /** Each key's rotation partner: the key that replaced it, and the one it replaced. */
 export interface RotationLinks {
@@ -89,13 +112,22 @@ export function syncRunView(run: SyncRunRecord): SyncRunView {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     result: run.result,
-    error: run.errorKind ? { kind: run.errorKind as NonNullable<SyncRunView['error']>['kind'], message: run.errorMessage ?? '' } : null,
+    error: run.errorKind ? { kind: run.errorKind as NonNullable<SyncRunView['error']>['kind'], message: cleanText(run.errorMessage ?? '') } : null,
     scopes: run.scopes,
     keys: run.keys,
     added: run.added,
     removed: run.removed,
     changed: run.changed,
   };
+}
+
+function orCancelled<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const cancel = () => reject(new AppError('cancelled', 'Cancelled.'));
+    if (signal.aborted) cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', cancel));
+  });
 }
 
 export interface InventoryServiceDeps {
@@ -113,7 +145,10 @@ export function createInventoryService(deps: InventoryServiceDeps) {
 
   async function fetchAll(connectionId: string, runId: number, signal: AbortSignal) {
     const provider = await deps.connections().provider(connectionId);
-    const scopes = await provider.listScopes({ signal });
+    const backend = providerModule(deps.connections().get(connectionId).kind).info.displayName;
+    const listedScopes = await provider.listScopes({ signal });
+    checkListing(listedScopes.length, backend, 'scopes');
+    const scopes = listedScopes.map((s) => (s.name.length > LIMITS.nameChars ? { ...s, name: cut(s.name, LIMITS.nameChars) } : s));
     const keys: RemoteKey[] = [];
     let scopesDone = 0;
     const progress = () =>
@@ -123,8 +158,10 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
       // An inactive scope refuses to be read; the snapshot swap keeps its cached keys.
       if (scope.inactive === undefined) {
+        const listed = await provider.listKeys(scope, { signal });
+        checkListing(keys.length + listed.length, backend, 'keys');
         // Not push(...list): a scope of 100,000+ keys would overflow the call's argument list.
-        for (const key of await provider.listKeys(scope, { signal })) keys.push(key);
+        for (const key of listed) keys.push(boundKey(key));
       }
       scopesDone++;
       progress();
@@ -145,7 +182,9 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     const runId = store.syncRuns.start(connectionId, now());
     events.emit('connections.changed', { connectionId });
     try {
-      const { scopes, keys, match } = await fetchAll(connectionId, runId, signal);
+      // A cancel ends the sync at once, even while an adapter's call does not listen for it; what
+      // that call brings back later is dropped.
+      const { scopes, keys, match } = await orCancelled(fetchAll(connectionId, runId, signal), signal);
       // Nothing is written until everything was fetched; a cancel up to here changes nothing.
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
       const at = now();
@@ -204,6 +243,14 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       const run = running.get(connectionId);
       run?.abort.abort();
       return run !== undefined;
+    },
+
+    /** Cancels this connection's running sync, if any, and waits for it to let go (its cache as it was). */
+    async cancelAndSettle(connectionId: string): Promise<void> {
+      const run = running.get(connectionId);
+      if (!run) return;
+      run.abort.abort();
+      await run.promise.catch(() => undefined);
     },
 
     /** Every connection, a few at a time; one failing does not stop the others. */

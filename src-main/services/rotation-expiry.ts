@@ -15,8 +15,11 @@ type ExpiryBasis = ExpiryPlan['basis'];
 export function planExpiry(key: Pick<RemoteKey, 'createdAt' | 'expiresAt'>, type: KeyTypeOption | undefined, policy: PolicyRecord, now: number): ExpiryPlan {
   const oldExpiresAt = key.expiresAt;
   if (!type || type.expiry === 'unsupported') return { supported: false, default: null, basis: 'unsupported', oldExpiresAt, expiryRequired: false };
-  const longest = [policy.maxLifetimeDays, type.expiryInDays?.max].filter((d): d is number => typeof d === 'number').map((d) => d * DAY);
-  const maxLifetime = longest.length > 0 ? Math.min(...longest) : null;
+  // The shorter of the policy's maximum lifetime and the backend's own cap, where either is set.
+  let maxLifetime: number | null = null;
+  for (const days of [policy.maxLifetimeDays, type.expiryInDays?.max]) {
+    if (typeof days === 'number') maxLifetime = Math.min(maxLifetime ?? Infinity, days * DAY);
+  }
   const expiryRequired = type.expiry === 'required' || policy.requireExpiry || policy.maxLifetimeDays !== null;
   const capped = (at: number, basis: ExpiryBasis): Pick<ExpiryPlan, 'default' | 'basis'> =>
     maxLifetime !== null && at - now > maxLifetime ? { default: now + maxLifetime, basis: 'policy' } : { default: at, basis };

@@ -20,6 +20,7 @@ interface Row {
   own_key_id: string | null;
   signin_ended_at: number | null;
   signin_ended_reason: string | null;
+  plain_http_accepted_at: number | null;
 }
 
 const toRecord = (row: Row): ConnectionRecord => ({
@@ -39,22 +40,29 @@ const toRecord = (row: Row): ConnectionRecord => ({
   credentialSetAt: row.signin_stored_at ?? row.created_at,
   ownKeyId: row.own_key_id,
   credentialEnded: row.signin_ended_at === null ? null : { at: row.signin_ended_at, reason: row.signin_ended_reason ?? '' },
+  plainHttpAcceptedAt: row.plain_http_accepted_at,
 });
 
 function toParams(record: ConnectionRecord) {
   const { settings, credentialEnded, ...rest } = record;
-  return { ...rest, settingsJson: JSON.stringify(settings), endedAt: credentialEnded?.at ?? null, endedReason: credentialEnded?.reason ?? null };
+  return {
+    ...rest,
+    plainHttpAcceptedAt: rest.plainHttpAcceptedAt ?? null,
+    settingsJson: JSON.stringify(settings),
+    endedAt: credentialEnded?.at ?? null,
+    endedReason: credentialEnded?.reason ?? null,
+  };
 }
 
 export function connectionQueries(db: Db) {
   const insert = db.prepare(`INSERT INTO connections
-    (id, kind, name, base_url, color, ca_pem, account_id, account_name, created_at, last_success_at, settings_json,
+    (id, kind, name, base_url, color, ca_pem, account_id, account_name, created_at, last_success_at, settings_json, plain_http_accepted_at,
      organization_id, organization_name, signin_stored_at, own_key_id, signin_ended_at, signin_ended_reason)
-    VALUES (@id, @kind, @name, @baseUrl, @color, @caPem, @accountId, @accountName, @createdAt, @lastSuccessAt, @settingsJson,
+    VALUES (@id, @kind, @name, @baseUrl, @color, @caPem, @accountId, @accountName, @createdAt, @lastSuccessAt, @settingsJson, @plainHttpAcceptedAt,
      @organizationId, @organizationName, @credentialSetAt, @ownKeyId, @endedAt, @endedReason)`);
   const replace = db.prepare(`UPDATE connections SET name = @name, base_url = @baseUrl, color = @color, ca_pem = @caPem,
-    account_id = @accountId, account_name = @accountName, settings_json = @settingsJson, organization_id = @organizationId,
-    organization_name = @organizationName, signin_stored_at = @credentialSetAt, own_key_id = @ownKeyId,
+    account_id = @accountId, account_name = @accountName, settings_json = @settingsJson, plain_http_accepted_at = @plainHttpAcceptedAt,
+    organization_id = @organizationId, organization_name = @organizationName, signin_stored_at = @credentialSetAt, own_key_id = @ownKeyId,
     signin_ended_at = @endedAt, signin_ended_reason = @endedReason WHERE id = @id`);
   const all = db.prepare('SELECT * FROM connections ORDER BY created_at, id');
   const one = db.prepare('SELECT * FROM connections WHERE id = ?');

@@ -2,6 +2,7 @@
 // selection, filter and sort, and the actions on single keys.
 import type { KeyView } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
+import { isolate } from '../app/names.ts';
 import { guarded } from './guarded.ts';
 import type { GetState, KeysSlice, SetState } from './types.ts';
 
@@ -42,7 +43,7 @@ export function createKeysSlice(set: SetState, get: GetState): KeysSlice {
   /** Done, and said so: the connection signed in with this key and now needs a new credential. */
   function credentialEnded(key: KeyView, done: string) {
     const connection = get().connections.find((c) => c.id === key.connectionId);
-    get().notify('info', `${done} “${key.localLabel ?? (key.name || key.id)}”`, `${connection?.name ?? 'This connection'} signed in with this key: it needs a new credential. Reconnect it to keep it in sync.`);
+    get().notify('info', `${done} “${isolate(key.localLabel ?? (key.name || key.id))}”`, `${connection ? isolate(connection.name) : 'This connection'} signed in with this key: it needs a new credential. Reconnect it to keep it in sync.`);
     void get().refreshConnections();
   }
 
@@ -169,7 +170,7 @@ export function createKeysSlice(set: SetState, get: GetState): KeysSlice {
 
     async setKeyActive(key, active, endsCredential) {
       set({ modal: { kind: 'none' } });
-      await keyAction(key, active ? 'Activating…' : 'Deactivating…', `Could not ${active ? 'activate' : 'deactivate'} “${key.name || key.id}”`, async () => {
+      await keyAction(key, active ? 'Activating…' : 'Deactivating…', `Could not ${active ? 'activate' : 'deactivate'} “${isolate(key.name || key.id)}”`, async () => {
         await api.keys.setActive({ connectionId: key.connectionId, keyId: key.id, active, confirmEndsCredential: endsCredential || undefined });
         if (endsCredential) credentialEnded(key, 'Deactivated');
       });
@@ -184,7 +185,7 @@ export function createKeysSlice(set: SetState, get: GetState): KeysSlice {
 
     async deleteKey(key, endsCredential) {
       set({ modal: { kind: 'none' } });
-      await keyAction(key, 'Deleting…', `Could not delete “${key.name || key.id}”`, async () => {
+      await keyAction(key, 'Deleting…', `Could not delete “${isolate(key.name || key.id)}”`, async () => {
         await api.keys.delete({ connectionId: key.connectionId, keyId: key.id, confirmEndsCredential: endsCredential || undefined });
         if (endsCredential) credentialEnded(key, 'Deleted');
         await get().loadScopes(key.connectionId);

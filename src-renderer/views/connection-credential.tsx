@@ -7,6 +7,7 @@ import { Banner } from '../components/banner.tsx';
 import { Icon } from '../components/icons.tsx';
 import { useApp } from '../state/store.ts';
 import './own-credential.css';
+import { isolate, Name } from '../components/name.tsx';
 
 const DAY = 86_400_000;
 /** Past this age a credential is shown as due for rotation. */
@@ -44,7 +45,10 @@ export function CredentialStrip({ connection }: { connection: ConnectionView }) 
         <Icon name="key" size={13} />
         {ownKey ? (
           <span>
-            Signs in with <strong>“{ownKey.name}”</strong>
+            Signs in with{' '}
+            <strong>
+              “<Name>{ownKey.name}</Name>”
+            </strong>
           </span>
         ) : (
           <span title={rotation.note}>Signs in with a credential Keyfleet cannot find among these keys</span>
@@ -72,7 +76,7 @@ export function CredentialBanner({ connection }: { connection: ConnectionView })
   const ended = connection.credential.ended;
   if (!ended) return null;
   return (
-    <Banner tone="warning" title={`“${connection.name}” needs a new credential`}>
+    <Banner tone="warning" title={`“${isolate(connection.name)}” needs a new credential`}>
       {ended.reason} {relativeTime(ended.at)}. The inventory is shown as Keyfleet last saw it. <ReconnectButton connection={connection} />
     </Banner>
   );

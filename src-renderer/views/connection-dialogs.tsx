@@ -5,6 +5,7 @@ import type { CallError } from '../app/bridge.ts';
 import { withScheme } from '../app/url.ts';
 import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
+import { CheckedName, HiddenCharactersWarning, isolate, visibleName } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
 import { CaField, CredentialFields, CredentialKindField, credentialInput, EMPTY_CREDENTIAL, fieldError, newAttempt, UrlField, Verifying, type CredentialDraft } from './connection-fields.tsx';
 import './connection-dialogs.css';
@@ -24,11 +25,15 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
   const [caPem, setCaPem] = useState('');
   const [attempt, setAttempt] = useState<ReturnType<typeof newAttempt> | null>(null);
   const [options, setOptions] = useState<Record<string, boolean>>({});
+  const [acceptPlainHttp, setAcceptPlainHttp] = useState(false);
   const [error, setError] = useState<CallError | null>(null);
   const [choices, setChoices] = useState<CallError['choices']>(undefined);
 
   const kinds = backend?.credential.kinds;
   const chosenKind = credentialKind ?? kinds?.[0]?.id;
+  // The core decides (it refuses plain http to another machine until the risk is accepted); the
+  // form asks up front where the address is plainly not this machine.
+  const plainHttp = error?.fields?.acceptPlainHttp !== undefined || (/^\s*http:/i.test(baseUrl) && !/^\s*http:\/\/(localhost|127\.|\[::1\])/i.test(baseUrl));
 
   function pickBackend(next: ProviderKind) {
     setKind(next);
@@ -57,6 +62,7 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
       credentialKind: kinds ? chosenKind : undefined,
       attemptId: started.id,
       options: Object.values(options).some(Boolean) ? Object.fromEntries(Object.entries(options).filter(([, on]) => on)) : undefined,
+      acceptPlainHttp: plainHttp && acceptPlainHttp ? true : undefined,
     });
     setAttempt(null);
     if (failure) {
@@ -73,7 +79,8 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
       <form className="form" onSubmit={(event) => void submit(event)} aria-busy={attempt !== null}>
         {error && !error.choices ? (
           <div className="form-error" role="alert">
-            {error.message}
+            {/* The contract's own wording names the channel and the field path; the field says it better. */}
+            {error.fields && /^Invalid input for /.test(error.message) ? 'Check the field marked below.' : error.message}
           </div>
         ) : null}
         <Field label="Backend" hint={backend?.credential.hint}>
@@ -92,6 +99,23 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
           </Field>
           <UrlField backend={backend} value={baseUrl} onChange={setBaseUrl} error={fieldError(error, 'baseUrl')} />
         </div>
+        {plainHttp ? (
+          <div className="plain-http-warning" role="group" aria-labelledby="plain-http-title">
+            <p id="plain-http-title">
+              <strong>Plain http is not encrypted.</strong> The connection’s credential and every answer would cross the network readable and
+              changeable by anyone on the way. Use an https address if the server has one.
+            </p>
+            <label className="check">
+              <input type="checkbox" checked={acceptPlainHttp} onChange={(event) => setAcceptPlainHttp(event.target.checked)} />
+              I accept this risk for this connection
+            </label>
+            {fieldError(error, 'acceptPlainHttp') ? (
+              <p className="field-error" role="alert">
+                {fieldError(error, 'acceptPlainHttp')}
+              </p>
+            ) : null}
+          </div>
+        ) : null}
         {backend && backend.baseUrl.presets.length > 0 ? (
           <div className="presets" role="group" aria-label="Regions">
             {backend.baseUrl.presets.map((preset) => (
@@ -177,7 +201,7 @@ export function RemoveConnectionDialog({ connection }: { connection: ConnectionV
   const [busy, setBusy] = useState(false);
   return (
     <Modal
-      title={`Remove “${connection.name}”?`}
+      title={`Remove “${isolate(visibleName(connection.name))}”?`}
       onRequestClose={close}
       footer={
         <>
@@ -199,9 +223,10 @@ export function RemoveConnectionDialog({ connection }: { connection: ConnectionV
       }
     >
       <p>
-        Keyfleet forgets this connection: its credential is deleted from the OS keychain and its cached inventory from
-        this computer. Nothing changes on the backend; its keys keep working.
+        Keyfleet forgets <CheckedName name={connection.name} />: its credential is deleted from the OS keychain and its cached
+        inventory from this computer. A sync of it still running is cancelled. Nothing changes on the backend; its keys keep working.
       </p>
+      <HiddenCharactersWarning names={[connection.name]} />
     </Modal>
   );
 }

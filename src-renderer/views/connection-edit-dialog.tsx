@@ -9,6 +9,7 @@ import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
 import { CaField, CredentialFields, CredentialKindField, credentialInput, EMPTY_CREDENTIAL, fieldError, newAttempt, UrlField, Verifying, type CredentialDraft } from './connection-fields.tsx';
+import { isolate, Name } from '../components/name.tsx';
 
 export function EditConnectionDialog({ connection, reconnect }: { connection: ConnectionView; reconnect: boolean }) {
   const close = useApp((s) => s.close);
@@ -54,7 +55,7 @@ export function EditConnectionDialog({ connection, reconnect }: { connection: Co
   }
 
   return (
-    <Modal title={reconnect ? `Reconnect “${connection.name}”` : `Edit “${connection.name}”`} onRequestClose={close} width="wide">
+    <Modal title={reconnect ? `Reconnect “${isolate(connection.name)}”` : `Edit “${isolate(connection.name)}”`} onRequestClose={close} width="wide">
       <form className="form" onSubmit={(event) => void submit(event)} aria-busy={attempt !== null}>
         {error ? (
           <div className="form-error" role="alert">
@@ -63,7 +64,9 @@ export function EditConnectionDialog({ connection, reconnect }: { connection: Co
         ) : null}
         <p className="form-note">
           {reconnect ? 'Enter a new credential for ' : 'This connection manages '}
-          <strong>{organization}</strong>
+          <strong>
+            <Name>{organization}</Name>
+          </strong>
           . A new credential, address or certificate is first verified against that same organization; only then does it replace the
           stored one. The cached inventory, its history and the action journal stay as they are.
         </p>

@@ -10,6 +10,7 @@ import { Banner } from '../components/banner.tsx';
 import { Field } from '../components/field.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Modal } from '../components/modal.tsx';
+import { isolate, Name } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
 import { fieldInput, KeyFields, offeredFields, type FieldValues } from './key-fields.tsx';
 import './create-key-dialog.css';
@@ -41,7 +42,9 @@ export function CreateKeyDialog({ connection, initialScopeId }: { connection: Co
       ) : form ? (
         <CreateKeyForm connection={connection} form={form} initialScopeId={initialScopeId} />
       ) : (
-        <p className="muted">Asking {connection.name} what it offers…</p>
+        <p className="muted">
+          Asking <Name>{connection.name}</Name> what it offers…
+        </p>
       )}
     </Modal>
   );
@@ -134,12 +137,12 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
         <Field
           label="Where"
           error={fieldError('scopeId')}
-          hint={withheld.length ? `Not offered: ${withheld.map((s) => `${s.name} (${s.inactive ? 'inactive' : 'read-only for you'})`).join(', ')}.` : undefined}
+          hint={withheld.length ? `Not offered: ${withheld.map((s) => `${isolate(s.name)} (${s.inactive ? 'inactive' : 'read-only for you'})`).join(', ')}.` : undefined}
         >
           <select value={scopeId} onChange={(event) => setScopeId(event.target.value)}>
             {creatable.map((s) => (
               <option key={s.id} value={s.id}>
-                {s.name}
+                {isolate(s.name)}
               </option>
             ))}
           </select>
@@ -192,7 +195,7 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
               <div className="grant-list">
                 {scopesOf(type.grants.scopeKinds).map((s) => (
                   <label key={s.id} className="grant-row">
-                    <span className="grant-scope">{s.name}</span>
+                    <Name className="grant-scope">{s.name}</Name>
                     <select
                       aria-label={`Role in ${s.name}`}
                       value={grants[s.id] ?? ''}
@@ -229,7 +232,7 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
                 {scopesOf(scopeSet.scopeKinds).map((s) => (
                   <label key={s.id} className="check">
                     <input type="checkbox" checked={scopeIds.includes(s.id)} onChange={() => setScopeIds((l) => toggle(l, s.id))} />
-                    {s.name}
+                    <Name>{s.name}</Name>
                   </label>
                 ))}
               </div>

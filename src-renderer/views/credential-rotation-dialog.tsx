@@ -6,6 +6,7 @@ import { api, asCallError } from '../app/bridge.ts';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
 import './own-credential.css';
+import { Name } from '../components/name.tsx';
 
 export function CredentialRotationDialog({ connection }: { connection: ConnectionView }) {
   const close = useApp((s) => s.close);
@@ -49,7 +50,7 @@ export function CredentialRotationDialog({ connection }: { connection: Connectio
     >
       {state.kind === 'done' ? (
         <p role="status">
-          Done. {connection.name} now signs in with a new key; the old one was {state.view.retire === 'deactivate' ? 'deactivated' : 'deleted'}. Both steps are in the action journal.
+          Done. <Name>{connection.name}</Name> now signs in with a new key; the old one was {state.view.retire === 'deactivate' ? 'deactivated' : 'deleted'}. Both steps are in the action journal.
         </p>
       ) : state.kind === 'failed' ? (
         <div className="form-error" role="alert">
@@ -58,7 +59,7 @@ export function CredentialRotationDialog({ connection }: { connection: Connectio
       ) : (
         <>
           <p>
-            {connection.name} signs in with <strong>“{own?.name ?? 'its credential'}”</strong>. Keyfleet replaces it in one step, journaled, and resumes by
+            <Name>{connection.name}</Name> signs in with <strong>“{own ? <Name>{own.name}</Name> : 'its credential'}”</strong>. Keyfleet replaces it in one step, journaled, and resumes by
             itself if it is interrupted:
           </p>
           <ol className="rotation-steps">

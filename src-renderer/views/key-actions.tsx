@@ -2,6 +2,7 @@
 // the table's row (icons) and in the detail pane (labelled buttons), from one description.
 import type { ActionName, ActionSupport, ConnectionView, KeyView } from '../../src-preload/contract.ts';
 import { Icon, type IconName } from '../components/icons.tsx';
+import { isolate } from '../components/name.tsx';
 import { keyRef, useApp } from '../state/store.ts';
 import type { Modal } from '../state/types.ts';
 
@@ -20,9 +21,9 @@ export function effectiveActions(
 ): Record<ActionName, ActionSupport> {
   const actions = { ...connection.capabilities.actions, ...typed, ...(own ? { ...connection.capabilities.ownCredential, rotate: connection.credential.rotation } : {}) };
   // A credential an action ended cannot sign in to act on anything until the connection is reconnected.
-  const why = locked ?? (connection.credential.ended ? `${connection.name} needs a new credential first: Reconnect it.` : null);
+  const why = locked ?? (connection.credential.ended ? `${isolate(connection.name)} needs a new credential first: Reconnect it.` : null);
   if (connection.reachability !== 'offline' && !why) return actions;
-  const note = why ?? `${connection.name} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
+  const note = why ?? `${isolate(connection.name)} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
   const offline = (support: ActionSupport): ActionSupport => ({ mode: 'unavailable', note: support.mode === 'unavailable' ? (support.note ?? note) : note });
   return {
     create: offline(actions.create),
@@ -134,7 +135,7 @@ export function RowActions({ actions, keyName }: { actions: KeyAction[]; keyName
             type="button"
             className={`icon-button${action.danger ? ' danger' : ''}`}
             aria-label={label}
-            title={actionTitle(label, action)}
+            title={actionTitle(`${action.label} ${isolate(keyName)}`, action)}
             disabled={unavailable(action)}
             onClick={(event) => {
               event.stopPropagation();
@@ -158,7 +159,7 @@ export function PaneActions({ actions, keyName }: { actions: KeyAction[]; keyNam
           key={action.id}
           type="button"
           className={`button small${action.danger ? ' danger-outline' : ''}`}
-          title={actionTitle(`${action.label} ${keyName}`, action)}
+          title={actionTitle(`${action.label} ${isolate(keyName)}`, action)}
           disabled={unavailable(action)}
           onClick={action.run}
         >

@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import type { ConnectionView, KeyDetail, KeyLink, ProviderKind } from '../../src-preload/contract.ts';
 import { absoluteTime, kindLabel, relativeTime } from '../app/format.ts';
+import { CheckedName, isolate, Name } from '../components/name.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { useApp } from '../state/store.ts';
 import { typeLabelOf } from './key-actions.tsx';
@@ -52,10 +53,12 @@ function PartnerLink({ link, openKey, verb }: { link: KeyLink; openKey: (keyId: 
     <>
       {link.present ? (
         <button type="button" className="link-button inline" onClick={() => openKey(link.keyId)} title={`Show the details of the key it ${verb}`}>
-          “{link.name}”
+          “<Name>{link.name}</Name>”
         </button>
       ) : (
-        <>“{link.name}” (deleted)</>
+        <>
+          “<Name>{link.name}</Name>” (deleted)
+        </>
       )}
       {link.maskedValue ? <code className="detail-code"> {link.maskedValue}</code> : null}
       <span className="muted"> · rotated {absoluteTime(link.at)}</span>
@@ -68,19 +71,19 @@ export const DETAIL_ROWS: Array<DetailRow | DetailRowGroup> = [
   {
     label: 'Used by Keyfleet',
     value: (d, c) =>
-      c.connection.credential.ownKey?.id === d.id ? `${c.connection.name} signs in with this key; replace it with “Rotate credential”.` : null,
+      c.connection.credential.ownKey?.id === d.id ? `${isolate(c.connection.name)} signs in with this key; replace it with “Rotate credential”.` : null,
   },
-  { label: 'Name', value: (d) => d.name || <span className="muted">none</span> },
-  { label: 'Local label', value: (d) => d.localLabel },
+  { label: 'Name', value: (d) => (d.name ? <CheckedName name={d.name} /> : <span className="muted">none</span>) },
+  { label: 'Local label', value: (d) => (d.localLabel === null ? null : <CheckedName name={d.localLabel} />) },
   { label: 'Id', value: (d) => <code className="detail-code">{d.id}</code> },
   { label: 'Status', value: (d) => <StatusPill status={d.status} detail={d.statusDetail} /> },
   { label: 'Replaced by', value: (d, c) => (d.replacedBy ? <PartnerLink link={d.replacedBy} openKey={c.openKey} verb="was replaced by" /> : null) },
   { label: 'Replaces', value: (d, c) => (d.replaces ? <PartnerLink link={d.replaces} openKey={c.openKey} verb="replaces" /> : null) },
-  { label: 'Type', value: (d, c) => `${typeLabelOf(c.connection, d)} (${d.category})` },
-  // Teams and project roles, owner and permission mode, token scopes, workspace role…
-  { rows: (d) => d.facts.map((fact) => [fact.label, fact.value] as const) },
+  { label: 'Type', value: (d, c) => <Name>{`${typeLabelOf(c.connection, d)} (${d.category})`}</Name> },
+  // Teams and project roles, owner and permission mode, token scopes, workspace role… (the backend's words)
+  { rows: (d) => d.facts.map((fact) => [fact.label, <Name key={fact.label}>{fact.value}</Name>] as const) },
   { label: 'Access key / prefix', value: (d) => (d.maskedValue ? <code className="detail-code">{d.maskedValue}</code> : '—') },
-  { label: 'Description', value: (d) => d.description ?? '—' },
+  { label: 'Description', value: (d) => (d.description === null ? '—' : <Name>{d.description}</Name>) },
   { label: 'Created', value: (d) => absoluteTime(d.createdAt) },
   {
     label: 'Expires',
@@ -127,7 +130,7 @@ export function SafeToDelete({ detail, context }: { detail: KeyDetail; context: 
   const { connection, scopeName } = context;
   const vaultOpen = useApp((s) => s.showVault);
   const use = lastUseOf(detail, connection);
-  const power = [detail.role ? `role ${detail.role}` : 'no role', `a ${detail.category} key`, scopeName ? `in ${scopeName}` : null].filter(Boolean).join(', ');
+  const power = [detail.role ? `role ${isolate(detail.role)}` : 'no role', `a ${detail.category} key`, scopeName ? `in ${isolate(scopeName)}` : null].filter(Boolean).join(', ');
   const facts: Array<[string, ReactNode]> = [
     [
       'Last used',
@@ -138,7 +141,7 @@ export function SafeToDelete({ detail, context }: { detail: KeyDetail; context: 
     ],
     ['Age', detail.createdAt !== null ? `${age(detail.createdAt)} (created ${absoluteTime(detail.createdAt)})` : `not reported; first seen ${absoluteTime(detail.firstSeenAt)}`],
     ['Scope and power', power],
-    ['Created by', detail.createdBy ?? `not reported by ${kindLabel(connection.kind)}`],
+    ['Created by', detail.createdBy === null ? `not reported by ${kindLabel(connection.kind)}` : <Name>{detail.createdBy}</Name>],
     [
       'Kept in',
       detail.vaultEntries.length === 0 ? (
@@ -149,7 +152,7 @@ export function SafeToDelete({ detail, context }: { detail: KeyDetail; context: 
             <span key={entry.id}>
               {i > 0 ? ', ' : ''}
               <button type="button" className="link-button inline" onClick={vaultOpen} title="Open My vault">
-                “{entry.name}”
+                “<Name>{entry.name}</Name>”
               </button>
             </span>
           ))}{' '}

@@ -4,6 +4,7 @@ import type { ConnectionView, KeyView } from '../../src-preload/contract.ts';
 import type { CallError } from '../app/bridge.ts';
 import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
+import { CheckedName, HiddenCharactersWarning, isolate, Name, visibleName } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
 import { OwnKeyWarning } from './own-key-warning.tsx';
 
@@ -71,7 +72,7 @@ export function DeleteKeyDialog({ keyView, connection }: { keyView: KeyView; con
   const own = connection.credential.ownKey?.id === keyView.id;
   return (
     <Modal
-      title={`Delete “${label}”?`}
+      title={`Delete “${isolate(visibleName(label))}”?`}
       onRequestClose={close}
       footer={
         <>
@@ -84,7 +85,10 @@ export function DeleteKeyDialog({ keyView, connection }: { keyView: KeyView; con
         </>
       }
     >
-      <p>Anything still using this key stops working. This cannot be undone.</p>
+      <p>
+        Key <CheckedName name={label} /> of <Name>{connection.name}</Name>. Anything still using this key stops working. This cannot be undone.
+      </p>
+      <HiddenCharactersWarning names={[label]} />
       {keyView.status === 'active' && note ? <p className="form-note">{note}</p> : null}
       {own ? <OwnKeyWarning connection={connection} keyView={keyView} doing="Deleting" /> : null}
     </Modal>

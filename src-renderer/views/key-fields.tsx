@@ -3,6 +3,7 @@
 // as checkboxes. Shown only while the key's role allows them.
 import type { KeyField, KeyTypeOption } from '../../src-preload/contract.ts';
 import { Field } from '../components/field.tsx';
+import { isolate, Name } from '../components/name.tsx';
 
 export type FieldValues = Record<string, string | string[]>;
 
@@ -43,7 +44,7 @@ export function KeyFields(props: { fields: KeyField[]; values: FieldValues; onCh
                 {field.required && chosen ? null : <option value="">{field.required ? `Choose…` : (field.emptyMeans ?? 'None')}</option>}
                 {field.options.map((o) => (
                   <option key={o.id} value={o.id}>
-                    {o.label}
+                    {isolate(o.label)}
                   </option>
                 ))}
               </select>
@@ -61,7 +62,7 @@ export function KeyFields(props: { fields: KeyField[]; values: FieldValues; onCh
                 {field.options.map((o) => (
                   <label key={o.id} className="check" title={o.hint}>
                     <input type="checkbox" checked={chosen.includes(o.id)} onChange={() => toggle(o.id)} />
-                    {o.label}
+                    <Name>{o.label}</Name>
                   </label>
                 ))}
               </div>

@@ -4,6 +4,7 @@ import type { ConnectionView, KeyView } from '../../src-preload/contract.ts';
 import { Icon } from '../components/icons.tsx';
 import { useApp } from '../state/store.ts';
 import './own-credential.css';
+import { Name } from '../components/name.tsx';
 
 export function OwnKeyWarning({ connection, keyView, doing }: { connection: ConnectionView; keyView: KeyView; doing: string }) {
   const open = useApp((s) => s.open);
@@ -12,7 +13,10 @@ export function OwnKeyWarning({ connection, keyView, doing }: { connection: Conn
     <div className="own-warning" role="alert">
       <Icon name="alert" />
       <div>
-        <strong>Keyfleet signs in to “{connection.name}” with this key.</strong> {doing} “{keyView.localLabel ?? (keyView.name || keyView.id)}” ends Keyfleet’s access: the
+        <strong>
+          Keyfleet signs in to “<Name>{connection.name}</Name>” with this key.
+        </strong>{' '}
+        {doing} “<Name>{keyView.localLabel ?? (keyView.name || keyView.id)}</Name>” ends Keyfleet’s access: the
         connection will need a new credential (Reconnect) before it can sync again.
         {rotatable ? (
           <>

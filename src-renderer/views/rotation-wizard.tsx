@@ -8,6 +8,7 @@ import { api, asCallError } from '../app/bridge.ts';
 import { absoluteTime } from '../app/format.ts';
 import { Banner } from '../components/banner.tsx';
 import { Modal } from '../components/modal.tsx';
+import { CheckedName, HiddenCharactersWarning, isolate, Name, visibleName } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
 import { ConfirmUncopied, RevealFields, useOneTimeReveal } from './reveal-dialog.tsx';
 import { chosenExpiry, expiryReady, TwinPlan, type ExpiryChoice } from './rotation-plan.tsx';
@@ -125,7 +126,7 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
   const steps = native ? (['Plan', 'New secret'] as const) : STEPS;
 
   return (
-    <Modal title={`Rotate “${oldName}”`} onRequestClose={requestClose} width="wide">
+    <Modal title={`Rotate “${isolate(visibleName(oldName))}”`} onRequestClose={requestClose} width="wide">
       <ol className="stepper" aria-label="Rotation steps">
         {steps.map((label, index) => (
           <li key={label} className={index === current ? 'current' : index < current ? 'done' : undefined} aria-current={index === current ? 'step' : undefined}>
@@ -141,11 +142,15 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
 
       {!rotation ? (
         <div className="wizard-step">
+          <p>
+            Key <CheckedName name={oldName} /> of <Name>{connection.name}</Name>.
+          </p>
+          <HiddenCharactersWarning names={[oldName]} />
           {native ? (
             <>
               {/* Said once here; the backend's own note says the same and is not repeated. */}
               <p>
-                <strong>The current secret stops working immediately.</strong> {connection.name} regenerates the key in place: same
+                <strong>The current secret stops working immediately.</strong> <Name>{connection.name}</Name> regenerates the key in place: same
                 key, new secret, shown once. Anything still using the old secret fails until you deploy the new one.
               </p>
             </>
@@ -230,7 +235,9 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
       {rotation && rotation.step === 'deployed' ? (
         <div className="wizard-step">
           <fieldset className="choice-set">
-            <legend>{retireVerb} the old key</legend>
+            <legend>
+              {retireVerb} the old key, <CheckedName name={oldName} />
+            </legend>
             <label className="check">
               <input type="radio" name="when" checked={when === 'now'} onChange={() => setWhen('now')} />
               Now

@@ -5,6 +5,7 @@ import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
 import { OwnKeyWarning } from './own-key-warning.tsx';
 import { displayNameOf } from './key-actions.tsx';
+import { Name } from '../components/name.tsx';
 
 export function SetActiveDialog({ keyView, connection, active }: { keyView: KeyView; connection: ConnectionView; active: boolean }) {
   const close = useApp((s) => s.close);
@@ -31,12 +32,12 @@ export function SetActiveDialog({ keyView, connection, active }: { keyView: KeyV
     >
       {active ? (
         <p>
-          “{name}” of {connection.name}
+          “<Name>{name}</Name>” of <Name>{connection.name}</Name>
           {what ? ` (${what})` : ''} authenticates again: anything still holding its secret regains that access at once.
         </p>
       ) : (
         <p>
-          Whatever uses “{name}” of {connection.name}
+          Whatever uses “<Name>{name}</Name>” of <Name>{connection.name}</Name>
           {what ? ` (${what})` : ''} stops authenticating at once: its calls fail until the key is activated again.
         </p>
       )}

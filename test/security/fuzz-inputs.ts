@@ -182,6 +182,7 @@ export const specs: Record<ChannelName, ChannelSpec> = {
       credentialKind: opt(str(1, 64)),
       attemptId: opt(UUID),
       options: opt({ t: 'rec', sample: 'onyxHeader', of: BOOL, maxKeys: 16 }),
+      acceptPlainHttp: opt(BOOL),
     },
     base: (c) => ({ kind: 'rancher', name: 'fuzz', baseUrl: c.baseUrl, credential: { type: 'key-pair', accessKey: c.accessKey, secretKey: c.secretKey } }),
   },

@@ -3,6 +3,7 @@
 // sync asks deepset for each workspace's keys once. The roles list pages the same way.
 import { ProviderError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
+import { checkListing } from '../paging.ts';
 import { PAGING, PATHS, ROLE_ID_FIELDS } from './api.ts';
 import { pageSchema, parseOrThrow, roleSchema, tokenSchema, type TokenJson, type WorkspaceRole } from './parse.ts';
 
@@ -27,6 +28,7 @@ export function createKeyLists(http: HttpClient) {
         const [id, value] = read(item);
         byId.set(id, value);
       }
+      checkListing(byId.size, 'deepset', what);
       if (!body.has_more) return [...byId.values()];
       if (body.data.length === 0) {
         throw new ProviderError('bad-response', `deepset said more ${what} follow but sent an empty page; stopped reading.`);

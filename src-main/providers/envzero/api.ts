@@ -5,6 +5,7 @@
 import { mapLimit } from '../../concurrency.ts';
 import { ProviderError } from '../../errors.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.ts';
+import { addPage } from '../paging.ts';
 import { explainRateLimit } from './errors.ts';
 import {
   apiKeySchema,
@@ -64,7 +65,7 @@ export function createEnvZeroApi(http: HttpClient) {
         if (offset) query.offset = offset;
         const body = parseOrThrow(teamsPageSchema, await get(`/teams/organizations/${encodeURIComponent(orgId)}`, query), 'a page of teams');
         const items = Array.isArray(body) ? body : body.teams;
-        teams.push(...items.map((item) => parseOrThrow(teamSchema, item, 'a team')));
+        addPage(teams, items.map((item) => parseOrThrow(teamSchema, item, 'a team')), 'env zero', 'teams');
         const next = Array.isArray(body) ? undefined : (body.nextPageKey ?? undefined);
         if (!next) return teams;
         if (seen.has(next)) throw new ProviderError('bad-response', "env zero's pagination of teams repeats a page; stopped reading.");

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { ProviderError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
+import { checkListing } from '../paging.ts';
 import type { Era } from './form.ts';
 import { apiKeySchema, keyListSchema, pageSchema, parseOrThrow, type ApiKeyJson } from './parse.ts';
 
@@ -37,6 +38,7 @@ export function createReads(http: HttpClient) {
         const parsed = parseOrThrow(schema, item, `one of the ${what}`);
         items.set(parsed.id, parsed);
       }
+      checkListing(items.size, 'LangWatch', what);
       const { pagination } = body;
       if (!pagination || body.data.length < pagination.limit || items.size >= pagination.total) return [...items.values()];
       if (items.size === before) throw new ProviderError('bad-response', `LangWatch’s pagination of ${what} repeats itself; stopped reading.`);
