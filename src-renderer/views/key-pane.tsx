@@ -65,19 +65,22 @@ const ConnectionHeader = memo(function ConnectionHeader({ connection, scope }: {
       <div className="pane-title-block">
         <div className="breadcrumb">
           <span className="connection-color" style={{ backgroundColor: connection.color }} aria-hidden="true" />
-          {kindLabel(connection.kind)} · {hostOf(connection.baseUrl)}
-          {connection.target ? (
-            <>
-              {' · '}
-              <Name>{connection.target.name}</Name>
-            </>
-          ) : null}
-          {connection.account ? (
-            <>
-              {' · signed in as '}
-              <Name>{connection.account.name}</Name>
-            </>
-          ) : null}
+          {/* One flex item: the names inside are inline, so the line wraps as text, not as columns. */}
+          <span>
+            {kindLabel(connection.kind)} · {hostOf(connection.baseUrl)}
+            {connection.target ? (
+              <>
+                {' · '}
+                <Name>{connection.target.name}</Name>
+              </>
+            ) : null}
+            {connection.account ? (
+              <>
+                {' · signed in as '}
+                <Name>{connection.account.name}</Name>
+              </>
+            ) : null}
+          </span>
         </div>
         <h1 id="pane-title">
           <Name>{connection.name}</Name>
