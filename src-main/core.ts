@@ -18,6 +18,7 @@ import { checkKeychain, createKeytarSecretStore, type SecretStore } from './secr
 import { createMemoryClipboard, createSecretClipboard, type ClipboardPort } from './services/clipboard.ts';
 import { createBulkService } from './services/bulk.ts';
 import { createConnectionService } from './services/connections.ts';
+import { createCredentialRotation } from './services/credential-rotation.ts';
 import { createInventoryService } from './services/inventory.ts';
 import { createHealthService } from './services/health.ts';
 import { exportInventory } from './services/exports.ts';
@@ -54,6 +55,8 @@ export interface CoreOptions {
   logger?: Logger;
   /** Called at every journal step of a multi-step operation; tests stop the process there. */
   onStep?: StepHook;
+  /** Waits between sign-in attempts with a connection's new credential (a backend catching up). */
+  credentialVerifyDelaysMs?: number[];
   /** How often scheduled work (retiring old keys after a rotation) is checked. */
   schedulerIntervalMs?: number;
   /**
@@ -193,8 +196,20 @@ export function createCore(options: CoreOptions): Core {
   });
   const firstReminders = !background ? undefined : setImmediate(remind);
   const rotation = createRotationService({ store, events, log, now, connections, keys, reveal, onStep: options.onStep });
-  const ready = review ? Promise.resolve() : rotation.resumeAll().catch((error: unknown) => log.error('rotation.resume-failed', error));
-  if (background) rotation.startScheduler(options.schedulerIntervalMs);
+  const credentialRotation = createCredentialRotation({
+    store,
+    secrets,
+    events,
+    log,
+    now,
+    connections,
+    keys,
+    onStep: options.onStep,
+    verifyDelaysMs: options.credentialVerifyDelaysMs,
+  });
+  const resumeAll = () => Promise.all([rotation.resumeAll(), credentialRotation.resumeAll()]).then(() => undefined);
+  const ready = review ? Promise.resolve() : resumeAll().catch((error: unknown) => log.error('rotation.resume-failed', error));
+  if (background) rotation.startScheduler(options.schedulerIntervalMs, resumeAll);
   // The background sync follows the user's interval; a new interval replaces the running schedule.
   const startSchedule = () =>
     inventory.startSchedule({
@@ -225,6 +240,9 @@ export function createCore(options: CoreOptions): Core {
     'settings.set': (input) => settings.write(input),
     'connections.list': () => connections.list(),
     'connections.add': (input) => connections.add(input),
+    'connections.update': (input) => connections.update(input),
+    'connections.cancelVerify': (input) => ({ cancelled: connections.cancelVerify(input.attemptId) }),
+    'connections.rotateCredential': (input) => credentialRotation.start(input.connectionId),
     'connections.remove': async (input) => {
       // Its own sync is cancelled (nothing of it is written); other connections' syncs go on.
       await inventory.cancelAndSettle(input.connectionId);

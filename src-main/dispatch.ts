@@ -15,7 +15,25 @@ export type Handlers = { [C in ChannelName]: (input: ParsedInput<C>) => Promise<
 
 export type Dispatch = (channel: unknown, input: unknown) => Promise<Result<unknown>>;
 
-export function validationError(channel: string, issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string }>): AppError {
+/** What a person calls the fields they fill in; the rest are named after their path, in words. */
+const FIELD_WORDS: Record<string, string> = {
+  baseUrl: 'server URL',
+  caPem: 'CA certificate',
+  'credential.accessKey': 'key id',
+  'credential.secretKey': 'secret',
+  'credential.token': 'token',
+  expiresAt: 'expiry',
+};
+
+function fieldWords(path: string): string {
+  return FIELD_WORDS[path] ?? path.replace(/\./g, ' ').replace(/([a-z])([A-Z])/g, (_, a: string, b: string) => `${a} ${b.toLowerCase()}`);
+}
+
+/**
+ * The contract refused an input. The message is for a person: it names what to fix, never the
+ * internal channel, and (coming from the schema) never repeats the value.
+ */
+export function validationError(issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string }>): AppError {
   const fields: Record<string, string> = {};
   for (const issue of issues.slice(0, 20)) {
     const path = issue.path.map(String).join('.') || '(input)';
@@ -25,11 +43,13 @@ export function validationError(channel: string, issues: ReadonlyArray<{ path: P
   }
   const summary = Object.entries(fields)
     .slice(0, 3)
-    .map(([path, message]) => `${path}: ${message}`)
+    .map(([path, message]) => (path === '(input)' ? message : `the ${fieldWords(path)} ${message}`))
     .join('; ');
-  // Messages come from the schema, never from the value, so a mistyped secret is not echoed.
-  return new AppError('validation', `Invalid input for ${channel}: ${summary}`, { fields });
+  return new AppError('validation', `${INVALID_INPUT} ${summary}.`, { fields });
 }
+
+/** How every refusal by the contract begins (the IPC fuzz tells them apart from a handler's by it). */
+export const INVALID_INPUT = 'Invalid input:';
 
 export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
   return async (channel, input) => {
@@ -42,14 +62,14 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
       if (parsed.success && !isPlainData(input)) {
         // zod takes a Map, a Date or a class instance for an object and reads inherited fields;
         // every input is plain data (what JSON.parse and a structured clone make), so these are not.
-        return { ok: false, error: validationError(channel, [{ path: [], message: 'must be plain data (no class instances or inherited fields)' }]).toShape() };
+        return { ok: false, error: validationError([{ path: [], message: 'must be plain data (no class instances or inherited fields)' }]).toShape() };
       }
     } catch {
       // A getter or a proxy that throws (only an in-process caller can send one) is a bad input too.
-      return { ok: false, error: validationError(channel, [{ path: [], message: 'could not be read' }]).toShape() };
+      return { ok: false, error: validationError([{ path: [], message: 'could not be read' }]).toShape() };
     }
     if (!parsed.success) {
-      return { ok: false, error: validationError(channel, parsed.error.issues).toShape() };
+      return { ok: false, error: validationError(parsed.error.issues).toShape() };
     }
     try {
       const handler = handlers[channel] as (input: unknown) => Promise<unknown>;

@@ -74,6 +74,15 @@ export interface ConnectionRecord {
   createdAt: number;
   lastSuccessAt: number | null;
   settings: ConnectionSettings;
+  /** The organization (or account) the connection manages, as its backend reported it. */
+  organizationId: string | null;
+  organizationName: string | null;
+  /** When the credential in the keychain was stored (added, reconnected, rotated). */
+  credentialSetAt: number;
+  /** The key in the inventory that is the connection's own credential, when it can be told. */
+  ownKeyId: string | null;
+  /** Set once an action ended the credential: the connection needs a new one. */
+  credentialEnded: { at: number; reason: string } | null;
   /** When the user accepted plain http to a host that is not this machine; null otherwise. */
   plainHttpAcceptedAt?: number | null;
 }

@@ -9,8 +9,8 @@ export function recoverFromPreviousRun(store: Store, now: () => number, log: Log
   const abandoned = store.syncRuns.abandonUnfinished(now());
   if (abandoned > 0) log.warn('sync.abandoned', { count: abandoned });
   for (const op of store.journal.pending()) {
-    // A composed rotation is resumed or rolled back by the rotation service.
-    if (op.kind === 'rotate' && op.input.mode === 'composed') continue;
+    // A composed rotation, or one of a connection's own credential, is resumed or rolled back by its service.
+    if ((op.kind === 'rotate' && op.input.mode === 'composed') || op.kind === 'rotate-credential') continue;
     if (!store.journal.claim(op)) continue;
     if (op.step === AWAITING_REVEAL || op.step === 'created') {
       // The backend made the key and its secret is held in the keychain: done, still to be seen.

@@ -39,6 +39,8 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   /** First backoff delay; doubled on each attempt. */
   backoffMs?: number;
+  /** Aborts every request of this client (a verification the user cancelled), as a request's own signal does. */
+  signal?: AbortSignal;
   /** The user accepted plain http to a host that is not this machine (see plain-http.ts). */
   allowPlainHttp?: boolean;
   /** Lets an adapter turn a backend's error body into a clearer kind, message or field errors. */
@@ -104,13 +106,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return `${req.method} ${url.pathname}`;
   }
 
-  async function attempt<T>(req: HttpRequest, url: URL): Promise<HttpResponse<T>> {
+  /** The request's own signal and the client's, as one: either aborts the call. */
+  function signalOf(req: HttpRequest): AbortSignal | undefined {
+    if (req.signal && options.signal) return AbortSignal.any([req.signal, options.signal]);
+    return req.signal ?? options.signal;
+  }
+
+  async function attempt<T>(req: HttpRequest, url: URL, signal: AbortSignal | undefined): Promise<HttpResponse<T>> {
     const controller = new AbortController();
     const deadline = setTimeout(() => controller.abort(), settings.timeoutMs);
     const cancel = () => controller.abort();
-    req.signal?.addEventListener('abort', cancel);
+    signal?.addEventListener('abort', cancel);
     try {
-      if (req.signal?.aborted) throw cancelled();
+      if (signal?.aborted) throw cancelled();
       const headers: Record<string, string> = {
         accept: 'application/json',
         'user-agent': 'Keyfleet/0.1 (desktop key manager)',
@@ -155,7 +163,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       throw statusError(req, url, res.statusCode, answer, responseHeaders);
     } catch (error) {
       if (error instanceof ProviderError || error instanceof AppError) throw error;
-      if (req.signal?.aborted) throw cancelled();
+      if (signal?.aborted) throw cancelled();
       if (controller.signal.aborted) {
         throw new ProviderError(
           'timeout',
@@ -165,7 +173,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       throw transportError(error, req, url);
     } finally {
       clearTimeout(deadline);
-      req.signal?.removeEventListener('abort', cancel);
+      signal?.removeEventListener('abort', cancel);
     }
   }
 
@@ -219,13 +227,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     const url = requestUrl(base, req.path, req.query, options.backendName);
     const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
+    const signal = signalOf(req);
     for (let attemptNo = 0; ; attemptNo++) {
       try {
-        return await attempt<T>(req, url);
+        return await attempt<T>(req, url, signal);
       } catch (error) {
         const retryIn = idempotent && attemptNo < settings.retries ? retryDelay(error, attemptNo) : undefined;
         if (retryIn === undefined) throw error;
-        await sleep(retryIn);
+        await sleep(retryIn, signal);
+        if (signal?.aborted) throw cancelled();
       }
     }
   }
@@ -287,6 +297,15 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits between retries; a cancel ends the wait at once. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

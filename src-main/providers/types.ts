@@ -6,10 +6,11 @@ import type { HttpClientOptions } from '../http/client.ts';
 import type { ConnectionSettings, IssuedSecret, RemoteKey, RemoteScope } from '../model.ts';
 
 /**
- * What the core sets on every adapter's HTTP client: tuning (tests shorten timeouts) and whether the
- * user accepted plain http for the connection; the rest is the adapter's.
+ * What the core sets on every adapter's HTTP client: tuning (tests shorten timeouts), whether the
+ * user accepted plain http for the connection, and a verification's signal (the user's cancel
+ * aborts every request of the adapter); the rest is the adapter's.
  */
-export type HttpTuning = Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'maxRetryAfterMs' | 'maxResponseBytes' | 'allowPlainHttp'>;
+export type HttpTuning = Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'maxRetryAfterMs' | 'maxResponseBytes' | 'allowPlainHttp' | 'signal'>;
 
 export interface ProviderConfig {
   baseUrl: string;
@@ -40,7 +41,20 @@ export interface Identity {
   settings?: ConnectionSettings;
   /** Set when the credential reaches several organizations and config.target named none. */
   choices?: Choice[];
+  /**
+   * The organization (or account) this connection manages, as the backend reports it: a new
+   * credential must reach the same one, and a new connection is named after it (when the backend
+   * tells its name). Its id is unique on that server; absent where the backend has none to give.
+   */
+  organization?: { id: string; name: string | null };
 }
+
+/**
+ * How the connection's own credential shows among its keys (never the secret itself): the masked
+ * value the backend lists for it, its first and last characters, or the hint Keyfleet kept when
+ * it created it.
+ */
+export type CredentialMatch = { maskedValue: string } | { maskedPrefix: string; maskedSuffix: string } | { localHint: string };
 
 export interface CreateKeySpec {
   scopeId: string;
@@ -122,6 +136,8 @@ export interface Provider {
   rotateKey?(key: RemoteKey): Promise<CreatedKey>;
   setKeyActive?(key: RemoteKey, active: boolean): Promise<RemoteKey>;
   deleteKey?(key: RemoteKey): Promise<DeleteOutcome | void>;
+  /** How to recognise the key this connection signs in with, where the backend lets Keyfleet tell. */
+  credentialMatch?(): CredentialMatch | undefined;
   close(): Promise<void>;
 }
 

@@ -34,6 +34,9 @@ export function createBulkService(deps: { store: Store; keys: KeyOperations; eve
     const locked = keys.lockedBecause(key.connectionId, key.scopeId);
     if (locked) return locked;
     if (key.status === 'revoked') return 'Already revoked.';
+    if (connection.ownKeyId === key.id && action !== 'activate') {
+      return 'Keyfleet signs in to this connection with this key: act on it on its own, where Keyfleet says what it ends, or rotate Keyfleet’s credential.';
+    }
     if (action === 'deactivate' && key.status !== 'active') return 'Not active.';
     if (action === 'activate' && key.status !== 'inactive') return 'Not inactive.';
     return null;

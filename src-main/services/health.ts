@@ -2,7 +2,7 @@
 // per-organization policy, and expiry reminders: at 60, 30, 7 and 1 days before a key expires (or
 // the days the user chose in the settings), at most once per key per threshold, as an event the
 // desktop app turns into an OS notification.
-import type { HealthView, PolicyView } from '../../src-preload/contract.ts';
+import type { Choice, CreateFormSpec, HealthView, PolicyView } from '../../src-preload/contract.ts';
 import type { CoreEvents } from '../events.ts';
 import type { ConnectionRecord, RemoteKey } from '../model.ts';
 import { providerModule } from '../providers/index.ts';
@@ -14,6 +14,28 @@ import { healthGaps } from './health-gaps.ts';
 /** The default reminder thresholds; the user's own list comes from the settings. */
 export const REMINDER_DAYS = [60, 30, 7, 1];
 
+const ADMIN_WORD = /\badmin\b/i;
+
+/** Whether a role or group (a choice of a create form, or a cached key's role text) grants admin power. */
+export function privilegedChoice(choice: Choice | string | undefined): boolean {
+  if (choice === undefined) return false;
+  if (typeof choice === 'string') return ADMIN_WORD.test(choice);
+  return choice.privileged ?? (ADMIN_WORD.test(choice.id) || ADMIN_WORD.test(choice.label));
+}
+
+/** The form with every choice that grants admin power marked, so the form and the core judge alike. */
+export function markPrivileged(form: CreateFormSpec): CreateFormSpec {
+  const mark = (options: Choice[]) => options.map((o) => ({ ...o, privileged: privilegedChoice(o) }));
+  return {
+    types: form.types.map((t) => ({
+      ...t,
+      ...(t.role ? { role: { ...t.role, options: mark(t.role.options) } } : {}),
+      ...(t.grants ? { grants: { ...t.grants, roles: mark(t.grants.roles) } } : {}),
+      ...(t.groups ? { groups: { ...t.groups, options: mark(t.groups.options) } } : {}),
+    })),
+  };
+}
+
 /** What the backend behind a connection can tell about each of its keys. */
 export function traitsOf(connection: Pick<ConnectionRecord, 'kind' | 'settings'>): (key: RemoteKey) => KeyTraits {
   const module = providerModule(connection.kind);
@@ -24,7 +46,7 @@ export function traitsOf(connection: Pick<ConnectionRecord, 'kind' | 'settings'>
     return {
       tracksLastUse: keyTypes === 'all' || keyTypes.includes(key.type),
       expirySupported: type ? type.expiry !== 'unsupported' : key.expiresAt !== null,
-      privileged: key.privileged ?? /\badmin\b/i.test(key.role ?? ''),
+      privileged: key.privileged ?? privilegedChoice(key.role ?? undefined),
     };
   };
 }

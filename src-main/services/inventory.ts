@@ -8,11 +8,13 @@ import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { RemoteKey } from '../model.ts';
 import { providerModule } from '../providers/index.ts';
+import type { CredentialMatch } from '../providers/types.ts';
 import type { Store } from '../store/index.ts';
 import type { ListedKey } from '../store/inventory.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
 import { UNREACHABLE_KINDS, type ConnectionService } from './connections.ts';
 import { traitsOf } from './health.ts';
+import { findOwnKey } from './own-credential.ts';
 import { LIMITS } from '../limits.ts';
 import { cleanText } from '../redact.ts';
 import { checkListing } from '../providers/paging.ts';
@@ -164,7 +166,15 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       scopesDone++;
       progress();
     });
-    return { scopes, keys };
+    return { scopes, keys, match: provider.credentialMatch?.() };
+  }
+
+  /** Which key is the connection's own credential now: from the keys just fetched, or Keyfleet's hints. */
+  function ownKeyAfterSync(connectionId: string, keys: RemoteKey[], match: CredentialMatch | undefined): string | null {
+    if (!match) return null;
+    const fetched = 'localHint' in match ? null : findOwnKey(match, keys.filter((k) => k.status !== 'revoked').map((k) => ({ id: k.id, maskedValue: k.maskedValue, localHint: null })));
+    // Else from the cache, which also holds what the backend's list has not caught up with yet.
+    return fetched ?? findOwnKey(match, store.inventory.liveMarks(connectionId));
   }
 
   async function runSync(connectionId: string, signal: AbortSignal): Promise<SyncRunView> {
@@ -174,7 +184,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     try {
       // A cancel ends the sync at once, even while an adapter's call does not listen for it; what
       // that call brings back later is dropped.
-      const { scopes, keys } = await orCancelled(fetchAll(connectionId, runId, signal), signal);
+      const { scopes, keys, match } = await orCancelled(fetchAll(connectionId, runId, signal), signal);
       // Nothing is written until everything was fetched; a cancel up to here changes nothing.
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
       const at = now();
@@ -182,6 +192,10 @@ export function createInventoryService(deps: InventoryServiceDeps) {
         const counts = store.inventory.replaceSnapshot(connectionId, scopes, keys, runId, at, traitsOf(deps.connections().get(connectionId)));
         store.syncRuns.succeed(runId, at, { ...counts, scopes: scopes.length, keys: keys.length });
         store.connections.markSynced(connectionId, at);
+        const own = ownKeyAfterSync(connectionId, keys, match);
+        store.connections.setOwnKey(connectionId, own);
+        // The credential works and its key is live again (activated elsewhere, say): it no longer needs replacing.
+        if (own !== null && deps.connections().get(connectionId).credentialEnded) store.connections.setCredentialEnded(connectionId, null);
       });
       const run = syncRunView(store.syncRuns.get(runId)!);
       log.info('sync.ok', { connectionId, runId, keys: run.keys, added: run.added, removed: run.removed, changed: run.changed });

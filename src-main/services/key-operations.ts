@@ -3,7 +3,7 @@
 // before the remote call and completed or failed after (ARCHITECTURE.md rule 9), audited, and
 // reflected in the cache at once.
 import { randomUUID } from 'node:crypto';
-import type { ActionName, ChannelInput, CreateFormSpec, KeyTypeOption, KeyView } from '../../src-preload/contract.ts';
+import type { ActionName, ChannelInput, Choice, CreateFormSpec, KeyTypeOption, KeyView } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -14,7 +14,8 @@ import { changedFields, type LocalKeyState } from '../store/inventory.ts';
 import type { OperationKind } from '../store/journal.ts';
 import type { ConnectionService } from './connections.ts';
 import { keyView } from './inventory.ts';
-import { policyViolations, traitsOf } from './health.ts';
+import { markPrivileged, policyViolations, privilegedChoice, traitsOf } from './health.ts';
+import { endedBy, requireConfirmation } from './own-credential.ts';
 import type { RevealService } from './reveal.ts';
 
 export interface KeyOperationDeps {
@@ -97,8 +98,9 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     return provider;
   }
 
+  /** The create form, every choice that grants admin power marked (what "no admin keys" forbids). */
   async function formOf(provider: Provider): Promise<CreateFormSpec> {
-    return provider.createForm ? provider.createForm() : provider.capabilities.createForm;
+    return markPrivileged(provider.createForm ? await provider.createForm() : provider.capabilities.createForm);
   }
 
   function checkText(type: KeyTypeOption, name: string, description: string | null | undefined, fields: Record<string, string>) {
@@ -110,8 +112,12 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     }
   }
 
-  /** Everything the form promised, checked before the backend is called. */
-  function validateCreate(form: CreateFormSpec, input: ChannelInput<'keys.create'>, scope: RemoteScope): CreateKeySpec {
+  /**
+   * Everything the form promised, checked before the backend is called. `replacesPrivileged`: the
+   * key replaces one that holds the same power (Keyfleet's own credential), which "no admin keys"
+   * does not forbid.
+   */
+  function validateCreate(form: CreateFormSpec, input: ChannelInput<'keys.create'>, scope: RemoteScope, replacesPrivileged = false): CreateKeySpec {
     const fields: Record<string, string> = {};
     const type = form.types.find((t) => t.id === input.type);
     const spec: CreateKeySpec = { scopeId: scope.id, type: input.type, name: input.name, description: input.description };
@@ -173,15 +179,28 @@ export function createKeyOperations(deps: KeyOperationDeps) {
       } else spec.expiresAt = input.expiresAt;
     } else if (type.expiry === 'required') fields.expiresAt = 'This backend needs an expiry date.';
 
-    // The organization's own rules, on top of what the backend allows.
-    const privileged =
-      [spec.role, ...(spec.grants ?? []).map((g) => g.role)].some((r) => r !== undefined && /\badmin\b/i.test(r)) ||
-      (scopeSet?.emptyIsWarning === true && scopeIds.length === 0);
+    // The organization's own rules, on top of what the backend allows, on every way the backend
+    // grants power: the key's role, its roles on further scopes, the groups it joins, or no limit.
+    const chosen = (options: Choice[] | undefined, id: string | undefined) => options?.find((o) => o.id === id);
+    const powers = {
+      role: privilegedChoice(chosen(type.role?.options, spec.role) ?? spec.role),
+      grants: (spec.grants ?? []).some((g) => privilegedChoice(chosen(type.grants?.roles, g.role) ?? g.role)),
+      groupIds: (spec.groupIds ?? []).some((id) => privilegedChoice(chosen(type.groups?.options, id))),
+      scopeIds: scopeSet?.emptyIsWarning === true && scopeIds.length === 0,
+    };
+    const privileged = !replacesPrivileged && Object.values(powers).some(Boolean);
     const violations = policyViolations(
       store.policies.get(input.connectionId),
       { expiresAt: input.expiresAt, privileged, expirySupported: type.expiry !== 'unsupported' },
       now(),
     );
+    // Said on the field that grants the power.
+    if (violations.role) {
+      const field = (Object.keys(powers) as Array<keyof typeof powers>).find((f) => powers[f]) ?? 'role';
+      const message = violations.role;
+      delete violations.role;
+      violations[field] = message;
+    }
     for (const [field, message] of Object.entries(violations)) fields[field] ??= message;
 
     if (Object.keys(fields).length > 0) {
@@ -225,8 +244,13 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     }
   }
 
+  /**
+   * A twin's create spec, from the cached key and what the backend adds (bindings, project roles,
+   * limiting scopes, groups), through the same checks as a create form, policy included.
+   */
+
   return {
-    // Shared with the rotation service, which composes these steps.
+    // Shared with the rotation services, which compose these steps.
     providerFor,
     cachedKey,
     cachedScope,
@@ -282,26 +306,38 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     async setActive(input: ChannelInput<'keys.setActive'>): Promise<KeyView> {
       const before = cachedKey(input.connectionId, input.keyId);
       refuseLocked(input.connectionId, before.scopeId);
+      const connection = connections.get(input.connectionId);
+      const ends = !input.active && requireConfirmation(connection, before, 'deactivating', input.confirmEndsCredential);
       const provider = await providerFor(input.connectionId, input.active ? 'activate' : 'deactivate', before.type);
       if (!provider.setKeyActive) throw new AppError('unsupported', 'This backend cannot activate or deactivate keys.');
       const setKeyActive = provider.setKeyActive.bind(provider);
       const kind = input.active ? 'activate' : 'deactivate';
-      return journaled(kind, input.connectionId, before.id, {}, async () => {
+      const view = await journaled(kind, input.connectionId, before.id, ends ? { endsCredential: true } : {}, async () => {
         const key = await setKeyActive(before, input.active);
-        return { value: put(input.connectionId, key, before), keyId: key.id, detail: `${kind}d “${key.name || key.id}”` };
+        const detail = `${kind}d “${key.name || key.id}”${ends ? ' — the key this connection signed in with: it needs a new credential' : ''}`;
+        return { value: put(input.connectionId, key, before), keyId: key.id, detail };
       });
+      if (ends) connections.endCredential(input.connectionId, endedBy(before, 'deactivated'));
+      return view;
     },
 
     async delete(input: ChannelInput<'keys.delete'>): Promise<{ deleted: true }> {
       const before = cachedKey(input.connectionId, input.keyId);
       refuseLocked(input.connectionId, before.scopeId);
+      const connection = connections.get(input.connectionId);
+      const ends = requireConfirmation(connection, before, 'deleting', input.confirmEndsCredential);
       const provider = await providerFor(input.connectionId, 'delete', before.type);
       if (!provider.deleteKey) throw new AppError('unsupported', 'This backend cannot delete keys.');
       const deleteKey = provider.deleteKey.bind(provider);
-      return journaled('delete', input.connectionId, before.id, {}, async () => {
-        recordDeletion(input.connectionId, before, await deleteKey(before));
-        return { value: { deleted: true as const }, keyId: before.id, detail: `deleted “${before.name || before.id}”` };
+      const result = await journaled('delete', input.connectionId, before.id, ends ? { endsCredential: true } : {}, async () => {
+        const outcome = await deleteKey(before);
+        recordDeletion(input.connectionId, before, outcome);
+        const lingers = outcome?.kind === 'revoked' ? ` (the backend may accept it until ${new Date(outcome.mayAuthenticateUntil).toISOString()})` : '';
+        const detail = `deleted “${before.name || before.id}”${ends ? ` — the key this connection signed in with: it needs a new credential${lingers}` : ''}`;
+        return { value: { deleted: true as const }, keyId: before.id, detail };
       });
+      if (ends) connections.endCredential(input.connectionId, endedBy(before, 'deleted'));
+      return result;
     },
   };
 }

@@ -11,13 +11,12 @@ import { AppError } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { KeyRecord } from '../model.ts';
-import type { CreateKeySpec, TwinPlan } from '../providers/types.ts';
 import type { Store } from '../store/index.ts';
 import type { OperationRecord } from '../store/journal.ts';
 import type { ConnectionService } from './connections.ts';
 import type { KeyOperations } from './key-operations.ts';
 import { AWAITING_REVEAL, REVEALED, type RevealService } from './reveal.ts';
-import { planExpiry, twinExpiry } from './rotation-expiry.ts';
+import { createTwins } from './twins.ts';
 
 /** What the journal keeps about a rotation: never a secret. */
 interface RotationState {
@@ -35,10 +34,8 @@ interface RotationState {
 }
 
 /** A journal step the core reached; tests stop the process here to prove recovery. */
-export type StepHook = (operation: 'rotate', step: string) => void;
+export type StepHook = (operation: 'rotate' | 'rotate-credential', step: string) => void;
 
-/** How far back a created twin may predate our start and still be ours (clock skew). */
-const ORPHAN_SKEW_MS = 2 * 60 * 1000;
 const SCHEDULER_INTERVAL_MS = 30_000;
 
 export function createRotationService(deps: {
@@ -53,6 +50,7 @@ export function createRotationService(deps: {
   onStep?: StepHook;
 }) {
   const { store, events, log, now, connections, keys } = deps;
+  const twins = createTwins({ store, keys, now });
   const busy = new Set<string>();
 
   const stateOf = (op: OperationRecord) => op.input as unknown as RotationState;
@@ -99,38 +97,6 @@ export function createRotationService(deps: {
     store.journal.audit({ at: now(), actor: 'user', action: 'key.rotate', connectionId: op.connectionId, keyId: stateOf(op).oldKeyId, result, detail });
   }
 
-  /** How the twin would be made: the adapter's plan, the create form it goes through, its expiry. */
-  async function twinPlanOf(key: KeyRecord) {
-    const provider = await keys.providerFor(key.connectionId, 'create');
-    // The plan first: reading the key afresh may teach the adapter choices its form then offers.
-    const plan: TwinPlan = provider.twinPlan ? await provider.twinPlan(key, store.inventory.listScopes(key.connectionId)) : { keeps: [] };
-    const form = await keys.formOf(provider);
-    const type = form.types.find((t) => t.id === key.type);
-    const expiry = planExpiry(key, type, store.policies.get(key.connectionId), now());
-    return { provider, form, type, plan, expiry };
-  }
-
-  /** The twin's create spec, through the same checks as a create form (policy included). */
-  async function twinOf(key: KeyRecord, expiresAt: number | null | undefined) {
-    const { provider, form, type, plan, expiry } = await twinPlanOf(key);
-    const scope = keys.cachedScope(key.connectionId, plan.scopeId ?? key.scopeId);
-    const input: ChannelInput<'keys.create'> = {
-      connectionId: key.connectionId,
-      scopeId: scope.id,
-      type: key.type,
-      name: plan.name ?? key.name,
-      description: type?.description.supported && key.description ? key.description : undefined,
-      role: plan.role ?? (type?.role?.options.some((o) => o.id === key.role) ? (key.role ?? undefined) : undefined),
-      expiresAt: twinExpiry(expiry, expiresAt),
-      grants: plan.grants?.map((g) => ({ scopeId: g.scope.id, role: g.role })),
-      scopeIds: plan.scopes?.map((s) => s.id),
-      groupIds: plan.groupIds,
-      fields: plan.fields,
-    };
-    const spec: CreateKeySpec = { ...keys.validateCreate(form, input, scope), carry: plan.carry };
-    return { provider, scope, spec };
-  }
-
   async function retireNow(op: OperationRecord): Promise<OperationRecord> {
     const state = stateOf(op);
     record(op.id, 'retiring', state);
@@ -160,33 +126,10 @@ export function createRotationService(deps: {
 
   /** Rolls back a rotation whose twin was being created when Keyfleet stopped: its secret is lost. */
   async function rollBackCreating(op: OperationRecord): Promise<void> {
-    const state = stateOf(op);
-    const provider = await connections.provider(op.connectionId);
-    const scope = keys.cachedScope(op.connectionId, state.twinScopeId ?? state.scopeId);
-    const listed = await provider.listKeys(scope);
-    // Keys the cache knew before this rotation began are not its twin; a sync running alongside may
-    // have cached the twin itself after it was created.
-    const knownBefore = new Set(
-      store.inventory
-        .keys({ connectionId: op.connectionId, offset: 0, limit: 1_000_000 })
-        .rows.filter((k) => k.firstSeenAt < state.startedAt)
-        .map((k) => k.id),
-    );
-    const orphans = listed.filter(
-      (k) =>
-        k.id === state.newKeyId ||
-        (!knownBefore.has(k.id) && k.name === state.twinName && (k.createdAt === null || k.createdAt >= state.startedAt - ORPHAN_SKEW_MS)),
-    );
-    const cachedTwin = state.newKeyId ? store.inventory.getKey(op.connectionId, state.newKeyId) : undefined;
-    if (cachedTwin && !orphans.some((k) => k.id === cachedTwin.id)) orphans.push(cachedTwin);
-    for (const orphan of orphans) {
-      await provider.deleteKey?.(orphan);
-      const cached = store.inventory.getKey(op.connectionId, orphan.id);
-      if (cached) store.inventory.dropKey(op.connectionId, cached, now());
-    }
+    const deleted = await twins.deleteHalfMadeTwins(await connections.provider(op.connectionId), op.connectionId, stateOf(op));
     // Stopped after the twin's secret was held but before that was journaled: it goes with the twin.
     await deps.reveal.forget(op.id);
-    store.journal.fail(op.id, now(), 'interrupted', `Keyfleet stopped while creating the replacement key${orphans.length ? '; the half-made key, whose secret was never saved, was deleted' : ''}. The old key is unchanged.`);
+    store.journal.fail(op.id, now(), 'interrupted', `Keyfleet stopped while creating the replacement key${deleted ? '; the half-made key, whose secret was never saved, was deleted' : ''}. The old key is unchanged.`);
     audit(op, 'failed', 'interrupted while creating the twin; rolled back');
     events.emit('rotation.changed', { operationId: op.id });
   }
@@ -228,8 +171,9 @@ export function createRotationService(deps: {
       }
     },
 
-    startScheduler(intervalMs = SCHEDULER_INTERVAL_MS): void {
-      timer ??= setInterval(() => void this.resumeAll(), intervalMs);
+    /** Runs `work` (by default this service's resumeAll) every interval: scheduled retirements, retries. */
+    startScheduler(intervalMs = SCHEDULER_INTERVAL_MS, work: () => Promise<void> = () => this.resumeAll()): void {
+      timer ??= setInterval(() => void work().catch((error: unknown) => log.error('rotation.scheduler-failed', error)), intervalMs);
       timer.unref();
     },
 
@@ -250,12 +194,16 @@ export function createRotationService(deps: {
       const old = keys.cachedKey(input.connectionId, input.keyId);
       const { native } = await modeOf(old);
       if (native) return { mode: 'native', expiry: null, keeps: ['Everything: the backend replaces only the secret.'] };
-      const { plan, expiry } = await twinPlanOf(old);
+      const { plan, expiry } = await twins.twinPlanOf(old);
       return { mode: 'composed', expiry, keeps: plan.keeps };
     },
 
     async start(input: ChannelInput<'rotation.start'>): Promise<RotationView> {
       const old = keys.cachedKey(input.connectionId, input.keyId);
+      if (connections.get(input.connectionId).ownKeyId === old.id) {
+        // Retiring it would lock Keyfleet out: the connection's own credential has its own rotation.
+        throw new AppError('conflict', `“${old.localLabel ?? (old.name || old.id)}” is the key Keyfleet signs in with; rotate it with “Rotate Keyfleet’s credential”, which switches the connection to the new key before retiring the old one.`);
+      }
       const { provider, typed, native } = await modeOf(old);
       const id = randomUUID();
       const deactivatable = (typed?.deactivate ?? provider.capabilities.actions.deactivate).mode === 'native' && provider.setKeyActive !== undefined;
@@ -273,7 +221,7 @@ export function createRotationService(deps: {
       if (!native && (typed?.delete ?? provider.capabilities.actions.delete).mode === 'unavailable' && !deactivatable) {
         throw new AppError('unsupported', 'This connection can neither delete nor deactivate keys, so it cannot retire the old key after a rotation.');
       }
-      const twin = native ? null : await twinOf(old, input.expiresAt);
+      const twin = native ? null : await twins.twinOf(old, input.expiresAt);
       if (twin) state.twinScopeId = twin.scope.id;
       busy.add(id); // in flight: the scheduler must not take it for an interrupted one
       store.journal.begin({ id, connectionId: old.connectionId, kind: 'rotate', keyId: old.id, step: 'creating', input: state as unknown as Record<string, unknown>, at: now() });

@@ -27,6 +27,14 @@ function inList(column: string, values: readonly string[], prefix: string, param
   return names.length ? `${column} IN (${names.join(', ')})` : '0';
 }
 
+/** What tells a live key apart without its secret: its masked value and the hint Keyfleet kept. */
+export interface KeyMarks {
+  id: string;
+  scopeId: string;
+  maskedValue: string | null;
+  localHint: string | null;
+}
+
 export function inventoryQueries(db: Db) {
   const oneKey = db.prepare('SELECT * FROM keys WHERE connection_id = ? AND id = ?');
   const scopesOf = db.prepare(`SELECT s.*, (SELECT count(*) FROM keys k WHERE k.connection_id = s.connection_id
@@ -41,6 +49,8 @@ export function inventoryQueries(db: Db) {
     WHERE c.at >= @since AND (@connectionId IS NULL OR c.connection_id = @connectionId)
     ORDER BY c.id DESC LIMIT @limit OFFSET @offset`);
   const hide = db.prepare('UPDATE keys SET hidden = 1 WHERE connection_id = ? AND id = ? AND gone_since IS NOT NULL');
+  const liveMarks = db.prepare(`SELECT id, scope_id AS scopeId, masked_value AS maskedValue, local_hint AS localHint FROM keys
+    WHERE connection_id = ? AND gone_since IS NULL AND status <> 'revoked'`);
   const unjudged = db.prepare(UNJUDGED_SQL);
 
   const pageStatements = new Map<string, { rows: Database.Statement; count: Database.Statement }>();
@@ -187,6 +197,11 @@ export function inventoryQueries(db: Db) {
     listKeys(query: KeyQuery): { rows: ListedKey[]; total: number } {
       const { rowids, rows, total } = select(query, false);
       return { rows: (rowids ? lists.rows<KeyRow>(rowids, false) : (rows as KeyRow[])).map(toListed), total };
+    },
+
+    /** What identifies each live key without its secret: the masked value and Keyfleet's own hint. */
+    liveMarks(connectionId: string): KeyMarks[] {
+      return liveMarks.all(connectionId) as KeyMarks[];
     },
 
     /** Hides a ghost row (a key gone from the backend); a key still present cannot be hidden. */

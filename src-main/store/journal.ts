@@ -2,7 +2,7 @@
 // and the audit trail of what Keyfleet did. Inputs are stored without secrets.
 import type { Db } from './db.ts';
 
-export type OperationKind = 'create' | 'rename' | 'activate' | 'deactivate' | 'delete' | 'rotate';
+export type OperationKind = 'create' | 'rename' | 'activate' | 'deactivate' | 'delete' | 'rotate' | 'rotate-credential';
 
 export interface OperationRecord {
   id: string;

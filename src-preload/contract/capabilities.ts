@@ -105,4 +105,6 @@ export interface BackendInfo {
 export interface Capabilities {
   actions: Record<ActionName, ActionSupport>;
   createForm: CreateFormSpec;
+  /** Where the key the connection itself signs in with differs from other keys of its type. */
+  ownCredential?: Partial<Record<ActionName, ActionSupport>>;
 }

@@ -44,6 +44,8 @@ export interface Choice {
   id: string;
   label: string;
   hint?: string;
+  /** Choosing it grants admin power (an admin role, the Admin group): what "no admin keys" forbids. */
+  privileged?: boolean;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape };

@@ -1,6 +1,7 @@
 // Connections (one organization on one backend) and the scopes inside them.
 import { z } from 'zod';
 import type { Capabilities } from './capabilities.ts';
+import type { ActionSupport } from './capabilities.ts';
 import { channel, color, connectionId, empty, fieldName, httpUrl, name, namedValues, out, pem, PROVIDER_KINDS, type AppErrorShape, type ProviderKind } from './common.ts';
 import type { SyncResult } from './inventory.ts';
 
@@ -13,6 +14,13 @@ export interface ConnectionView {
   createdAt: number;
   /** Who the connection's credential belongs to, as the backend reported it. */
   account: { id: string; name: string } | null;
+  /**
+   * The organization (or account) the connection manages, as the backend reported it: a new
+   * credential must reach this same one. Null where the backend names none.
+   */
+  organization: { id: string; name: string } | null;
+  /** The credential Keyfleet signs in with (never its value). */
+  credential: CredentialView;
   /** The organization this connection manages, when the credential reaches several. */
   target: { id: string; name: string } | null;
   /** The credential may list keys but not manage them. */
@@ -34,6 +42,33 @@ export interface ConnectionView {
    */
   reachability: 'online' | 'offline' | 'unknown';
   capabilities: Capabilities;
+}
+
+export interface CredentialView {
+  /** When Keyfleet stored it: added, reconnected or rotated. */
+  storedAt: number;
+  /** The key in the inventory that is this credential, where the backend lets Keyfleet tell. */
+  ownKey: { id: string; name: string; createdAt: number | null } | null;
+  /** Whether and how Keyfleet can replace it in one step (twin → verify → swap → retire). */
+  rotation: ActionSupport;
+  /** A one-step rotation of it that has not finished (it resumes by itself). */
+  rotating: { operationId: string; step: CredentialRotationStep; error: string | null } | null;
+  /** Set once an action ended it, or the backend stopped accepting it: the connection needs a new one. */
+  ended: { at: number; reason: string } | null;
+}
+
+export type CredentialRotationStep = 'creating' | 'verifying' | 'swapping' | 'retiring' | 'done' | 'failed';
+
+/** A one-step rotation of a connection's own credential. */
+export interface CredentialRotationView {
+  operationId: string;
+  connectionId: string;
+  oldKeyId: string;
+  newKeyId: string | null;
+  step: CredentialRotationStep;
+  /** How the old key was (or will be) retired. */
+  retire: 'deactivate' | 'delete';
+  error: string | null;
 }
 
 export interface ScopeView {
@@ -80,20 +115,36 @@ export const credentialSchema = z.union([
 ]);
 export type CredentialInput = z.infer<typeof credentialSchema>;
 
+/**
+ * What a person types about a connection, checked the same way when it is added and when it is
+ * edited or reconnected: every rule on these fields applies to both channels.
+ */
+export const connectionFields = {
+  /** Shown in the sidebar; when left out, the organization the backend reports names it. */
+  name,
+  baseUrl: httpUrl,
+  color,
+  credential: credentialSchema,
+  caPem: pem,
+  /** What kind of credential this is, for backends where it decides what it may do. */
+  credentialKind: z.string().min(1).max(64),
+  /** Names this verification so `connections.cancelVerify` can stop it (a host that does not answer). */
+  attemptId: z.uuid(),
+};
+
 export const connectionChannels = {
   'connections.list': channel(empty, out<ConnectionView[]>()),
   'connections.add': channel(
     z.strictObject({
       kind: z.enum(PROVIDER_KINDS),
-      name,
-      baseUrl: httpUrl,
-      color: color.optional(),
-      credential: credentialSchema,
-      caPem: pem.optional(),
+      ...connectionFields,
+      name: connectionFields.name.optional(),
+      color: connectionFields.color.optional(),
+      caPem: connectionFields.caPem.optional(),
+      credentialKind: connectionFields.credentialKind.optional(),
+      attemptId: connectionFields.attemptId.optional(),
       /** Which organization, when the credential reaches several (from the error's choices). */
       target: z.string().min(1).max(256).optional(),
-      /** What kind of credential this is, for backends where it decides what it may do. */
-      credentialKind: z.string().min(1).max(64).optional(),
       /** The backend's connection switches that are on (BackendInfo.options ids). */
       options: namedValues(z.record(fieldName, z.boolean())).optional(),
       /** The user accepts that this connection reaches another machine over plain http, unencrypted. */
@@ -101,6 +152,29 @@ export const connectionChannels = {
     }),
     out<ConnectionView>(),
   ),
+  /**
+   * Rename, recolour, or reconnect: a new credential, address or CA is verified against the same
+   * organization before anything is stored; the cached inventory, its history and the journal stay.
+   */
+  'connections.update': channel(
+    z.strictObject({
+      connectionId,
+      ...connectionFields,
+      name: connectionFields.name.optional(),
+      baseUrl: connectionFields.baseUrl.optional(),
+      color: connectionFields.color.optional(),
+      credential: connectionFields.credential.optional(),
+      /** null removes the private CA. */
+      caPem: connectionFields.caPem.nullable().optional(),
+      credentialKind: connectionFields.credentialKind.optional(),
+      attemptId: connectionFields.attemptId.optional(),
+    }),
+    out<ConnectionView>(),
+  ),
+  /** Stops a verification in flight: its HTTP requests are aborted and nothing is stored. */
+  'connections.cancelVerify': channel(z.strictObject({ attemptId: connectionFields.attemptId }), out<{ cancelled: boolean }>()),
+  /** Replaces the connection's own credential in one step: twin → verify → swap in the keychain → retire the old key. */
+  'connections.rotateCredential': channel(z.strictObject({ connectionId }), out<CredentialRotationView>()),
   'connections.remove': channel(z.strictObject({ connectionId }), out<{ removed: true }>()),
   'scopes.list': channel(z.strictObject({ connectionId }), out<ScopeView[]>()),
 } as const;

@@ -89,6 +89,12 @@ export interface KeyPage {
 export const sortColumns = ['name', 'connection', 'type', 'status', 'createdAt', 'expiresAt', 'lastUsedAt', 'scope'] as const;
 export type SortColumn = (typeof sortColumns)[number];
 
+/**
+ * The user was told that the key is the one the connection signs in with, and that acting on it
+ * ends the connection's access; without it such an action is refused.
+ */
+const confirmEndsCredential = z.literal(true).optional();
+
 export const keyChannels = {
   'keys.list': channel(
     z.strictObject({
@@ -135,8 +141,8 @@ export const keyChannels = {
     out<KeyView>(),
   ),
   'keys.setActive': channel(
-    z.strictObject({ connectionId, keyId: id, active: z.boolean() }),
+    z.strictObject({ connectionId, keyId: id, active: z.boolean(), confirmEndsCredential }),
     out<KeyView>(),
   ),
-  'keys.delete': channel(keyRef, out<{ deleted: true }>()),
+  'keys.delete': channel(z.strictObject({ connectionId, keyId: id, confirmEndsCredential }), out<{ deleted: true }>()),
 } as const;

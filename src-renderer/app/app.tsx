@@ -9,6 +9,9 @@ import { runAppCommand } from './commands.ts';
 import { BulkDialog } from '../views/bulk-dialog.tsx';
 import { ShortcutsDialog, useShortcuts } from './shortcuts.tsx';
 import { AddConnectionDialog, RemoveConnectionDialog } from '../views/connection-dialogs.tsx';
+import { EditConnectionDialog } from '../views/connection-edit-dialog.tsx';
+import { CredentialRotationDialog } from '../views/credential-rotation-dialog.tsx';
+import { SetActiveDialog } from '../views/set-active-dialog.tsx';
 import { CreateKeyDialog } from '../views/create-key-dialog.tsx';
 import { DeleteKeyDialog, EditKeyDialog } from '../views/key-dialogs.tsx';
 import { RotationWizard } from '../views/rotation-wizard.tsx';
@@ -182,6 +185,15 @@ function Dialogs({ modal }: { modal: Modal }) {
       return <VaultRestoreDialog />;
     case 'remove-connection':
       return <RemoveConnectionDialog connection={modal.connection} />;
+    case 'edit-connection': {
+      // The view as it is now (a sync may have changed it since the dialog was asked for).
+      const connection = connections.find((c) => c.id === modal.connection.id) ?? modal.connection;
+      return <EditConnectionDialog connection={connection} reconnect={modal.reconnect === true} />;
+    }
+    case 'rotate-credential': {
+      const connection = connections.find((c) => c.id === modal.connection.id) ?? modal.connection;
+      return <CredentialRotationDialog connection={connection} />;
+    }
     case 'reveal':
       return <RevealDialog slotId={modal.slotId} keyLabel={modal.keyLabel} />;
     case 'resume-rotation': {
@@ -195,6 +207,7 @@ function Dialogs({ modal }: { modal: Modal }) {
       if (modal.kind === 'create-key') return <CreateKeyDialog connection={connection} initialScopeId={modal.scopeId} />;
       if (modal.kind === 'edit-key') return <EditKeyDialog keyView={modal.key} connection={connection} />;
       if (modal.kind === 'rotate') return <RotationWizard keyView={modal.key} connection={connection} />;
+      if (modal.kind === 'set-active') return <SetActiveDialog keyView={modal.key} connection={connection} active={modal.active} />;
       return <DeleteKeyDialog keyView={modal.key} connection={connection} />;
     }
   }

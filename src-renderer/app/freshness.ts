@@ -18,6 +18,9 @@ export function freshnessOf(connection: ConnectionView, syncing: boolean, now = 
   const exactAsOf = asOf === null ? 'nothing is cached yet' : `the inventory shown is as of ${absoluteTime(asOf)}`;
   const shown = asOf === null ? 'Nothing is cached yet.' : `Showing the inventory as of ${absoluteTime(asOf)}.`;
   if (syncing) return { label: 'Syncing…', title: `Syncing now; ${exactAsOf}.`, shown, state: 'syncing' };
+  if (connection.credential.ended) {
+    return { label: 'Needs a new credential', title: `Its credential ended ${absoluteTime(connection.credential.ended.at)}; reconnect it; ${exactAsOf}.`, shown, state: 'failed' };
+  }
   const last = connection.lastSync;
   if (!last) return { label: 'Not synced yet', title: 'Not synced yet; nothing is cached.', shown, state: 'never' };
   const cached = asOf === null ? 'nothing cached' : `as of ${relativeTime(asOf, now)}`;

@@ -41,7 +41,7 @@ export function useShortcuts(): void {
           }
         },
         s: () => {
-          if (connection && !connection.syncing) void state.sync(connection.id);
+          if (connection && !connection.syncing && state.status?.mode !== 'review') void state.sync(connection.id);
         },
         Escape: () => state.selectKey(null),
         l: () => void state.lockVault(),

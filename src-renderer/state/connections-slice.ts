@@ -92,6 +92,18 @@ export function createConnectionsSlice(set: SetState, get: GetState): Connection
       }
     },
 
+    async updateConnection(input) {
+      try {
+        const connection = await api.connections.update(input);
+        set((s) => ({ connections: s.connections.map((c) => (c.id === connection.id ? connection : c)), modal: { kind: 'none' } }));
+        // A new credential, address or CA: see at once that it works, and what the backend has now.
+        if (input.credential || input.baseUrl || input.caPem !== undefined || input.credentialKind) void get().sync(connection.id);
+        return null;
+      } catch (error) {
+        return asCallError(error);
+      }
+    },
+
     async removeConnection(connectionId) {
       await guarded(get, 'Could not remove the connection', async () => {
         await api.connections.remove({ connectionId });

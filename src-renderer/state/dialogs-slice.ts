@@ -29,6 +29,8 @@ export function createDialogsSlice(set: SetState, get: GetState): DialogsSlice {
     },
 
     async loadPendingReveals() {
+      // A reviewed copy holds no secret to show, and its core refuses to look: nothing to ask.
+      if (get().status?.mode === 'review') return;
       await guarded(get, 'Could not check for unseen secrets', async () => set({ pendingReveals: await api.reveal.pending() }));
     },
 

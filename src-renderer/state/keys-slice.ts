@@ -40,6 +40,13 @@ export function createKeysSlice(set: SetState, get: GetState): KeysSlice {
     });
   }
 
+  /** Done, and said so: the connection signed in with this key and now needs a new credential. */
+  function credentialEnded(key: KeyView, done: string) {
+    const connection = get().connections.find((c) => c.id === key.connectionId);
+    get().notify('info', `${done} “${isolate(key.localLabel ?? (key.name || key.id))}”`, `${connection ? isolate(connection.name) : 'This connection'} signed in with this key: it needs a new credential. Reconnect it to keep it in sync.`);
+    void get().refreshConnections();
+  }
+
   async function keyAction(key: KeyView, label: string, title: string, work: () => Promise<unknown>) {
     const ref = keyRef(key);
     set((s) => ({ busyKeys: { ...s.busyKeys, [ref]: label } }));
@@ -161,10 +168,12 @@ export function createKeysSlice(set: SetState, get: GetState): KeysSlice {
       }
     },
 
-    async setKeyActive(key, active) {
-      await keyAction(key, active ? 'Activating…' : 'Deactivating…', `Could not ${active ? 'activate' : 'deactivate'} “${isolate(key.name || key.id)}”`, () =>
-        api.keys.setActive({ connectionId: key.connectionId, keyId: key.id, active }),
-      );
+    async setKeyActive(key, active, endsCredential) {
+      set({ modal: { kind: 'none' } });
+      await keyAction(key, active ? 'Activating…' : 'Deactivating…', `Could not ${active ? 'activate' : 'deactivate'} “${isolate(key.name || key.id)}”`, async () => {
+        await api.keys.setActive({ connectionId: key.connectionId, keyId: key.id, active, confirmEndsCredential: endsCredential || undefined });
+        if (endsCredential) credentialEnded(key, 'Deactivated');
+      });
     },
 
     async hideKey(key) {
@@ -174,10 +183,11 @@ export function createKeysSlice(set: SetState, get: GetState): KeysSlice {
       await get().loadKeys();
     },
 
-    async deleteKey(key) {
+    async deleteKey(key, endsCredential) {
       set({ modal: { kind: 'none' } });
       await keyAction(key, 'Deleting…', `Could not delete “${isolate(key.name || key.id)}”`, async () => {
-        await api.keys.delete({ connectionId: key.connectionId, keyId: key.id });
+        await api.keys.delete({ connectionId: key.connectionId, keyId: key.id, confirmEndsCredential: endsCredential || undefined });
+        if (endsCredential) credentialEnded(key, 'Deleted');
         await get().loadScopes(key.connectionId);
       });
     },

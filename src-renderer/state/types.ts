@@ -37,6 +37,10 @@ export type Modal =
   | { kind: 'vault-unlock' }
   | { kind: 'resume-rotation'; rotation: RotationView }
   | { kind: 'remove-connection'; connection: ConnectionView }
+  /** Edit a connection; `reconnect` opens it on the credential (a 401, a credential that ended). */
+  | { kind: 'edit-connection'; connection: ConnectionView; reconnect?: boolean }
+  | { kind: 'rotate-credential'; connection: ConnectionView }
+  | { kind: 'set-active'; key: KeyView; active: boolean }
   | { kind: 'reveal'; slotId: string; keyLabel: string };
 
 export interface Banner {
@@ -92,6 +96,8 @@ export interface ConnectionsSlice {
   /** Every connection, a few at a time in the core; ends with a summary (always, or only of failures). */
   syncAll: (announce?: 'always' | 'failures') => Promise<void>;
   addConnection: (input: ChannelInput<'connections.add'>) => Promise<CallError | null>;
+  /** Rename, recolour or reconnect; returns the core's refusal, or null once saved. */
+  updateConnection: (input: ChannelInput<'connections.update'>) => Promise<CallError | null>;
   removeConnection: (connectionId: string) => Promise<void>;
 }
 
@@ -118,9 +124,10 @@ export interface KeysSlice {
   toggleSort: (column: SortColumn) => void;
   createKey: (input: ChannelInput<'keys.create'>) => Promise<CallError | null>;
   updateKey: (input: ChannelInput<'keys.update'>) => Promise<CallError | null>;
-  setKeyActive: (key: KeyView, active: boolean) => Promise<void>;
+  /** `endsCredential`: the user confirmed that the key is the connection's own and what that ends. */
+  setKeyActive: (key: KeyView, active: boolean, endsCredential?: boolean) => Promise<void>;
   hideKey: (key: KeyView) => Promise<void>;
-  deleteKey: (key: KeyView) => Promise<void>;
+  deleteKey: (key: KeyView, endsCredential?: boolean) => Promise<void>;
 }
 
 /** The dialog on screen, and the unfinished work dialogs resume: rotations and unseen secrets. */

@@ -2,11 +2,12 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { ConnectionView, ProviderKind } from '../../src-preload/contract.ts';
 import type { CallError } from '../app/bridge.ts';
-import { hostOf } from '../app/format.ts';
+import { withScheme } from '../app/url.ts';
 import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
 import { CheckedName, HiddenCharactersWarning, isolate, visibleName } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
+import { CaField, CredentialFields, CredentialKindField, credentialInput, EMPTY_CREDENTIAL, fieldError, newAttempt, UrlField, Verifying, type CredentialDraft } from './connection-fields.tsx';
 import './connection-dialogs.css';
 
 /** `backend` preselects a backend kind (the welcome screen's "add a … connection"). */
@@ -18,21 +19,16 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
   const backend = backends.find((b) => b.kind === kind);
   const [name, setName] = useState('');
   const [baseUrl, setBaseUrl] = useState('');
-  const [accessKey, setAccessKey] = useState('');
-  const [secretKey, setSecretKey] = useState('');
-  const [token, setToken] = useState('');
+  const [credential, setCredential] = useState<CredentialDraft>(EMPTY_CREDENTIAL);
   const [credentialKind, setCredentialKind] = useState<string | null>(null);
   const [target, setTarget] = useState('');
   const [caPem, setCaPem] = useState('');
+  const [attempt, setAttempt] = useState<ReturnType<typeof newAttempt> | null>(null);
   const [options, setOptions] = useState<Record<string, boolean>>({});
   const [acceptPlainHttp, setAcceptPlainHttp] = useState(false);
-  const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<CallError | null>(null);
   const [choices, setChoices] = useState<CallError['choices']>(undefined);
 
-  const fieldError = (...names: string[]) => names.map((n) => error?.fields?.[n]).find(Boolean);
-  const labels = backend?.credential.labels ?? {};
-  const keyPair = backend?.credential.type !== 'token';
   const kinds = backend?.credential.kinds;
   const chosenKind = credentialKind ?? kinds?.[0]?.id;
   // The core decides (it refuses plain http to another machine until the risk is accepted); the
@@ -50,23 +46,27 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setSubmitting(true);
+    const { url } = withScheme(baseUrl);
+    setBaseUrl(url);
+    const started = newAttempt(url);
+    setAttempt(started);
     setError(null);
-    const url = baseUrl.trim();
     const failure = await addConnection({
       kind,
-      name: name.trim() || hostOf(url) || backend?.displayName || 'Connection',
+      // Left empty: the core names it after the organization the backend reports.
+      name: name.trim() || undefined,
       baseUrl: url,
-      credential: keyPair ? { type: 'key-pair', accessKey: accessKey.trim(), secretKey } : { type: 'token', token: token.trim() },
+      credential: credentialInput(backend, credential) ?? { type: 'token', token: '' },
       caPem: caPem.trim() ? caPem.trim() : undefined,
       target: choices && target ? target : undefined,
       credentialKind: kinds ? chosenKind : undefined,
+      attemptId: started.id,
       options: Object.values(options).some(Boolean) ? Object.fromEntries(Object.entries(options).filter(([, on]) => on)) : undefined,
       acceptPlainHttp: plainHttp && acceptPlainHttp ? true : undefined,
     });
-    setSubmitting(false);
+    setAttempt(null);
     if (failure) {
-      setError(failure);
+      setError(failure.kind === 'cancelled' ? null : failure);
       if (failure.choices) {
         setChoices(failure.choices);
         setTarget(failure.choices[0]?.id ?? '');
@@ -76,7 +76,7 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
 
   return (
     <Modal title="Add a connection" onRequestClose={close} width="wide">
-      <form className="form" onSubmit={(event) => void submit(event)} aria-busy={submitting}>
+      <form className="form" onSubmit={(event) => void submit(event)} aria-busy={attempt !== null}>
         {error && !error.choices ? (
           <div className="form-error" role="alert">
             {/* The contract's own wording names the channel and the field path; the field says it better. */}
@@ -94,20 +94,10 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
           </select>
         </Field>
         <div className="form-row">
-          <Field label="Display name" optional hint="Shown in the sidebar. Defaults to the server's host name.">
+          <Field label="Display name" optional hint="Shown in the sidebar. Left empty, it is the organization or account the backend reports.">
             <input value={name} onChange={(event) => setName(event.target.value)} maxLength={512} autoComplete="off" />
           </Field>
-          <Field label="Server URL" error={fieldError('baseUrl')} hint={backend?.baseUrl.hint}>
-            <input
-              value={baseUrl}
-              onChange={(event) => setBaseUrl(event.target.value)}
-              placeholder={backend?.baseUrl.placeholder ?? 'https://'}
-              required
-              inputMode="url"
-              autoComplete="off"
-              spellCheck={false}
-            />
-          </Field>
+          <UrlField backend={backend} value={baseUrl} onChange={setBaseUrl} error={fieldError(error, 'baseUrl')} />
         </div>
         {plainHttp ? (
           <div className="plain-http-warning" role="group" aria-labelledby="plain-http-title">
@@ -119,9 +109,9 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
               <input type="checkbox" checked={acceptPlainHttp} onChange={(event) => setAcceptPlainHttp(event.target.checked)} />
               I accept this risk for this connection
             </label>
-            {fieldError('acceptPlainHttp') ? (
+            {fieldError(error, 'acceptPlainHttp') ? (
               <p className="field-error" role="alert">
-                {fieldError('acceptPlainHttp')}
+                {fieldError(error, 'acceptPlainHttp')}
               </p>
             ) : null}
           </div>
@@ -141,39 +131,8 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
             ))}
           </div>
         ) : null}
-        {kinds ? (
-          <Field label="Credential" hint={kinds.find((k) => k.id === chosenKind)?.hint}>
-            <select value={chosenKind} onChange={(event) => setCredentialKind(event.target.value)}>
-              {kinds.map((k) => (
-                <option key={k.id} value={k.id}>
-                  {k.label}
-                </option>
-              ))}
-            </select>
-          </Field>
-        ) : null}
-        {keyPair ? (
-          <div className="form-row">
-            <Field label={labels.accessKey ?? 'Access key'} error={fieldError('credential.accessKey', 'accessKey', 'credential')}>
-              <input value={accessKey} onChange={(event) => setAccessKey(event.target.value)} required autoComplete="off" spellCheck={false} className="mono" />
-            </Field>
-            <Field label={labels.secretKey ?? 'Secret key'} error={fieldError('credential.secretKey', 'secretKey')} hint="Stored only in your OS keychain.">
-              <input
-                type="password"
-                value={secretKey}
-                onChange={(event) => setSecretKey(event.target.value)}
-                required
-                autoComplete="off"
-                spellCheck={false}
-                className="mono"
-              />
-            </Field>
-          </div>
-        ) : (
-          <Field label={labels.token ?? 'Token'} error={fieldError('credential.token', 'token', 'credential')} hint="Stored only in your OS keychain.">
-            <input type="password" value={token} onChange={(event) => setToken(event.target.value)} required autoComplete="off" spellCheck={false} className="mono" />
-          </Field>
-        )}
+        <CredentialKindField backend={backend} value={chosenKind} onChange={setCredentialKind} />
+        <CredentialFields backend={backend} draft={credential} onChange={setCredential} error={error} />
         {choices ? (
           <Field label={`${capitalise(backend?.targetLabel ?? 'organization')}`} hint={error?.message} error={undefined}>
             <select value={target} onChange={(event) => setTarget(event.target.value)}>
@@ -185,8 +144,13 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
             </select>
           </Field>
         ) : null}
-        <details className="advanced" open={Object.values(options).some(Boolean) || undefined}>
-          <summary>Advanced: {backend?.options?.length ? 'how to reach the server, ' : ''}private certificate authority</summary>
+        <CaField
+          value={caPem}
+          onChange={setCaPem}
+          error={fieldError(error, 'caPem')}
+          lead={backend?.options?.length ? 'how to reach the server' : undefined}
+          open={Object.values(options).some(Boolean)}
+        >
           {backend?.options?.map((option) => (
             <Switch
               key={option.id}
@@ -196,28 +160,14 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
               onChange={(on) => setOptions((o) => ({ ...o, [option.id]: on }))}
             />
           ))}
-          <Field
-            label="CA certificate (PEM)"
-            optional
-            error={fieldError('caPem')}
-            hint="Only if the server's TLS certificate is signed by your organization's own CA."
-          >
-            <textarea
-              value={caPem}
-              onChange={(event) => setCaPem(event.target.value)}
-              rows={4}
-              spellCheck={false}
-              className="mono"
-              placeholder="-----BEGIN CERTIFICATE-----"
-            />
-          </Field>
-        </details>
+        </CaField>
+        <Verifying attempt={attempt} />
         <div className="form-actions">
           <button type="button" className="button" onClick={close}>
             Cancel
           </button>
-          <button type="submit" className="button primary" disabled={submitting || !backend?.supported}>
-            {submitting ? 'Verifying…' : 'Connect'}
+          <button type="submit" className="button primary" disabled={attempt !== null || !backend?.supported}>
+            {attempt ? 'Verifying…' : 'Connect'}
           </button>
         </div>
       </form>

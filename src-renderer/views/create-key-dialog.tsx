@@ -3,7 +3,7 @@
 // further fields (key-fields.tsx) and expiry.
 // Backend field errors land on the matching fields.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import type { ConnectionView, CreateFormSpec, KeyTypeOption, ScopeView } from '../../src-preload/contract.ts';
+import type { Choice, ConnectionView, CreateFormSpec, KeyTypeOption, PolicyView, ScopeView } from '../../src-preload/contract.ts';
 import { api, asCallError, type CallError } from '../app/bridge.ts';
 import { endOfDay, today } from '../app/format.ts';
 import { Banner } from '../components/banner.tsx';
@@ -75,8 +75,27 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
   const [expiry, setExpiry] = useState('');
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<CallError | null>(null);
+  const [policy, setPolicy] = useState<PolicyView | null>(null);
 
-  const effectiveRole = role ?? type?.role?.default ?? type?.role?.options[0]?.id;
+  useEffect(() => {
+    let live = true;
+    api.policy.get({ connectionId: connection.id }).then(
+      (p) => live && setPolicy(p),
+      () => undefined, // the core checks the policy again on create
+    );
+    return () => {
+      live = false;
+    };
+  }, [connection.id]);
+
+  // Every way this backend grants admin power (a role, a binding, a group), as the core marked it.
+  const forbidden = (choice: Choice) => policy?.noAdminKeys === true && choice.privileged === true;
+  const optionLabel = (choice: Choice) => (forbidden(choice) ? `${choice.label} — not allowed by policy` : choice.label);
+
+  const roleOptions = type?.role?.options ?? [];
+  // The backend's default, unless the policy forbids it: then the first role it allows.
+  const allowedDefault = [type?.role?.default, ...roleOptions.map((o) => o.id)].find((id) => id !== undefined && !roleOptions.some((o) => o.id === id && forbidden(o)));
+  const effectiveRole = role ?? allowedDefault ?? roleOptions[0]?.id;
   const scopeSet = type?.scopeSet && scope && (!type.scopeSet.forScopeKinds || type.scopeSet.forScopeKinds.includes(scope.kind)) ? type.scopeSet : undefined;
   const grantsOffered = type?.grants && (!type.grants.whenRoles || (effectiveRole !== undefined && type.grants.whenRoles.includes(effectiveRole)));
   const fields = offeredFields(type, type?.role ? effectiveRole : undefined);
@@ -155,8 +174,8 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
               <Field label={type.role.label} hint={type.role.options.find((o) => o.id === effectiveRole)?.hint ?? type.role.hint} error={fieldError('role')}>
                 <select value={effectiveRole ?? ''} onChange={(event) => setRole(event.target.value)}>
                   {type.role.options.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.label}
+                    <option key={o.id} value={o.id} disabled={forbidden(o)}>
+                      {optionLabel(o)}
                     </option>
                   ))}
                 </select>
@@ -189,8 +208,8 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
                     >
                       <option value="">No access</option>
                       {type.grants!.roles.map((r) => (
-                        <option key={r.id} value={r.id}>
-                          {r.label}
+                        <option key={r.id} value={r.id} disabled={forbidden(r)}>
+                          {optionLabel(r)}
                         </option>
                       ))}
                     </select>
@@ -237,8 +256,8 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
               <div className="check-list">
                 {type.groups.options.map((g) => (
                   <label key={g.id} className="check">
-                    <input type="checkbox" checked={groupIds.includes(g.id)} onChange={() => setGroupIds((l) => toggle(l, g.id))} />
-                    {g.label}
+                    <input type="checkbox" checked={groupIds.includes(g.id)} disabled={forbidden(g) && !groupIds.includes(g.id)} onChange={() => setGroupIds((l) => toggle(l, g.id))} />
+                    {optionLabel(g)}
                   </label>
                 ))}
               </div>
@@ -272,6 +291,7 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
           ) : null}
         </>
       ) : null}
+      {policy?.noAdminKeys ? <p className="form-note">This organization’s policy allows no admin keys: admin roles, admin bindings and admin groups cannot be chosen.</p> : null}
       <p className="form-note">The secret is shown once, right after the backend creates the key.</p>
       <div className="form-actions">
         <button type="button" className="button" onClick={close}>

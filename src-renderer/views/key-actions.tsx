@@ -8,13 +8,22 @@ import type { Modal } from '../state/types.ts';
 
 /**
  * What the user may do with a key of this connection now: the backend's actions, narrowed by the
- * key's type, and none that need the backend while it cannot be reached (a local label still can)
- * or while its scope refuses changes (`locked`: why, e.g. a deactivated Rancher environment).
+ * key's type and by its being the key the connection signs in with (which rotates in one step),
+ * and none that need the backend while it cannot be reached (a local label still can) or while
+ * its scope refuses changes (`locked`: why, e.g. a deactivated Rancher environment) or its
+ * credential was ended.
  */
-export function effectiveActions(connection: ConnectionView, typed?: Partial<Record<ActionName, ActionSupport>>, locked?: string | null): Record<ActionName, ActionSupport> {
-  const actions = { ...connection.capabilities.actions, ...typed };
-  if (connection.reachability !== 'offline' && !locked) return actions;
-  const note = locked ?? `${isolate(connection.name)} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
+export function effectiveActions(
+  connection: ConnectionView,
+  typed?: Partial<Record<ActionName, ActionSupport>>,
+  locked?: string | null,
+  own = false,
+): Record<ActionName, ActionSupport> {
+  const actions = { ...connection.capabilities.actions, ...typed, ...(own ? { ...connection.capabilities.ownCredential, rotate: connection.credential.rotation } : {}) };
+  // A credential an action ended cannot sign in to act on anything until the connection is reconnected.
+  const why = locked ?? (connection.credential.ended ? `${isolate(connection.name)} needs a new credential first: Reconnect it.` : null);
+  if (connection.reachability !== 'offline' && !why) return actions;
+  const note = why ?? `${isolate(connection.name)} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
   const offline = (support: ActionSupport): ActionSupport => ({ mode: 'unavailable', note: support.mode === 'unavailable' ? (support.note ?? note) : note });
   return {
     create: offline(actions.create),
@@ -54,12 +63,12 @@ export interface KeyAction {
 export function useKeyActions(keyView: KeyView, connection: ConnectionView): KeyAction[] {
   const busy = useApp((s) => s.busyKeys[keyRef(keyView)]);
   const open = useApp((s) => s.open);
-  const setKeyActive = useApp((s) => s.setKeyActive);
   const hideKey = useApp((s) => s.hideKey);
   const keyType = connection.capabilities.createForm.types.find((t) => t.id === keyView.type);
   const scope = useApp((s) => s.scopes[keyView.connectionId]?.find((x) => x.id === keyView.scopeId));
   // A key type may narrow what the backend offers (a token that cannot be renamed, say).
-  const actions = effectiveActions(connection, keyType?.actions, scope?.inactive ?? scope?.readOnly);
+  const own = connection.credential.ownKey?.id === keyView.id;
+  const actions = effectiveActions(connection, keyType?.actions, scope?.inactive ?? scope?.readOnly, own);
   const settled = keyView.status === 'active' || keyView.status === 'inactive';
   const working = busy ? `Busy: ${busy}` : undefined;
   const opening = (modal: Modal) => () => open(modal);
@@ -72,7 +81,7 @@ export function useKeyActions(keyView: KeyView, connection: ConnectionView): Key
   return [
     { id: 'edit', icon: 'pencil', label: local ? 'Label' : 'Edit', support: actions.rename, disabled: Boolean(busy), reason: working, run: opening({ kind: 'edit-key', key: keyView }) },
     keyView.status === 'active'
-      ? { id: 'deactivate', icon: 'pause', label: 'Deactivate', support: actions.deactivate, disabled: Boolean(busy), reason: working, run: () => void setKeyActive(keyView, false) }
+      ? { id: 'deactivate', icon: 'pause', label: 'Deactivate', support: actions.deactivate, disabled: Boolean(busy), reason: working, run: opening({ kind: 'set-active', key: keyView, active: false }) }
       : {
           id: 'activate',
           icon: 'play',
@@ -80,16 +89,16 @@ export function useKeyActions(keyView: KeyView, connection: ConnectionView): Key
           support: actions.activate,
           disabled: Boolean(busy) || !settled,
           reason: working ?? (settled ? undefined : `It is ${keyView.status}.`),
-          run: () => void setKeyActive(keyView, true),
+          run: opening({ kind: 'set-active', key: keyView, active: true }),
         },
     {
       id: 'rotate',
       icon: 'sync',
-      label: actions.rotate.mode === 'native' ? 'Regenerate' : 'Rotate',
+      label: own ? 'Rotate Keyfleet’s credential' : actions.rotate.mode === 'native' ? 'Regenerate' : 'Rotate',
       support: actions.rotate,
       disabled: Boolean(busy) || keyView.status === 'revoked' || keyView.status === 'pending',
       reason: working ?? (keyView.status === 'revoked' || keyView.status === 'pending' ? `It is ${keyView.status}.` : undefined),
-      run: opening({ kind: 'rotate', key: keyView }),
+      run: opening(own ? { kind: 'rotate-credential', connection } : { kind: 'rotate', key: keyView }),
     },
     {
       id: 'delete',

@@ -68,6 +68,11 @@ function PartnerLink({ link, openKey, verb }: { link: KeyLink; openKey: (keyId: 
 
 /** The key's fields, in reading order. */
 export const DETAIL_ROWS: Array<DetailRow | DetailRowGroup> = [
+  {
+    label: 'Used by Keyfleet',
+    value: (d, c) =>
+      c.connection.credential.ownKey?.id === d.id ? `${isolate(c.connection.name)} signs in with this key; replace it with “Rotate credential”.` : null,
+  },
   { label: 'Name', value: (d) => (d.name ? <CheckedName name={d.name} /> : <span className="muted">none</span>) },
   { label: 'Local label', value: (d) => (d.localLabel === null ? null : <CheckedName name={d.localLabel} />) },
   { label: 'Id', value: (d) => <code className="detail-code">{d.id}</code> },

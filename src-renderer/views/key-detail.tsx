@@ -10,6 +10,7 @@ import { isolate, Name, visibleName } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
 import { displayNameOf, PaneActions, useKeyActions } from './key-actions.tsx';
 import { DetailFields, SafeToDelete, type DetailContext } from './key-detail-rows.tsx';
+import { OwnKeyBadge } from './own-key-warning.tsx';
 import './key-detail.css';
 
 function describeChange(change: KeyChangeView): string {
@@ -71,6 +72,7 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
   );
   // The pane shows the key it was asked for: an answer for the previous key is not shown meanwhile.
   const shown = detail && detail.id === keyRef.keyId && detail.connectionId === keyRef.connectionId ? detail : null;
+  const own = shown !== null && connection?.credential.ownKey?.id === shown.id;
 
   return (
     <aside className="detail-pane" aria-labelledby="detail-title">
@@ -86,7 +88,10 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
               </>
             ) : null}
           </div>
-          <h2 id="detail-title">{shown ? <Name>{displayNameOf(shown)}</Name> : 'Key'}</h2>
+          <h2 id="detail-title">
+            {shown ? <Name>{displayNameOf(shown)}</Name> : 'Key'}
+            {own ? <OwnKeyBadge /> : null}
+          </h2>
         </div>
         <button type="button" className="icon-button" aria-label="Close key details" onClick={() => selectKey(null)}>
           <Icon name="x" />

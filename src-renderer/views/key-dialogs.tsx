@@ -6,6 +6,7 @@ import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
 import { CheckedName, HiddenCharactersWarning, isolate, Name, visibleName } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
+import { OwnKeyWarning } from './own-key-warning.tsx';
 
 export function EditKeyDialog({ keyView, connection }: { keyView: KeyView; connection: ConnectionView }) {
   const close = useApp((s) => s.close);
@@ -68,6 +69,7 @@ export function DeleteKeyDialog({ keyView, connection }: { keyView: KeyView; con
   const deleteKey = useApp((s) => s.deleteKey);
   const label = keyView.localLabel ?? (keyView.name || keyView.id);
   const note = connection.capabilities.actions.delete.note;
+  const own = connection.credential.ownKey?.id === keyView.id;
   return (
     <Modal
       title={`Delete “${isolate(visibleName(label))}”?`}
@@ -77,8 +79,8 @@ export function DeleteKeyDialog({ keyView, connection }: { keyView: KeyView; con
           <button type="button" className="button" onClick={close}>
             Cancel
           </button>
-          <button type="button" className="button danger" onClick={() => void deleteKey(keyView)}>
-            Delete key
+          <button type="button" className="button danger" onClick={() => void deleteKey(keyView, own)}>
+            {own ? 'Delete anyway' : 'Delete key'}
           </button>
         </>
       }
@@ -88,6 +90,7 @@ export function DeleteKeyDialog({ keyView, connection }: { keyView: KeyView; con
       </p>
       <HiddenCharactersWarning names={[label]} />
       {keyView.status === 'active' && note ? <p className="form-note">{note}</p> : null}
+      {own ? <OwnKeyWarning connection={connection} keyView={keyView} doing="Deleting" /> : null}
     </Modal>
   );
 }

@@ -12,12 +12,14 @@ import { Icon } from '../components/icons.tsx';
 import { isolate, Name } from '../components/name.tsx';
 import { PlainHttpMark } from '../components/plain-http-mark.tsx';
 import { useApp } from '../state/store.ts';
+import { CredentialBanner, CredentialStrip, ReconnectButton } from './connection-credential.tsx';
 import { KeyDetailPane } from './key-detail.tsx';
 import { effectiveActions } from './key-actions.tsx';
 import { KeyTable } from './key-table.tsx';
 import './key-pane.css';
 
 const NO_SCOPES: ScopeView[] = [];
+const REVIEW_REASON = 'Not in a read-only review of a copied data dir: nothing can be changed or synced here.';
 
 function SyncState({ connection }: { connection: ConnectionView }) {
   const progress = useApp((s) => s.progress[connection.id]);
@@ -48,9 +50,11 @@ function SyncState({ connection }: { connection: ConnectionView }) {
 
 // Headers and exports do not change while the filter is typed into: memo keeps keystrokes cheap.
 const ConnectionHeader = memo(function ConnectionHeader({ connection, scope }: { connection: ConnectionView; scope: ScopeView | undefined }) {
-  const { sync, open, scopes, progress } = useApp(
-    useShallow((s) => ({ sync: s.sync, open: s.open, scopes: s.scopes[connection.id] ?? NO_SCOPES, progress: s.progress[connection.id] })),
+  const { sync, open, scopes, progress, review } = useApp(
+    useShallow((s) => ({ sync: s.sync, open: s.open, scopes: s.scopes[connection.id] ?? NO_SCOPES, progress: s.progress[connection.id], review: s.status?.mode === 'review' })),
   );
+  // A reviewed copy changes nothing: each control says why it is off instead of failing when clicked.
+  const off = review ? REVIEW_REASON : undefined;
   const syncing = connection.syncing || progress !== undefined;
   const create = effectiveActions(connection).create;
   const canCreate = create.mode !== 'unavailable' && scopes.length > 0;
@@ -89,9 +93,10 @@ const ConnectionHeader = memo(function ConnectionHeader({ connection, scope }: {
           {connection.plainHttp ? <PlainHttpMark /> : null}
         </h1>
         <SyncState connection={connection} />
+        <CredentialStrip connection={connection} />
       </div>
       <div className="pane-actions">
-        <button type="button" className="button" title="Sync now (s)" onClick={() => void sync(connection.id)} disabled={syncing}>
+        <button type="button" className="button" title={off ?? 'Sync now (s)'} onClick={() => void sync(connection.id)} disabled={syncing || review}>
           <Icon name="sync" /> {syncing ? 'Syncing…' : 'Sync now'}
         </button>
         <button
@@ -103,14 +108,25 @@ const ConnectionHeader = memo(function ConnectionHeader({ connection, scope }: {
         >
           <Icon name="plus" /> Create key
         </button>
-        <button type="button" className="button" onClick={() => open({ kind: 'policy', connection })}>
+        <button type="button" className="button" title={off ?? 'This organization’s rules for new keys'} disabled={review} onClick={() => open({ kind: 'policy', connection })}>
           Policy
         </button>
         <button
           type="button"
           className="icon-button"
+          aria-label={`Edit connection ${connection.name}`}
+          title={off ?? 'Rename, recolour or reconnect (a new credential, address or CA)'}
+          disabled={review}
+          onClick={() => open({ kind: 'edit-connection', connection })}
+        >
+          <Icon name="pencil" />
+        </button>
+        <button
+          type="button"
+          className="icon-button"
           aria-label={`Remove connection ${connection.name}`}
-          title="Remove this connection from Keyfleet"
+          title={off ?? 'Remove this connection from Keyfleet'}
+          disabled={review}
           onClick={() => open({ kind: 'remove-connection', connection })}
         >
           <Icon name="trash" />
@@ -148,7 +164,7 @@ const AllHeader = memo(function AllHeader({ connections }: { connections: Connec
           type="button"
           className="button"
           disabled={syncing || review}
-          title={review ? 'Not while reviewing a copy' : 'Sync every connection, then say what failed'}
+          title={review ? REVIEW_REASON : 'Sync every connection, then say what failed'}
           onClick={() => void syncAll()}
         >
           <Icon name="sync" /> {syncing ? 'Syncing…' : 'Sync all'}
@@ -172,6 +188,7 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
   );
   const setQuery = useApp((s) => s.setQuery);
   const open = useApp((s) => s.open);
+  const review = useApp((s) => s.status?.mode === 'review');
   const scopes = connection ? (allScopes[connection.id] ?? NO_SCOPES) : NO_SCOPES;
   const scope = scopes.find((s) => s.id === selection.scopeId);
   const scopeNames = useMemo(() => new Map(Object.values(allScopes).flatMap((list) => list.map((s) => [`${s.connectionId}:${s.id}`, s.name] as const))), [allScopes]);
@@ -189,9 +206,12 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
             {lastFailed?.error?.message} {freshnessOf(connection, false).shown} It is read-only until the backend answers again: actions that need
             it are disabled, and Keyfleet keeps trying by itself.
           </Banner>
+        ) : connection?.credential.ended ? (
+          <CredentialBanner connection={connection} />
         ) : connection && lastFailed?.error ? (
           <Banner tone="error" title={`The last sync of “${isolate(connection.name)}” failed`}>
             {lastFailed.error.message} {freshnessOf(connection, false).shown}
+            {lastFailed.error.kind === 'auth' ? <ReconnectButton connection={connection} /> : null}
           </Banner>
         ) : null}
 
@@ -226,7 +246,7 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
               {keysLoading ? 'Loading…' : `${totalKeys.toLocaleString()} ${totalKeys === 1 ? 'key' : 'keys'}`}
             </span>
             <ExportButtons connectionId={connection?.id} disabled={totalKeys === 0} />
-            <button type="button" className="button" disabled={totalKeys === 0} onClick={() => open({ kind: 'bulk' })}>
+            <button type="button" className="button" disabled={totalKeys === 0 || review} title={review ? REVIEW_REASON : undefined} onClick={() => open({ kind: 'bulk' })}>
               Bulk action…
             </button>
           </div>
@@ -272,6 +292,7 @@ function EmptyKeys(props: { connection: ConnectionView | null; query: string; sc
   const open = useApp((s) => s.open);
   const selection = useApp((s) => s.selection);
   const scopes = useApp((s) => (props.connection ? (s.scopes[props.connection.id] ?? NO_SCOPES) : NO_SCOPES));
+  const review = useApp((s) => s.status?.mode === 'review');
   const { connection } = props;
   if (props.loading) return null;
   if (props.query) {
@@ -281,7 +302,7 @@ function EmptyKeys(props: { connection: ConnectionView | null; query: string; sc
       </div>
     );
   }
-  if (connection && !connection.lastSuccessAt) {
+  if (connection && !connection.lastSuccessAt && !review) {
     return (
       <div className="empty-state compact">
         <span className="empty-icon" aria-hidden="true">

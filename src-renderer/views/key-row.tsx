@@ -8,6 +8,7 @@ import { StatusPill } from '../components/status-pill.tsx';
 import { keyRef, useApp } from '../state/store.ts';
 import { displayNameOf, RowActions, typeLabelOf, useKeyActions } from './key-actions.tsx';
 import type { Column } from './key-columns.ts';
+import { OwnKeyBadge } from './own-key-warning.tsx';
 
 export const ROW_HEIGHT = 58;
 
@@ -59,6 +60,7 @@ export const KeyRow = memo(function KeyRow(props: {
   const selectKey = useApp((s) => s.selectKey);
   const actions = useKeyActions(keyView, connection);
   const displayName = displayNameOf(keyView);
+  const own = connection.credential.ownKey?.id === keyView.id;
   const typeLabel = typeLabelOf(connection, keyView);
   const heldRevoked = keyView.status === 'revoked' && keyView.holdReason === 'revoked' && keyView.holdUntil !== null;
   const ghost = keyView.goneSince !== null;
@@ -77,6 +79,7 @@ export const KeyRow = memo(function KeyRow(props: {
               local label
             </span>
           ) : null}
+          {own ? <OwnKeyBadge /> : null}
         </div>
         {sub ? (
           <div className="key-sub" title={sub}>

@@ -63,7 +63,7 @@ export function PolicyDialog({ connection }: { connection: ConnectionView }) {
         </label>
         <label className="check">
           <input type="checkbox" checked={noAdminKeys} onChange={(event) => setNoAdminKeys(event.target.checked)} disabled={!loaded} />
-          No admin keys
+          No admin keys (admin roles, admin bindings and admin groups such as Onyx’s Admin group)
         </label>
         <div className="form-actions">
           <button type="button" className="button" onClick={close}>

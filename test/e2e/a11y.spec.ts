@@ -183,6 +183,27 @@ test('every view with a sandbox connected has no accessibility violations', asyn
   await expectAccessible(app, 'delete-key dialog', testInfo);
   await app.keyboard.press('Escape');
 
+  await keyRow(app, 'laptop').getByRole('button', { name: 'Deactivate laptop' }).click();
+  await expect(app.getByRole('dialog', { name: 'Deactivate “laptop”?' })).toBeVisible();
+  await expectAccessible(app, 'deactivate dialog', testInfo);
+  await app.keyboard.press('Escape');
+
+  // The key Keyfleet signs in with: its badge, the warning before deactivating it, its rotation.
+  await expect(keyRow(app, 'keyfleet').getByText('Keyfleet’s key')).toBeVisible();
+  await keyRow(app, 'keyfleet').getByRole('button', { name: 'Deactivate keyfleet' }).click();
+  await expect(app.getByRole('dialog', { name: 'Deactivate “keyfleet”?' }).getByRole('alert')).toBeVisible();
+  await expectAccessible(app, 'deactivate own key dialog', testInfo);
+  await app.keyboard.press('Escape');
+  await app.getByRole('button', { name: 'Rotate credential' }).click();
+  await expect(app.getByRole('dialog', { name: 'Rotate Keyfleet’s credential' })).toBeVisible();
+  await expectAccessible(app, 'credential rotation dialog', testInfo);
+  await app.keyboard.press('Escape');
+
+  await app.getByRole('button', { name: 'Edit connection Sandbox Rancher' }).click();
+  await expect(app.getByRole('dialog', { name: 'Edit “Sandbox Rancher”' })).toBeVisible();
+  await expectAccessible(app, 'edit-connection dialog', testInfo);
+  await app.keyboard.press('Escape');
+
   await app.getByRole('button', { name: 'Bulk action…' }).click();
   await expectAccessible(app, 'bulk dialog', testInfo);
   await app.keyboard.press('Escape');

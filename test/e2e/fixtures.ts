@@ -1,7 +1,7 @@
 // Playwright fixtures shared by every backend's E2E spec: that backend's seeded sandbox, a fresh
 // data dir and harness per test, and the page opened on the real renderer (failing the test if it
 // logs an error). Each spec builds its `test` with backendTest(its sandbox starter).
-import { mkdirSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, statSync } from 'node:fs';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { startRancherSandbox, type RancherSandbox, type SandboxCredential } from '../backends/rancher/server.ts';
 import { startHarness, type Harness } from '../harness/server.ts';
@@ -106,6 +106,19 @@ export async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png` });
 }
 
+/** Saves a screenshot at 1280×800 and at 1920×1080 (…-1280.png, …-1920.png), then restores the viewport. */
+export async function shootSizes(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize();
+  for (const [width, height] of [
+    [1280, 800],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await shoot(page, `${name}-${width}`);
+  }
+  if (before) await page.setViewportSize(before);
+}
+
 /** Fill the add-connection form the way a person does. */
 export async function connectRancher(page: Page, sandbox: RancherSandbox, credential: SandboxCredential, name = 'Sandbox Rancher') {
   await page.getByRole('button', { name: 'Add connection' }).first().click();
@@ -118,6 +131,33 @@ export async function connectRancher(page: Page, sandbox: RancherSandbox, creden
   await expect(dialog).toBeHidden();
   // Adding a connection starts its first sync; the flows below need its scopes.
   await expect(page.getByRole('navigation', { name: 'Connections' }).getByText(name, { exact: true }).locator('..')).toContainText('Synced');
+}
+
+/** Adds an Onyx connection with the sandbox's admin key, named after what Onyx reports, and waits for its first sync. */
+export async function connectOnyx(page: Page, sandbox: { url: string; credentials: { adminKey: string } }) {
+  await page.getByRole('button', { name: 'Add connection' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Add a connection' });
+  await dialog.getByLabel('Backend').selectOption('onyx');
+  await dialog.getByLabel('Server URL').fill(sandbox.url);
+  await dialog.getByLabel('Admin API key or personal access token').fill(sandbox.credentials.adminKey);
+  await dialog.getByRole('button', { name: 'Connect' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('navigation', { name: 'Connections' }).getByText(/Synced just now/)).toBeVisible();
+}
+
+/** Opens a copy of the harness's data dir read-only in the page (as --review does), runs `look`, then closes it. */
+export async function inReviewCopy(page: Page, harness: Harness, look: () => Promise<void>): Promise<void> {
+  const copy = tempDir('keyfleet-review-');
+  cpSync(harness.dataDir, copy.path, { recursive: true });
+  const review = await startHarness({ dataDir: copy.path, review: true });
+  try {
+    await page.goto(review.pageUrl);
+    await expect(page.getByText('Reviewing a copy, read-only')).toBeVisible();
+    await look();
+  } finally {
+    await review.close();
+    copy.cleanup();
+  }
 }
 
 /** The table row of a key, by its name. */

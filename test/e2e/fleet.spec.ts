@@ -246,6 +246,8 @@ test('the README’s screenshots: a fleet, a key’s details, the rotation wizar
   await expect(reveal.getByTestId('reveal-Secret key')).toBeVisible();
   await capture('one-time-reveal');
   await reveal.getByRole('button', { name: 'Copy Secret key' }).click();
+  // The copy lands through the core; Done before it would ask about an uncopied secret.
+  await expect(reveal.getByRole('button', { name: 'Copy Secret key, copied' })).toBeVisible();
   await reveal.getByRole('button', { name: 'Done' }).click();
 
   await app.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Key health' }).click();

@@ -1,12 +1,9 @@
 // The whole first flow, as a person does it, in Chromium against the real renderer and core:
 // connect a Rancher 1.x server, sync, create a key and see its secret once, deactivate and
 // activate it, edit it, delete it; a failing sync keeps the cached keys; no secret in the data dir.
-import { cpSync } from 'node:fs';
 import { createKeytarSecretStore, connectionAccount } from '../../src-main/secrets/secret-store.ts';
-import { startHarness } from '../harness/server.ts';
-import { tempDir } from '../support/temp.ts';
 import { scanForSecrets } from '../support/scan.ts';
-import { connectRancher, expect, keyRow, shoot, test } from './fixtures.ts';
+import { connectRancher, expect, inReviewCopy, keyRow, shoot, test } from './fixtures.ts';
 
 /** Keys of one account the sandbox would list (removed ones are hidden, as in Rancher). */
 function listedNames(keys: Array<Record<string, unknown>>): string[] {
@@ -109,15 +106,19 @@ test('a key can be deactivated, activated again, renamed and deleted', async ({ 
   await form.getByRole('button', { name: 'Create key' }).click();
   const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
   await reveal.getByRole('button', { name: 'Copy Secret key' }).click();
+  // The copy lands through the core; Done before it would ask about an uncopied secret.
+  await expect(reveal.getByRole('button', { name: 'Copy Secret key, copied' })).toBeVisible();
   await reveal.getByRole('button', { name: 'Done' }).click();
 
   const row = keyRow(app, 'short-lived');
   const id = (await row.getAttribute('data-key-id'))!;
   await row.getByRole('button', { name: 'Deactivate short-lived' }).click();
+  await app.getByRole('dialog', { name: 'Deactivate “short-lived”?' }).getByRole('button', { name: 'Deactivate key' }).click();
   await expect(row).toContainText('Inactive');
   expect(sandbox.key(id)!.state).toBe('inactive');
 
   await row.getByRole('button', { name: 'Activate short-lived' }).click();
+  await app.getByRole('dialog', { name: 'Activate “short-lived”?' }).getByRole('button', { name: 'Activate key' }).click();
   await expect(row).toContainText('Active');
   expect(sandbox.key(id)!.state).toBe('active');
 
@@ -182,6 +183,8 @@ test('a secret that was never seen is offered again, once', async ({ app, sandbo
   const secretKey = (await reveal.getByTestId('reveal-Secret key').textContent())!;
   expect(sandbox.authenticates(accessKey, secretKey)).toBe(true);
   await reveal.getByRole('button', { name: 'Copy Secret key' }).click();
+  // The copy lands through the core; Done before it would ask about an uncopied secret.
+  await expect(reveal.getByRole('button', { name: 'Copy Secret key, copied' })).toBeVisible();
   await reveal.getByRole('button', { name: 'Done' }).click();
   await expect(banner).toHaveCount(0);
   expect(await harness.core.api.reveal.pending()).toEqual([]);
@@ -254,6 +257,7 @@ test('a key’s details, all connections at once, and the action journal', async
 
   // The journal records what Keyfleet did.
   await keyRow(app, 'laptop').getByRole('button', { name: 'Deactivate laptop' }).click();
+  await app.getByRole('dialog', { name: 'Deactivate “laptop”?' }).getByRole('button', { name: 'Deactivate key' }).click();
   await expect(keyRow(app, 'laptop')).toContainText('Inactive');
   await app.getByRole('button', { name: 'Action journal' }).click();
   const journal = app.getByRole('table');
@@ -436,19 +440,11 @@ test('what changed, a secret-free export, and reviewing a copy read-only', async
   await expect(app.getByRole('status').filter({ hasText: /Exported 8 keys/ })).toContainText('SHA-256');
 
   // An auditor opens a copy of this data dir (database and WAL): read-only, no credential.
-  const copy = tempDir('keyfleet-review-');
-  cpSync(harness.dataDir, copy.path, { recursive: true });
-  const review = await startHarness({ dataDir: copy.path, review: true });
-  try {
-    await app.goto(review.pageUrl);
-    await expect(app.getByText('Reviewing a copy, read-only')).toBeVisible();
+  await inReviewCopy(app, harness, async () => {
     await expect(app.getByRole('button', { name: 'Add connection' }).first()).toBeDisabled();
     await expect(keyRow(app, 'laptop-2026')).toContainText('Active');
     await expect(keyRow(app, 'laptop-2026').getByRole('button', { name: 'Deactivate laptop-2026' })).toHaveAttribute('title', /read-only review/);
     await expect(app.getByRole('button', { name: 'Sync now' })).toBeVisible();
     await shoot(app, 'review');
-  } finally {
-    await review.close();
-    copy.cleanup();
-  }
+  });
 });

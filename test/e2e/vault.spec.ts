@@ -251,6 +251,8 @@ test('a lock takes an open reveal off screen; the secret waits, unseen, until un
   await expect(unlock).toBeHidden();
   await expect(reveal.getByTestId('reveal-Secret key')).toHaveText(secret);
   await reveal.getByRole('button', { name: 'Copy Secret key' }).click();
+  // The copy lands through the core; Done before it would ask about an uncopied secret.
+  await expect(reveal.getByRole('button', { name: 'Copy Secret key, copied' })).toBeVisible();
   await reveal.getByRole('button', { name: 'Done' }).click();
   await expect(banner).toHaveCount(0);
   await expect.poll(() => harness.core.api.reveal.pending()).toEqual([]);

@@ -63,6 +63,16 @@ describe('bulk actions', () => {
     expect(envzero.keys(envzero.ids.orgs.platform).map((k) => k.name)).toContain('never-used');
   });
 
+  it('leaves the key a connection signs in with out of a bulk action, with the reason', async () => {
+    const plan = await core.api.bulk.plan({ action: 'deactivate', connectionIds: [admin], statuses: ['active'] });
+    // admin-cli is the admin connection's own credential: acting on it ends the connection's access.
+    expect(plan.items.map((i) => i.name)).not.toContain('admin-cli');
+    expect(plan.items.length).toBeGreaterThan(0);
+    expect(plan.skipped.filter((s) => s.name === 'admin-cli').map((s) => s.reason)).toEqual([
+      'Keyfleet signs in to this connection with this key: act on it on its own, where Keyfleet says what it ends, or rotate Keyfleet’s credential.',
+    ]);
+  });
+
   it('runs only with the count typed back, and reports each key, failures included', async () => {
     const plan = await core.api.bulk.plan({ action: 'deactivate', connectionIds: [alice], scopeId: sandbox.ids.projects.Default!, statuses: ['active'] });
     expect(plan.count).toBe(2);

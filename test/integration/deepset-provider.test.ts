@@ -28,6 +28,7 @@ describe('deepset adapter: connecting', () => {
       accountId: sandbox.ids.users.admin,
       accountName: 'Ada Lovelace',
       settings: { readOnly: false, credentialKind: 'user-token', target: sandbox.ids.organization, targetName: 'acme-search' },
+      organization: { id: sandbox.ids.organization, name: 'acme-search' },
     });
     expect(provider.capabilities.actions.create.mode).toBe('native');
     expect(provider.capabilities.actions.delete.mode).toBe('native');

@@ -35,6 +35,7 @@ describe('env zero adapter: connecting', () => {
       accountId: sandbox.credentials.admin.apiKeyId,
       accountName: 'keyfleet-admin (organization API key)',
       settings: { target: sandbox.ids.orgs.platform, targetName: 'Acme Platform', keyKind: 'organization' },
+      organization: { id: sandbox.ids.orgs.platform, name: 'Acme Platform' },
     });
   });
 

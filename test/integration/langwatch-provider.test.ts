@@ -41,6 +41,8 @@ describe.each<Era>(['A', 'B'])('LangWatch adapter (era %s)', (era) => {
         accountId: sandbox.ids.organization,
         accountName: `Organization API key ${sandbox.credentials.admin.slice(0, 10)}…`,
         settings: { era, organizationId: sandbox.ids.organization },
+        // LangWatch names its organization only to Enterprise plans (GET /api/organization).
+        organization: { id: sandbox.ids.organization, name: null },
       });
       expect(requestsSince(mark).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
         'GET /api/api-keys 200',

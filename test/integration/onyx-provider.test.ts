@@ -39,7 +39,7 @@ describe.each<Variant>(['roles', 'groups'])('Onyx adapter (%s variant)', (varian
     it('accepts a pasted URL without /api, and an admin’s PAT with both scopes', async () => {
       const provider = connect(sandbox.credentials.adminPat, sandbox.url);
       const identity = await provider.verify();
-      expect(identity).toEqual({ accountId: sandbox.ids.users.admin, accountName: 'ada@example.com', settings: { variant, credential: 'pat', serviceAccounts: true, admin: true, tokens: true } });
+      expect(identity).toEqual({ accountId: sandbox.ids.users.admin, accountName: 'ada@example.com', settings: { variant, credential: 'pat', serviceAccounts: true, admin: true, tokens: true }, organization: { id: 'self-hosted', name: null } });
       expect((await provider.listScopes()).map((s) => [s.kind, s.name])).toEqual([
         ['tenant', 'Service accounts'],
         ['user', 'My personal access tokens'],
@@ -177,14 +177,13 @@ describe.each<Variant>(['roles', 'groups'])('Onyx adapter (%s variant)', (varian
       expect(regen.message).toBe(`Onyx no longer has this key (it answered “API key with id ${numeric(key)} does not exist”); it may have been deleted elsewhere. Sync to refresh.`);
     });
 
-    it('refuses to delete or regenerate the key the connection signs in with', async () => {
+    it('refuses to regenerate the key the connection signs in with, and tells it by its masked form', async () => {
       const provider = connect();
       const own = (await provider.listKeys(await scope(provider, 'tenant'))).find((k) => k.name === 'keyfleet-admin')!;
-      for (const attempt of [provider.deleteKey!(own), provider.rotateKey!(own)]) {
-        const error = await failure(attempt);
-        expect(error.kind).toBe('conflict');
-        expect(error.message).toMatch(/is the key this connection signs in with/);
-      }
+      expect(provider.credentialMatch!()).toEqual({ maskedValue: own.maskedValue });
+      const error = await failure(provider.rotateKey!(own));
+      expect(error.kind).toBe('conflict');
+      expect(error.message).toMatch(/is the key this connection signs in with/);
       expect(sandbox.authenticates(sandbox.credentials.adminKey)).toBe(true);
     });
 

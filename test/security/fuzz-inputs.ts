@@ -70,6 +70,8 @@ export type Kind =
   | { t: 'color' }
   | { t: 'int'; min: number; max: number }
   | { t: 'bool' }
+  /** Only `true` (a confirmation). */
+  | { t: 'true' }
   | { t: 'enum'; values: readonly string[] }
   | { t: 'arr'; of: Kind; min: number; max: number }
   | { t: 'obj'; fields: Fields }
@@ -96,6 +98,7 @@ const ID: Kind = { t: 'id' };
 const KEY_ID: Kind = { t: 'id', ref: 'key' };
 const SCOPE_ID: Kind = { t: 'id', ref: 'scope' };
 const BOOL: Kind = { t: 'bool' };
+const TRUE: Kind = { t: 'true' };
 const str = (min: number, max: number, trim = false): Kind => ({ t: 'str', min, max, trim });
 const int = (min: number, max: number): Kind => ({ t: 'int', min, max });
 const oneOf = (...values: string[]): Kind => ({ t: 'enum', values });
@@ -170,18 +173,34 @@ export const specs: Record<ChannelName, ChannelSpec> = {
   'connections.add': {
     fields: {
       kind: req(oneOf(...PROVIDER_KINDS)),
-      name: req(str(1, 512, true)),
+      name: opt(str(1, 512, true)),
       baseUrl: req({ t: 'url' }),
       color: opt({ t: 'color' }),
       credential: req({ t: 'credential' }),
       caPem: opt({ t: 'pem' }),
       target: opt(str(1, 256)),
       credentialKind: opt(str(1, 64)),
+      attemptId: opt(UUID),
       options: opt({ t: 'rec', sample: 'onyxHeader', of: BOOL, maxKeys: 16 }),
       acceptPlainHttp: opt(BOOL),
     },
     base: (c) => ({ kind: 'rancher', name: 'fuzz', baseUrl: c.baseUrl, credential: { type: 'key-pair', accessKey: c.accessKey, secretKey: c.secretKey } }),
   },
+  'connections.update': {
+    fields: {
+      connectionId: req(UUID),
+      name: opt(str(1, 512, true)),
+      baseUrl: opt({ t: 'url' }),
+      color: opt({ t: 'color' }),
+      credential: opt({ t: 'credential' }),
+      caPem: { kind: { t: 'pem' }, presence: 'optional', nullable: true },
+      credentialKind: opt(str(1, 64)),
+      attemptId: opt(UUID),
+    },
+    base: (c) => ({ connectionId: c.connectionId, name: 'fuzz' }),
+  },
+  'connections.cancelVerify': byUuid('attemptId'),
+  'connections.rotateCredential': byConnection,
   'connections.remove': byConnection,
   'scopes.list': byConnection,
   'keys.list': {
@@ -234,10 +253,10 @@ export const specs: Record<ChannelName, ChannelSpec> = {
     base: (c) => ({ connectionId: c.connectionId, keyId: c.keyId, name: 'fuzz', description: null }),
   },
   'keys.setActive': {
-    fields: { ...keyRef(), active: req(BOOL) },
+    fields: { ...keyRef(), active: req(BOOL), confirmEndsCredential: opt(TRUE) },
     base: (c) => ({ connectionId: c.connectionId, keyId: c.keyId, active: false }),
   },
-  'keys.delete': byKey,
+  'keys.delete': { fields: { ...keyRef(), confirmEndsCredential: opt(TRUE) }, base: (c) => ({ connectionId: c.connectionId, keyId: c.keyId }) },
   'bulk.plan': {
     fields: {
       action: req(oneOf('deactivate', 'activate', 'delete')),
@@ -574,6 +593,8 @@ function badOfOwnClass(kind: Kind, g: Gen): Array<[string, unknown]> {
     }
     case 'bool':
       return [];
+    case 'true':
+      return [['false', false]];
     case 'choice':
       return [
         ['257 chars', longString(marker, 257)],
@@ -594,6 +615,8 @@ function excludedClasses(kind: Kind): Cls[] {
     case 'int':
       return ['number'];
     case 'bool':
+      return ['boolean'];
+    case 'true':
       return ['boolean'];
     case 'arr':
       return ['array'];
@@ -642,6 +665,7 @@ export function validValue(kind: Kind, g: Gen): unknown {
     case 'int':
       return kind.min;
     case 'bool':
+    case 'true':
       return true;
     case 'enum':
       return kind.values[0];

@@ -16,6 +16,7 @@ import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelNames, channels, ERROR_KINDS, type AppErrorShape, type ChannelName } from '../../src-preload/contract.ts';
 import { createCore, DATABASE_FILE, type Core } from '../../src-main/core.ts';
+import { INVALID_INPUT } from '../../src-main/dispatch.ts';
 import { connectionAccount, createKeytarSecretStore } from '../../src-main/secrets/secret-store.ts';
 import { vaultAccount } from '../../src-main/services/vault/index.ts';
 import { inspectItem } from '../../src-main/secrets/vault-items.ts';
@@ -189,7 +190,7 @@ function judge(where: string, channel: string, layer: Layer | 'unknown-channel',
     if (result.error.kind !== 'validation' || result.error.message !== 'Unknown channel.') problems.pastContract.push(`${where}: ${result.error.kind}`);
     return 'contract';
   }
-  const byContract = result.error.kind === 'validation' && result.error.message.startsWith(`Invalid input for ${channel}:`);
+  const byContract = result.error.kind === 'validation' && result.error.message.startsWith(INVALID_INPUT) && !result.error.message.includes(channel);
   if (layer === 'contract' && !byContract) problems.pastContract.push(`${where}: refused by the handler (${result.error.kind}), not the contract`);
   return byContract ? 'contract' : 'handler';
 }

@@ -7,6 +7,11 @@
 //     Besides the journal steps (the core's onStep hook) there are two points of the child's own:
 //     'held' (the keychain has just stored a new secret) and 'revealed' (the user has seen it).
 //
+//   credential <dataDir> <connectionId> <crashAt>
+//     One rotation of the connection's own credential (twin → verify → swap → retire) that kills
+//     itself at the journal step or point `crashAt`; 'credential-held' is the child's own point
+//     (the keychain has just stored the twin's credential). The own-credential crash matrix.
+//
 //   workload <dataDir> <connectionId> <plan JSON>
 //     Until killed: full syncs in a loop and, beside them, bulk actions (deactivate / activate /
 //     delete groups of keys) and composed rotations. Killed by the parent at a random moment, or
@@ -14,6 +19,7 @@
 //     The crash-consistency part of the security suite (test/security/crash.test.ts).
 import { createCore, type Core } from '../../src-main/core.ts';
 import { createKeytarSecretStore, type SecretStore } from '../../src-main/secrets/secret-store.ts';
+import { pendingCredentialAccount } from '../../src-main/services/credential-rotation.ts';
 import { heldSecretAccount } from '../../src-main/services/reveal.ts';
 import { createRng } from '../security/fuzz-inputs.ts';
 
@@ -52,6 +58,7 @@ function keychain(crash: (point: string) => void): SecretStore {
     async set(account, secret) {
       await real.set(account, secret);
       if (account.startsWith(heldSecretAccount(''))) crash('held');
+      if (account.startsWith(pendingCredentialAccount(''))) crash('credential-held');
     },
   };
 }
@@ -80,6 +87,14 @@ if (mode === 'rotation') {
   const core = createCore({ dataDir, secretStore: keychain(crash), http: { timeoutMs: 3000, retries: 0 }, syncIntervalMs: 0, onStep: (_op, step) => crash(step) });
   await core.ready;
   await rotate(core, connectionId, keyId, crash);
+  await core.close();
+} else if (mode === 'credential') {
+  const [crashAt] = rest as [string];
+  const crash = crasher(crashAt);
+  const core = createCore({ dataDir, secretStore: keychain(crash), http: { timeoutMs: 3000, retries: 0 }, syncIntervalMs: 0, onStep: (_op, step) => crash(step) });
+  await core.ready;
+  const done = await core.api.connections.rotateCredential({ connectionId });
+  say('finished', { operationId: done.operationId, step: done.step, newKeyId: done.newKeyId });
   await core.close();
 } else if (mode === 'workload') {
   const plan = JSON.parse(rest[0]!) as WorkloadPlan;

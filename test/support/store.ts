@@ -15,6 +15,11 @@ export function insertConnection(store: Store, id: string, patch: Partial<Connec
     createdAt: 1,
     lastSuccessAt: null,
     settings: {},
+    organizationId: '1a1',
+    organizationName: 'admin',
+    credentialSetAt: 1,
+    ownKeyId: null,
+    credentialEnded: null,
     ...patch,
   });
   return id;

@@ -180,8 +180,13 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
           target: me.organization.id,
           targetName: me.organization.name,
         },
+        organization: { id: me.organization.id, name: me.organization.name },
       };
     },
+
+    // A user access token is the web session's, not a listed key; an API key is listed masked
+    // (its first and last four characters), which is how it can be told apart.
+    credentialMatch: () => (looksLikeApiKey(token) ? { maskedPrefix: token.slice(0, 4), maskedSuffix: token.slice(-4) } : undefined),
 
     async listScopes(options?: ListOptions) {
       const { organization } = await whoami();

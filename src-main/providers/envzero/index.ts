@@ -158,8 +158,12 @@ export function createEnvZeroProvider(config: ProviderConfig, tuning: EnvZeroTun
         accountId: apiKeyId,
         accountName: own?.name ? `${own.name} (organization API key)` : `Personal API key ${apiKeyId}`,
         settings: { target: org.id, targetName: orgName(org), keyKind: own ? 'organization' : 'personal' },
+        organization: { id: org.id, name: orgName(org) },
       };
     },
+
+    // An organization key is listed under its API key ID; a personal key is not in the list at all.
+    credentialMatch: () => ({ maskedValue: apiKeyId }),
 
     async listScopes(): Promise<RemoteScope[]> {
       const org = await organization();

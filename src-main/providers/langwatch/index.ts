@@ -107,7 +107,12 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
     const found: Record<string, string> = { era };
     if (organizationId) found.organizationId = organizationId;
     if (organizationName) found.organizationName = organizationName;
-    return { accountId: organizationId ?? UNKNOWN_ORGANIZATION, accountName: `Organization API key ${hintOf(token)}`, settings: found };
+    return {
+      accountId: organizationId ?? UNKNOWN_ORGANIZATION,
+      accountName: `Organization API key ${hintOf(token)}`,
+      settings: found,
+      ...(organizationId ? { organization: { id: organizationId, name: organizationName ?? null } } : {}),
+    };
   }
 
   const verify = () => {
@@ -333,6 +338,10 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
       }
       facts.delete(key.id);
     },
+
+    // LangWatch never shows a key again, not even masked: only a key Keyfleet created (and kept
+    // the first characters of) can be recognised.
+    credentialMatch: () => ({ localHint: hintOf(token) }),
 
     close: () => http.close(),
   };

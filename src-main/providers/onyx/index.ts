@@ -147,7 +147,7 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
     };
     Object.assign(known, settings);
     settled = Promise.resolve(settings);
-    return { accountId: me.id, accountName: accountName(me.email), settings: { ...settings } };
+    return { accountId: me.id, accountName: accountName(me.email), settings: { ...settings }, organization: { id: tenantOf(token), name: me.team_name || null } };
   }
 
   const verify = () => {
@@ -280,9 +280,12 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
     },
 
     twinPlan(key: RemoteKey): Promise<TwinPlan> {
-      // Only tokens are rotated by a twin; service-account keys regenerate in place.
-      if (key.type !== 'pat') return Promise.reject(new AppError('unsupported', 'Onyx regenerates service-account keys in place; there is no twin to make.'));
-      return Promise.resolve(tokenTwinPlan(key));
+      if (key.type === 'pat') return Promise.resolve(tokenTwinPlan(key));
+      // A service-account key regenerates in place; only the key Keyfleet signs in with is replaced
+      // by a twin (its one-step rotation), which joins the groups the key is in (a role the core copies).
+      const groups = apiKeySchema.safeParse(key.raw).data?.groups;
+      if (!groups?.length) return Promise.resolve({ keeps: [] });
+      return Promise.resolve({ groupIds: groups.map((g) => String(g.id)), keeps: [`Groups: ${groups.map((g) => g.name).join(', ')}`] });
     },
 
     async renameKey(key: RemoteKey, changes: KeyChanges) {
@@ -321,7 +324,6 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
     },
 
     async deleteKey(key: RemoteKey) {
-      refuseOwn(key, key.type === 'pat' ? 'revoking' : 'deleting');
       const path = key.type === 'pat' ? `user/pats/${backendId(key)}` : `admin/api-key/${backendId(key)}`;
       try {
         await http.request({ method: 'DELETE', path });
@@ -332,9 +334,28 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
       }
     },
 
+    // Onyx lists every key and token masked the way it masks this credential.
+    credentialMatch: () => ({ maskedValue: ownDisplay }),
+
     close: () => http.close(),
   };
   return provider;
+}
+
+/**
+ * Which Onyx tenant a credential belongs to: a multi-tenant server (Onyx Cloud) writes the tenant
+ * into every key and token it issues (`on_<tenant>.<random>`, generate_api_key / generate_pat); a
+ * self-hosted server is one tenant, the server itself.
+ */
+export function tenantOf(token: string): string {
+  const body = token.startsWith('onyx_pat_') ? token.slice('onyx_pat_'.length) : token.startsWith('on_') ? token.slice(3) : token;
+  const dot = body.indexOf('.');
+  if (dot <= 0) return 'self-hosted';
+  try {
+    return `tenant:${decodeURIComponent(body.slice(0, dot))}`;
+  } catch {
+    return `tenant:${body.slice(0, dot)}`;
+  }
 }
 
 export const onyx: ProviderModule = {

@@ -46,6 +46,8 @@ export const meSchema = z.looseObject({
   role: z.string().optional(),
   account_type: z.string().optional(),
   effective_permissions: z.array(z.string()).optional(),
+  /** The organization's name on Onyx Cloud (UserInfo.team_name); null on a self-hosted server. */
+  team_name: z.string().nullish(),
 });
 export type MeJson = z.infer<typeof meSchema>;
 

@@ -7,6 +7,9 @@ const TEXT_FIELDS = {
   expiry: 'unsupported' as const,
 };
 
+export const OWN_DELETE_NOTE =
+  'Rancher deletes only inactive keys, and once this key is inactive Keyfleet can no longer sign in with it: rotate it instead, or deactivate it here (which ends this connection’s access) and delete it in Rancher.';
+
 export const rancherCapabilities: Capabilities = {
   actions: {
     create: { mode: 'native' },
@@ -19,6 +22,7 @@ export const rancherCapabilities: Capabilities = {
     deactivate: { mode: 'native', note: 'A deactivated key stops authenticating at once and can be activated again.' },
     delete: { mode: 'native', note: 'Rancher only deletes inactive keys; Keyfleet deactivates an active key first.' },
   },
+  ownCredential: { delete: { mode: 'unavailable', note: OWN_DELETE_NOTE } },
   createForm: {
     types: [
       {

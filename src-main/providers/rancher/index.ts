@@ -1,7 +1,7 @@
 // Rancher 1.x (cattle, API v2-beta) adapter: account and environment API keys.
 // Contract: ../shared/providers/rancher-1x.md. Auth is HTTP Basic with access key and secret;
 // state changes are actions whose availability the key's own `actions` map decides.
-import { ProviderError } from '../../errors.ts';
+import { AppError, ProviderError } from '../../errors.ts';
 import { mapLimit } from '../../concurrency.ts';
 import { createHttpClient, type HttpClient, type HttpResponse } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
@@ -13,6 +13,7 @@ import {
   apiKeySchema,
   collectionSchema,
   describeRancherError,
+  maskedPublicValue,
   parseOrThrow,
   projectSchema,
   READ_ONLY_NOTE,
@@ -24,7 +25,7 @@ import {
   type ProjectJson,
   type RancherKeyType,
 } from './parse.ts';
-import { normalizeRancherUrl, rancherCapabilities } from './capabilities.ts';
+import { normalizeRancherUrl, OWN_DELETE_NOTE, rancherCapabilities } from './capabilities.ts';
 
 export { normalizeRancherUrl, rancherCapabilities } from './capabilities.ts';
 
@@ -53,7 +54,8 @@ export function createRancherProvider(config: ProviderConfig): Provider {
       fields: { accessKey: 'Required for Rancher.' },
     });
   }
-  const basic = Buffer.from(`${config.credential.accessKey}:${config.credential.secretKey}`).toString('base64');
+  const { accessKey } = config.credential;
+  const basic = Buffer.from(`${accessKey}:${config.credential.secretKey}`).toString('base64');
   const http: HttpClient = createHttpClient({
     ...config.http,
     baseUrl: normalizeRancherUrl(config.baseUrl),
@@ -167,18 +169,29 @@ export function createRancherProvider(config: ProviderConfig): Provider {
     return parseOrThrow(apiKeySchema, res.body, 'a key');
   }
 
-  /** Rancher answers while a key is still transitioning; poll its self link until it settles. */
-  async function settle(json: ApiKeyJson): Promise<ApiKeyJson> {
+  /**
+   * Rancher answers while a key is still transitioning; poll its self link until it settles.
+   * Deactivating the key this connection signs in with ends the connection's access: the 401 that
+   * follows is the proof the key is no longer active, not a failure.
+   */
+  async function settle(json: ApiKeyJson, endsOwnCredential = false): Promise<ApiKeyJson> {
     let current = json;
     const self = selfLink(json);
     if (!self) return current;
     for (const delay of SETTLE_DELAYS_MS) {
       if (current.transitioning !== 'yes') return current;
       await new Promise((resolve) => setTimeout(resolve, delay));
-      current = await fetchKey(self);
+      try {
+        current = await fetchKey(self);
+      } catch (error) {
+        if (endsOwnCredential && error instanceof ProviderError && error.kind === 'auth') return { ...current, state: 'inactive', transitioning: 'no' };
+        throw error;
+      }
     }
     return current;
   }
+
+  const isOwn = (json: ApiKeyJson) => json.publicValue === accessKey;
 
   /**
    * A settled key with no action at all is one the caller's role may only read: Rancher gives a
@@ -206,7 +219,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
       );
     }
     const res = await http.request({ method: 'POST', path: link });
-    return settle(parseOrThrow(apiKeySchema, res.body, 'a key'));
+    return settle(parseOrThrow(apiKeySchema, res.body, 'a key'), action === 'deactivate' && isOwn(json));
   }
 
   const provider: Provider = {
@@ -215,8 +228,11 @@ export function createRancherProvider(config: ProviderConfig): Provider {
 
     async verify() {
       const { accountId, accountName } = await whoami();
-      return { accountId, accountName };
+      // The account (or, for an environment key, the environment) is what the connection manages.
+      return { accountId, accountName, organization: { id: accountId, name: accountName } };
     },
+
+    credentialMatch: () => ({ maskedValue: maskedPublicValue(accessKey) }),
 
     async listScopes(options) {
       identity = undefined; // a sync sees environments added or left since the last one
@@ -297,10 +313,12 @@ export function createRancherProvider(config: ProviderConfig): Provider {
 
     async setKeyActive(key: RemoteKey, active: boolean) {
       let json = await settle(await fetchKey(keyPath(key)));
+      const type = key.type as RancherKeyType;
+      // Asked before the action: deactivating the connection's own key leaves no credential to ask with.
+      const privileged = await isPrivileged(key.scopeId, type);
       const target = active ? 'active' : 'inactive';
       if (json.state !== target) json = await runAction(json, active ? 'activate' : 'deactivate');
-      const type = key.type as RancherKeyType;
-      return toRemoteKey(json, key.scopeId, type, await isPrivileged(key.scopeId, type));
+      return toRemoteKey(json, key.scopeId, type, privileged);
     },
 
     async deleteKey(key: RemoteKey) {
@@ -313,6 +331,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
       }
       if (json.state && ['removing', 'removed', 'purging', 'purged'].includes(json.state)) return;
       refuseReadOnly(json);
+      if (json.state === 'active' && isOwn(json)) throw new AppError('unsupported', OWN_DELETE_NOTE);
       if (json.state === 'active') {
         json = await runAction(json, 'deactivate');
         if (json.state !== 'inactive') {

@@ -108,6 +108,9 @@ export function withoutSecrets(json: Record<string, unknown>): Record<string, un
 
 export type RancherKeyType = 'account' | 'environment';
 
+/** How a key shows in the inventory: its access key (public), never its secret. */
+export const maskedPublicValue = (publicValue: string) => `${publicValue}:••••`;
+
 export const READ_ONLY_NOTE =
   'Your role in this Rancher environment is read-only: Rancher shows you its keys but refuses to create, change or delete any. An owner of the environment can make you a member.';
 
@@ -125,7 +128,7 @@ export function toRemoteKey(json: ApiKeyJson, scopeId: string, type: RancherKeyT
     role: null,
     status,
     statusDetail: detail,
-    maskedValue: json.publicValue ? `${json.publicValue}:••••` : null,
+    maskedValue: json.publicValue ? maskedPublicValue(json.publicValue) : null,
     createdAt: Number.isFinite(created) ? created : null,
     createdBy: null,
     expiresAt: null,

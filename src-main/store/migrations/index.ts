@@ -9,6 +9,7 @@ import * as m005 from './005-instances.ts';
 import * as m006 from './006-vault-key.ts';
 import * as m007 from './007-scope-access.ts';
 import * as m008 from './008-plain-http.ts';
+import * as m009 from './009-connection-lifecycle.ts';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,5 @@ export const migrations: Migration[] = [
   { version: 6, ...m006 },
   { version: 7, ...m007 },
   { version: 8, ...m008 },
+  { version: 9, ...m009 },
 ];
