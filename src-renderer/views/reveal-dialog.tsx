@@ -1,6 +1,6 @@
 // The one-time reveal: reads the secret from its slot once, lets the user copy it, and asks before
 // closing while the secret was never copied. The secret lives only in this component's state.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RevealView } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
 import { Banner } from '../components/banner.tsx';
@@ -66,14 +66,31 @@ export function useOneTimeReveal(slotId: string | null) {
     };
   }, [slotId]);
 
-  const copy = useCallback(async (label: string, value: string) => {
-    try {
-      const { clearsAt } = await api.clipboard.writeSecret({ text: value });
-      setCopied((c) => ({ ...c, [label]: clearsAt }));
-    } catch (failure) {
-      setError(asCallError(failure).message);
-    }
+  /** Copies on their way through the core: a close asked for meanwhile waits for them. */
+  const [copying, setCopying] = useState(0);
+  const inflight = useRef(new Set<Promise<string | null>>());
+  /** Copies a field; resolves to its label once it is in the clipboard, or null if it failed. */
+  const copy = useCallback((label: string, value: string): Promise<string | null> => {
+    const landed = api.clipboard.writeSecret({ text: value }).then(
+      ({ clearsAt }) => {
+        setCopied((c) => ({ ...c, [label]: clearsAt }));
+        return label;
+      },
+      (failure: unknown) => {
+        setError(asCallError(failure).message);
+        return null;
+      },
+    );
+    inflight.current.add(landed);
+    setCopying((n) => n + 1);
+    void landed.finally(() => {
+      inflight.current.delete(landed);
+      setCopying((n) => n - 1);
+    });
+    return landed;
   }, []);
+  /** The labels the copies still on their way put in the clipboard, once they all landed. */
+  const copiesLanded = useCallback(async () => (await Promise.all([...inflight.current])).filter((label): label is string => label !== null), []);
 
   /** The user is done with the secret: the keychain lets it go. */
   const forget = useCallback(() => {
@@ -84,7 +101,7 @@ export function useOneTimeReveal(slotId: string | null) {
     setView(null);
   }, [slotId]);
 
-  return { view, error, copied, copy, forget, secretsUncopied, remaining, saved, setSaved };
+  return { view, error, copied, copy, copying: copying > 0, copiesLanded, forget, secretsUncopied, remaining, saved, setSaved };
 }
 
 function formatCountdown(ms: number): string {
@@ -291,7 +308,9 @@ export function RevealDialog({ slotId, keyLabel }: { slotId: string; keyLabel: s
   const closeModal = useApp((s) => s.close);
   const reveal = useOneTimeReveal(slotId);
   const [confirming, setConfirming] = useState(false);
-  const { forget, secretsUncopied } = reveal;
+  /** Done was asked for while a copy was still on its way: decided once it lands. */
+  const [closing, setClosing] = useState(false);
+  const { forget, secretsUncopied, copying, copiesLanded, view, saved, copied } = reveal;
 
   const finish = useCallback(() => {
     forget();
@@ -299,18 +318,29 @@ export function RevealDialog({ slotId, keyLabel }: { slotId: string; keyLabel: s
   }, [forget, closeModal]);
 
   const requestClose = useCallback(() => {
-    if (secretsUncopied) setConfirming(true);
-    else finish();
-  }, [secretsUncopied, finish]);
+    if (!copying) {
+      if (secretsUncopied) setConfirming(true);
+      else finish();
+      return;
+    }
+    setClosing(true);
+    void copiesLanded().then((landed) => {
+      setClosing(false);
+      const done = new Set([...Object.keys(copied), ...landed]);
+      if (view && !saved && view.fields.some((f) => f.secret && !done.has(f.label))) setConfirming(true);
+      else finish();
+    });
+  }, [copying, secretsUncopied, finish, copiesLanded, copied, view, saved]);
 
   return (
     <Modal title="Copy your new key now" onRequestClose={requestClose} width="wide">
       <RevealFields reveal={reveal} keyLabel={keyLabel} />
-      {confirming ? (
+      {/* A copy that lands while the question is open answers it: the question goes. */}
+      {confirming && secretsUncopied ? (
         <ConfirmUncopied onBack={() => setConfirming(false)} onClose={finish} />
       ) : (
         <div className="form-actions">
-          <button type="button" className="button primary" onClick={requestClose}>
+          <button type="button" className="button primary" onClick={requestClose} disabled={closing} aria-busy={closing}>
             Done
           </button>
         </div>

@@ -97,6 +97,39 @@ test('creating a key reveals its secret exactly once, and the secret is never st
   expect(scanForSecrets(harness.dataDir, [secretKey, sandbox.credentials.user.secretKey])).toEqual([]);
 });
 
+test('Done right after Copy waits for the copy to land, then closes without asking', async ({ app, sandbox, harness }) => {
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  await app.getByRole('navigation', { name: 'Connections' }).getByRole('button', { name: /Default/ }).click();
+  await app.getByRole('button', { name: 'Create key' }).first().click();
+  const form = app.getByRole('dialog', { name: 'Create a key' });
+  await form.getByLabel('Name').fill('quick-copy');
+  await form.getByRole('button', { name: 'Create key' }).click();
+  const reveal = app.getByRole('dialog', { name: 'Copy your new key now' });
+  const secretKey = (await reveal.getByTestId('reveal-Secret key').textContent())!;
+
+  // The system clipboard takes its time (a busy desktop): the copy is still on its way when Done is clicked.
+  let land!: () => void;
+  const held = new Promise<void>((resolve) => (land = resolve));
+  const write = harness.clipboard.writeConcealed!.bind(harness.clipboard);
+  harness.clipboard.writeConcealed = async (text) => {
+    await held;
+    return write(text);
+  };
+  try {
+    await reveal.getByRole('button', { name: 'Copy Secret key' }).click();
+    await reveal.getByRole('button', { name: 'Done' }).click();
+    await expect(reveal.getByRole('button', { name: 'Done' })).toBeDisabled();
+    await expect(reveal.getByText('You have not copied the secret.')).toBeHidden();
+    land();
+    await expect(reveal).toBeHidden();
+    await expect(app.getByText('You have not copied the secret.')).toBeHidden();
+    expect(await harness.clipboard.readText()).toBe(secretKey);
+  } finally {
+    land();
+    harness.clipboard.writeConcealed = write;
+  }
+});
+
 test('a key can be deactivated, activated again, renamed and deleted', async ({ app, sandbox }) => {
   await connectRancher(app, sandbox, sandbox.credentials.user);
   await app.getByRole('navigation', { name: 'Connections' }).getByRole('button', { name: /Staging/ }).click();
