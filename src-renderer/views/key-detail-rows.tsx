@@ -71,7 +71,7 @@ export const DETAIL_ROWS: Array<DetailRow | DetailRowGroup> = [
   {
     label: 'Used by Keyfleet',
     value: (d, c) =>
-      c.connection.credential.ownKey?.id === d.id ? `${isolate(c.connection.name)} signs in with this key; replace it with “Rotate credential”.` : null,
+      c.connection.credential.ownKey?.id === d.id ? `${isolate(c.connection.name)} signs in with this key; replace it with “Rotate Keyfleet’s credential”.` : null,
   },
   { label: 'Name', value: (d) => (d.name ? <CheckedName name={d.name} /> : <span className="muted">none</span>) },
   { label: 'Local label', value: (d) => (d.localLabel === null ? null : <CheckedName name={d.localLabel} />) },

@@ -48,7 +48,7 @@ test('the key Keyfleet signs in with is marked, guarded, and deactivating it is 
   // The details say so; Rancher cannot delete it (the deactivation first would end the access).
   await own.click();
   const details = app.getByRole('complementary', { name: /keyfleet/ });
-  await expect(details).toContainText('Sandbox Rancher signs in with this key; replace it with “Rotate credential”.');
+  await expect(details).toContainText('Sandbox Rancher signs in with this key; replace it with “Rotate Keyfleet’s credential”.');
   await expect(own.getByRole('button', { name: 'Delete keyfleet' })).toBeDisabled();
   await expect(own.getByRole('button', { name: 'Delete keyfleet' })).toHaveAttribute('title', /Rancher deletes only inactive keys, and once this key is inactive Keyfleet can no longer sign in/);
   await shootSizes(app, 'own-key-details');
