@@ -29,12 +29,17 @@ export interface SnapshotCounts {
 /** Fields whose change is worth a line in the change log. */
 const TRACKED_FIELDS = ['name', 'description', 'status', 'role', 'expiresAt', 'scopeId', 'type'] as const;
 
-/** The part of a cached key a sync compares against, as snapshotOf selects it. */
+/** A cached key as a sync compares it: its stored columns (as written) and its local state. */
 type SnapshotKey = Pick<RemoteKey, 'id' | (typeof TRACKED_FIELDS)[number]> & {
   holdUntil: number | null;
   holdReason: HoldReason | null;
   goneSince: number | null;
+  /** The columns writeKey binds from the backend's answer, in its order (see STORED). */
+  stored: unknown[];
 };
+
+/** Positions, in writeKey's parameters, of the columns that come from the backend's answer. */
+const STORED = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20];
 
 /** Without knowledge of the backend: privileged when the role says admin. */
 export function defaultTraits(key: RemoteKey): KeyTraits {
@@ -63,9 +68,16 @@ export function snapshotWriter(db: Db) {
       last_used_at = excluded.last_used_at, raw_json = excluded.raw_json, last_seen_at = excluded.last_seen_at,
       tracks_last_use = excluded.tracks_last_use, expiry_supported = excluded.expiry_supported, privileged = excluded.privileged,
       gone_since = NULL, hidden = 0`);
-  /** What a sync compares against: the tracked fields and local state, without the raw JSON. */
-  const snapshotOf = db.prepare(`SELECT id, name, description, status, role, expires_at AS expiresAt, scope_id AS scopeId, type,
-    hold_until AS holdUntil, hold_reason AS holdReason, gone_since AS goneSince FROM keys WHERE connection_id = ?`);
+  /** What a sync compares against: every column it would write (in STORED's order), and local state. */
+  const snapshotOf = db
+    .prepare(
+      `SELECT id, hold_until, hold_reason, gone_since, scope_id, name, description, type, category, role, status, status_detail,
+      masked_value, created_at, created_by, expires_at, last_used_at, raw_json, tracks_last_use, expiry_supported, privileged
+      FROM keys WHERE connection_id = ?`,
+    )
+    .raw();
+  const scopesOf = db.prepare('SELECT id, kind, name, parent_id, raw_json FROM scopes WHERE connection_id = ? ORDER BY position').raw();
+  const lastSuccessOf = db.prepare('SELECT last_success_at FROM connections WHERE id = ?').pluck();
   // "added" lines for the keys a sync just inserted, straight from their rows (rowids in a range,
   // in insertion order): one statement instead of one per key.
   const maxRowid = db.prepare('SELECT max(rowid) FROM keys').pluck();
@@ -82,12 +94,13 @@ export function snapshotWriter(db: Db) {
 
   const setLocal = db.prepare(`UPDATE keys SET hold_until = @holdUntil, hold_reason = @holdReason,
       local_hint = @localHint, local_label = @localLabel WHERE connection_id = @connectionId AND id = @id`);
-  const markGone = db.prepare('UPDATE keys SET gone_since = ? WHERE connection_id = ? AND id = ?');
+  // A key that went was last seen by the connection's previous successful sync (unchanged rows are not rewritten).
+  const markGone = db.prepare('UPDATE keys SET gone_since = ?, last_seen_at = max(last_seen_at, coalesce(?, 0)) WHERE connection_id = ? AND id = ?');
   const clearHold = db.prepare('UPDATE keys SET hold_until = NULL, hold_reason = NULL WHERE connection_id = ? AND id = ?');
 
-  /** Writes a key, returning its rowid; `fresh` when it is known not to be cached yet (a plain insert). */
-  function writeKey(connectionId: string, key: RemoteKey, seenAt: number, traits: KeyTraits = defaultTraits(key), fresh = false): number {
-    const result = (fresh ? insertKey : upsertKey).run(
+  /** A key's row as writeKey binds it. */
+  function rowOf(connectionId: string, key: RemoteKey, seenAt: number, traits: KeyTraits = defaultTraits(key)): unknown[] {
+    return [
       connectionId,
       key.id,
       key.scopeId,
@@ -109,8 +122,53 @@ export function snapshotWriter(db: Db) {
       traits.tracksLastUse ? 1 : 0,
       traits.expirySupported ? 1 : 0,
       traits.privileged ? 1 : 0,
+    ];
+  }
+
+  /** Writes a key's row, returning its rowid; `fresh` when it is known not to be cached yet (a plain insert). */
+  function writeRow(row: unknown[], fresh = false): number {
+    return Number((fresh ? insertKey : upsertKey).run(...row).lastInsertRowid);
+  }
+
+  function writeKey(connectionId: string, key: RemoteKey, seenAt: number, traits?: KeyTraits): number {
+    return writeRow(rowOf(connectionId, key, seenAt, traits));
+  }
+
+  /** Whether the row a sync would write holds exactly what is stored. */
+  const unchanged = (row: unknown[], previous: SnapshotKey) => STORED.every((at, i) => (row[at] ?? null) === previous.stored[i]);
+
+  /** Whether the stored scopes are exactly these, in this order (then they are not rewritten). */
+  function sameScopes(connectionId: string, scopes: RemoteScope[]): boolean {
+    const stored = scopesOf.all(connectionId) as unknown[][];
+    return (
+      stored.length === scopes.length &&
+      scopes.every((scope, i) => {
+        const [id, kind, name, parentId, raw] = stored[i]!;
+        return id === scope.id && kind === scope.kind && name === scope.name && parentId === (scope.parentId ?? null) && raw === JSON.stringify(scope.raw);
+      })
     );
-    return Number(result.lastInsertRowid);
+  }
+
+  function snapshotOfConnection(connectionId: string): Map<string, SnapshotKey> {
+    const before = new Map<string, SnapshotKey>();
+    for (const r of snapshotOf.all(connectionId) as unknown[][]) {
+      const [id, holdUntil, holdReason, goneSince, scopeId, name, description, type, , role, status, , , , , expiresAt] = r as [string, number | null, HoldReason | null, number | null, ...Array<string | number | null>];
+      before.set(id, {
+        id,
+        holdUntil,
+        holdReason,
+        goneSince,
+        scopeId: scopeId as string,
+        name: name as string,
+        description: description as string | null,
+        type: type as string,
+        role: role as string | null,
+        status: status as RemoteKey['status'],
+        expiresAt: expiresAt as number | null,
+        stored: r.slice(4),
+      });
+    }
+    return before;
   }
 
 
@@ -157,15 +215,18 @@ export function snapshotWriter(db: Db) {
       at: number,
       traitsOf?: (key: RemoteKey) => KeyTraits,
     ): SnapshotCounts {
-      const before = new Map((snapshotOf.all(connectionId) as SnapshotKey[]).map((row) => [row.id, row]));
+      const before = snapshotOfConnection(connectionId);
+      const lastSeen = lastSuccessOf.get(connectionId) as number | null | undefined;
       const counts: SnapshotCounts = { added: 0, removed: 0, changed: 0 };
       // A connection's first sync finds its whole inventory: that is one line in the change log
       // ("1,204 keys found", the run's count; a line without a key), not one line per key.
       const first = before.size === 0 && everSynced.get(connectionId) === 0;
-      deleteScopes.run(connectionId);
-      scopes.forEach((scope, position) => {
-        insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw));
-      });
+      if (!sameScopes(connectionId, scopes)) {
+        deleteScopes.run(connectionId);
+        scopes.forEach((scope, position) => {
+          insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw));
+        });
+      }
       const seen = new Set<string>();
       const held = (k: SnapshotKey | undefined) => k !== undefined && k.holdUntil !== null && k.holdUntil > at;
       // "added" lines of keys new to the cache are written in batches, from the rows just inserted
@@ -184,9 +245,10 @@ export function snapshotWriter(db: Db) {
         // A key Keyfleet deleted may stay listed for a while; it stays revoked here.
         if (held(previous) && previous!.holdReason === 'revoked') continue;
         if (previous?.holdReason) clearHold.run(connectionId, key.id);
+        const row = rowOf(connectionId, key, at, traitsOf?.(key));
         if (!previous) {
           counts.added++;
-          insertedTo = writeKey(connectionId, key, at, traitsOf?.(key), true);
+          insertedTo = writeRow(row, true);
           continue;
         }
         if (previous.goneSince !== null) {
@@ -200,9 +262,12 @@ export function snapshotWriter(db: Db) {
             counts.changed++;
             flushAdded();
             insertChange.run(connectionId, runId, 'sync', key.id, key.name, 'changed', JSON.stringify(fields), at);
+          } else if (unchanged(row, previous)) {
+            // Nothing to write: the key reads as seen by this sync (see LAST_SEEN_SQL in key-rows.ts).
+            continue;
           }
         }
-        writeKey(connectionId, key, at, traitsOf?.(key));
+        writeRow(row);
       }
       flushAdded();
       if (first) insertChange.run(connectionId, runId, 'sync', '', '', 'added', '{}', at);
@@ -217,7 +282,7 @@ export function snapshotWriter(db: Db) {
         // Gone from the backend: a ghost row, visible with "gone since" until the user hides it.
         if (previous.goneSince !== null) continue;
         counts.removed++;
-        markGone.run(at, connectionId, id);
+        markGone.run(at, lastSeen, connectionId, id);
         insertChange.run(connectionId, runId, 'sync', id, previous.name, 'removed', '{}', at);
       }
       return counts;
