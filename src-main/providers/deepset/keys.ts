@@ -2,9 +2,13 @@
 // listing (which must leave workspace-scoped keys out) and the workspaces' own listings, so one
 // sync asks deepset for each workspace's keys once.
 import { ProviderError } from '../../errors.ts';
+import { inParallel } from '../../in-parallel.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { PAGING, PATHS } from './api.ts';
 import { pageSchema, parseOrThrow, tokenSchema, type TokenJson } from './parse.ts';
+
+/** Pages of one list fetched at once after the first (the HTTP client also caps requests per host). */
+const PAGE_CONCURRENCY = 4;
 
 /** How long a workspace's list, fetched for one consumer, may serve the other. */
 const SHARE_MS = 15_000;
@@ -14,24 +18,46 @@ type Consumer = 'organization' | 'workspace';
 export function createKeyLists(http: HttpClient) {
   const shared = new Map<string, { at: number; list: Promise<TokenJson[]>; takenBy: Set<Consumer> }>();
 
-  /** Every key of a paged list (page_number from 1, until has_more is false), each id once. */
+  async function page(path: string, what: string, number: number, signal?: AbortSignal) {
+    if (number - PAGING.firstPage >= PAGING.maxPages) {
+      throw new ProviderError('bad-response', `deepset's paging of ${what} does not end; stopped reading.`);
+    }
+    const res = await http.request({ method: 'GET', path, query: { limit: PAGING.limit, page_number: number }, signal });
+    const body = parseOrThrow(pageSchema, res.body, `a page of ${what}`);
+    return { hasMore: body.has_more, total: body.total ?? null, keys: body.data.map((item) => parseOrThrow(tokenSchema, item, 'a key')) };
+  }
+
+  /**
+   * Every key of a paged list, each id once. The first page tells the total, so the pages after it
+   * are fetched together (a few at a time); without a total, or when more keys follow the last
+   * page counted, pages are read one after another until has_more is false. Any page failing
+   * fails the whole list: nothing partial reaches the cache.
+   */
   async function allPages(path: string, what: string, signal?: AbortSignal): Promise<TokenJson[]> {
     const byId = new Map<string, TokenJson>();
-    for (let page = PAGING.firstPage; ; page++) {
-      if (page - PAGING.firstPage >= PAGING.maxPages) {
-        throw new ProviderError('bad-response', `deepset's paging of ${what} does not end; stopped reading.`);
-      }
-      const res = await http.request({ method: 'GET', path, query: { limit: PAGING.limit, page_number: page }, signal });
-      const body = parseOrThrow(pageSchema, res.body, `a page of ${what}`);
-      for (const item of body.data) {
-        const key = parseOrThrow(tokenSchema, item, 'a key');
-        byId.set(key.api_token_id, key);
-      }
-      if (!body.has_more) return [...byId.values()];
-      if (body.data.length === 0) {
+    const keep = (keys: TokenJson[]) => {
+      for (const key of keys) byId.set(key.api_token_id, key);
+    };
+    let current = await page(path, what, PAGING.firstPage, signal);
+    keep(current.keys);
+    let number = PAGING.firstPage;
+    if (current.hasMore && current.total !== null && current.keys.length > 0) {
+      const last = PAGING.firstPage + Math.min(Math.ceil(current.total / PAGING.limit), PAGING.maxPages) - 1;
+      const numbers = Array.from({ length: Math.max(0, last - PAGING.firstPage) }, (_, i) => PAGING.firstPage + 1 + i);
+      const pages = await inParallel(numbers, PAGE_CONCURRENCY, (n) => page(path, what, n, signal));
+      // In page order, whatever order they arrived in.
+      for (const fetched of pages) keep(fetched.keys);
+      if (pages.length > 0) current = pages.at(-1)!;
+      number = last;
+    }
+    while (current.hasMore) {
+      if (current.keys.length === 0) {
         throw new ProviderError('bad-response', `deepset said more ${what} follow but sent an empty page; stopped reading.`);
       }
+      current = await page(path, what, ++number, signal);
+      keep(current.keys);
     }
+    return [...byId.values()];
   }
 
   /** A workspace's keys; a list fetched moments ago for the other consumer is reused once. */
