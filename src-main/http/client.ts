@@ -5,6 +5,7 @@
 import { rootCertificates } from 'node:tls';
 import { Agent, request as undiciRequest } from 'undici';
 import { AppError, ProviderError, type ProviderErrorKind } from '../errors.ts';
+import { REQUESTS_PER_HOST, withHostSlot } from './host-limit.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -124,6 +125,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     headersTimeout: settings.timeoutMs,
     bodyTimeout: settings.timeoutMs,
     keepAliveTimeout: 10_000,
+    // No more sockets than requests in flight per host: idle ones are reused, not multiplied.
+    connections: REQUESTS_PER_HOST,
   });
 
   function resolve(path: string, query: HttpRequest['query']): URL {
@@ -261,7 +264,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
     for (let attemptNo = 0; ; attemptNo++) {
       try {
-        return await attempt<T>(req, url);
+        return await withHostSlot(base.origin, () => attempt<T>(req, url));
       } catch (error) {
         const retryIn = idempotent && attemptNo < settings.retries ? retryDelay(error, attemptNo) : undefined;
         if (retryIn === undefined) throw error;

@@ -10,12 +10,16 @@ import type { Store } from '../store/index.ts';
 import type { ListedKey } from '../store/inventory.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
 import { UNREACHABLE_KINDS, type ConnectionService } from './connections.ts';
+import { createLimiter, inParallel } from '../in-parallel.ts';
 import { traitsOf } from './health.ts';
 
 /** Scopes fetched at once per connection: enough to hide latency, few enough to be polite. */
 const SCOPE_CONCURRENCY = 4;
-/** Connections synced at once by "sync all" and the background schedule. */
-export const SYNC_CONCURRENCY = 3;
+/**
+ * Syncs of connections to one backend host at once, however they were started (the button, "sync
+ * all", the schedule, the command line); requests per host are capped in the HTTP client too.
+ */
+export const SYNCS_PER_HOST = 2;
 
 /** Each key's rotation partner: the key that replaced it, and the one it replaced. */
 export interface RotationLinks {
@@ -105,7 +109,33 @@ export interface InventoryServiceDeps {
 export function createInventoryService(deps: InventoryServiceDeps) {
   const { store, events, log, now } = deps;
   const running = new Map<string, { promise: Promise<SyncRunView>; abort: AbortController }>();
+  const hostSlots = new Map<string, ReturnType<typeof createLimiter>>();
   let stopped = false;
+
+  /** Runs a connection's sync once its backend host has a free slot. */
+  function inHostSlot(connectionId: string, work: () => Promise<SyncRunView>): Promise<SyncRunView> {
+    const host = hostOf(store.connections.get(connectionId)?.baseUrl ?? connectionId);
+    let slots = hostSlots.get(host);
+    if (!slots) {
+      slots = createLimiter(SYNCS_PER_HOST);
+      hostSlots.set(host, slots);
+    }
+    return slots.run(work);
+  }
+
+  /** Each connection's sync, all started at once (held back per host); one failing does not stop the others. */
+  async function syncMany(ids: string[], sync: (connectionId: string) => Promise<SyncRunView>) {
+    return Promise.all(
+      ids.map(async (connectionId) => {
+        try {
+          return { connectionId, result: (await sync(connectionId)).result, error: null };
+        } catch (error) {
+          const shape = toErrorShape(error);
+          return { connectionId, result: shape.kind === 'cancelled' ? ('cancelled' as const) : ('failed' as const), error: shape };
+        }
+      }),
+    );
+  }
 
   async function fetchAll(connectionId: string, runId: number, signal: AbortSignal) {
     const provider = await deps.connections().provider(connectionId);
@@ -115,18 +145,13 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     const progress = () =>
       events.emit('sync.progress', { connectionId, runId, scopesDone, scopesTotal: scopes.length, keysFetched: keys.length });
     progress();
-    let next = 0;
-    const worker = async () => {
-      while (next < scopes.length) {
-        if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
-        const scope = scopes[next++]!;
-        // Not push(...list): a scope of 100,000+ keys would overflow the call's argument list.
-        for (const key of await provider.listKeys(scope, { signal })) keys.push(key);
-        scopesDone++;
-        progress();
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(SCOPE_CONCURRENCY, scopes.length) }, worker));
+    await inParallel(scopes, SCOPE_CONCURRENCY, async (scope) => {
+      if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
+      // Not push(...list): a scope of 100,000+ keys would overflow the call's argument list.
+      for (const key of await provider.listKeys(scope, { signal })) keys.push(key);
+      scopesDone++;
+      progress();
+    });
     return { scopes, keys };
   }
 
@@ -175,7 +200,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
         const abort = new AbortController();
         // Syncs running together share one checkpoint, after the last of them.
         const release = store.deferCheckpoints();
-        const promise = runSync(connectionId, abort.signal).finally(() => {
+        const promise = inHostSlot(connectionId, () => runSync(connectionId, abort.signal)).finally(() => {
           release();
           running.delete(connectionId);
           events.emit('connections.changed', { connectionId });
@@ -192,24 +217,9 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       return run !== undefined;
     },
 
-    /** Every connection, a few at a time; one failing does not stop the others. */
-    async syncAll(concurrency = SYNC_CONCURRENCY) {
-      const ids = store.connections.list().map((c) => c.id);
-      const runs: Array<{ connectionId: string; result: SyncRunView['result']; error: ReturnType<typeof toErrorShape> | null }> = [];
-      let next = 0;
-      const worker = async () => {
-        while (next < ids.length) {
-          const connectionId = ids[next++]!;
-          try {
-            runs.push({ connectionId, result: (await this.sync(connectionId)).result, error: null });
-          } catch (error) {
-            const shape = toErrorShape(error);
-            runs.push({ connectionId, result: shape.kind === 'cancelled' ? 'cancelled' : 'failed', error: shape });
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
-      return { runs };
+    /** Every connection at once, held back per host; one failing does not stop the others. */
+    async syncAll() {
+      return { runs: await syncMany(store.connections.list().map((c) => c.id), (id) => this.sync(id)) };
     },
 
     /**
@@ -227,11 +237,10 @@ export function createInventoryService(deps: InventoryServiceDeps) {
           const offline = last.result === 'failed' && last.errorKind !== null && UNREACHABLE_KINDS.has(last.errorKind);
           return now() - last.startedAt >= (offline ? options.reconnectMs : options.intervalMs);
         });
-        let next = 0;
-        const worker = async () => {
-          while (next < due.length) await this.sync(due[next++]!.id).catch(() => undefined);
-        };
-        void Promise.all(Array.from({ length: Math.min(SYNC_CONCURRENCY, due.length) }, worker));
+        void syncMany(
+          due.map((c) => c.id),
+          (id) => this.sync(id),
+        );
       };
       const timer = setInterval(tick, Math.min(options.intervalMs, options.reconnectMs, 60_000));
       timer.unref();
@@ -279,3 +288,11 @@ export function createInventoryService(deps: InventoryServiceDeps) {
 }
 
 export type InventoryService = ReturnType<typeof createInventoryService>;
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}
