@@ -27,6 +27,9 @@ export interface RotationLinks {
   replaces: Map<string, KeyLink>;
 }
 
+/** A fetched key's raw fields once they are in its row (see fetchAll). */
+const NO_RAW: Record<string, unknown> = Object.freeze({});
+
 const NO_LINKS: RotationLinks = { replacedBy: new Map(), replaces: new Map() };
 
 /** The rotations' old and new keys, each named as the user knows it (looked up once per call). */
@@ -110,6 +113,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
   const { store, events, log, now } = deps;
   const running = new Map<string, { promise: Promise<SyncRunView>; abort: AbortController }>();
   const hostSlots = new Map<string, ReturnType<typeof createLimiter>>();
+  const writeTurns = createLimiter(1);
   let stopped = false;
 
   /** Runs a connection's sync once its backend host has a free slot. */
@@ -141,18 +145,25 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     const provider = await deps.connections().provider(connectionId);
     const scopes = await provider.listScopes({ signal });
     const keys: RemoteKey[] = [];
+    const rows: unknown[][] = [];
+    const traits = traitsOf(deps.connections().get(connectionId));
     let scopesDone = 0;
     const progress = () =>
       events.emit('sync.progress', { connectionId, runId, scopesDone, scopesTotal: scopes.length, keysFetched: keys.length });
     progress();
     await inParallel(scopes, SCOPE_CONCURRENCY, async (scope) => {
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
-      // Not push(...list): a scope of 100,000+ keys would overflow the call's argument list.
-      for (const key of await provider.listKeys(scope, { signal })) keys.push(key);
+      const list = await provider.listKeys(scope, { signal });
+      // Each key kept as the row it will be written as (its backend fields as one JSON string) and
+      // its fields without the parsed answer: a fraction of the memory, for as long as the sync
+      // waits for its other scopes and its turn to write. Not push(...list): a scope of 100,000+
+      // keys would overflow the call's argument list.
+      for (const row of store.inventory.rowsOf(connectionId, list, traits)) rows.push(row);
+      for (const key of list) keys.push({ ...key, raw: NO_RAW });
       scopesDone++;
       progress();
     });
-    return { scopes, keys };
+    return { scopes, keys, rows, traits };
   }
 
   async function runSync(connectionId: string, signal: AbortSignal): Promise<SyncRunView> {
@@ -160,14 +171,20 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     const runId = store.syncRuns.start(connectionId, now());
     events.emit('connections.changed', { connectionId });
     try {
-      const { scopes, keys } = await fetchAll(connectionId, runId, signal);
+      const { scopes, keys, rows, traits } = await fetchAll(connectionId, runId, signal);
       // Nothing is written until everything was fetched; a cancel up to here changes nothing.
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
-      const at = now();
-      store.transaction(() => {
-        const counts = store.inventory.replaceSnapshot(connectionId, scopes, keys, runId, at, traitsOf(deps.connections().get(connectionId)));
-        store.syncRuns.succeed(runId, at, { ...counts, scopes: scopes.length, keys: keys.length });
-        store.connections.markSynced(connectionId, at);
+      // One connection's snapshot written at a time: worked out in chunks between turns of the
+      // event loop (other syncs' requests keep flowing), then swapped in one short transaction.
+      await writeTurns.run(async () => {
+        const at = now();
+        const prepared = await store.inventory.prepareSnapshot(connectionId, keys, at, traits, rows);
+        if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
+        store.transaction(() => {
+          const counts = store.inventory.replaceSnapshot(connectionId, scopes, keys, runId, at, traits, prepared);
+          store.syncRuns.succeed(runId, at, { ...counts, scopes: scopes.length, keys: keys.length });
+          store.connections.markSynced(connectionId, at);
+        });
       });
       const run = syncRunView(store.syncRuns.get(runId)!);
       log.info('sync.ok', { connectionId, runId, keys: run.keys, added: run.added, removed: run.removed, changed: run.changed });

@@ -41,6 +41,26 @@ type SnapshotKey = Pick<RemoteKey, 'id' | (typeof TRACKED_FIELDS)[number]> & {
 /** Positions, in writeKey's parameters, of the columns that come from the backend's answer. */
 const STORED = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20];
 
+/** Keys prepared, or cached rows read, between two turns of the event loop. */
+const PREPARE_CHUNK = 1000;
+
+/**
+ * A sync's snapshot worked out ahead of its transaction, a chunk at a time, so the transaction
+ * only compares and writes: each fetched key's row (made as its page arrived, see rowsOf), and
+ * the cached rows as read then, used only if nothing was written to the database in between
+ * (`generation`; otherwise the transaction reads the cache again).
+ */
+export interface PreparedSnapshot {
+  connectionId: string;
+  at: number;
+  generation: string;
+  before: Map<string, SnapshotKey>;
+  /** One per fetched key, in the same order. */
+  rows: unknown[][];
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Without knowledge of the backend: privileged when the role says admin. */
 export function defaultTraits(key: RemoteKey): KeyTraits {
   return { tracksLastUse: false, expirySupported: key.expiresAt !== null, privileged: key.privileged ?? /\badmin\b/i.test(key.role ?? '') };
@@ -78,6 +98,15 @@ export function snapshotWriter(db: Db) {
     .raw();
   const scopesOf = db.prepare('SELECT id, kind, name, parent_id, raw_json FROM scopes WHERE connection_id = ? ORDER BY position').raw();
   const lastSuccessOf = db.prepare('SELECT last_success_at FROM connections WHERE id = ?').pluck();
+  const snapshotChunk = db
+    .prepare(
+      `SELECT rowid, id, hold_until, hold_reason, gone_since, scope_id, name, description, type, category, role, status, status_detail,
+      masked_value, created_at, created_by, expires_at, last_used_at, raw_json, tracks_last_use, expiry_supported, privileged
+      FROM keys WHERE connection_id = ? AND rowid > ? ORDER BY rowid LIMIT ?`,
+    )
+    .raw();
+  /** Changes whenever this connection or another process writes: a prepared snapshot is stale then. */
+  const generationOf = db.prepare('SELECT total_changes() || \':\' || data_version FROM pragma_data_version()').pluck();
   // "added" lines for the keys a sync just inserted, straight from their rows (rowids in a range,
   // in insertion order): one statement instead of one per key.
   const maxRowid = db.prepare('SELECT max(rowid) FROM keys').pluck();
@@ -151,28 +180,71 @@ export function snapshotWriter(db: Db) {
 
   function snapshotOfConnection(connectionId: string): Map<string, SnapshotKey> {
     const before = new Map<string, SnapshotKey>();
-    for (const r of snapshotOf.all(connectionId) as unknown[][]) {
-      const [id, holdUntil, holdReason, goneSince, scopeId, name, description, type, , role, status, , , , , expiresAt] = r as [string, number | null, HoldReason | null, number | null, ...Array<string | number | null>];
-      before.set(id, {
-        id,
-        holdUntil,
-        holdReason,
-        goneSince,
-        scopeId: scopeId as string,
-        name: name as string,
-        description: description as string | null,
-        type: type as string,
-        role: role as string | null,
-        status: status as RemoteKey['status'],
-        expiresAt: expiresAt as number | null,
-        stored: r.slice(4),
-      });
-    }
+    for (const r of snapshotOf.all(connectionId) as unknown[][]) addSnapshotKey(before, r);
     return before;
   }
 
+  function addSnapshotKey(before: Map<string, SnapshotKey>, r: unknown[]): void {
+    const [id, holdUntil, holdReason, goneSince, scopeId, name, description, type, , role, status, , , , , expiresAt] = r as [string, number | null, HoldReason | null, number | null, ...Array<string | number | null>];
+    before.set(id, {
+      id,
+      holdUntil,
+      holdReason,
+      goneSince,
+      scopeId: scopeId as string,
+      name: name as string,
+      description: description as string | null,
+      type: type as string,
+      role: role as string | null,
+      status: status as RemoteKey['status'],
+      expiresAt: expiresAt as number | null,
+      stored: r.slice(4),
+    });
+  }
 
   return {
+    /**
+     * Works out a sync's snapshot a chunk at a time, yielding between chunks, so replaceSnapshot's
+     * transaction does not hold the main thread for the whole inventory.
+     */
+    /**
+     * The rows a sync will write for these keys, made as their list arrives: the compact form a
+     * sync holds (the backend's fields as one JSON string) instead of the parsed answer.
+     */
+    rowsOf(connectionId: string, keys: RemoteKey[], traitsOf?: (key: RemoteKey) => KeyTraits): unknown[][] {
+      return keys.map((key) => rowOf(connectionId, key, 0, traitsOf?.(key)));
+    },
+
+    async prepareSnapshot(
+      connectionId: string,
+      keys: RemoteKey[],
+      at: number,
+      traitsOf?: (key: RemoteKey) => KeyTraits,
+      rowsMade?: unknown[][],
+    ): Promise<PreparedSnapshot> {
+      const generation = generationOf.get() as string;
+      const before = new Map<string, SnapshotKey>();
+      for (let after = 0; ; ) {
+        const chunk = snapshotChunk.all(connectionId, after, PREPARE_CHUNK) as unknown[][];
+        for (const r of chunk) addSnapshotKey(before, r.slice(1));
+        if (chunk.length < PREPARE_CHUNK) break;
+        after = chunk.at(-1)![0] as number;
+        await nextTurn();
+      }
+      let rows = rowsMade;
+      if (rows) {
+        // first_seen_at (for a new key) and last_seen_at: this sync.
+        for (const row of rows) row[16] = row[17] = at;
+      } else {
+        rows = [];
+        for (let i = 0; i < keys.length; i++) {
+          rows.push(rowOf(connectionId, keys[i]!, at, traitsOf?.(keys[i]!)));
+          if (i % PREPARE_CHUNK === PREPARE_CHUNK - 1) await nextTurn();
+        }
+      }
+      return { connectionId, at, generation, before, rows };
+    },
+
     /** The cache after a successful remote operation, ahead of the next sync. */
     putKey(
       connectionId: string,
@@ -214,8 +286,12 @@ export function snapshotWriter(db: Db) {
       runId: number,
       at: number,
       traitsOf?: (key: RemoteKey) => KeyTraits,
+      prepared?: PreparedSnapshot,
     ): SnapshotCounts {
-      const before = snapshotOfConnection(connectionId);
+      if (prepared && (prepared.connectionId !== connectionId || prepared.at !== at || prepared.rows.length !== keys.length)) {
+        throw new Error('replaceSnapshot: prepared for another snapshot');
+      }
+      const before = prepared && prepared.generation === generationOf.get() ? prepared.before : snapshotOfConnection(connectionId);
       const lastSeen = lastSuccessOf.get(connectionId) as number | null | undefined;
       const counts: SnapshotCounts = { added: 0, removed: 0, changed: 0 };
       // A connection's first sync finds its whole inventory: that is one line in the change log
@@ -238,14 +314,14 @@ export function snapshotWriter(db: Db) {
         if (insertedTo > flushedTo && !first) insertAddedRows.run(runId, at, flushedTo, insertedTo);
         flushedTo = insertedTo;
       };
-      for (const key of keys) {
+      for (const [index, key] of keys.entries()) {
         if (seen.has(key.id)) continue;
         seen.add(key.id);
         const previous = before.get(key.id);
         // A key Keyfleet deleted may stay listed for a while; it stays revoked here.
         if (held(previous) && previous!.holdReason === 'revoked') continue;
         if (previous?.holdReason) clearHold.run(connectionId, key.id);
-        const row = rowOf(connectionId, key, at, traitsOf?.(key));
+        const row = prepared ? prepared.rows[index]! : rowOf(connectionId, key, at, traitsOf?.(key));
         if (!previous) {
           counts.added++;
           insertedTo = writeRow(row, true);
