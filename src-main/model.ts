@@ -9,6 +9,13 @@ export interface RemoteScope {
   parentId: string | null;
   /** Backend fields the adapter needs later (e.g. links), never a secret. */
   raw: Record<string, unknown>;
+  /**
+   * Why the scope cannot be read now (a deactivated Rancher environment): a sync leaves its cached
+   * keys as they were instead of calling listKeys, and nothing is created or changed in it.
+   */
+  inactive?: string;
+  /** Why the credential may read this scope's keys but not create or change them (a read-only member). */
+  readOnly?: string;
 }
 
 export interface RemoteKey {

@@ -2,7 +2,7 @@
 // REQUESTS_PER_HOST requests in flight to one origin, however many connections, scopes and pages
 // ask at once. Waiting happens before a request is sent, never while holding a socket; a request
 // gives its slot back only once its socket is free for the next one.
-import { createLimiter } from '../in-parallel.ts';
+import { createLimiter } from '../concurrency.ts';
 
 export const REQUESTS_PER_HOST = 4;
 

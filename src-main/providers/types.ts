@@ -93,10 +93,21 @@ export interface Provider {
   close(): Promise<void>;
 }
 
+/**
+ * Which keys the backend says when they were last used (so "never used" and "idle" mean something
+ * for them): every key type, some, or none ([]).
+ */
+export interface LastUseSupport {
+  keyTypes: 'all' | readonly string[];
+  /** For the keys it does not cover: why, in the user's words (the health board shows it). */
+  note?: string;
+}
+
 export interface ProviderModule {
   kind: ProviderKind;
   /** What the connection form shows for this backend. */
   info: Omit<BackendInfo, 'supported'>;
+  lastUse: LastUseSupport;
   /** What this backend can do for a connection with these settings. */
   capabilities(settings: ConnectionSettings): Capabilities;
   /** Turns what a user pastes (often an endpoint deep inside the API) into the server's root. */

@@ -12,16 +12,27 @@ import type { KeyOperations } from './key-operations.ts';
 
 const PLAN_TTL_MS = 10 * 60 * 1000;
 const MAX_KEYS = 10_000;
-const DAY_MS = 86_400_000;
 
 export function createBulkService(deps: { store: Store; keys: KeyOperations; events: CoreEvents; now: () => number }) {
   const { store, keys, events, now } = deps;
   const plans = new Map<string, { plan: BulkPlanView; expiresAt: number }>();
 
+  /** Why keys of these connections cannot be selected as idle: their backend does not report last use for some key types. */
+  function idleNotJudged(selected: ConnectionRecord[]): string[] {
+    const notes = new Set<string>();
+    for (const connection of selected) {
+      const { lastUse, info } = providerModule(connection.kind);
+      if (lastUse.keyTypes !== 'all') notes.add(lastUse.note ?? `${info.displayName} does not report when its keys were last used.`);
+    }
+    return [...notes];
+  }
+
   /** Why the action cannot apply to this key, or null when it can. */
   function reasonAgainst(action: BulkAction, key: KeyRecord, connection: ConnectionRecord): string | null {
     const support = providerModule(connection.kind).capabilities(connection.settings).actions[action];
     if (support.mode === 'unavailable') return support.note ?? `This backend cannot ${action} keys.`;
+    const locked = keys.lockedBecause(key.connectionId, key.scopeId);
+    if (locked) return locked;
     if (key.status === 'revoked') return 'Already revoked.';
     if (action === 'deactivate' && key.status !== 'active') return 'Not active.';
     if (action === 'activate' && key.status !== 'inactive') return 'Not inactive.';
@@ -37,7 +48,9 @@ export function createBulkService(deps: { store: Store; keys: KeyOperations; eve
         scopeId: input.scopeId,
         query: input.query,
         statuses: input.statuses,
-        idleBefore: input.idleDays ? now() - input.idleDays * DAY_MS : undefined,
+        // Idle exactly as the health board says it (one definition): active keys whose backend reports last use.
+        health: input.idleDays ? { kind: 'idle', days: input.idleDays } : undefined,
+        now: now(),
         presentOnly: true,
         offset: 0,
         limit: MAX_KEYS,
@@ -45,7 +58,8 @@ export function createBulkService(deps: { store: Store; keys: KeyOperations; eve
       if (total > MAX_KEYS) {
         throw new AppError('validation', `The filter selects ${total.toLocaleString()} keys; narrow it to at most ${MAX_KEYS.toLocaleString()} for one bulk action.`);
       }
-      const plan: BulkPlanView = { planId: randomUUID(), action: input.action, count: 0, items: [], skipped: [] };
+      const plan: BulkPlanView = { planId: randomUUID(), action: input.action, count: 0, items: [], skipped: [], notJudged: [] };
+      if (input.idleDays) plan.notJudged = idleNotJudged(input.connectionIds ? input.connectionIds.flatMap((id) => connections.get(id) ?? []) : [...connections.values()]);
       for (const key of rows) {
         const connection = connections.get(key.connectionId);
         if (!connection) continue;

@@ -9,17 +9,20 @@ import { providerModule } from '../providers/index.ts';
 import type { Store } from '../store/index.ts';
 import type { KeyTraits } from '../store/inventory.ts';
 import type { PolicyRecord } from '../store/policies.ts';
+import { healthGaps } from './health-gaps.ts';
 
 /** The default reminder thresholds; the user's own list comes from the settings. */
 export const REMINDER_DAYS = [60, 30, 7, 1];
 
 /** What the backend behind a connection can tell about each of its keys. */
 export function traitsOf(connection: Pick<ConnectionRecord, 'kind' | 'settings'>): (key: RemoteKey) => KeyTraits {
-  const capabilities = providerModule(connection.kind).capabilities(connection.settings);
+  const module = providerModule(connection.kind);
+  const capabilities = module.capabilities(connection.settings);
+  const { keyTypes } = module.lastUse;
   return (key) => {
     const type = capabilities.createForm.types.find((t) => t.id === key.type);
     return {
-      tracksLastUse: type?.tracksLastUse ?? capabilities.tracksLastUse ?? false,
+      tracksLastUse: keyTypes === 'all' || keyTypes.includes(key.type),
       expirySupported: type ? type.expiry !== 'unsupported' : key.expiresAt !== null,
       privileged: key.privileged ?? /\badmin\b/i.test(key.role ?? ''),
     };
@@ -53,6 +56,11 @@ export function createHealthService(deps: {
           privileged: c.privileged ?? 0,
           policy: c.policy ?? 0,
         },
+        notCounted: healthGaps({
+          connections: store.connections.list(),
+          unjudged: store.inventory.unjudgedKeys(),
+          policyOf: (connectionId) => store.policies.get(connectionId),
+        }),
       };
     },
 

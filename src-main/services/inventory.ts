@@ -2,6 +2,7 @@
 // first, then swap the connection's snapshot in one transaction with the run's record. A failed
 // sync records why and leaves the previous snapshot exactly as it was.
 import type { ChannelInput, KeyDetail, KeyLink, KeyPage, KeyView, ScopeView, SyncRunView } from '../../src-preload/contract.ts';
+import { createLimiter, mapLimit } from '../concurrency.ts';
 import { AppError, toErrorShape } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -10,7 +11,6 @@ import type { Store } from '../store/index.ts';
 import type { ListedKey } from '../store/inventory.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
 import { UNREACHABLE_KINDS, type ConnectionService } from './connections.ts';
-import { createLimiter, inParallel } from '../in-parallel.ts';
 import { traitsOf } from './health.ts';
 
 /** Scopes fetched at once per connection: enough to hide latency, few enough to be polite. */
@@ -151,15 +151,18 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     const progress = () =>
       events.emit('sync.progress', { connectionId, runId, scopesDone, scopesTotal: scopes.length, keysFetched: keys.length });
     progress();
-    await inParallel(scopes, SCOPE_CONCURRENCY, async (scope) => {
+    await mapLimit(scopes, SCOPE_CONCURRENCY, async (scope) => {
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
-      const list = await provider.listKeys(scope, { signal });
-      // Each key kept as the row it will be written as (its backend fields as one JSON string) and
-      // its fields without the parsed answer: a fraction of the memory, for as long as the sync
-      // waits for its other scopes and its turn to write. Not push(...list): a scope of 100,000+
-      // keys would overflow the call's argument list.
-      for (const row of store.inventory.rowsOf(connectionId, list, traits)) rows.push(row);
-      for (const key of list) keys.push({ ...key, raw: NO_RAW });
+      // An inactive scope refuses to be read; the snapshot swap keeps its cached keys.
+      if (scope.inactive === undefined) {
+        const list = await provider.listKeys(scope, { signal });
+        // Each key kept as the row it will be written as (its backend fields as one JSON string)
+        // and its fields without the parsed answer: a fraction of the memory, for as long as the
+        // sync waits for its other scopes and its turn to write. Not push(...list): a scope of
+        // 100,000+ keys would overflow the call's argument list.
+        for (const row of store.inventory.rowsOf(connectionId, list, traits)) rows.push(row);
+        for (const key of list) keys.push({ ...key, raw: NO_RAW });
+      }
       scopesDone++;
       progress();
     });
@@ -277,7 +280,11 @@ export function createInventoryService(deps: InventoryServiceDeps) {
 
     scopes(connectionId: string): ScopeView[] {
       deps.connections().get(connectionId);
-      return store.inventory.listScopes(connectionId).map(({ raw: _raw, ...scope }) => scope);
+      return store.inventory.listScopes(connectionId).map(({ raw: _raw, inactive, readOnly, ...scope }) => ({
+        ...scope,
+        inactive: inactive ?? null,
+        readOnly: readOnly ?? null,
+      }));
     },
 
     keys(input: Required<Pick<ChannelInput<'keys.list'>, 'offset' | 'limit'>> & ChannelInput<'keys.list'>): KeyPage {
@@ -297,7 +304,8 @@ export function createInventoryService(deps: InventoryServiceDeps) {
         ...keyView(record, rotationLinks(store)),
         raw: record.raw,
         firstSeenAt: record.firstSeenAt,
-        tracksLastUse: record.tracksLastUse === true,
+        // As the sync stored it: the same trait the health board judges the key by.
+        lastUseReported: record.tracksLastUse === true,
         vaultEntries,
       };
     },

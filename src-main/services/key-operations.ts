@@ -74,6 +74,18 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     return scope;
   }
 
+  /** Why keys cannot be created or changed in this scope now (as the last sync found it), or null. */
+  function lockedBecause(connectionId: string, scopeId: string): string | null {
+    const scope = store.inventory.getScope(connectionId, scopeId);
+    return scope?.inactive ?? scope?.readOnly ?? null;
+  }
+
+  /** Refuses, in the backend's own terms, a change the backend would refuse (403 or 405) anyway. */
+  function refuseLocked(connectionId: string, scopeId: string): void {
+    const why = lockedBecause(connectionId, scopeId);
+    if (why) throw new AppError('forbidden', why);
+  }
+
   async function providerFor(connectionId: string, action: ActionName, keyType?: string): Promise<Provider> {
     const record = connections.get(connectionId);
     const provider = await connections.provider(record.id);
@@ -215,6 +227,8 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     providerFor,
     cachedKey,
     cachedScope,
+    lockedBecause,
+    refuseLocked,
     formOf,
     validateCreate,
     issued,
@@ -228,6 +242,7 @@ export function createKeyOperations(deps: KeyOperationDeps) {
     async create(input: ChannelInput<'keys.create'>): Promise<{ key: KeyView; revealSlotId: string }> {
       const provider = await providerFor(input.connectionId, 'create');
       const scope = cachedScope(input.connectionId, input.scopeId);
+      refuseLocked(input.connectionId, scope.id);
       const spec = validateCreate(await formOf(provider), input, scope);
       const journalInput = { scopeId: scope.id, type: input.type, name: input.name, role: spec.role ?? null };
       return journaled('create', input.connectionId, null, journalInput, async (operationId) => {
@@ -239,6 +254,7 @@ export function createKeyOperations(deps: KeyOperationDeps) {
 
     async update(input: ChannelInput<'keys.update'>): Promise<KeyView> {
       const before = cachedKey(input.connectionId, input.keyId);
+      refuseLocked(input.connectionId, before.scopeId);
       const provider = await providerFor(input.connectionId, 'rename', before.type);
       const type = (await formOf(provider)).types.find((t) => t.id === before.type) ?? provider.capabilities.createForm.types[0];
       const fields: Record<string, string> = {};
@@ -262,6 +278,7 @@ export function createKeyOperations(deps: KeyOperationDeps) {
 
     async setActive(input: ChannelInput<'keys.setActive'>): Promise<KeyView> {
       const before = cachedKey(input.connectionId, input.keyId);
+      refuseLocked(input.connectionId, before.scopeId);
       const provider = await providerFor(input.connectionId, input.active ? 'activate' : 'deactivate', before.type);
       if (!provider.setKeyActive) throw new AppError('unsupported', 'This backend cannot activate or deactivate keys.');
       const setKeyActive = provider.setKeyActive.bind(provider);
@@ -274,6 +291,7 @@ export function createKeyOperations(deps: KeyOperationDeps) {
 
     async delete(input: ChannelInput<'keys.delete'>): Promise<{ deleted: true }> {
       const before = cachedKey(input.connectionId, input.keyId);
+      refuseLocked(input.connectionId, before.scopeId);
       const provider = await providerFor(input.connectionId, 'delete', before.type);
       if (!provider.deleteKey) throw new AppError('unsupported', 'This backend cannot delete keys.');
       const deleteKey = provider.deleteKey.bind(provider);

@@ -154,11 +154,18 @@ export function createRotationService(deps: {
     const provider = await connections.provider(op.connectionId);
     const scope = keys.cachedScope(op.connectionId, state.scopeId);
     const listed = await provider.listKeys(scope);
-    const known = new Set(store.inventory.keys({ connectionId: op.connectionId, offset: 0, limit: 1_000_000 }).rows.map((k) => k.id));
+    // Keys the cache knew before this rotation began are not its twin; a sync running alongside may
+    // have cached the twin itself after it was created.
+    const knownBefore = new Set(
+      store.inventory
+        .keys({ connectionId: op.connectionId, offset: 0, limit: 1_000_000 })
+        .rows.filter((k) => k.firstSeenAt < state.startedAt)
+        .map((k) => k.id),
+    );
     const orphans = listed.filter(
       (k) =>
         k.id === state.newKeyId ||
-        (!known.has(k.id) && k.name === state.twinName && (k.createdAt === null || k.createdAt >= state.startedAt - ORPHAN_SKEW_MS)),
+        (!knownBefore.has(k.id) && k.name === state.twinName && (k.createdAt === null || k.createdAt >= state.startedAt - ORPHAN_SKEW_MS)),
     );
     const cachedTwin = state.newKeyId ? store.inventory.getKey(op.connectionId, state.newKeyId) : undefined;
     if (cachedTwin && !orphans.some((k) => k.id === cachedTwin.id)) orphans.push(cachedTwin);
@@ -222,6 +229,7 @@ export function createRotationService(deps: {
 
     async start(input: ChannelInput<'rotation.start'>): Promise<RotationView> {
       const old = keys.cachedKey(input.connectionId, input.keyId);
+      keys.refuseLocked(input.connectionId, old.scopeId);
       const provider = await keys.providerFor(input.connectionId, 'rotate', old.type);
       const typed = provider.capabilities.createForm.types.find((t) => t.id === old.type)?.actions;
       const native = (typed?.rotate ?? provider.capabilities.actions.rotate).mode === 'native' && provider.rotateKey !== undefined;

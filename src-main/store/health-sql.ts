@@ -1,4 +1,6 @@
-// The health board's categories as SQL over the keys table, and the counts per category.
+// The health board's categories as SQL over the keys table — one definition each, used by the
+// board's counts, the key lists behind its cards and bulk selections alike — the counts per
+// category, and the active keys a category cannot judge because their backend does not say.
 import type { Db } from './db.ts';
 
 export type HealthKind = 'never-used' | 'idle' | 'no-expiry' | 'expiring' | 'too-old' | 'privileged' | 'policy';
@@ -11,10 +13,16 @@ export interface HealthFilter {
 
 export const DAY_MS = 86_400_000;
 
+/**
+ * Idle: the backend reports last use, and the key was last used before @before — or, never used,
+ * created before it (a key made yesterday is not idle yet; one made a year ago and never used is).
+ */
+const IDLE = `tracks_last_use = 1 AND coalesce(last_used_at, created_at, 0) < @before`;
+
 /** SQL for each health category over `keys` (parameters @now, @before, @until). */
 export const HEALTH_SQL: Record<HealthKind, string> = {
   'never-used': `status = 'active' AND tracks_last_use = 1 AND last_used_at IS NULL`,
-  idle: `status = 'active' AND tracks_last_use = 1 AND coalesce(last_used_at, created_at, 0) < @before`,
+  idle: `status = 'active' AND ${IDLE}`,
   'no-expiry': `status = 'active' AND expiry_supported = 1 AND expires_at IS NULL`,
   expiring: `status IN ('active', 'inactive') AND expires_at >= @now AND expires_at < @until`,
   'too-old': `status = 'active' AND EXISTS (SELECT 1 FROM policies p WHERE p.connection_id = keys.connection_id
@@ -30,6 +38,23 @@ export function healthParams(now: number, filter: HealthFilter): Record<string, 
   const days = filter.days ?? (filter.kind === 'idle' ? 90 : 30);
   return { now, before: now - days * DAY_MS, until: now + days * DAY_MS };
 }
+
+/** Per connection and key type: active keys a category cannot judge, for want of what their backend says. */
+export interface UnjudgedKeys {
+  connectionId: string;
+  type: string;
+  /** Last use not reported: "never used" and "idle" cannot count them. */
+  noLastUse: number;
+  /** No expiry possible: "no expiry" and "expiring" cannot count them. */
+  noExpiry: number;
+  /** No creation date: a maximum lifetime cannot be checked. */
+  undated: number;
+  active: number;
+}
+
+export const UNJUDGED_SQL = `SELECT connection_id AS connectionId, type,
+    sum(tracks_last_use = 0) AS noLastUse, sum(expiry_supported = 0) AS noExpiry, sum(created_at IS NULL) AS undated, count(*) AS active
+  FROM keys WHERE hidden = 0 AND gone_since IS NULL AND status = 'active' GROUP BY connection_id, type ORDER BY connection_id, type`;
 
 /** How many active keys fall in each health category, over some or all connections. */
 export function healthCounts(db: Db, now: number, idleDays: number, connectionIds?: string[]): Record<HealthKind, number> {

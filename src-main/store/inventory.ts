@@ -3,13 +3,13 @@
 import type Database from 'better-sqlite3';
 import type { KeyRecord } from '../model.ts';
 import type { Db } from './db.ts';
-import { HEALTH_SQL, healthCounts, healthParams, type HealthKind } from './health-sql.ts';
+import { HEALTH_SQL, healthCounts, healthParams, UNJUDGED_SQL, type HealthKind, type UnjudgedKeys } from './health-sql.ts';
 import { KEY_COLUMNS, LISTED_COLUMNS, SORT_SQL, toKey, toListed, toScope, type KeyQuery, type KeyRow, type ListedKey, type ScopeRecord, type ScopeRow } from './key-rows.ts';
 import { KEY_CONNECTION_WORDS } from './connection-words.ts';
 import { createKeyListCache, SEARCH_COLUMNS, searchableInMemory } from './key-list.ts';
 import { snapshotWriter, type ChangeKind, type FieldChanges } from './snapshot.ts';
 
-export type { HealthFilter, HealthKind } from './health-sql.ts';
+export type { HealthFilter, HealthKind, UnjudgedKeys } from './health-sql.ts';
 export { healthParams } from './health-sql.ts';
 export type { KeyQuery, ListedKey, ScopeRecord } from './key-rows.ts';
 export { changedFields, defaultTraits } from './snapshot.ts';
@@ -41,6 +41,7 @@ export function inventoryQueries(db: Db) {
     WHERE c.at >= @since AND (@connectionId IS NULL OR c.connection_id = @connectionId)
     ORDER BY c.id DESC LIMIT @limit OFFSET @offset`);
   const hide = db.prepare('UPDATE keys SET hidden = 1 WHERE connection_id = ? AND id = ? AND gone_since IS NOT NULL');
+  const unjudged = db.prepare(UNJUDGED_SQL);
 
   const pageStatements = new Map<string, { rows: Database.Statement; count: Database.Statement }>();
   const lists = createKeyListCache(db, LISTED_COLUMNS, KEY_COLUMNS);
@@ -80,16 +81,12 @@ export function inventoryQueries(db: Db) {
       clauses.push(`(${HEALTH_SQL[query.health.kind]})`);
       Object.assign(params, healthParams(query.now ?? Date.now(), query.health));
     }
-    if (query.idleBefore !== undefined) {
-      clauses.push('coalesce(last_used_at, created_at, 0) < @idleBefore');
-      params.idleBefore = query.idleBefore;
-    }
     const text = query.query?.trim();
     const sort = query.sort ?? { column: 'name', direction: 'asc' };
     const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
     const order = `${SORT_SQL[sort.column](direction)}, connection_id, id`;
     // The key table's lists (no time-dependent filter): a slice of a cached ordered list.
-    if (query.health === undefined && query.idleBefore === undefined && (!text || searchableInMemory(text))) {
+    if (query.health === undefined && (!text || searchableInMemory(text))) {
       const list = lists.ordered(`WHERE ${clauses.join(' AND ')}`, order, params, text || undefined);
       if (list) {
         return { rowids: list.slice(query.offset, query.offset + query.limit), total: list.length };
@@ -121,6 +118,11 @@ export function inventoryQueries(db: Db) {
     /** How many active keys fall in each health category, over some or all connections. */
     healthCounts(now: number, idleDays: number, connectionIds?: string[]): Record<HealthKind, number> {
       return healthCounts(db, now, idleDays, connectionIds);
+    },
+
+    /** Per connection and key type, the active keys a health category cannot judge. */
+    unjudgedKeys(): UnjudgedKeys[] {
+      return unjudged.all() as UnjudgedKeys[];
     },
 
     /** What changed since a time, newest first: per connection, or across all. */

@@ -38,6 +38,8 @@ export interface ScopeRow {
   name: string;
   parent_id: string | null;
   raw_json: string;
+  inactive: string | null;
+  read_only: string | null;
   key_count: number;
 }
 
@@ -55,8 +57,6 @@ export interface KeyQuery {
   connectionIds?: string[];
   scopeId?: string;
   statuses?: KeyStatus[];
-  /** Keys not used since (or, never used, not created since) this time. */
-  idleBefore?: number;
   /** Leave out ghost rows (keys gone from the backend). */
   presentOnly?: boolean;
   query?: string;
@@ -136,5 +136,7 @@ export const toScope = (row: ScopeRow): ScopeRecord => ({
   name: row.name,
   parentId: row.parent_id,
   raw: JSON.parse(row.raw_json) as Record<string, unknown>,
+  ...(row.inactive === null ? {} : { inactive: row.inactive }),
+  ...(row.read_only === null ? {} : { readOnly: row.read_only }),
   keyCount: row.key_count,
 });

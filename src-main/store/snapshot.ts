@@ -96,7 +96,7 @@ export function snapshotWriter(db: Db) {
       FROM keys WHERE connection_id = ?`,
     )
     .raw();
-  const scopesOf = db.prepare('SELECT id, kind, name, parent_id, raw_json FROM scopes WHERE connection_id = ? ORDER BY position').raw();
+  const scopesOf = db.prepare('SELECT id, kind, name, parent_id, raw_json, inactive, read_only FROM scopes WHERE connection_id = ? ORDER BY position').raw();
   const lastSuccessOf = db.prepare('SELECT last_success_at FROM connections WHERE id = ?').pluck();
   const snapshotChunk = db
     .prepare(
@@ -116,8 +116,8 @@ export function snapshotWriter(db: Db) {
   const everSynced = db.prepare('SELECT last_success_at IS NOT NULL FROM connections WHERE id = ?').pluck();
   const deleteKey = db.prepare('DELETE FROM keys WHERE connection_id = ? AND id = ?');
   const deleteScopes = db.prepare('DELETE FROM scopes WHERE connection_id = ?');
-  const insertScope = db.prepare(`INSERT INTO scopes (connection_id, id, kind, name, parent_id, position, raw_json)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insertScope = db.prepare(`INSERT INTO scopes (connection_id, id, kind, name, parent_id, position, raw_json, inactive, read_only)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertChange = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
 
@@ -172,8 +172,16 @@ export function snapshotWriter(db: Db) {
     return (
       stored.length === scopes.length &&
       scopes.every((scope, i) => {
-        const [id, kind, name, parentId, raw] = stored[i]!;
-        return id === scope.id && kind === scope.kind && name === scope.name && parentId === (scope.parentId ?? null) && raw === JSON.stringify(scope.raw);
+        const [id, kind, name, parentId, raw, inactive, readOnly] = stored[i]!;
+        return (
+          id === scope.id &&
+          kind === scope.kind &&
+          name === scope.name &&
+          parentId === (scope.parentId ?? null) &&
+          raw === JSON.stringify(scope.raw) &&
+          inactive === (scope.inactive ?? null) &&
+          readOnly === (scope.readOnly ?? null)
+        );
       })
     );
   }
@@ -276,8 +284,9 @@ export function snapshotWriter(db: Db) {
     },
 
     /**
-     * Replace a connection's scopes and keys with what a sync fetched, and log what changed.
-     * Runs inside the caller's transaction so the swap and the sync run's record land together.
+     * Replace a connection's scopes and keys with what a sync fetched, and log what changed; the keys
+     * of an inactive scope (not listed) stay as cached. Runs inside the caller's transaction so the
+     * swap and the sync run's record land together.
      */
     replaceSnapshot(
       connectionId: string,
@@ -297,10 +306,12 @@ export function snapshotWriter(db: Db) {
       // A connection's first sync finds its whole inventory: that is one line in the change log
       // ("1,204 keys found", the run's count; a line without a key), not one line per key.
       const first = before.size === 0 && everSynced.get(connectionId) === 0;
+      // A scope that cannot be read now was not listed: its cached keys stay as they were.
+      const unread = new Set(scopes.filter((scope) => scope.inactive !== undefined).map((scope) => scope.id));
       if (!sameScopes(connectionId, scopes)) {
         deleteScopes.run(connectionId);
         scopes.forEach((scope, position) => {
-          insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw));
+          insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw), scope.inactive ?? null, scope.readOnly ?? null);
         });
       }
       const seen = new Set<string>();
@@ -349,7 +360,7 @@ export function snapshotWriter(db: Db) {
       if (first) insertChange.run(connectionId, runId, 'sync', '', '', 'added', '{}', at);
       for (const [id, previous] of before) {
         // A key just created may be missing from a lagging list: keep it until its hold ends.
-        if (seen.has(id) || held(previous)) continue;
+        if (seen.has(id) || held(previous) || unread.has(previous.scopeId)) continue;
         if (previous.holdReason === 'revoked') {
           // Keyfleet deleted it (and logged that); once the backend's grace is over it just goes.
           deleteKey.run(connectionId, id);

@@ -48,8 +48,6 @@ export interface KeyTypeOption {
   expiry: 'unsupported' | 'optional' | 'required';
   /** When the backend counts expiry in whole days (Onyx personal access tokens). */
   expiryInDays?: { max: number };
-  /** Overrides Capabilities.tracksLastUse for keys of this type. */
-  tracksLastUse?: boolean;
   /** How precise the backend's last-use time is, when it is coarse (shown beside it). */
   lastUseNote?: string;
   /** Where keys of this type differ from the backend's actions (e.g. a token that cannot be renamed). */
@@ -82,6 +80,4 @@ export interface BackendInfo {
 export interface Capabilities {
   actions: Record<ActionName, ActionSupport>;
   createForm: CreateFormSpec;
-  /** The backend reports when a key was last used (so "never used" and "idle" mean something). */
-  tracksLastUse?: boolean;
 }

@@ -41,6 +41,10 @@ export interface ScopeView {
   name: string;
   parentId: string | null;
   keyCount: number;
+  /** Why the backend refuses to be read here now (a deactivated Rancher environment); its keys are as last synced. */
+  inactive: string | null;
+  /** Why the connection may see this scope's keys but not create or change them (a read-only member). */
+  readOnly: string | null;
 }
 
 export const credentialSchema = z.union([

@@ -66,6 +66,12 @@ export interface HealthView {
     privileged: number;
     policy: number;
   };
+  /**
+   * Per category, why it leaves keys out ("Rancher 1.x does not report when a key was last used:
+   * 12 active keys are not counted."); empty when it could look at every key. expiring7/30/60
+   * share `expiring`.
+   */
+  notCounted: Record<HealthKind, string[]>;
 }
 
 /** Client-side rules for one organization, checked in create forms and flagged in the inventory. */

@@ -60,10 +60,10 @@ export interface KeyDetail extends KeyView {
   raw: Record<string, unknown>;
   /** When a sync first saw it (or Keyfleet created it). */
   firstSeenAt: number;
-  /** Whether its backend reports when it was last used ("never used" means something then). */
-  tracksLastUse: boolean;
   /** Vault entries that keep this key's secret (linked to it). */
   vaultEntries: Array<{ id: string; name: string }>;
+  /** Whether the backend reports last use for this key: a null lastUsedAt then means never used. */
+  lastUseReported: boolean;
 }
 
 /** One line of a key's history: what a sync saw change, or what Keyfleet did. */

@@ -76,6 +76,8 @@ export interface BulkPlanView {
   items: Array<{ connectionId: string; connectionName: string; keyId: string; name: string; status: KeyStatus }>;
   /** Keys matching the filter that the action cannot apply to, and why. */
   skipped: Array<{ connectionId: string; keyId: string; name: string; reason: string }>;
+  /** With an idle filter: backends whose keys cannot be judged idle, and why ("Rancher 1.x does not report…"). */
+  notJudged: string[];
 }
 
 export interface BulkResultView {

@@ -44,7 +44,7 @@ export function BulkDialog() {
   const loadKeys = useApp((s) => s.loadKeys);
   const { selection, query, connections } = useApp(useShallow((s) => ({ selection: s.selection, query: s.query, connections: s.connections })));
   const [action, setAction] = useState<BulkAction>('deactivate');
-  const [idleDays, setIdleDays] = useState('90');
+  const [idleDays, setIdleDays] = useState('');
   const [plan, setPlan] = useState<BulkPlanView | null>(null);
   const [typed, setTyped] = useState('');
   const [result, setResult] = useState<BulkResultView | null>(null);
@@ -165,7 +165,7 @@ export function BulkDialog() {
                 <option value="delete">Delete</option>
               </select>
             </Field>
-            <Field label="Idle for more than (days)" optional hint="Only keys unused for this many days; a key never used counts from when it was created.">
+            <Field label="Idle for more than (days)" optional hint="Not used within this many days, or never used and older; only where the backend reports last use.">
               <input
                 inputMode="numeric"
                 value={idleDays}
@@ -191,14 +191,23 @@ export function BulkDialog() {
                 <strong>{plan.count}</strong> {plan.count === 1 ? 'key' : 'keys'} would be {PAST[plan.action]}
                 {plan.skipped.length ? `; ${plan.skipped.length} matching ${plan.skipped.length === 1 ? 'key is' : 'keys are'} skipped` : ''}.
               </p>
-              <ul className="result-list" aria-label="Keys in this action">
-                {plan.items.slice(0, SHOWN).map((item) => (
-                  <li key={`${item.connectionId}:${item.keyId}`}>
-                    {item.name} <span className="muted">· {item.connectionName}</span>
-                  </li>
-                ))}
-                {plan.items.length > SHOWN ? <li className="muted">and {plan.items.length - SHOWN} more</li> : null}
-              </ul>
+              {plan.notJudged.length ? (
+                <ul className="form-note" aria-label="Not judged idle">
+                  {plan.notJudged.map((note) => (
+                    <li key={note}>Not selected as idle: {note}</li>
+                  ))}
+                </ul>
+              ) : null}
+              {plan.items.length ? (
+                <ul className="result-list" aria-label="Keys in this action">
+                  {plan.items.slice(0, SHOWN).map((item) => (
+                    <li key={`${item.connectionId}:${item.keyId}`}>
+                      {item.name} <span className="muted">· {item.connectionName}</span>
+                    </li>
+                  ))}
+                  {plan.items.length > SHOWN ? <li className="muted">and {plan.items.length - SHOWN} more</li> : null}
+                </ul>
+              ) : null}
               {plan.skipped.length ? (
                 <details>
                   <summary>Skipped ({plan.skipped.length})</summary>

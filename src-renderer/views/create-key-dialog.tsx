@@ -59,7 +59,10 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
   const close = useApp((s) => s.close);
   const createKey = useApp((s) => s.createKey);
   const scopes = useApp((s) => s.scopes[connection.id] ?? NO_SCOPES);
-  const creatable = useMemo(() => scopes.filter((scope) => form.types.some((t) => t.scopeKinds.includes(scope.kind))), [scopes, form.types]);
+  const fitting = useMemo(() => scopes.filter((scope) => form.types.some((t) => t.scopeKinds.includes(scope.kind))), [scopes, form.types]);
+  // Scopes the backend would refuse a new key in (inactive, or the connection's role is read-only).
+  const creatable = useMemo(() => fitting.filter((scope) => !scope.inactive && !scope.readOnly), [fitting]);
+  const withheld = fitting.filter((scope) => scope.inactive || scope.readOnly);
 
   const [scopeId, setScopeId] = useState(creatable.find((s) => s.id === initialScopeId)?.id ?? creatable[0]?.id ?? '');
   const scope = creatable.find((s) => s.id === scopeId);
@@ -114,7 +117,11 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
         </div>
       ) : null}
       <div className="form-row">
-        <Field label="Where" error={fieldError('scopeId')}>
+        <Field
+          label="Where"
+          error={fieldError('scopeId')}
+          hint={withheld.length ? `Not offered: ${withheld.map((s) => `${s.name} (${s.inactive ? 'inactive' : 'read-only for you'})`).join(', ')}.` : undefined}
+        >
           <select value={scopeId} onChange={(event) => setScopeId(event.target.value)}>
             {creatable.map((s) => (
               <option key={s.id} value={s.id}>

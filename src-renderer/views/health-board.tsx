@@ -1,5 +1,6 @@
 // The health board: across every connection, how many active keys need attention and why. Each
-// card opens the key table filtered to exactly those keys.
+// card opens the key table filtered to exactly those keys, and says which keys it could not look
+// at (a backend that does not report last use, keys that cannot expire, no policy set).
 import { useEffect, useState } from 'react';
 import type { HealthKind, HealthView } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
@@ -42,8 +43,8 @@ export function HealthBoard() {
     { key: 'privileged', kind: 'privileged', title: 'Admin or organization-wide', hint: 'The most powerful keys; keep them few.', tone: 'warn' },
     { key: 'noExpiry', kind: 'no-expiry', title: 'No expiry', hint: 'On backends that support one.', tone: 'warn' },
     { key: 'tooOld', kind: 'too-old', title: 'Older than policy', hint: 'Past the maximum lifetime set for their organization.', tone: 'bad' },
-    { key: 'idle', kind: 'idle', days: idleDays, title: `Idle for more than ${idleDays} days`, hint: 'On backends that report last use.', tone: 'warn' },
-    { key: 'neverUsed', kind: 'never-used', title: 'Never used', hint: 'On backends that report last use.', tone: 'info' },
+    { key: 'idle', kind: 'idle', days: idleDays, title: `Idle for more than ${idleDays} days`, hint: 'Not used since, or never used and older.', tone: 'warn' },
+    { key: 'neverUsed', kind: 'never-used', title: 'Never used', hint: 'Not once since they were created.', tone: 'info' },
   ];
 
   return (
@@ -75,18 +76,29 @@ export function HealthBoard() {
       <div className="health-grid">
         {cards.map((card) => {
           const count = health?.counts[card.key] ?? 0;
+          const gaps = health?.notCounted[card.kind] ?? [];
+          const gapsId = `health-gaps-${card.key}`;
           return (
-            <button
-              key={card.key}
-              type="button"
-              className={`health-card tone-${card.tone}${count === 0 ? ' zero' : ''}`}
-              disabled={!health}
-              onClick={() => openHealthFilter({ kind: card.kind, days: card.days, label: card.title })}
-            >
-              <span className="health-count">{health ? count.toLocaleString() : '…'}</span>
-              <span className="health-title">{card.title}</span>
-              <span className="health-hint">{card.hint}</span>
-            </button>
+            <div key={card.key} className={`health-card tone-${card.tone}${count === 0 ? ' zero' : ''}`}>
+              <button
+                type="button"
+                className="health-open"
+                disabled={!health}
+                aria-describedby={gaps.length ? gapsId : undefined}
+                onClick={() => openHealthFilter({ kind: card.kind, days: card.days, label: card.title })}
+              >
+                <span className="health-count">{health ? count.toLocaleString() : '…'}</span>
+                <span className="health-title">{card.title}</span>
+                <span className="health-hint">{card.hint}</span>
+              </button>
+              {gaps.length ? (
+                <ul className="health-gaps" id={gapsId}>
+                  {gaps.map((gap) => (
+                    <li key={gap}>{gap}</li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
           );
         })}
       </div>

@@ -7,12 +7,13 @@ import type { Modal } from '../state/types.ts';
 
 /**
  * What the user may do with a key of this connection now: the backend's actions, narrowed by the
- * key's type, and none that need the backend while it cannot be reached (a local label still can).
+ * key's type, and none that need the backend while it cannot be reached (a local label still can)
+ * or while its scope refuses changes (`locked`: why, e.g. a deactivated Rancher environment).
  */
-export function effectiveActions(connection: ConnectionView, typed?: Partial<Record<ActionName, ActionSupport>>): Record<ActionName, ActionSupport> {
+export function effectiveActions(connection: ConnectionView, typed?: Partial<Record<ActionName, ActionSupport>>, locked?: string | null): Record<ActionName, ActionSupport> {
   const actions = { ...connection.capabilities.actions, ...typed };
-  if (connection.reachability !== 'offline') return actions;
-  const note = `${connection.name} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
+  if (connection.reachability !== 'offline' && !locked) return actions;
+  const note = locked ?? `${connection.name} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
   const offline = (support: ActionSupport): ActionSupport => ({ mode: 'unavailable', note: support.mode === 'unavailable' ? (support.note ?? note) : note });
   return {
     create: offline(actions.create),
@@ -55,8 +56,9 @@ export function useKeyActions(keyView: KeyView, connection: ConnectionView): Key
   const setKeyActive = useApp((s) => s.setKeyActive);
   const hideKey = useApp((s) => s.hideKey);
   const keyType = connection.capabilities.createForm.types.find((t) => t.id === keyView.type);
+  const scope = useApp((s) => s.scopes[keyView.connectionId]?.find((x) => x.id === keyView.scopeId));
   // A key type may narrow what the backend offers (a token that cannot be renamed, say).
-  const actions = effectiveActions(connection, keyType?.actions);
+  const actions = effectiveActions(connection, keyType?.actions, scope?.inactive ?? scope?.readOnly);
   const settled = keyView.status === 'active' || keyView.status === 'inactive';
   const working = busy ? `Busy: ${busy}` : undefined;
   const opening = (modal: Modal) => () => open(modal);

@@ -37,7 +37,7 @@ export function lastUseOf(detail: KeyDetail, connection: ConnectionView): { text
   const type = connection.capabilities.createForm.types.find((t) => t.id === detail.type);
   const note = type?.lastUseNote ?? null;
   if (detail.lastUsedAt !== null) return { text: `${relativeTime(detail.lastUsedAt)} (${absoluteTime(detail.lastUsedAt)})`, note };
-  if (detail.tracksLastUse) return { text: `never used, as far as ${kindLabel(connection.kind)} knows`, note };
+  if (detail.lastUseReported) return { text: `never used, as far as ${kindLabel(connection.kind)} knows`, note };
   return { text: `not reported: ${kindLabel(connection.kind)} does not record when ${type ? `its ${type.label}s are` : 'this key is'} used`, note: null };
 }
 

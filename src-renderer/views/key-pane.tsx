@@ -178,6 +178,14 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
           <Banner tone="info" title="This connection can only read">
             {connection.capabilities.actions.create.note ?? 'Its credential may list keys but not manage them.'}
           </Banner>
+        ) : scope?.inactive ? (
+          <Banner tone="warning" title={`${scope.name} is inactive`}>
+            {scope.inactive}
+          </Banner>
+        ) : scope?.readOnly ? (
+          <Banner tone="info" title={`Read-only in ${scope.name}`}>
+            {scope.readOnly}
+          </Banner>
         ) : null}
 
         <div className="toolbar">

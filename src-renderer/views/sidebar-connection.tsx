@@ -31,6 +31,15 @@ function ScopeTree({ connectionId, scopes, parentId, id }: { connectionId: strin
             >
               <Icon name={scope.kind === 'account' ? 'key' : 'layers'} size={14} />
               <span className="scope-name">{scope.name}</span>
+              {scope.inactive ? (
+                <span className="scope-tag" title={scope.inactive}>
+                  inactive
+                </span>
+              ) : scope.readOnly ? (
+                <span className="scope-tag" title={scope.readOnly}>
+                  read-only
+                </span>
+              ) : null}
               <span className="count" aria-label={`${scope.keyCount} keys`}>
                 {scope.keyCount}
               </span>

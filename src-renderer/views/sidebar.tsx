@@ -36,6 +36,8 @@ export function Sidebar() {
     })),
   );
   const select = useApp((s) => s.select);
+  // Every key listed under the connections' scopes (each key is counted in its own scope only).
+  const keyTotal = useApp((s) => Object.values(s.scopes).reduce((n, scopes) => n + scopes.reduce((m, scope) => m + scope.keyCount, 0), 0));
   const open = useApp((s) => s.open);
   const saveLayout = useApp((s) => s.saveLayout);
   const showJournal = useApp((s) => s.showJournal);
@@ -108,8 +110,8 @@ export function Sidebar() {
               >
                 <Icon name="layers" size={14} />
                 <span className="connection-name">All keys</span>
-                <span className="count" aria-label={`${connections.length} connections`}>
-                  {connections.length}
+                <span className="count" aria-label={`${keyTotal} ${keyTotal === 1 ? 'key' : 'keys'}`}>
+                  {keyTotal.toLocaleString()}
                 </span>
               </button>
             </li>

@@ -251,6 +251,27 @@ test('the dark theme and the more-contrast preference keep every view readable',
   await expectAccessible(app, 'health board (more contrast)', testInfo);
 });
 
+test('a deactivated environment, its create form and a health board with reasons have no accessibility violations, light and dark', async ({ app, sandbox, harness }, testInfo) => {
+  await connectRancher(app, sandbox, sandbox.credentials.user);
+  sandbox.setProjectState(sandbox.ids.projects.Staging!, 'inactive');
+  const [connection] = await harness.core.api.connections.list();
+  await harness.core.api.sync.run({ connectionId: connection!.id });
+  const staging = app.getByRole('navigation', { name: 'Connections' }).getByRole('button', { name: /Staging/ });
+  await expect(staging).toContainText('inactive');
+  await staging.click();
+  await expect(app.getByRole('status').filter({ hasText: 'Staging is inactive' })).toBeVisible();
+  await expectAccessible(app, 'inactive environment', testInfo);
+  await app.getByRole('button', { name: 'Create key' }).first().click();
+  await expect(app.getByText('Not offered: Staging (inactive).')).toBeVisible();
+  await expectAccessible(app, 'create form with a withheld environment', testInfo);
+  await app.keyboard.press('Escape');
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await expectAccessible(app, 'inactive environment (dark)', testInfo);
+  await app.getByRole('button', { name: 'Key health' }).click();
+  await expect(app.getByText(/does not report when a key was last used/).first()).toBeVisible();
+  await expectAccessible(app, 'health board with reasons (dark)', testInfo);
+});
+
 // ---------------------------------------------------------------- keyboard, motion, forced colors
 
 test('the main flow works from the keyboard alone, with a visible focus ring at every stop', async ({ app, sandbox }) => {

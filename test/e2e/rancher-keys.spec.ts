@@ -244,9 +244,11 @@ test('a key’s details, all connections at once, and the action journal', async
   await shoot(app, 'key-detail');
   await detail.getByRole('button', { name: 'Close key details' }).click();
 
-  // All keys: a connection column appears.
+  // All keys: a connection column appears, and the sidebar counts the keys it lists.
   await app.getByRole('button', { name: 'All keys' }).click();
   await expect(app.getByRole('heading', { name: 'All keys' })).toBeVisible();
+  const listed = (await app.getByText(/^\d+ keys$/).first().textContent())!;
+  await expect(app.getByRole('button', { name: 'All keys' }).getByLabel(listed, { exact: true })).toHaveText(listed.split(' ')[0]!);
   await expect(app.getByRole('columnheader', { name: 'Connection' })).toBeVisible();
   await expect(keyRow(app, 'laptop')).toContainText('Sandbox Rancher');
 
@@ -292,13 +294,27 @@ test.describe('a revealed secret on screen', () => {
 
 test('a bulk action previews the exact keys, needs the count typed, and reports each result', async ({ app, sandbox }) => {
   await connectRancher(app, sandbox, sandbox.credentials.user);
+  await app.getByRole('navigation', { name: 'Connections' }).getByRole('button', { name: /Default/ }).click();
   await app.getByRole('button', { name: 'Bulk action…' }).click();
   const dialog = app.getByRole('dialog', { name: 'Bulk action' });
+  // Rancher reports no last use: none of its keys is idle, and the preview says why.
   await dialog.getByLabel('Idle for more than (days)').fill('100');
   await dialog.getByRole('button', { name: 'Preview (dry run)' }).click();
-  await expect(dialog.getByRole('status')).toContainText('2 keys would be deactivated; 2 matching keys are skipped');
+  await expect(dialog.getByRole('status')).toContainText('0 keys would be deactivated.');
+  await expect(dialog.getByRole('list', { name: 'Not judged idle' })).toHaveText('Not selected as idle: Rancher 1.x does not report when a key was last used.');
+  for (const [width, height] of [
+    [1280, 800],
+    [1920, 1080],
+  ] as const) {
+    await app.setViewportSize({ width, height });
+    await shoot(app, `bulk-idle-not-judged-${width}x${height}`);
+  }
+  await dialog.getByRole('button', { name: 'Back' }).click();
+  await dialog.getByLabel('Idle for more than (days)').fill('');
+  await dialog.getByRole('button', { name: 'Preview (dry run)' }).click();
+  await expect(dialog.getByRole('status')).toContainText('2 keys would be deactivated; 1 matching key is skipped');
   const list = dialog.getByRole('list', { name: 'Keys in this action' });
-  await expect(list.getByRole('listitem')).toHaveText([/compose-deploy/, /laptop/]);
+  await expect(list.getByRole('listitem')).toHaveText([/compose-deploy/, /monitoring/]);
   const run = dialog.getByRole('button', { name: 'Deactivate 2 keys' });
   await expect(run).toBeDisabled();
   await dialog.getByLabel('Type 2 to confirm').fill('2');
@@ -313,8 +329,10 @@ test('a bulk action previews the exact keys, needs the count typed, and reports 
   await expect(dialog.getByRole('status')).toContainText('2 of 2 keys deactivated');
   sandbox.faults.clear();
   await dialog.getByRole('button', { name: 'Close', exact: true }).click();
-  await expect(keyRow(app, 'laptop')).toContainText('Inactive');
+  await expect(keyRow(app, 'monitoring')).toContainText('Inactive');
   await expect(keyRow(app, 'compose-deploy')).toContainText('Inactive');
+  await app.getByRole('button', { name: 'All keys' }).click();
+  await expect(keyRow(app, 'laptop')).toContainText('Active');
   await expect(keyRow(app, 'keyfleet')).toContainText('Active');
 });
 

@@ -2,9 +2,11 @@
 // deployed? → deactivate old), and the crash matrix: the core is killed (SIGKILL) at every step,
 // restarted, and nothing is lost or orphaned.
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../src-preload/api.ts';
-import { createCore, type Core } from '../../src-main/core.ts';
+import { createCore, DATABASE_FILE, type Core } from '../../src-main/core.ts';
+import { createStore } from '../../src-main/store/index.ts';
 import { startRancherSandbox, type RancherSandbox } from '../backends/rancher/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
 import { tempDir } from '../support/temp.ts';
@@ -225,5 +227,27 @@ describe('rotation crash matrix', () => {
         break;
     }
     expect(await core.api.reveal.pending()).toEqual([]);
+  });
+
+  it('killed at twin-created after a sync beside it had cached the twin: still rolled back, no secret lost', async () => {
+    const name = 'crash-cached-twin';
+    const oldId = await freshKey(name);
+    await core.close();
+    await runUntilKilled(oldId, 'twin-created');
+    const [twin] = liveTwins(name, oldId);
+    expect(twin).toBeDefined();
+    // What a sync running alongside would have written: the twin, first seen after the rotation began.
+    const store = createStore(join(dir.path, DATABASE_FILE));
+    try {
+      const old = store.inventory.getKey(connectionId, oldId)!;
+      store.inventory.putKey(connectionId, { ...old, id: String(twin!.id), raw: {} }, Date.now());
+    } finally {
+      store.close();
+    }
+    core = open();
+    await core.ready;
+    expect(liveTwins(name, oldId)).toEqual([]);
+    expect(await core.api.reveal.pending()).toEqual([]);
+    expect(sandbox.key(oldId)!.state).toBe('active');
   });
 });

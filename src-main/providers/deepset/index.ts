@@ -261,6 +261,7 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
 
 export const deepset: ProviderModule = {
   kind: 'deepset',
+  lastUse: { keyTypes: [], note: 'deepset does not report when a key was last used.' },
   info: {
     kind: 'deepset',
     displayName: 'deepset AI Platform',

@@ -2,7 +2,7 @@
 // listing (which must leave workspace-scoped keys out) and the workspaces' own listings, so one
 // sync asks deepset for each workspace's keys once.
 import { ProviderError } from '../../errors.ts';
-import { inParallel } from '../../in-parallel.ts';
+import { mapLimit } from '../../concurrency.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { PAGING, PATHS } from './api.ts';
 import { pageSchema, parseOrThrow, tokenSchema, type TokenJson } from './parse.ts';
@@ -44,7 +44,7 @@ export function createKeyLists(http: HttpClient) {
     if (current.hasMore && current.total !== null && current.keys.length > 0) {
       const last = PAGING.firstPage + Math.min(Math.ceil(current.total / PAGING.limit), PAGING.maxPages) - 1;
       const numbers = Array.from({ length: Math.max(0, last - PAGING.firstPage) }, (_, i) => PAGING.firstPage + 1 + i);
-      const pages = await inParallel(numbers, PAGE_CONCURRENCY, (n) => page(path, what, n, signal));
+      const pages = await mapLimit(numbers, PAGE_CONCURRENCY, (n) => page(path, what, n, signal));
       // In page order, whatever order they arrived in.
       for (const fetched of pages) keep(fetched.keys);
       if (pages.length > 0) current = pages.at(-1)!;

@@ -247,6 +247,8 @@ export function createEnvZeroProvider(config: ProviderConfig, tuning: EnvZeroTun
 
 export const envzero: ProviderModule = {
   kind: 'envzero',
+  // lastUsedAt of every API key (terraform-provider-env0 client/api_key.go); empty: never used.
+  lastUse: { keyTypes: 'all' },
   info: {
     kind: 'envzero',
     displayName: 'env zero',

@@ -347,6 +347,8 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
 
 export const langwatch: ProviderModule = {
   kind: 'langwatch',
+  // lastUsedAt of every key, set after each successful call (auth-middleware.ts markUsed).
+  lastUse: { keyTypes: 'all' },
   info: {
     kind: 'langwatch',
     displayName: 'LangWatch',

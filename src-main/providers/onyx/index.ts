@@ -348,6 +348,8 @@ function groupNumber(id: string): number {
 
 export const onyx: ProviderModule = {
   kind: 'onyx',
+  // last_used_at exists for personal access tokens only (TokenResponse); API keys have none.
+  lastUse: { keyTypes: ['pat'], note: 'Onyx reports last use only for personal access tokens, not for service-account API keys.' },
   info: {
     kind: 'onyx',
     displayName: 'Onyx',

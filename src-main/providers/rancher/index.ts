@@ -1,8 +1,8 @@
 // Rancher 1.x (cattle, API v2-beta) adapter: account and environment API keys.
 // Contract: ../shared/providers/rancher-1x.md. Auth is HTTP Basic with access key and secret;
 // state changes are actions whose availability the key's own `actions` map decides.
-import type { Capabilities } from '../../../src-preload/contract.ts';
 import { ProviderError } from '../../errors.ts';
+import { mapLimit } from '../../concurrency.ts';
 import { createHttpClient, type HttpClient, type HttpResponse } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
 import type { CreateKeySpec, CreatedKey, Identity, KeyChanges, Provider, ProviderConfig, ProviderModule } from '../types.ts';
@@ -14,6 +14,8 @@ import {
   describeRancherError,
   parseOrThrow,
   projectSchema,
+  READ_ONLY_NOTE,
+  schemaSchema,
   selfLink,
   toRemoteKey,
   type ApiKeyJson,
@@ -21,64 +23,28 @@ import {
   type ProjectJson,
   type RancherKeyType,
 } from './parse.ts';
+import { normalizeRancherUrl, rancherCapabilities } from './capabilities.ts';
+
+export { normalizeRancherUrl, rancherCapabilities } from './capabilities.ts';
 
 const PAGE_SIZE = 1000;
+/** Environments whose permissions are read at once during a sync. */
+const SCOPE_CHECKS_AT_ONCE = 4;
 const MAX_PAGES = 10_000;
 const SETTLE_DELAYS_MS = [40, 80, 160, 320, 640, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000];
 
-const TEXT_FIELDS = {
-  name: { required: false, maxLength: 255 },
-  description: { supported: true, maxLength: 1024 },
-  expiry: 'unsupported' as const,
-};
-
-export const rancherCapabilities: Capabilities = {
-  actions: {
-    create: { mode: 'native' },
-    rename: { mode: 'native', note: 'Rancher lets you change the name and description of a key.' },
-    rotate: {
-      mode: 'composed',
-      note: 'Rancher cannot regenerate a secret: Keyfleet creates a twin key, shows its secret once, then deactivates the old key.',
-    },
-    activate: { mode: 'native' },
-    deactivate: { mode: 'native', note: 'A deactivated key stops authenticating at once and can be activated again.' },
-    delete: { mode: 'native', note: 'Rancher only deletes inactive keys; Keyfleet deactivates an active key first.' },
-  },
-  createForm: {
-    types: [
-      {
-        id: 'account',
-        label: 'Account API key',
-        scopeKinds: ['account'],
-        hint: 'Acts as your user in every environment you can reach; the Rancher CLI needs this kind.',
-        ...TEXT_FIELDS,
-      },
-      {
-        id: 'environment',
-        label: 'Environment API key',
-        scopeKinds: ['environment'],
-        hint: 'Tied to one environment; can only manage resources inside it (Rancher Compose, CI).',
-        ...TEXT_FIELDS,
-      },
-    ],
-  },
-};
-
-/** Users paste the API endpoint Rancher shows (…/v2-beta/projects/1a5); keep only the server part. */
-export function normalizeRancherUrl(input: string): string {
-  const url = new URL(input);
-  const match = /\/(v1|v2-beta)(\/|$)/i.exec(url.pathname);
-  const path = match ? url.pathname.slice(0, match.index) : url.pathname;
-  url.pathname = path.replace(/\/+$/, '') || '/';
-  url.search = '';
-  url.hash = '';
-  return url.toString().replace(/\/$/, '');
-}
-
 interface RancherIdentity extends Identity {
   keyKind: 'account' | 'environment';
+  /** An admin account's keys reach every account and environment of the install. */
+  admin: boolean;
   projects: ProjectJson[];
 }
+
+/** cattle serves a project account in these states (AccountDao.isActiveAccount); any other answers 403. */
+const ACTIVE_PROJECT_STATES = new Set(['active', 'activating', 'upgrading']);
+
+const INACTIVE_NOTE =
+  'This environment is deactivated in Rancher: Rancher refuses every call into it, so Keyfleet shows its keys as they were at the last sync. Activate it in Rancher to manage them again.';
 
 export function createRancherProvider(config: ProviderConfig): Provider {
   if (config.credential.type !== 'key-pair') {
@@ -92,7 +58,9 @@ export function createRancherProvider(config: ProviderConfig): Provider {
     baseUrl: normalizeRancherUrl(config.baseUrl),
     backendName: 'Rancher',
     ca: config.ca,
-    headers: { authorization: `Basic ${basic}`, 'x-api-no-challenge': 'true' },
+    // With access control off (a fresh install) cattle serves a credential it cannot match as the
+    // admin, unless authentication is enforced: a mistyped secret must fail, not act as the admin.
+    headers: { authorization: `Basic ${basic}`, 'x-api-no-challenge': 'true', 'x-enforce-authentication': 'true' },
     describeError: describeRancherError,
   });
   let identity: Promise<RancherIdentity> | undefined;
@@ -120,11 +88,13 @@ export function createRancherProvider(config: ProviderConfig): Provider {
 
   async function loadIdentity(): Promise<RancherIdentity> {
     const { items, headers } = await getCollection('/v2-beta/projects', { limit: PAGE_SIZE }, 'environments');
-    const userId = headers['x-api-user-id'];
+    // Rancher 1.2 and 1.3 send no X-API-User-Id; on this unscoped call their X-API-Account-Id is the
+    // key's own account, as X-API-User-Id is from 1.4 on.
+    const userId = headers['x-api-user-id'] || headers['x-api-account-id'];
     if (!userId) {
       throw new ProviderError(
         'bad-response',
-        'This address does not answer like a Rancher 1.x server (no X-API-User-Id header). Check the URL: it should be the Rancher server, e.g. https://rancher.example.com.',
+        'This address does not answer like a Rancher 1.x server (no X-API-User-Id or X-API-Account-Id header). Check the URL: it should be the Rancher server, e.g. https://rancher.example.com.',
       );
     }
     const projects = items
@@ -132,16 +102,45 @@ export function createRancherProvider(config: ProviderConfig): Provider {
       .filter((p) => !p.state || !['removed', 'purged', 'removing', 'purging'].includes(p.state));
     const own = projects.find((p) => p.id === userId);
     if (own) {
-      return { accountId: userId, accountName: own.name || userId, keyKind: 'environment', projects: [own] };
+      return { accountId: userId, accountName: own.name || userId, keyKind: 'environment', admin: false, projects: [own] };
     }
     let accountName = userId;
+    let admin = false;
     try {
       const res = await http.request({ method: 'GET', path: `/v2-beta/accounts/${encodeURIComponent(userId)}` });
-      accountName = parseOrThrow(accountSchema, res.body, 'an account').name || userId;
+      const account = parseOrThrow(accountSchema, res.body, 'an account');
+      accountName = account.name || userId;
+      admin = account.kind === 'admin';
     } catch (error) {
       if (!(error instanceof ProviderError) || !['not-found', 'forbidden'].includes(error.kind)) throw error;
     }
-    return { accountId: userId, accountName, keyKind: 'account', projects };
+    return { accountId: userId, accountName, keyKind: 'account', admin, projects };
+  }
+
+  /**
+   * An environment as a scope: inactive ones answer 403 to every call into them; in the others the
+   * apiKey schema of the caller's role says whether it may create keys (a read-only member's has
+   * no POST, and Rancher answers 405).
+   */
+  async function environmentScope(p: ProjectJson, signal?: AbortSignal): Promise<RemoteScope> {
+    const scope: RemoteScope = {
+      id: p.id,
+      kind: 'environment',
+      name: p.name || p.id,
+      parentId: null,
+      raw: { id: p.id, name: p.name ?? null, state: p.state ?? null },
+    };
+    if (p.state && !ACTIVE_PROJECT_STATES.has(p.state)) return { ...scope, inactive: INACTIVE_NOTE };
+    try {
+      const res = await http.request({ method: 'GET', path: `/v2-beta/projects/${encodeURIComponent(p.id)}/schemas/apiKey`, signal });
+      const schema = parseOrThrow(schemaSchema, res.body, 'the API key schema');
+      if (schema.collectionMethods && !schema.collectionMethods.includes('POST')) return { ...scope, readOnly: READ_ONLY_NOTE };
+    } catch (error) {
+      // Deactivated since the list was read: the next sync shows it as such.
+      if (error instanceof ProviderError && error.kind === 'forbidden') return { ...scope, inactive: INACTIVE_NOTE };
+      throw error;
+    }
+    return scope;
   }
 
   const whoami = () => {
@@ -180,7 +179,24 @@ export function createRancherProvider(config: ProviderConfig): Provider {
     return current;
   }
 
-  async function runAction(key: RemoteKey, json: ApiKeyJson, action: 'activate' | 'deactivate'): Promise<ApiKeyJson> {
+  /**
+   * A settled key with no action at all is one the caller's role may only read: Rancher gives a
+   * read-only member no actions (read-user.json) and answers its PUT and DELETE with 405.
+   */
+  function refuseReadOnly(json: ApiKeyJson): void {
+    const settled = json.transitioning !== 'yes' && (json.state === 'active' || json.state === 'inactive');
+    if (settled && json.actions && Object.keys(json.actions).length === 0) throw new ProviderError('forbidden', READ_ONLY_NOTE);
+  }
+
+  /** Only the admin's own account keys carry its power; environment keys never do. */
+  async function isPrivileged(scopeId: string, type: RancherKeyType): Promise<boolean> {
+    if (type !== 'account') return false;
+    const me = await whoami();
+    return me.admin && me.accountId === scopeId;
+  }
+
+  async function runAction(json: ApiKeyJson, action: 'activate' | 'deactivate'): Promise<ApiKeyJson> {
+    refuseReadOnly(json);
     const link = actionLink(json, action);
     if (!link) {
       throw new ProviderError(
@@ -201,16 +217,10 @@ export function createRancherProvider(config: ProviderConfig): Provider {
       return { accountId, accountName };
     },
 
-    async listScopes() {
+    async listScopes(options) {
       identity = undefined; // a sync sees environments added or left since the last one
       const me = await whoami();
-      const environments: RemoteScope[] = me.projects.map((p) => ({
-        id: p.id,
-        kind: 'environment',
-        name: p.name || p.id,
-        parentId: null,
-        raw: { id: p.id, name: p.name ?? null, state: p.state ?? null },
-      }));
+      const environments = await mapLimit(me.projects, SCOPE_CHECKS_AT_ONCE, (p) => environmentScope(p, options?.signal));
       if (me.keyKind === 'environment') return environments;
       const account: RemoteScope = {
         id: me.accountId,
@@ -226,12 +236,13 @@ export function createRancherProvider(config: ProviderConfig): Provider {
       const type: RancherKeyType = scope.kind === 'account' ? 'account' : 'environment';
       // An admin's list holds every account's keys; ask for this scope's and check each answer.
       const { items } = await getCollection(keysPath(scope), { accountId: scope.id, limit: PAGE_SIZE }, 'keys', options?.signal);
+      const privileged = await isPrivileged(scope.id, type);
       const keys: RemoteKey[] = [];
       for (const item of items) {
         const json = parseOrThrow(apiKeySchema, item, 'a key');
         if (json.type && json.type !== 'apiKey') continue;
         if (json.accountId && json.accountId !== scope.id) continue;
-        keys.push(toRemoteKey(json, scope.id, type));
+        keys.push(toRemoteKey(json, scope.id, type, privileged));
       }
       return keys;
     },
@@ -243,6 +254,8 @@ export function createRancherProvider(config: ProviderConfig): Provider {
           fields: { type: `Choose ${expected === 'account' ? 'an account' : 'an environment'} key for this scope.` },
         });
       }
+      // Asked before the key exists: once its secret is in hand, nothing should delay handing it over.
+      const privileged = await isPrivileged(scope.id, expected);
       const res = await http.request({
         method: 'POST',
         path: keysPath(scope),
@@ -259,7 +272,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
       // The secret is in hand; a failure while waiting for the key to settle must not lose it.
       const settled = await settle(created).catch(() => created);
       return {
-        key: toRemoteKey(settled, scope.id, expected),
+        key: toRemoteKey(settled, scope.id, expected, privileged),
         secret: {
           title: `${expected === 'account' ? 'Account' : 'Environment'} API key${spec.name ? ` “${spec.name}”` : ''}`,
           fields: [
@@ -277,14 +290,16 @@ export function createRancherProvider(config: ProviderConfig): Provider {
         path: keyPath(key),
         body: { name: changes.name || null, description: changes.description },
       });
-      return toRemoteKey(parseOrThrow(apiKeySchema, res.body, 'the updated key'), key.scopeId, key.type as RancherKeyType);
+      const type = key.type as RancherKeyType;
+      return toRemoteKey(parseOrThrow(apiKeySchema, res.body, 'the updated key'), key.scopeId, type, await isPrivileged(key.scopeId, type));
     },
 
     async setKeyActive(key: RemoteKey, active: boolean) {
       let json = await settle(await fetchKey(keyPath(key)));
       const target = active ? 'active' : 'inactive';
-      if (json.state !== target) json = await runAction(key, json, active ? 'activate' : 'deactivate');
-      return toRemoteKey(json, key.scopeId, key.type as RancherKeyType);
+      if (json.state !== target) json = await runAction(json, active ? 'activate' : 'deactivate');
+      const type = key.type as RancherKeyType;
+      return toRemoteKey(json, key.scopeId, type, await isPrivileged(key.scopeId, type));
     },
 
     async deleteKey(key: RemoteKey) {
@@ -296,8 +311,9 @@ export function createRancherProvider(config: ProviderConfig): Provider {
         throw error;
       }
       if (json.state && ['removing', 'removed', 'purging', 'purged'].includes(json.state)) return;
+      refuseReadOnly(json);
       if (json.state === 'active') {
-        json = await runAction(key, json, 'deactivate');
+        json = await runAction(json, 'deactivate');
         if (json.state !== 'inactive') {
           throw new ProviderError(
             'conflict',
@@ -315,6 +331,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
 
 export const rancher: ProviderModule = {
   kind: 'rancher',
+  lastUse: { keyTypes: [], note: 'Rancher 1.x does not report when a key was last used.' },
   info: {
     kind: 'rancher',
     displayName: 'Rancher 1.x',

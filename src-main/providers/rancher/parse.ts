@@ -39,6 +39,13 @@ export const accountSchema = z.looseObject({
   kind: z.string().nullish(),
 });
 
+/** A schema as the caller's role sees it: which methods its collection allows. */
+export const schemaSchema = z.looseObject({
+  id: z.string().nullish(),
+  collectionMethods: z.array(z.string()).nullish(),
+  resourceMethods: z.array(z.string()).nullish(),
+});
+
 export const collectionSchema = z.looseObject({
   type: z.string().nullish(),
   data: z.array(z.unknown()),
@@ -101,7 +108,11 @@ export function withoutSecrets(json: Record<string, unknown>): Record<string, un
 
 export type RancherKeyType = 'account' | 'environment';
 
-export function toRemoteKey(json: ApiKeyJson, scopeId: string, type: RancherKeyType): RemoteKey {
+export const READ_ONLY_NOTE =
+  'Your role in this Rancher environment is read-only: Rancher shows you its keys but refuses to create, change or delete any. An owner of the environment can make you a member.';
+
+/** `privileged`: an admin account's key, which reaches every account and environment. */
+export function toRemoteKey(json: ApiKeyJson, scopeId: string, type: RancherKeyType, privileged = false): RemoteKey {
   const { status, detail } = statusOf(json.state);
   const created = json.createdTS ?? (json.created ? Date.parse(json.created) : NaN);
   return {
@@ -120,6 +131,7 @@ export function toRemoteKey(json: ApiKeyJson, scopeId: string, type: RancherKeyT
     expiresAt: null,
     lastUsedAt: null,
     raw: withoutSecrets(json),
+    privileged,
   };
 }
 
@@ -164,6 +176,18 @@ export function describeRancherError(status: number, body: unknown, method: stri
       const text = VALIDATION_TEXT[code] ?? `was rejected (${code || 'invalid'})`;
       return { message: `Rancher rejected the ${field}: it ${text}.`, fields: { [field]: `${capitalise(text)}.` } };
     }
+  }
+  // Only an active key of an active account authenticates (AuthDaoImpl.getAccountByKeys): an
+  // environment key stops with its environment, an account key with its user.
+  if (status === 401) {
+    return {
+      message:
+        "Rancher rejected the connection's credential (HTTP 401). The key may be mistyped, deactivated or removed, or its environment or user account deactivated; reconnect with a valid one.",
+    };
+  }
+  // A read-only member's schema allows only GET (ValidationHandler.validateMethod): 405 on create and edit.
+  if (status === 405 && (method === 'POST' || method === 'PUT')) {
+    return { kind: 'forbidden' as const, message: `${READ_ONLY_NOTE} (HTTP 405 Method not allowed)` };
   }
   if (status === 405 && method === 'DELETE') {
     return {

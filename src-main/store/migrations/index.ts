@@ -7,6 +7,7 @@ import * as m003 from './003-health-and-policy.ts';
 import * as m004 from './004-vault-and-settings.ts';
 import * as m005 from './005-instances.ts';
 import * as m006 from './006-vault-key.ts';
+import * as m007 from './007-scope-access.ts';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const migrations: Migration[] = [
   { version: 4, ...m004 },
   { version: 5, ...m005 },
   { version: 6, ...m006 },
+  { version: 7, ...m007 },
 ];

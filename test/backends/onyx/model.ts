@@ -21,6 +21,7 @@ export const API_KEY_PREFIX = 'on_';
 export const PAT_PREFIX = 'onyx_pat_';
 const KEY_EMAIL_DOMAIN = 'onyxapikey.ai';
 const DAY = 24 * 60 * 60 * 1000;
+const PAT_LAST_USE_GRANULARITY_MS = 5 * 60 * 1000;
 
 export interface User {
   id: string;
@@ -240,7 +241,9 @@ export class OnyxModel {
       if (!pat || !this.live(pat)) return undefined;
       const user = this.users.get(pat.userId);
       if (!user) return undefined;
-      pat.lastUsedAt = this.now();
+      // Onyx records a use fire-and-forget, at most once every 5 minutes (_schedule_pat_last_used_update).
+      const now = this.now();
+      if (pat.lastUsedAt === null || now - pat.lastUsedAt > PAT_LAST_USE_GRANULARITY_MS) pat.lastUsedAt = now;
       return { user, pat };
     }
     const token = bearer ?? header;

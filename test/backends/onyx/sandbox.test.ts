@@ -165,14 +165,30 @@ describe.each<Variant>(['roles', 'groups'])('Onyx sandbox (%s variant)', (varian
       expect(names((await call('/user/pats', { token: sandbox.credentials.userPat })).json)).toEqual(['bo-notebook']);
     });
 
+    it('reports last use as Onyx does: null until used, then at most once every 5 minutes', async () => {
+      const created = await call('/user/pats', { method: 'POST', token: sandbox.credentials.adminPat, body: { name: 'used-later' } });
+      const lastUse = async () => rows((await call('/user/pats', { token: sandbox.credentials.adminPat })).json).find((p) => p.name === 'used-later')!.last_used_at as string;
+      expect(await lastUse()).toBeNull();
+      await call('/me', { token: created.json.token });
+      const first = await lastUse();
+      expect(first).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+      sandbox.advance(4 * 60_000);
+      await call('/me', { token: created.json.token });
+      expect(await lastUse()).toBe(first);
+      sandbox.advance(2 * 60_000);
+      await call('/me', { token: created.json.token });
+      expect(Date.parse(await lastUse())).toBeGreaterThan(Date.parse(first));
+    });
+
     it('creates a token expiring at 23:59:59.999999 UTC after the given days, shown once', async () => {
       const res = await call('/user/pats', { method: 'POST', token: sandbox.credentials.adminPat, body: { name: 'week', expiration_days: 7 } });
       expect(res.status).toBe(200);
       expect(res.json.token).toMatch(/^onyx_pat_[A-Za-z0-9_-]{256}$/);
-      const day = new Date();
+      expect(res.json.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+      // Seven days after the day of creation by the backend's own clock (earlier cases moved it on).
+      const day = new Date(Date.parse(res.json.created_at));
       day.setUTCDate(day.getUTCDate() + 7);
       expect(res.json.expires_at).toBe(`${day.toISOString().slice(0, 10)}T23:59:59.999999Z`);
-      expect(res.json.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
       const listed = (await call('/user/pats', { token: sandbox.credentials.adminPat })).json;
       expect(listed[0]).toMatchObject({ id: res.json.id, name: 'week' });
       expect('token' in listed[0]).toBe(false);

@@ -1,9 +1,32 @@
 // How cattle writes JSON (rancher-1x.md §3, §8): forward slashes escaped, null fields included,
-// dates as whole-second UTC ISO strings with an epoch-millisecond twin, and one error body shape.
+// dates as whole-second UTC ISO strings with an epoch-millisecond twin, and one error body shape;
+// and what differs between the Rancher 1.x releases (the cattle each one ships).
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 
-export type Variant = '1.6' | '1.2';
+/** A Rancher 1.x release, by the cattle it ships (rancher-1x.md errata 1). */
+export type Variant = '1.2' | '1.3' | '1.4' | '1.5' | '1.6';
+export const VARIANTS: readonly Variant[] = ['1.2', '1.3', '1.4', '1.5', '1.6'];
+
+export interface VariantTraits {
+  /** X-Rancher-Version */
+  version: string;
+  /** X-API-User-Id: cattle v0.176.2 on (Rancher 1.4); before, only X-API-Account-Id. */
+  userIdHeader: boolean;
+  /** X-API-Account-Kind and -Name: cattle v0.183.70 on (Rancher 1.6.26). */
+  accountKindHeaders: boolean;
+  /** The `restore` action on removed keys: gone from cattle v0.179 (Rancher 1.6). */
+  restore: boolean;
+}
+
+// baseType is sent by every one of them (cattle v0.170, "Send base type for resources").
+export const VARIANT_TRAITS: Record<Variant, VariantTraits> = {
+  '1.2': { version: 'v1.2.4', userIdHeader: false, accountKindHeaders: false, restore: true },
+  '1.3': { version: 'v1.3.5', userIdHeader: false, accountKindHeaders: false, restore: true },
+  '1.4': { version: 'v1.4.3', userIdHeader: true, accountKindHeaders: false, restore: true },
+  '1.5': { version: 'v1.5.10', userIdHeader: true, accountKindHeaders: false, restore: true },
+  '1.6': { version: 'v1.6.30', userIdHeader: true, accountKindHeaders: true, restore: false },
+};
 
 /** Cattle's Jackson mapper escapes '/' (escapeForwardSlashes). A '/' only ever occurs inside strings. */
 export function toJson(value: unknown): string {
@@ -53,10 +76,9 @@ export class RancherError extends Error {
   }
 }
 
-export function errorBody(variant: Variant, status: number, code?: string, fieldName?: string): Record<string, unknown> {
+export function errorBody(status: number, code?: string, fieldName?: string): Record<string, unknown> {
   const validation = status === 422;
-  const body: Record<string, unknown> = { id: randomUUID(), type: 'error', links: {}, actions: {} };
-  if (variant === '1.6') body.baseType = 'error';
+  const body: Record<string, unknown> = { id: randomUUID(), type: 'error', links: {}, actions: {}, baseType: 'error' };
   body.status = status;
   body.code = code ?? reason(status);
   body.message = validation ? null : (code ?? reason(status));

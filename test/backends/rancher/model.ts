@@ -3,7 +3,7 @@
 // and the `actions` each state offers (rancher-1x.md §4, §5). Transitions settle lazily: a key
 // stores where it is heading and when, and every read finishes what is due, so no timers run.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Variant } from './json.ts';
+import { VARIANT_TRAITS, type Variant } from './json.ts';
 
 export type AccountKind = 'admin' | 'user' | 'project';
 export type MemberRole = 'owner' | 'member' | 'restricted' | 'readonly';
@@ -59,7 +59,7 @@ export const PROCESSES: Record<string, Process> = {
   remove: { from: ['requested', 'inactive', 'registering', 'updating-active', 'updating-inactive'], via: () => 'removing', to: () => 'removed' },
   purge: { from: ['removed'], via: () => 'purging', to: () => 'purged' },
   update: { from: ['active', 'inactive'], via: (s) => `updating-${s}`, to: (s) => s },
-  // Only cattle < v0.179 (Rancher 1.2 era).
+  // Only cattle < v0.179 (Rancher 1.2–1.5).
   restore: { from: ['removed'], via: () => 'restoring', to: () => 'inactive' },
 };
 
@@ -240,7 +240,7 @@ export class RancherModel {
 
   /** Whether the action exists at all in this Rancher version. */
   knows(action: string): boolean {
-    return action in PROCESSES && (action !== 'restore' || this.options.variant === '1.2');
+    return action in PROCESSES && (action !== 'restore' || VARIANT_TRAITS[this.options.variant].restore);
   }
 
   /** Starts a process; the key shows the transitioning state until settleMs has passed. */
@@ -272,6 +272,12 @@ export class RancherModel {
       return 'started';
     }
     return state === 'removing' || state === 'removed' ? 'unchanged' : 'refused';
+  }
+
+  /** The admin account (AuthDao.getAdminAccount): the first one of kind admin. */
+  admin(): Account | undefined {
+    for (const account of this.accounts.values()) if (account.kind === 'admin') return account;
+    return undefined;
   }
 
   /** The credential whose access key and secret match: active, a key kind, owned by an active account. */

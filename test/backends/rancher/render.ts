@@ -3,7 +3,7 @@
 // role's schema shows (data/removeTime for the admin schema only); secretValue clear only in the
 // create answer.
 import type { Fields } from './collection.ts';
-import { dateFields, type Variant } from './json.ts';
+import { dateFields, VARIANT_TRAITS, type Variant } from './json.ts';
 import type { Account, Credential, RancherModel } from './model.ts';
 
 export interface View {
@@ -25,10 +25,8 @@ const COLLECTION_OF: Record<string, string> = {
   registrationToken: 'registrationtokens',
 };
 
-function head(id: string, type: string, links: Record<string, string>, actions: Record<string, string>, baseType: string, view: View) {
-  const json: Record<string, unknown> = { id, type, links, actions };
-  if (view.variant === '1.6') json.baseType = baseType;
-  return json;
+function head(id: string, type: string, links: Record<string, string>, actions: Record<string, string>, baseType: string): Record<string, unknown> {
+  return { id, type, links, actions, baseType };
 }
 
 /**
@@ -45,7 +43,7 @@ export function renderCredential(model: RancherModel, c: Credential, view: View,
   }
   const links: Record<string, string> = { self, account: `${self}/account`, images: `${self}/images`, instances: `${self}/instances` };
   if (c.kind === 'apiKey') links.certificate = `${self}/certificate`;
-  const json = head(c.id, c.kind, links, actions, 'credential', view);
+  const json = head(c.id, c.kind, links, actions, 'credential');
   json.name = c.name;
   json.state = c.state;
   json.accountId = c.accountId;
@@ -66,10 +64,10 @@ export function renderCredential(model: RancherModel, c: Credential, view: View,
 
 export function renderProject(p: Account, view: View, canManage: boolean): Record<string, unknown> {
   const self = `${view.root}/projects/${p.id}`.toLowerCase();
-  const actions: Record<string, string> = canManage
-    ? { update: `${self}/?action=update`, deactivate: `${self}/?action=deactivate`, setmembers: `${self}/?action=setmembers` }
-    : {};
-  const json = head(p.id, 'project', { self, accounts: `${self}/accounts`, apiKeys: `${self}/apikeys`, schemas: `${self}/schemas` }, actions, 'account', view);
+  // Owners (and admins) get the project's state actions; other members get none.
+  const names = !canManage ? [] : p.state === 'active' ? ['update', 'deactivate', 'setmembers'] : ['update', 'activate', 'remove', 'setmembers'];
+  const actions = Object.fromEntries(names.map((n) => [n, `${self}/?action=${n}`]));
+  const json = head(p.id, 'project', { self, accounts: `${self}/accounts`, apiKeys: `${self}/apikeys`, schemas: `${self}/schemas` }, actions, 'account');
   json.name = p.name;
   json.state = p.state;
   Object.assign(json, dateFields('created', p.created));
@@ -78,7 +76,8 @@ export function renderProject(p: Account, view: View, canManage: boolean): Recor
   json.healthState = 'healthy';
   json.hostRemoveDelaySeconds = null;
   json.kind = 'project';
-  json.members = [...p.members].map(([externalId, role]) => ({ type: 'projectMember', externalId, externalIdType: 'rancher_id', role }));
+  // A write-only field (create and setmembers take it); answers carry null (captured listing).
+  json.members = null;
   json.orchestration = 'cattle';
   json.projectTemplateId = '1pt1';
   json.removed = null;
@@ -96,7 +95,7 @@ export function renderAccount(a: Account, view: View): Record<string, unknown> {
   const actions: Record<string, string> = view.adminSchema
     ? Object.fromEntries((a.state === 'active' ? ['update', 'deactivate'] : ['update', 'activate', 'remove']).map((n) => [n, `${self}/?action=${n}`]))
     : {};
-  const json = head(a.id, 'account', { self, credentials: `${self}/credentials` }, actions, 'account', view);
+  const json = head(a.id, 'account', { self, credentials: `${self}/credentials` }, actions, 'account');
   json.name = a.name;
   json.state = a.state;
   Object.assign(json, dateFields('created', a.created));
@@ -122,7 +121,7 @@ export function renderRoot(view: View): Record<string, unknown> {
     projects: `${view.root}/projects`,
     schemas: `${view.base}/schemas`,
   };
-  return head('v2-beta', 'apiVersion', links, {}, 'apiVersion', view);
+  return head('v2-beta', 'apiVersion', links, {}, 'apiVersion');
 }
 
 // ------------------------------------------------------------------------------ schemas
@@ -133,7 +132,7 @@ const ACTIONS_OUTPUT = { input: null, output: 'credential' };
 export function schemas(view: View): Array<Record<string, unknown>> {
   const admin = view.adminSchema;
   const schema = (id: string, plural: string, extra: Record<string, unknown>) => ({
-    ...head(id, 'schema', { self: `${view.base}/schemas/${id.toLowerCase()}`, collection: `${view.base}/${plural.toLowerCase()}` }, {}, 'schema', view),
+    ...head(id, 'schema', { self: `${view.base}/schemas/${id.toLowerCase()}`, collection: `${view.base}/${plural.toLowerCase()}` }, {}, 'schema'),
     pluralName: plural,
     collectionActions: {},
     collectionFields: {},
@@ -157,7 +156,7 @@ export function schemas(view: View): Array<Record<string, unknown>> {
     uuid: field('string'),
     ...(admin ? { data: field('map[json]'), removeTime: field('date') } : {}),
   };
-  const actionNames = ['activate', 'create', 'deactivate', 'purge', 'remove', 'update', ...(view.variant === '1.2' ? ['restore'] : [])];
+  const actionNames = ['activate', 'create', 'deactivate', 'purge', 'remove', 'update', ...(VARIANT_TRAITS[view.variant].restore ? ['restore'] : [])];
   return [
     schema('account', 'accounts', { collectionMethods: admin ? ['GET', 'POST'] : ['GET'], resourceMethods: admin ? ['GET', 'PUT', 'DELETE'] : ['GET'], resourceFields: {}, resourceActions: {} }),
     schema('apiKey', 'apiKeys', {

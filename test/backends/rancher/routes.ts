@@ -17,7 +17,8 @@ import {
 } from './render.ts';
 
 export interface Caller {
-  credential: Credential;
+  /** The key that authenticated; null when access control is off and cattle served the request as the admin. */
+  credential: Credential | null;
   /** The account the key belongs to (a user, an admin, or a project for environment keys). */
   account: Account;
   isAdmin: boolean;
@@ -75,7 +76,8 @@ export function resolveScope(model: RancherModel, caller: Caller, requested: { p
   }
   if (id === undefined) return { caller, effective: caller.account, role: null, pathPrefix };
   const project = model.accounts.get(id);
-  if (!project || project.kind !== 'project') throw new RancherError(403);
+  // A deactivated environment refuses every call into it, its owner's too (AccountDao.isActiveAccount).
+  if (!project || project.kind !== 'project' || project.state !== 'active') throw new RancherError(403);
   // Admins manage every environment regardless of membership.
   const role = project.members.get(caller.account.id) ?? (caller.isAdmin ? 'owner' : undefined);
   if (!role) throw new RancherError(403);
@@ -154,7 +156,9 @@ async function apiKeys(api: ApiContext, r: ApiRequest, id: string | undefined, l
   if (r.method === 'GET') return { status: 200, body: renderCredential(model, key, view) };
   if (r.method === 'POST' && action !== null) {
     if (!model.knows(action)) throw new RancherError(422, 'InvalidAction', 'action');
-    if (view.readOnly || !model.actions(key).includes(action)) throw new RancherError(422, 'ActionNotAvailable', 'action');
+    // The read-only role's schema has no resource actions at all (read-user.json), so none is valid.
+    if (view.readOnly) throw new RancherError(422, 'InvalidAction', 'action');
+    if (!model.actions(key).includes(action)) throw new RancherError(422, 'ActionNotAvailable', 'action');
     model.run(key, action);
     return { status: 202, body: renderCredential(model, key, view) };
   }

@@ -39,15 +39,15 @@ export function seedWorld(model: RancherModel, kind: 'default' | 'empty', now = 
     model.addCredential('password', accountId, { name: username, created: now - 600 * DAY, ...seededPair(`password-${username}`), publicValue: username });
 
   password(admin.id, 'admin');
-  const adminKey = key(admin.id, 'admin-cli', 'admin-cli', 'Rancher CLI on the ops workstation', 'active', 400);
+  key(admin.id, 'admin-cli', 'admin-cli', 'Rancher CLI on the ops workstation', 'active', 400);
   password(alice.id, 'alice');
-  const aliceKey = key(alice.id, 'keyfleet-sandbox', 'keyfleet', 'Keyfleet connection', 'active', 30);
+  key(alice.id, 'keyfleet-sandbox', 'keyfleet', 'Keyfleet connection', 'active', 30);
   if (kind === 'default') {
     key(alice.id, 'laptop', 'laptop', 'Personal laptop', 'active', 120);
     key(alice.id, 'old-ci', 'old-ci', 'Jenkins, retired in spring', 'inactive', 600);
     password(bob.id, 'bob');
   }
-  const envKey = key(def.id, 'compose-deploy', 'compose-deploy', 'rancher-compose in the deploy job', 'active', 200);
+  key(def.id, 'compose-deploy', 'compose-deploy', 'rancher-compose in the deploy job', 'active', 200);
   if (kind === 'default') {
     key(def.id, 'compose-old', 'compose-old', null, 'removed', 700);
     key(def.id, 'monitoring', 'monitoring', 'Prometheus exporter', 'active', 90);
@@ -62,22 +62,29 @@ export function seedWorld(model: RancherModel, kind: 'default' | 'empty', now = 
     key(carol.id, 'carol-laptop', 'carol-laptop', 'Still active, but its owner is not', 'active', 400);
   }
 
-  const pair = (c: { publicValue: string }, label: string) => ({ accessKey: c.publicValue, secretKey: seededPair(label).secretValue });
   return {
     credentials: {
-      admin: pair(adminKey, 'admin-cli'),
-      user: pair(aliceKey, 'keyfleet-sandbox'),
-      environment: pair(envKey, 'compose-deploy'),
+      admin: seededCredential(SEEDED_LABELS.admin),
+      user: seededCredential(SEEDED_LABELS.user),
+      environment: seededCredential(SEEDED_LABELS.environment),
     },
     ids: { admin: admin.id, user: alice.id, projects: { Default: def.id, Staging: staging.id, Production: prod.id } },
   };
 }
 
-/** The deterministic credentials of the default world, for people and for tests that need carol's. */
+/** The deterministic credentials of the default world, for people and for tests that need carol's or bob's. */
 export const SEEDED_LABELS = {
   admin: 'admin-cli',
   user: 'keyfleet-sandbox',
   environment: 'compose-deploy',
   inactiveOwner: 'carol-laptop',
   inactiveKey: 'old-ci',
+  /** bob's account key: bob is a read-only member of Default. */
+  readOnlyMember: 'bob-laptop',
 } as const;
+
+/** The access key and secret of a seeded key, by its label. */
+export function seededCredential(label: string): { accessKey: string; secretKey: string } {
+  const { publicValue, secretValue } = seededPair(label);
+  return { accessKey: publicValue, secretKey: secretValue };
+}

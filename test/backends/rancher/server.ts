@@ -5,7 +5,7 @@
 // This file holds the HTTP side (auth, headers, faults, the sandbox handle); routes.ts the API.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyFault, createFaultInjector, handleControl, readBody, startLoopbackServer, type Fault, type FaultInjector } from '../faults.ts';
-import { CHALLENGE, errorBody, RancherError, toJson, type Variant } from './json.ts';
+import { CHALLENGE, errorBody, RancherError, toJson, VARIANT_TRAITS, type Variant } from './json.ts';
 import { RancherModel, type Credential } from './model.ts';
 import { resolveScope, route, type ApiContext, type Caller, type Scope } from './routes.ts';
 import { seedWorld } from './seed.ts';
@@ -22,8 +22,14 @@ export interface RancherSandboxOptions {
   maxLimit?: number;
   /** 'empty': accounts, projects and the three connection keys only. Default 'default'. */
   seed?: 'default' | 'empty';
-  /** '1.2': no baseType, and a `restore` action on removed keys. Default '1.6'. */
+  /** Which Rancher 1.x release to answer as (json.ts VARIANT_TRAITS: headers, restore). Default '1.6'. */
   variant?: Variant;
+  /**
+   * Access control (api.security.enabled). Off, as on a fresh install, cattle serves any request whose
+   * credential matches no key as the admin, unless it carries `X-ENFORCE-AUTHENTICATION: true`
+   * (AdminAuthLookUp). Default true.
+   */
+  accessControl?: boolean;
 }
 
 export interface SandboxCredential {
@@ -48,8 +54,13 @@ export interface RancherSandbox {
   keys(accountId?: string): Array<Record<string, unknown>>;
   /** Bulk seeding for benchmarks: `count` keys named `<namePrefix>-<i>`, every tenth inactive. */
   seedKeys(accountId: string, count: number, opts?: { namePrefix?: string }): void;
-  /** Every API request (not /__sandbox/*) with the status answered; 0 when none was (drop, hang). */
-  requests: Array<{ method: string; path: string; status: number }>;
+  /** Deactivates or reactivates an environment (a project account), as its owner would in Rancher. */
+  setProjectState(projectId: string, state: 'active' | 'inactive'): void;
+  /**
+   * Every API request (not /__sandbox/*) with the status answered (0 when none was: drop, hang) and
+   * whether it asked for authentication to be enforced.
+   */
+  requests: Array<{ method: string; path: string; status: number; enforceAuthentication: boolean }>;
   close(): Promise<void>;
 }
 
@@ -69,7 +80,9 @@ export async function startRancherSandbox(options: RancherSandboxOptions = {}): 
   const api: ApiContext = { model, maxLimit: options.maxLimit ?? 1000 };
   const faults = createFaultInjector();
   const requests: RancherSandbox['requests'] = [];
-  const version = variant === '1.6' ? 'v1.6.30' : 'v1.2.4';
+  const traits = VARIANT_TRAITS[variant];
+  const accessControl = options.accessControl ?? true;
+  const { version } = traits;
   let port = 0;
 
   function write(res: ServerResponse, { status, body, headers }: Answer): void {
@@ -87,29 +100,31 @@ export async function startRancherSandbox(options: RancherSandboxOptions = {}): 
     return `${proto}://${host}`.toLowerCase();
   }
 
+  /** The challenge is only sent while access control is on (ApiAuthenticator.getAccount). */
   function challenge(req: IncomingMessage): Record<string, string> {
+    if (!accessControl) return {};
     return single(req.headers['x-api-no-challenge'])?.toLowerCase() === 'true' ? {} : { 'www-authenticate': CHALLENGE };
   }
 
+  const enforced = (req: IncomingMessage) => single(req.headers['x-enforce-authentication'])?.trim() === 'true';
+
+  /** BasicAuthImpl, then (access control off, nothing enforced) AdminAuthLookUp: the admin. */
   function authenticate(req: IncomingMessage): Caller | undefined {
     const match = /^Basic\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (!match) return undefined;
-    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+    const decoded = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
-    if (colon < 0) return undefined;
-    const credential = model.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1));
-    const account = credential && model.accounts.get(credential.accountId);
-    return credential && account ? { credential, account, isAdmin: account.kind === 'admin' } : undefined;
+    const credential = colon < 0 ? undefined : model.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1));
+    const account = credential ? model.accounts.get(credential.accountId) : !accessControl && !enforced(req) ? model.admin() : undefined;
+    return account ? { credential: credential ?? null, account, isAdmin: account.kind === 'admin' } : undefined;
   }
 
-  /** ApiAuthenticator.saveInContext and ApiRequestFilterDelegate. */
+  /** ApiAuthenticator.saveInContext (which headers depends on the release) and ApiRequestFilterDelegate. */
   function scopeHeaders(req: IncomingMessage, scope: Scope, base: string): Record<string, string> {
     const projectScoped = scope.effective.kind === 'project';
     return {
-      'x-api-user-id': scope.caller.account.id,
+      ...(traits.userIdHeader ? { 'x-api-user-id': scope.caller.account.id } : {}),
       'x-api-account-id': scope.effective.id,
-      'x-api-account-kind': scope.effective.kind,
-      'x-api-account-name': scope.effective.name,
+      ...(traits.accountKindHeaders ? { 'x-api-account-kind': scope.caller.account.kind, 'x-api-account-name': scope.caller.account.name } : {}),
       'x-api-client-ip': req.socket.remoteAddress ?? '127.0.0.1',
       'x-api-schemas': `${base}/v2-beta${projectScoped ? `/projects/${scope.effective.id}` : ''}/schemas`,
     };
@@ -133,7 +148,7 @@ export async function startRancherSandbox(options: RancherSandboxOptions = {}): 
     // Outside the API (the UI, other versions) nothing is reproduced.
     if (segments[0]?.toLowerCase() !== 'v2-beta') throw new RancherError(404);
     const caller = authenticate(req);
-    if (!caller) return { status: 401, body: errorBody(variant, 401), headers: challenge(req) };
+    if (!caller) return { status: 401, body: errorBody(401), headers: challenge(req) };
 
     let rest = segments.slice(1);
     let pathProject: string | undefined;
@@ -164,21 +179,21 @@ export async function startRancherSandbox(options: RancherSandboxOptions = {}): 
       });
       return { ...reply, headers };
     } catch (error) {
-      if (error instanceof RancherError) return { status: error.status, body: errorBody(variant, error.status, error.code, error.fieldName), headers };
+      if (error instanceof RancherError) return { status: error.status, body: errorBody(error.status, error.code, error.fieldName), headers };
       throw error;
     }
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (await handleControl(req, res, faults, state)) return;
-    const record = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0 };
+    const record = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0, enforceAuthentication: enforced(req) };
     requests.push(record);
     const real = async () => {
       let answer: Answer;
       try {
         answer = await serve(req);
       } catch (error) {
-        answer = error instanceof RancherError ? { status: error.status, body: errorBody(variant, error.status, error.code, error.fieldName) } : { status: 500, body: errorBody(variant, 500) };
+        answer = error instanceof RancherError ? { status: error.status, body: errorBody(error.status, error.code, error.fieldName) } : { status: 500, body: errorBody(500) };
       }
       record.status = answer.status;
       write(res, answer);
@@ -188,9 +203,9 @@ export async function startRancherSandbox(options: RancherSandboxOptions = {}): 
     if (!fault) return real();
     record.status = cannedStatus(fault);
     await applyFault(fault, req, res, {
-      errorBody: (status) => errorBody(variant, status),
+      errorBody: (status) => errorBody(status),
       realHandler: real,
-      expiredCredential: () => ({ status: 401, body: errorBody(variant, 401), headers: { 'x-rancher-version': version, ...challenge(req) } }),
+      expiredCredential: () => ({ status: 401, body: errorBody(401), headers: { 'x-rancher-version': version, ...challenge(req) } }),
       serialize: toJson,
     });
   }
@@ -215,7 +230,7 @@ export async function startRancherSandbox(options: RancherSandboxOptions = {}): 
   const server = await startLoopbackServer(
     (req, res) => {
       handle(req, res).catch(() => {
-        if (!res.headersSent) write(res, { status: 500, body: errorBody(variant, 500) });
+        if (!res.headersSent) write(res, { status: 500, body: errorBody(500) });
       });
     },
     { port: options.port, tls: options.tls },
@@ -264,6 +279,11 @@ export async function startRancherSandbox(options: RancherSandboxOptions = {}): 
           created: now - i * 60_000,
         });
       }
+    },
+    setProjectState(projectId, state) {
+      const project = model.accounts.get(projectId);
+      if (project?.kind !== 'project') throw new Error(`no project ${projectId}`);
+      project.state = state;
     },
     close: () => server.close(),
   };

@@ -1,7 +1,11 @@
-// Work over a list with at most `limit` items in flight, results in the list's order. The first
-// failure is thrown once the items in flight have settled, and no further item starts after it.
+// Bounded concurrency for calls that are worth overlapping but not worth flooding a backend with.
 
-export async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+/**
+ * Runs `fn` over `items`, at most `limit` at a time, and keeps the results in the items' order.
+ * After a failure no further item starts; the first failure is thrown once the calls in flight
+ * have settled (none is left running behind the caller's back).
+ */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;
@@ -9,15 +13,14 @@ export async function inParallel<T, R>(items: readonly T[], limit: number, work:
     while (next < items.length && !failed) {
       const index = next++;
       try {
-        results[index] = await work(items[index]!, index);
+        results[index] = await fn(items[index]!, index);
       } catch (error) {
         failed = true;
         throw error;
       }
     }
   };
-  const workers = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker);
-  const settled = await Promise.allSettled(workers);
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
   const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (rejected) throw rejected.reason;
   return results;
@@ -34,6 +37,7 @@ export function createLimiter(limit: number) {
       try {
         return await work();
       } finally {
+        // The slot passes straight to the next waiter, if any.
         const wake = waiting.shift();
         if (wake) wake();
         else active--;
