@@ -312,6 +312,7 @@ async function main() {
       node: process.version,
       chromium: browser?.chromium ?? null,
     };
+    const kinds = figures.map((f) => ({ ...f, kind: kindOf(f) }));
     printTable(figures);
     process.stdout.write(`\n${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}${machine.chromium ? `, Chromium ${machine.chromium}` : ''}; ${sync.keys.toLocaleString('en-US')} keys, ${((Date.now() - started) / 1000).toFixed(0)} s in all\n`);
     writeFileSync(
@@ -321,7 +322,7 @@ async function main() {
           at: new Date().toISOString(),
           machine,
           params: { keys: KEYS, connections: CONNECTIONS, repeat: REPEAT, kinds: connections.map((c) => c.kind) },
-          figures,
+          figures: kinds,
           raw: { warmSync, floors, syncs, resync, latency, cold, browser, serveMemory },
         },
         null,
@@ -333,6 +334,15 @@ async function main() {
     for (const child of children.reverse()) await child.stop().catch(() => undefined);
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Whether a figure holds on another machine: a ratio to a floor measured in the same run does
+ * (roughly), a count does, an absolute time or size is this machine's.
+ */
+function kindOf(f: Figure): 'ratio' | 'count' | 'absolute' {
+  if (f.target.includes('floor')) return 'ratio';
+  return /\b(ms|MB|KB|keys\/s)\b/.test(f.value) ? 'absolute' : 'count';
 }
 
 function printTable(figures: Figure[]): void {
