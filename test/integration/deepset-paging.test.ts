@@ -86,6 +86,29 @@ describe('deepset paging', () => {
     expect(new Set(pages.map((r) => r.path)).size).toBe(pages.length);
   });
 
+  it('reads the list again page by page when keys were added while it paged, and misses none', async () => {
+    const id = await connect();
+    const marker = sandbox.requests.length;
+    const before = new Set(sandbox.keys().map((k) => k.id));
+    const counted = Math.ceil(sandbox.keys({ scope: 'organization' }).length / 100);
+    sandbox.faults.add({ kind: 'latency', ms: 300, path: orgPage(2) });
+    const running = core.api.sync.run({ connectionId: id });
+    const served = (n: number) => sandbox.requests.slice(marker).find((r) => orgPage(n).test(r.path));
+    await expect.poll(() => served(2), { timeout: 4000, interval: 5 }).toBeDefined();
+    // Newest first: 150 new keys push every counted page's keys down by a page and a half.
+    sandbox.seedKeys(150, { namePrefix: 'meanwhile' });
+    await running;
+
+    const ids = cachedIds();
+    expect(ids.length).toBe(new Set(ids).size);
+    for (const known of before) expect(ids).toContain(known);
+    // Read again from the first page, the new keys with it.
+    expect(new Set(ids)).toEqual(new Set(sandbox.keys().map((k) => k.id)));
+    const firstPages = sandbox.requests.slice(marker).filter((r) => orgPage(1).test(r.path));
+    expect(firstPages).toHaveLength(2);
+    expect(served(counted + 2)?.status).toBe(200);
+  });
+
   it('fails the sync when a page fails mid-way and leaves the cached inventory exactly as it was', async () => {
     const id = await connect();
     await core.api.sync.run({ connectionId: id });

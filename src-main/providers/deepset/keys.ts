@@ -27,36 +27,50 @@ export function createKeyLists(http: HttpClient) {
     return { hasMore: body.has_more, total: body.total ?? null, keys: body.data.map((item) => parseOrThrow(tokenSchema, item, 'a key')) };
   }
 
+  /** Pages from `number` on, one after another, until has_more is false. */
+  async function pageByPage(path: string, what: string, from: { number: number; hasMore: boolean; empty: boolean }, keep: (keys: TokenJson[]) => void, signal?: AbortSignal) {
+    let { number, hasMore, empty } = from;
+    while (hasMore) {
+      if (empty) throw new ProviderError('bad-response', `deepset said more ${what} follow but sent an empty page; stopped reading.`);
+      const next = await page(path, what, ++number, signal);
+      keep(next.keys);
+      ({ hasMore } = next);
+      empty = next.keys.length === 0;
+    }
+  }
+
   /**
    * Every key of a paged list, each id once. The first page tells the total, so the pages after it
-   * are fetched together (a few at a time); without a total, or when more keys follow the last
-   * page counted, pages are read one after another until has_more is false. Any page failing
-   * fails the whole list: nothing partial reaches the cache.
+   * are fetched together (a few at a time), kept in page order. If the total moved meanwhile (keys
+   * added or removed shift every page after them, and pages fetched before and after the shift
+   * would skip some), the list is read again page by page, as it is without a total. Any page
+   * failing fails the whole list: nothing partial reaches the cache.
    */
   async function allPages(path: string, what: string, signal?: AbortSignal): Promise<TokenJson[]> {
     const byId = new Map<string, TokenJson>();
     const keep = (keys: TokenJson[]) => {
       for (const key of keys) byId.set(key.api_token_id, key);
     };
-    let current = await page(path, what, PAGING.firstPage, signal);
-    keep(current.keys);
-    let number = PAGING.firstPage;
-    if (current.hasMore && current.total !== null && current.keys.length > 0) {
-      const last = PAGING.firstPage + Math.min(Math.ceil(current.total / PAGING.limit), PAGING.maxPages) - 1;
-      const numbers = Array.from({ length: Math.max(0, last - PAGING.firstPage) }, (_, i) => PAGING.firstPage + 1 + i);
-      const pages = await mapLimit(numbers, PAGE_CONCURRENCY, (n) => page(path, what, n, signal));
-      // In page order, whatever order they arrived in.
-      for (const fetched of pages) keep(fetched.keys);
-      if (pages.length > 0) current = pages.at(-1)!;
-      number = last;
+    const first = await page(path, what, PAGING.firstPage, signal);
+    keep(first.keys);
+    const start = { number: PAGING.firstPage, hasMore: first.hasMore, empty: first.keys.length === 0 };
+    if (!first.hasMore || first.total === null || first.keys.length === 0) {
+      await pageByPage(path, what, start, keep, signal);
+      return [...byId.values()];
     }
-    while (current.hasMore) {
-      if (current.keys.length === 0) {
-        throw new ProviderError('bad-response', `deepset said more ${what} follow but sent an empty page; stopped reading.`);
-      }
-      current = await page(path, what, ++number, signal);
-      keep(current.keys);
+    const last = PAGING.firstPage + Math.min(Math.ceil(first.total / PAGING.limit), PAGING.maxPages) - 1;
+    const numbers = Array.from({ length: Math.max(0, last - PAGING.firstPage) }, (_, i) => PAGING.firstPage + 1 + i);
+    const pages = await mapLimit(numbers, PAGE_CONCURRENCY, (n) => page(path, what, n, signal));
+    if (pages.some((p) => p.total !== first.total)) {
+      byId.clear();
+      const again = await page(path, what, PAGING.firstPage, signal);
+      keep(again.keys);
+      await pageByPage(path, what, { number: PAGING.firstPage, hasMore: again.hasMore, empty: again.keys.length === 0 }, keep, signal);
+      return [...byId.values()];
     }
+    for (const fetched of pages) keep(fetched.keys);
+    const end = pages.at(-1) ?? first;
+    await pageByPage(path, what, { number: last, hasMore: end.hasMore, empty: end.keys.length === 0 }, keep, signal);
     return [...byId.values()];
   }
 
