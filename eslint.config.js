@@ -13,6 +13,16 @@ import tseslint from 'typescript-eslint';
 export const ELECTRON_GLUE = ['src-main/index.ts', 'src-main/electron/**/*.ts', 'src-preload/index.ts', 'test/electron/**/*.{ts,cjs}'];
 const ELECTRON_MESSAGE = 'Only the Electron glue (src-main/index.ts, src-main/electron/, src-preload/index.ts, test/electron/) may import electron.';
 
+const NO_ELECTRON = [
+  { selector: "ImportExpression[source.value=/^electron($|\\x2f)/]", message: ELECTRON_MESSAGE },
+  { selector: "CallExpression[callee.name='require'][arguments.0.value=/^electron($|\\x2f)/]", message: ELECTRON_MESSAGE },
+];
+const SPREAD_MESSAGE = 'A spread into a call overflows its arguments for a long array (RangeError): use a loop.';
+const NO_SPREAD_ARGUMENTS = [
+  { selector: "CallExpression[callee.object.name='Math'] > SpreadElement", message: SPREAD_MESSAGE },
+  { selector: "CallExpression[callee.property.name=/^(push|unshift|splice|fromCharCode|fromCodePoint)$/] > SpreadElement", message: SPREAD_MESSAGE },
+];
+
 export default defineConfig(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results.json'] },
   js.configs.recommended,
@@ -36,12 +46,15 @@ export default defineConfig(
         },
       ],
       // …and neither may a require() or a dynamic import() of it.
-      'no-restricted-syntax': [
-        'error',
-        { selector: "ImportExpression[source.value=/^electron($|\\x2f)/]", message: ELECTRON_MESSAGE },
-        { selector: "CallExpression[callee.name='require'][arguments.0.value=/^electron($|\\x2f)/]", message: ELECTRON_MESSAGE },
-      ],
+      'no-restricted-syntax': ['error', ...NO_ELECTRON],
     },
+  },
+  {
+    // The core handles what backends send, of any length: spreading an array into a call's
+    // arguments (Math.max(...list), list.push(...page)) throws a RangeError past about 100,000
+    // items, so the core uses loops there instead.
+    files: ['src-main/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...NO_ELECTRON, ...NO_SPREAD_ARGUMENTS] },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

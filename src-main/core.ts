@@ -3,7 +3,6 @@
 // 'electron' import here or below: the desktop glue, the web harness, tests and benchmarks all
 // run this same core.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyfleetApi, Transport } from '../src-preload/contract.ts';
 import { createBridge } from '../src-preload/api.ts';
@@ -12,6 +11,7 @@ import { AppError } from './errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.ts';
 import { CoreEvents } from './events.ts';
 import { createFileLogger, type Logger } from './log.ts';
+import { privateDir } from './private-files.ts';
 import { backends } from './providers/index.ts';
 import type { HttpTuning } from './providers/types.ts';
 import { checkKeychain, createKeytarSecretStore, type SecretStore } from './secrets/secret-store.ts';
@@ -108,7 +108,7 @@ export function createCore(options: CoreOptions): Core {
   const review = options.review === true;
   // Background work: only in a desktop app or harness core on its own data.
   const background = !review && options.headless !== true;
-  if (!review) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  if (!review) privateDir(options.dataDir);
   const now = options.now ?? Date.now;
   // A reviewed copy is someone else's data: nothing, not even a log line, is written into it.
   const log = options.logger ?? (review ? silentLogger : createFileLogger(options.dataDir));
@@ -226,7 +226,8 @@ export function createCore(options: CoreOptions): Core {
     'connections.list': () => connections.list(),
     'connections.add': (input) => connections.add(input),
     'connections.remove': async (input) => {
-      await inventory.whenIdle();
+      // Its own sync is cancelled (nothing of it is written); other connections' syncs go on.
+      await inventory.cancelAndSettle(input.connectionId);
       return connections.remove(input.connectionId);
     },
     'scopes.list': (input) => inventory.scopes(input.connectionId),
@@ -245,6 +246,7 @@ export function createCore(options: CoreOptions): Core {
     },
     'keys.createForm': (input) => keys.createForm(input.connectionId),
     'keys.create': (input) => keys.create(input),
+    'rotation.plan': (input) => rotation.plan(input),
     'rotation.start': (input) => rotation.start(input),
     'rotation.list': () => rotation.list(),
     'rotation.confirmDeployed': (input) => rotation.confirmDeployed(input.operationId),

@@ -21,6 +21,7 @@ import { watchOsLock } from './electron/os-lock.ts';
 import { registerProtocolClient } from './electron/protocol-client.ts';
 import { systemClipboard } from './electron/system-clipboard.ts';
 import { createReviewProfile, prepareDataDir, readLaunch, type Launch } from './launch.ts';
+import { osNotificationText } from './notification-text.ts';
 import { describeStartFailure } from './start-failure.ts';
 import { createRendererHandler } from './web-policy.ts';
 import { bindChannels, createSenderCheck, createWindowOpenHandler, hardenContents, hardenSession } from './window-policy.ts';
@@ -110,8 +111,8 @@ function harden(): void {
 function bindCore(instance: Core): void {
   bindChannels(ipcMain, (channel, input) => instance.dispatch(channel, input), isTrustedSender);
   for (const name of eventNames) instance.events.on(name, (payload) => windows.send(`event:${name}`, payload));
-  instance.events.on('notify', ({ title, body }) => {
-    if (Notification.isSupported()) new Notification({ title, body }).show();
+  instance.events.on('notify', (note) => {
+    if (Notification.isSupported()) new Notification(osNotificationText(note)).show();
   });
 }
 

@@ -74,6 +74,8 @@ export interface ConnectionRecord {
   createdAt: number;
   lastSuccessAt: number | null;
   settings: ConnectionSettings;
+  /** When the user accepted plain http to a host that is not this machine; null otherwise. */
+  plainHttpAcceptedAt?: number | null;
 }
 
 /** A new secret on its way to the one-time reveal. Lives in memory only. */

@@ -67,7 +67,7 @@ export function helpOf(command: Command): string {
     const flag = `${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.value ? ` ${spec.value}` : ''}`;
     return [flag, spec.help + (spec.multiple ? ' (may be repeated)' : '')];
   });
-  const width = Math.max(...rows.map(([flag]) => flag!.length));
+  const width = rows.reduce((most, [flag]) => Math.max(most, flag!.length), 0);
   const usage = `keyfleet ${command.name}${command.positionals ? ` ${command.positionals.usage}` : ''} [options]`;
   return [
     `Usage: ${usage}`,

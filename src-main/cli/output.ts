@@ -58,16 +58,29 @@ export const line = (stream: Stream, text: string) => write(stream, `${text}\n`)
 
 export const printJson = (io: Io, value: unknown) => write(io.stdout, `${JSON.stringify(value, null, 2)}\n`);
 
-/** Columns padded to their widest cell; the last column is not padded. */
+/**
+ * Text from a backend or a person, fit for a terminal: control characters (an escape sequence
+ * could rewrite the screen or the title), direction controls and invisible characters (a name
+ * could read as another) are written out as \u escapes. A terminal has no bidi isolate to offer.
+ */
+export function terminalText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is looked for
+  return text.replace(/[\u0000-\u001F\u007F-\u009F\u00AD\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
+/** Columns padded to their widest cell; the last column is not padded. Cells as terminalText. */
 export function table(headers: string[], rows: string[][]): string {
   if (rows.length === 0) return '';
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const safe = rows.map((row) => row.map(terminalText));
+  // A loop, not Math.max(...column): a listing of every key would overflow the call's arguments.
+  const widths = headers.map((h) => h.length);
+  for (const row of safe) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, (row[i] ?? '').length);
   const render = (cells: string[]) =>
     cells
       .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  return `${[render(headers), ...rows.map(render)].join('\n')}\n`;
+  return `${[render(headers), ...safe.map(render)].join('\n')}\n`;
 }
 
 /** A day, in UTC: 2026-06-01. */

@@ -66,7 +66,7 @@ export async function everyKey(api: KeyfleetApi, input: Omit<Parameters<Keyfleet
   const rows: KeyView[] = [];
   for (let offset = 0; ; offset += 1000) {
     const page = await api.keys.list({ ...input, offset, limit: 1000 });
-    rows.push(...page.rows);
+    for (const row of page.rows) rows.push(row);
     if (page.rows.length === 0 || rows.length >= page.total) return rows;
   }
 }

@@ -1,11 +1,19 @@
 // The one HTTP module every provider uses (undici): per-request deadline, bounded retries of
-// idempotent calls honouring Retry-After, a response-size cap, a custom CA per connection, and
-// the mapping of every failure to one ProviderError kind. Messages name the backend, the host
-// and the status; they never contain a header, a body we sent, or a query string.
+// idempotent calls honouring Retry-After, a custom CA per connection, requests only to the
+// connection's own origin (link.ts), answers bounded in size, nesting and list length
+// (answer.ts), and the mapping of every failure to one ProviderError kind (messages.ts). The
+// credential in the headers is remembered for redaction, so a backend that echoes it in an error
+// never gets it into a message.
 import { rootCertificates } from 'node:tls';
 import { Agent, request as undiciRequest } from 'undici';
 import { AppError, ProviderError, type ProviderErrorKind } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
+import { cleanBody, rememberAuthorization } from '../redact.ts';
+import { ANSWER_LIMITS, parseBody, readText, shapeProblem } from './answer.ts';
 import { REQUESTS_PER_HOST, withHostSlot } from './host-limit.ts';
+import { requestUrl, type QueryValue } from './link.ts';
+import { defaultMessage, formatMs, NETWORK_CODES, STATUS_KIND, TLS_CODES } from './messages.ts';
+import { isPlainHttpRemote, plainHttpRisk } from './plain-http.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -20,7 +28,7 @@ export interface HttpClientOptions {
   baseUrl: string;
   /** Shown in messages: "Rancher did not answer…" */
   backendName: string;
-  /** Headers sent with every request (the adapter's Authorization lives here). */
+  /** Headers sent with every request (the adapter's Authorization lives here, and is remembered as a secret). */
   headers?: Record<string, string>;
   /** PEM bundle of a private CA, trusted for this connection in addition to the system roots. */
   ca?: string;
@@ -32,11 +40,13 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   /** First backoff delay; doubled on each attempt. */
   backoffMs?: number;
+  /** The user accepted plain http to a host that is not this machine (see plain-http.ts). */
+  allowPlainHttp?: boolean;
   /** Lets an adapter turn a backend's error body into a clearer kind, message or field errors. */
   describeError?: (status: number, body: unknown, method: HttpMethod) => ErrorDescription | undefined;
 }
 
-export type QueryValue = string | number | boolean | undefined | null | string[];
+export type { QueryValue } from './link.ts';
 
 export interface HttpRequest {
   method: HttpMethod;
@@ -66,52 +76,10 @@ export interface HttpClient {
 
 const DEFAULTS = {
   timeoutMs: 30_000,
-  maxResponseBytes: 64 * 1024 * 1024,
+  maxResponseBytes: LIMITS.answerBytes,
   retries: 2,
   maxRetryAfterMs: 10_000,
   backoffMs: 250,
-};
-
-const TLS_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'HOSTNAME_MISMATCH',
-]);
-
-const NETWORK_CODES: Record<string, string> = {
-  ECONNREFUSED: 'the connection was refused',
-  ECONNRESET: 'the connection was reset',
-  ENOTFOUND: 'the host name could not be resolved',
-  EAI_AGAIN: 'the host name could not be resolved',
-  EHOSTUNREACH: 'the host is unreachable',
-  ENETUNREACH: 'the network is unreachable',
-  EPIPE: 'the connection was closed',
-  UND_ERR_SOCKET: 'the connection was closed before the answer was complete',
-  UND_ERR_CLOSED: 'the connection was closed',
-  UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'the answer was cut short',
-  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'the answer was cut short',
-};
-
-const STATUS_KIND: Record<number, ProviderErrorKind> = {
-  400: 'invalid',
-  401: 'auth',
-  403: 'forbidden',
-  404: 'not-found',
-  405: 'invalid',
-  409: 'conflict',
-  410: 'not-found',
-  413: 'invalid',
-  422: 'invalid',
-  429: 'rate-limited',
 };
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
@@ -120,6 +88,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const settings = { ...DEFAULTS, ...definedOnly(options) };
   const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
   const host = base.host;
+  let uncarriable: string | undefined;
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (/^(proxy-)?authorization$|api-?key|token/i.test(name)) rememberAuthorization(value);
+    // A header is Latin-1 without control characters; undici would refuse it on every attempt.
+    if (!/^[\t\u0020-\u007e\u0080-\u00ff]*$/.test(value)) uncarriable ??= name;
+  }
   const agent = new Agent({
     connect: { ca: options.ca ? [...rootCertificates, options.ca] : undefined, rejectUnauthorized: true },
     headersTimeout: settings.timeoutMs,
@@ -128,24 +102,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // No more sockets than requests in flight per host: idle ones are reused, not multiplied.
     connections: REQUESTS_PER_HOST,
   });
-
-  function resolve(path: string, query: HttpRequest['query']): URL {
-    let url: URL;
-    if (/^https?:\/\//i.test(path)) {
-      // A link the backend sent. Only its path and query are used: credentials never go to
-      // another origin, even if a proxy made the backend build links with an internal host.
-      const link = new URL(path);
-      url = new URL(link.pathname + link.search, base.origin);
-    } else {
-      url = new URL(path.replace(/^\//, ''), base);
-    }
-    for (const [key, value] of Object.entries(query ?? {})) {
-      if (value === undefined || value === null) continue;
-      if (Array.isArray(value)) for (const v of value) url.searchParams.append(key, v);
-      else url.searchParams.set(key, String(value));
-    }
-    return url;
-  }
 
   function describe(req: HttpRequest, url: URL): string {
     return `${req.method} ${url.pathname}`;
@@ -177,25 +133,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         signal: controller.signal,
       });
       const responseHeaders = flattenHeaders(res.headers);
-      const claimed = Number(responseHeaders['content-length'] ?? NaN);
-      if (Number.isFinite(claimed) && claimed > settings.maxResponseBytes) {
-        res.body.destroy();
-        throw tooLarge(options.backendName, claimed, settings.maxResponseBytes);
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body) {
-        size += (chunk as Buffer).length;
-        if (size > settings.maxResponseBytes) {
-          res.body.destroy();
-          throw tooLarge(options.backendName, size, settings.maxResponseBytes);
-        }
-        chunks.push(chunk as Buffer);
-      }
-      const text = Buffer.concat(chunks).toString('utf8');
+      const text = await readText(res, responseHeaders, settings.maxResponseBytes, options.backendName);
       const parsed = parseBody(text, responseHeaders['content-type']);
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      // An error body's long text is cut when the error is made; its nesting and lists are bounded all the same.
+      const problem = parsed.kind === 'ok' ? shapeProblem(parsed.value, ok ? ANSWER_LIMITS : { ...ANSWER_LIMITS, textChars: Infinity }) : undefined;
 
-      if (res.statusCode >= 200 && res.statusCode < 300) {
+      if (ok) {
         if (parsed.kind === 'invalid') {
           throw new ProviderError(
             'bad-response',
@@ -203,9 +147,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             { status: res.statusCode },
           );
         }
+        if (problem) {
+          throw new ProviderError('bad-response', `${options.backendName} sent ${problem} (${describe(req, url)}); it was not read.`, { status: res.statusCode });
+        }
         return { status: res.statusCode, headers: responseHeaders, body: parsed.value as T };
       }
-      throw statusError(req, url, res.statusCode, parsed.kind === 'ok' ? parsed.value : text, responseHeaders);
+      // An error body past the limits is described by its status alone; within them, what the
+      // adapter makes of it is cleaned (redacted, cut short) when the error is made (errors.ts).
+      const answer = problem ? null : parsed.kind === 'ok' ? parsed.value : text;
+      throw statusError(req, url, res.statusCode, answer, responseHeaders);
     } catch (error) {
       if (error instanceof ProviderError || error instanceof AppError) throw error;
       if (req.signal?.aborted) throw cancelled();
@@ -230,7 +180,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     headers: Record<string, string>,
   ): ProviderError {
     const kind: ProviderErrorKind = STATUS_KIND[status] ?? (status >= 500 ? 'unavailable' : 'bad-response');
-    const custom = options.describeError?.(status, body, req.method);
+    const custom = options.describeError?.(status, cleanBody(body, LIMITS.errorTextChars), req.method);
     const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headers['retry-after']) : undefined;
     const finalKind = custom?.kind ?? kind;
     const message = custom?.message ?? defaultMessage(finalKind, options.backendName, host, status, retryAfterMs);
@@ -260,7 +210,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
-    const url = resolve(req.path, req.query);
+    if (uncarriable) {
+      // The contract refuses such a credential on the form; this holds for one stored before it did.
+      throw new AppError('validation', `The connection’s credential holds a character HTTP cannot carry (a line break, a control character, or one like “…” outside Latin-1), so it was not sent to ${options.backendName}. Paste the whole credential again.`, {
+        fields: { credential: 'Holds a character HTTP cannot carry.' },
+      });
+    }
+    if (isPlainHttpRemote(base) && !options.allowPlainHttp) {
+      // The connection form asks first; this holds for any other way a client could be made.
+      throw new AppError('validation', `${plainHttpRisk(host)}. Use https, or accept this risk for the connection.`, { fields: { baseUrl: 'Plain http to another machine needs the risk accepted.' } });
+    }
+    const url = requestUrl(base, req.path, req.query, options.backendName);
     const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
     for (let attemptNo = 0; ; attemptNo++) {
       try {
@@ -294,54 +254,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 }
 
-function defaultMessage(
-  kind: ProviderErrorKind,
-  backend: string,
-  host: string,
-  status: number,
-  retryAfterMs: number | undefined,
-): string {
-  switch (kind) {
-    case 'auth':
-      return `${backend} rejected the connection's credential (HTTP ${status}). It may have been deactivated, revoked or mistyped; reconnect with a valid one.`;
-    case 'forbidden':
-      return `${backend} refused this for the connection's credential (HTTP ${status}): it lacks the permission.`;
-    case 'not-found':
-      return `${backend} no longer knows this item (HTTP ${status}); it may have been deleted elsewhere. Sync to refresh.`;
-    case 'conflict':
-      return `${backend} reported a conflict (HTTP ${status}); the item is busy or changed meanwhile. Try again in a moment.`;
-    case 'invalid':
-      return `${backend} rejected the request as invalid (HTTP ${status}).`;
-    case 'rate-limited':
-      return `${backend} is rate-limiting requests (HTTP 429); try again in ${formatMs(retryAfterMs ?? 60_000)}.`;
-    case 'unavailable':
-      return `${backend} at ${host} is unavailable (HTTP ${status}). The cached inventory is unchanged; try again later.`;
-    default:
-      return `${backend} at ${host} answered with an unexpected HTTP ${status}.`;
-  }
-}
-
 function cancelled(): AppError {
   return new AppError('cancelled', 'Cancelled.');
-}
-
-function tooLarge(backend: string, size: number, cap: number): ProviderError {
-  return new ProviderError(
-    'bad-response',
-    `${backend} sent an answer larger than Keyfleet accepts (${formatBytes(size)} > ${formatBytes(cap)}); it was not read.`,
-  );
-}
-
-type Parsed = { kind: 'ok'; value: unknown } | { kind: 'invalid'; reason: string };
-
-function parseBody(text: string, contentType: string | undefined): Parsed {
-  if (text.trim() === '') return { kind: 'ok', value: null };
-  try {
-    return { kind: 'ok', value: JSON.parse(text) };
-  } catch {
-    const isJson = !contentType || /json/i.test(contentType);
-    return { kind: 'invalid', reason: isJson ? 'malformed JSON' : `not JSON but ${contentType.split(';')[0]}` };
-  }
 }
 
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
@@ -374,16 +288,6 @@ function errorCode(error: unknown): string | undefined {
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${Math.ceil(bytes / 1024)} KB`;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -5,8 +5,11 @@ import type { BackendInfo, Capabilities, Choice, CreateFormSpec, CredentialInput
 import type { HttpClientOptions } from '../http/client.ts';
 import type { ConnectionSettings, IssuedSecret, RemoteKey, RemoteScope } from '../model.ts';
 
-/** HTTP settings a caller may tune (tests shorten timeouts); the rest is the adapter's. */
-export type HttpTuning = Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'maxRetryAfterMs' | 'maxResponseBytes'>;
+/**
+ * What the core sets on every adapter's HTTP client: tuning (tests shorten timeouts) and whether the
+ * user accepted plain http for the connection; the rest is the adapter's.
+ */
+export type HttpTuning = Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'maxRetryAfterMs' | 'maxResponseBytes' | 'allowPlainHttp'>;
 
 export interface ProviderConfig {
   baseUrl: string;
@@ -20,6 +23,8 @@ export interface ProviderConfig {
   target?: string;
   /** For a new connection: what kind of credential the user says this is. */
   credentialKind?: string;
+  /** For a new connection: how to reach the backend (Onyx: the header the credential goes in); verify() keeps them in settings. */
+  options?: Readonly<Record<string, boolean>>;
 }
 
 /** For the calls of a sync: a cancelled sync aborts them (pass `signal` to every request). */
@@ -49,6 +54,36 @@ export interface CreateKeySpec {
   /** Scopes the key is limited to. */
   scopes?: RemoteScope[];
   groupIds?: string[];
+  /** Values of the type's further fields (teams, owner, token scopes, workspace role), by field id. */
+  fields?: FieldValues;
+  /**
+   * What a rotation keeps that no create form offers (LangWatch's CUSTOM permissions): the adapter's
+   * own shape, from its twinPlan to its createKey, never from the renderer.
+   */
+  carry?: Record<string, unknown>;
+}
+
+/** The values of a key type's further fields: one choice, or several. */
+export type FieldValues = Record<string, string | string[]>;
+
+/**
+ * How a composed rotation creates the twin of a key, said by the adapter that knows what the key
+ * holds: its role and everything else that gives it access, read fresh where the cache may be stale.
+ * The rotation puts it through the same checks as a create form (policy included) and adds the expiry.
+ */
+export interface TwinPlan extends Partial<Pick<CreateKeySpec, 'role' | 'grants' | 'scopes' | 'groupIds' | 'fields' | 'carry'>> {
+  /** Where the twin is created, when not where the old key lives. */
+  scopeId?: string;
+  /** The twin's name, when not the old key's. */
+  name?: string;
+  /** What the twin keeps, in the user's words ("Teams: SRE"), for the rotation wizard. */
+  keeps: string[];
+}
+
+/** One line of a key's details the adapter reads from its raw fields (teams, owner, permission mode). */
+export interface KeyFact {
+  label: string;
+  value: string;
 }
 
 export interface CreatedKey {
@@ -80,11 +115,8 @@ export interface Provider {
   /** The create form for this connection, when it depends on the backend (custom roles, groups). */
   createForm?(): Promise<CreateFormSpec>;
   createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey>;
-  /**
-   * For a composed rotation: what a twin of this key needs beyond name, type, description, role and
-   * expiry policy (grants, limiting scopes, groups), read from the key's raw fields.
-   */
-  twinSpec?(key: RemoteKey, scopes: RemoteScope[]): Partial<CreateKeySpec>;
+  /** For a composed rotation: how to create the twin of this key (see TwinPlan). */
+  twinPlan?(key: RemoteKey, scopes: RemoteScope[]): Promise<TwinPlan>;
   renameKey?(key: RemoteKey, changes: KeyChanges): Promise<RemoteKey>;
   /** Native regenerate: same key, new secret. */
   rotateKey?(key: RemoteKey): Promise<CreatedKey>;
@@ -112,5 +144,7 @@ export interface ProviderModule {
   capabilities(settings: ConnectionSettings): Capabilities;
   /** Turns what a user pastes (often an endpoint deep inside the API) into the server's root. */
   normalizeBaseUrl?(url: string): string;
+  /** What a key's details show beyond the common fields, read from what a sync recorded in raw. */
+  describeKey?(key: RemoteKey): KeyFact[];
   create(config: ProviderConfig): Provider;
 }

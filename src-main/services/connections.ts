@@ -3,12 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Capabilities, ChannelInput, ConnectionView, CredentialInput, ErrorKind } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
+import { isPlainHttpRemote, plainHttpRisk } from '../http/plain-http.ts';
+import { LIMITS } from '../limits.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { ConnectionRecord } from '../model.ts';
 import { providerModule } from '../providers/index.ts';
 import { nextConnectionColor } from './connection-colors.ts';
 import type { HttpTuning, Provider, ProviderConfig } from '../providers/types.ts';
+import { cleanText, rememberSecret } from '../redact.ts';
 import { connectionAccount, type SecretStore } from '../secrets/secret-store.ts';
 import type { Store } from '../store/index.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
@@ -63,13 +66,15 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
           : null,
       readOnly: record.settings.readOnly === true,
       hasCustomCa: record.caPem !== null,
+      plainHttp: isPlainHttpRemote(new URL(record.baseUrl)),
       lastSync:
         latest && latest.finishedAt !== null
           ? {
               at: latest.finishedAt,
               result: latest.result,
               error: latest.errorKind
-                ? { kind: latest.errorKind as ErrorKind, message: latest.errorMessage ?? '' }
+                ? // Cleaned again as it is read: a row an older version wrote may hold a whole backend answer.
+                  { kind: latest.errorKind as ErrorKind, message: cleanText(latest.errorMessage ?? '') }
                 : null,
             }
           : null,
@@ -87,15 +92,17 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
   }
 
   function build(
-    record: Pick<ConnectionRecord, 'kind' | 'baseUrl' | 'caPem' | 'settings'>,
+    record: Pick<ConnectionRecord, 'kind' | 'baseUrl' | 'caPem' | 'settings' | 'plainHttpAcceptedAt'>,
     credential: CredentialInput,
-    choice: Pick<ProviderConfig, 'target' | 'credentialKind'> = {},
+    choice: Pick<ProviderConfig, 'target' | 'credentialKind' | 'options'> = {},
   ): Provider {
+    // Remembered before any call, so an answer that echoes it is redacted wherever it goes.
+    rememberSecret(credential.type === 'token' ? credential.token : credential.secretKey);
     return providerModule(record.kind).create({
       baseUrl: record.baseUrl,
       credential,
       ca: record.caPem ?? undefined,
-      http: deps.http,
+      http: { ...deps.http, allowPlainHttp: typeof record.plainHttpAcceptedAt === 'number' },
       settings: record.settings,
       ...choice,
     });
@@ -148,8 +155,20 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       if (!keychain.available) throw new AppError('keychain', keychain.message ?? 'The OS keychain is not reachable.');
 
       const baseUrl = module.normalizeBaseUrl ? module.normalizeBaseUrl(input.baseUrl) : input.baseUrl.replace(/\/+$/, '');
-      const draft = { kind: input.kind, baseUrl, caPem: input.caPem ?? null, settings: {} };
-      const provider = build(draft, input.credential, { target: input.target, credentialKind: input.credentialKind });
+      const plainHttp = isPlainHttpRemote(new URL(baseUrl));
+      if (plainHttp && input.acceptPlainHttp !== true) {
+        throw new AppError('validation', `${plainHttpRisk(new URL(baseUrl).host)}. Use https, or accept this risk for this connection.`, {
+          fields: { acceptPlainHttp: 'Accept the risk to connect over plain http, or use an https address.' },
+        });
+      }
+      const plainHttpAcceptedAt = plainHttp ? now() : null;
+      const draft = { kind: input.kind, baseUrl, caPem: input.caPem ?? null, settings: {}, plainHttpAcceptedAt };
+      const offered = new Set((module.info.options ?? []).map((o) => o.id));
+      const unknown = Object.keys(input.options ?? {}).filter((id) => !offered.has(id));
+      if (unknown.length > 0) {
+        throw new AppError('validation', `${displayName} has no such connection option.`, { fields: { options: `Unknown: ${unknown.join(', ')}.` } });
+      }
+      const provider = build(draft, input.credential, { target: input.target, credentialKind: input.credentialKind, options: input.options });
       let identity;
       try {
         identity = await provider.verify();
@@ -166,6 +185,11 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         });
       }
 
+      // Who the backend says the credential belongs to is backend text: cleaned before it is kept.
+      const accountName = cleanText(identity.accountName, LIMITS.nameChars);
+      const settings = Object.fromEntries(
+        Object.entries(identity.settings ?? {}).map(([k, v]) => [k, typeof v === 'string' ? cleanText(v, LIMITS.nameChars) : v]),
+      );
       const record: ConnectionRecord = {
         id: randomUUID(),
         kind: input.kind,
@@ -173,11 +197,12 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         baseUrl,
         color: input.color ?? nextConnectionColor(store.connections.list().map((c) => c.color)),
         caPem: input.caPem ?? null,
-        accountId: identity.accountId,
-        accountName: identity.accountName,
+        accountId: cleanText(identity.accountId, LIMITS.nameChars),
+        accountName,
         createdAt: now(),
         lastSuccessAt: null,
-        settings: identity.settings ?? {},
+        settings,
+        plainHttpAcceptedAt,
       };
       try {
         await secrets.set(connectionAccount(record.id), JSON.stringify(input.credential));
@@ -200,7 +225,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         connectionId: record.id,
         keyId: null,
         result: 'ok',
-        detail: `${displayName} at ${new URL(baseUrl).host} as ${identity.accountName}`,
+        detail: `${displayName} at ${new URL(baseUrl).host} as ${accountName}${plainHttp ? ', over plain http (risk accepted)' : ''}`,
       });
       log.info('connection.added', { connectionId: record.id, kind: record.kind });
       events.emit('connections.changed', { connectionId: record.id });
@@ -213,7 +238,8 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       await secrets.delete(connectionAccount(record.id));
       const provider = providers.get(connectionId);
       providers.delete(connectionId);
-      await provider?.then((p) => p.close()).catch(() => undefined);
+      // Closing lets requests still in flight finish on their own deadline; removal does not wait.
+      void provider?.then((p) => p.close()).catch(() => undefined);
       store.connections.remove(connectionId);
       store.journal.audit({
         at: now(),

@@ -90,7 +90,7 @@ export function createHealthService(deps: {
           const days = Math.max(0, Math.ceil((key.expires_at - at) / 86_400_000));
           events.emit('notify', {
             title: `API key expires ${days <= 1 ? 'within a day' : `in ${days} days`}`,
-            body: `“${key.local_label ?? (key.name || key.id)}” of ${names.get(key.connection_id) ?? 'a connection'} expires on ${new Date(key.expires_at).toISOString().slice(0, 10)}.`,
+            body: `“${isolate(key.local_label ?? (key.name || key.id))}” of ${isolate(names.get(key.connection_id) ?? 'a connection')} expires on ${new Date(key.expires_at).toISOString().slice(0, 10)}.`,
             connectionId: key.connection_id,
             keyId: key.id,
           });
@@ -101,6 +101,12 @@ export function createHealthService(deps: {
     },
   };
 }
+
+/**
+ * A name set apart from the sentence around it (first-strong isolate … pop directional isolate):
+ * a right-to-left override inside a key's name cannot reorder the rest of the notification.
+ */
+const isolate = (name: string) => `\u2068${name}\u2069`;
 
 /** Field errors for a key the organization's policy forbids; empty when it complies. */
 export function policyViolations(

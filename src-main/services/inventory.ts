@@ -7,11 +7,15 @@ import { AppError, toErrorShape } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { RemoteKey } from '../model.ts';
+import { providerModule } from '../providers/index.ts';
 import type { Store } from '../store/index.ts';
 import type { ListedKey } from '../store/inventory.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
 import { UNREACHABLE_KINDS, type ConnectionService } from './connections.ts';
 import { traitsOf } from './health.ts';
+import { LIMITS } from '../limits.ts';
+import { cleanText } from '../redact.ts';
+import { checkListing } from '../providers/paging.ts';
 
 /** Scopes fetched at once per connection: enough to hide latency, few enough to be polite. */
 const SCOPE_CONCURRENCY = 4;
@@ -20,6 +24,26 @@ const SCOPE_CONCURRENCY = 4;
  * all", the schedule, the command line); requests per host are capped in the HTTP client too.
  */
 export const SYNCS_PER_HOST = 2;
+
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const cutOrNull = (text: string | null, max: number) => (text === null ? null : cut(text, max));
+
+/** A key's texts as the cache keeps them: a backend's megabyte-long name is cut, not stored whole. */
+function boundKey(key: RemoteKey): RemoteKey {
+  const { nameChars, descriptionChars } = LIMITS;
+  const short = [key.name, key.type, key.role, key.statusDetail, key.maskedValue, key.createdBy].every((t) => t === null || t.length <= nameChars);
+  if (short && (key.description === null || key.description.length <= descriptionChars)) return key;
+  return {
+    ...key,
+    name: cut(key.name, nameChars),
+    description: cutOrNull(key.description, descriptionChars),
+    type: cut(key.type, nameChars),
+    role: cutOrNull(key.role, nameChars),
+    statusDetail: cutOrNull(key.statusDetail, nameChars),
+    maskedValue: cutOrNull(key.maskedValue, nameChars),
+    createdBy: cutOrNull(key.createdBy, nameChars),
+  };
+}
 
 /** Each key's rotation partner: the key that replaced it, and the one it replaced. */
 export interface RotationLinks {
@@ -92,13 +116,22 @@ export function syncRunView(run: SyncRunRecord): SyncRunView {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     result: run.result,
-    error: run.errorKind ? { kind: run.errorKind as NonNullable<SyncRunView['error']>['kind'], message: run.errorMessage ?? '' } : null,
+    error: run.errorKind ? { kind: run.errorKind as NonNullable<SyncRunView['error']>['kind'], message: cleanText(run.errorMessage ?? '') } : null,
     scopes: run.scopes,
     keys: run.keys,
     added: run.added,
     removed: run.removed,
     changed: run.changed,
   };
+}
+
+function orCancelled<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const cancel = () => reject(new AppError('cancelled', 'Cancelled.'));
+    if (signal.aborted) cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', cancel));
+  });
 }
 
 export interface InventoryServiceDeps {
@@ -143,7 +176,10 @@ export function createInventoryService(deps: InventoryServiceDeps) {
 
   async function fetchAll(connectionId: string, runId: number, signal: AbortSignal) {
     const provider = await deps.connections().provider(connectionId);
-    const scopes = await provider.listScopes({ signal });
+    const backend = providerModule(deps.connections().get(connectionId).kind).info.displayName;
+    const listedScopes = await provider.listScopes({ signal });
+    checkListing(listedScopes.length, backend, 'scopes');
+    const scopes = listedScopes.map((s) => (s.name.length > LIMITS.nameChars ? { ...s, name: cut(s.name, LIMITS.nameChars) } : s));
     const keys: RemoteKey[] = [];
     const rows: unknown[][] = [];
     const traits = traitsOf(deps.connections().get(connectionId));
@@ -155,13 +191,15 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
       // An inactive scope refuses to be read; the snapshot swap keeps its cached keys.
       if (scope.inactive === undefined) {
-        const list = await provider.listKeys(scope, { signal });
+        const listed = await provider.listKeys(scope, { signal });
+        checkListing(keys.length + listed.length, backend, 'keys');
+        const bounded = listed.map(boundKey);
         // Each key kept as the row it will be written as (its backend fields as one JSON string)
         // and its fields without the parsed answer: a fraction of the memory, for as long as the
         // sync waits for its other scopes and its turn to write. Not push(...list): a scope of
         // 100,000+ keys would overflow the call's argument list.
-        for (const row of store.inventory.rowsOf(connectionId, list, traits)) rows.push(row);
-        for (const key of list) keys.push({ ...key, raw: NO_RAW });
+        for (const row of store.inventory.rowsOf(connectionId, bounded, traits)) rows.push(row);
+        for (const key of bounded) keys.push({ ...key, raw: NO_RAW });
       }
       scopesDone++;
       progress();
@@ -174,7 +212,9 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     const runId = store.syncRuns.start(connectionId, now());
     events.emit('connections.changed', { connectionId });
     try {
-      const { scopes, keys, rows, traits } = await fetchAll(connectionId, runId, signal);
+      // A cancel ends the sync at once, even while an adapter's call does not listen for it; what
+      // that call brings back later is dropped.
+      const { scopes, keys, rows, traits } = await orCancelled(fetchAll(connectionId, runId, signal), signal);
       // Nothing is written until everything was fetched; a cancel up to here changes nothing.
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
       // One connection's snapshot written at a time: worked out in chunks between turns of the
@@ -237,6 +277,14 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       return run !== undefined;
     },
 
+    /** Cancels this connection's running sync, if any, and waits for it to let go (its cache as it was). */
+    async cancelAndSettle(connectionId: string): Promise<void> {
+      const run = running.get(connectionId);
+      if (!run) return;
+      run.abort.abort();
+      await run.promise.catch(() => undefined);
+    },
+
     /** Every connection at once, held back per host; one failing does not stop the others. */
     async syncAll() {
       return { runs: await syncMany(store.connections.list().map((c) => c.id), (id) => this.sync(id)) };
@@ -294,6 +342,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     },
 
     key(connectionId: string, keyId: string): KeyDetail {
+      const connection = deps.connections().get(connectionId);
       const record = store.inventory.getKey(connectionId, keyId);
       if (!record) throw new AppError('not-found', 'This key is not in the cached inventory; sync to refresh.');
       const vaultEntries = store.vault
@@ -307,6 +356,8 @@ export function createInventoryService(deps: InventoryServiceDeps) {
         // As the sync stored it: the same trait the health board judges the key by.
         lastUseReported: record.tracksLastUse === true,
         vaultEntries,
+        // What the backend adds (teams, owner, permission mode…), read from what the sync recorded.
+        facts: providerModule(connection.kind).describeKey?.(record) ?? [],
       };
     },
   };

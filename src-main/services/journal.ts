@@ -38,7 +38,7 @@ export function createJournalService(deps: { store: Store; now: () => number }) 
       const rows: AuditEntryView[] = [];
       for (let offset = 0; ; offset += 1000) {
         const page = list(offset, 1000);
-        rows.push(...page.rows);
+        for (const row of page.rows) rows.push(row);
         if (offset + 1000 >= page.total) break;
       }
       rows.reverse(); // oldest first, as a log reads

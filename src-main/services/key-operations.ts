@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
-import type { CreatedKey, CreateKeySpec, DeleteOutcome, Provider } from '../providers/types.ts';
+import type { CreatedKey, CreateKeySpec, DeleteOutcome, FieldValues, Provider } from '../providers/types.ts';
 import type { Store } from '../store/index.ts';
 import { changedFields, type LocalKeyState } from '../store/inventory.ts';
 import type { OperationKind } from '../store/journal.ts';
@@ -162,6 +162,9 @@ export function createKeyOperations(deps: KeyOperationDeps) {
       else spec.groupIds = groupIds;
     } else if (groupIds.length > 0) fields.groupIds = 'This key type has no groups.';
 
+    const values = checkFields(type, spec.role, input.fields ?? {}, fields);
+    if (values) spec.fields = values;
+
     if (input.expiresAt !== undefined) {
       if (type.expiry === 'unsupported') fields.expiresAt = 'Keys of this backend do not expire.';
       else if (input.expiresAt <= now()) fields.expiresAt = 'Choose a time in the future.';
@@ -301,6 +304,31 @@ export function createKeyOperations(deps: KeyOperationDeps) {
       });
     },
   };
+}
+
+/** The type's further fields (teams, owner, token scopes…): each value one of its options. */
+function checkFields(type: KeyTypeOption, role: string | undefined, input: FieldValues, fields: Record<string, string>): FieldValues | undefined {
+  const offered = (type.fields ?? []).filter((f) => !f.whenRoles || (role !== undefined && f.whenRoles.includes(role)));
+  for (const name of Object.keys(input)) {
+    if (!offered.some((f) => f.id === name)) fields[name] = type.fields?.some((f) => f.id === name) ? 'This does not apply with this role.' : 'This key type has no such field.';
+  }
+  if (offered.length === 0) return undefined;
+  const values: FieldValues = {};
+  for (const field of offered) {
+    const value = input[field.id] ?? field.default;
+    const known = (id: string) => field.options.some((o) => o.id === id);
+    const what = field.label.toLowerCase();
+    if (field.multiple) {
+      const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
+      if (list.some((id) => !known(id))) fields[field.id] = `Choose ${what} from the list; one of them is not (any longer) there.`;
+      else values[field.id] = list;
+    } else if (Array.isArray(value)) fields[field.id] = `Choose one ${what}.`;
+    else if (value === undefined || value === '') {
+      if (field.required) fields[field.id] = `Choose the ${what}.`;
+    } else if (!known(value)) fields[field.id] = `Choose the ${what} from the list.`;
+    else values[field.id] = value;
+  }
+  return values;
 }
 
 function pickLocal(key: KeyRecord): LocalKeyState {

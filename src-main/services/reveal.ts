@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { PendingRevealView, RevealView } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { rememberSecret } from '../redact.ts';
 import type { IssuedSecret } from '../model.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { Store } from '../store/index.ts';
@@ -33,6 +34,8 @@ export function createRevealSlots(options: { ttlMs?: number } = {}) {
 
   return {
     put(secret: IssuedSecret, operationId: string | null = null): string {
+      // A backend that later quotes this secret in an error gets it redacted.
+      for (const field of secret.fields) if (field.secret) rememberSecret(field.value);
       const slotId = randomUUID();
       const timer = setTimeout(() => drop(slotId), ttlMs);
       timer.unref();

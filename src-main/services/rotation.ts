@@ -1,21 +1,23 @@
 // Rotation as a journaled, resumable operation (ARCHITECTURE.md rules 7 and 9).
 // Native (the backend regenerates in place): one call, a held secret, one reveal.
-// Composed: create a twin (same name, type, role, scope, expiry policy) → its secret held in the
+// Composed: create a twin (same name, type, role, scope; whatever else gives the key access, as its
+// adapter's twinPlan says; an expiry as rotation-expiry.ts decides) → its secret held in the
 // keychain and revealed once → the user confirms the new key is deployed → the old key is
 // deactivated or deleted, now or at a chosen time. Every step is written to the journal before
 // the next begins, so after a crash or a quit the rotation resumes, or rolls back what it cannot.
 import { randomUUID } from 'node:crypto';
-import type { ChannelInput, RotationStep, RotationView } from '../../src-preload/contract.ts';
+import type { ChannelInput, RotationPlanView, RotationStep, RotationView } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { KeyRecord } from '../model.ts';
-import type { CreateKeySpec } from '../providers/types.ts';
+import type { CreateKeySpec, TwinPlan } from '../providers/types.ts';
 import type { Store } from '../store/index.ts';
 import type { OperationRecord } from '../store/journal.ts';
 import type { ConnectionService } from './connections.ts';
 import type { KeyOperations } from './key-operations.ts';
 import { AWAITING_REVEAL, REVEALED, type RevealService } from './reveal.ts';
+import { planExpiry, twinExpiry } from './rotation-expiry.ts';
 
 /** What the journal keeps about a rotation: never a secret. */
 interface RotationState {
@@ -27,6 +29,8 @@ interface RotationState {
   retireAt: number | null;
   startedAt: number;
   scopeId: string;
+  /** Where the twin is created (an adapter may place it elsewhere than the old key). */
+  twinScopeId?: string;
   twinName: string;
 }
 
@@ -95,29 +99,35 @@ export function createRotationService(deps: {
     store.journal.audit({ at: now(), actor: 'user', action: 'key.rotate', connectionId: op.connectionId, keyId: stateOf(op).oldKeyId, result, detail });
   }
 
-  /** The twin's create spec, from the cached key and what the backend adds (grants, scopes…). */
-  async function twinOf(key: KeyRecord) {
+  /** How the twin would be made: the adapter's plan, the create form it goes through, its expiry. */
+  async function twinPlanOf(key: KeyRecord) {
     const provider = await keys.providerFor(key.connectionId, 'create');
-    const scope = keys.cachedScope(key.connectionId, key.scopeId);
+    // The plan first: reading the key afresh may teach the adapter choices its form then offers.
+    const plan: TwinPlan = provider.twinPlan ? await provider.twinPlan(key, store.inventory.listScopes(key.connectionId)) : { keeps: [] };
     const form = await keys.formOf(provider);
     const type = form.types.find((t) => t.id === key.type);
-    const lifetime = key.expiresAt !== null && key.createdAt !== null ? key.expiresAt - key.createdAt : null;
-    // What the backend adds (bindings, project roles, limiting scopes, groups) goes through the
-    // same checks as a create form would, policy included.
-    const extra = provider.twinSpec?.(key, store.inventory.listScopes(key.connectionId)) ?? {};
+    const expiry = planExpiry(key, type, store.policies.get(key.connectionId), now());
+    return { provider, form, type, plan, expiry };
+  }
+
+  /** The twin's create spec, through the same checks as a create form (policy included). */
+  async function twinOf(key: KeyRecord, expiresAt: number | null | undefined) {
+    const { provider, form, type, plan, expiry } = await twinPlanOf(key);
+    const scope = keys.cachedScope(key.connectionId, plan.scopeId ?? key.scopeId);
     const input: ChannelInput<'keys.create'> = {
       connectionId: key.connectionId,
-      scopeId: key.scopeId,
+      scopeId: scope.id,
       type: key.type,
-      name: key.name,
+      name: plan.name ?? key.name,
       description: type?.description.supported && key.description ? key.description : undefined,
-      role: extra.role ?? (type?.role?.options.some((o) => o.id === key.role) ? (key.role ?? undefined) : undefined),
-      expiresAt: lifetime !== null && lifetime > 0 && type && type.expiry !== 'unsupported' ? now() + lifetime : undefined,
-      grants: extra.grants?.map((g) => ({ scopeId: g.scope.id, role: g.role })),
-      scopeIds: extra.scopes?.map((s) => s.id),
-      groupIds: extra.groupIds,
+      role: plan.role ?? (type?.role?.options.some((o) => o.id === key.role) ? (key.role ?? undefined) : undefined),
+      expiresAt: twinExpiry(expiry, expiresAt),
+      grants: plan.grants?.map((g) => ({ scopeId: g.scope.id, role: g.role })),
+      scopeIds: plan.scopes?.map((s) => s.id),
+      groupIds: plan.groupIds,
+      fields: plan.fields,
     };
-    const spec: CreateKeySpec = keys.validateCreate(form, input, scope);
+    const spec: CreateKeySpec = { ...keys.validateCreate(form, input, scope), carry: plan.carry };
     return { provider, scope, spec };
   }
 
@@ -152,7 +162,7 @@ export function createRotationService(deps: {
   async function rollBackCreating(op: OperationRecord): Promise<void> {
     const state = stateOf(op);
     const provider = await connections.provider(op.connectionId);
-    const scope = keys.cachedScope(op.connectionId, state.scopeId);
+    const scope = keys.cachedScope(op.connectionId, state.twinScopeId ?? state.scopeId);
     const listed = await provider.listKeys(scope);
     // Keys the cache knew before this rotation began are not its twin; a sync running alongside may
     // have cached the twin itself after it was created.
@@ -197,6 +207,14 @@ export function createRotationService(deps: {
     }
   }
 
+  async function modeOf(old: KeyRecord) {
+    keys.refuseLocked(old.connectionId, old.scopeId);
+    const provider = await keys.providerFor(old.connectionId, 'rotate', old.type);
+    const typed = provider.capabilities.createForm.types.find((t) => t.id === old.type)?.actions;
+    const native = (typed?.rotate ?? provider.capabilities.actions.rotate).mode === 'native' && provider.rotateKey !== undefined;
+    return { provider, typed, native };
+  }
+
   let timer: NodeJS.Timeout | undefined;
 
   return {
@@ -227,12 +245,18 @@ export function createRotationService(deps: {
         .map((op) => view(op));
     },
 
+    /** What rotating this key would do: native or composed, the twin's expiry, what it keeps. */
+    async plan(input: ChannelInput<'rotation.plan'>): Promise<RotationPlanView> {
+      const old = keys.cachedKey(input.connectionId, input.keyId);
+      const { native } = await modeOf(old);
+      if (native) return { mode: 'native', expiry: null, keeps: ['Everything: the backend replaces only the secret.'] };
+      const { plan, expiry } = await twinPlanOf(old);
+      return { mode: 'composed', expiry, keeps: plan.keeps };
+    },
+
     async start(input: ChannelInput<'rotation.start'>): Promise<RotationView> {
       const old = keys.cachedKey(input.connectionId, input.keyId);
-      keys.refuseLocked(input.connectionId, old.scopeId);
-      const provider = await keys.providerFor(input.connectionId, 'rotate', old.type);
-      const typed = provider.capabilities.createForm.types.find((t) => t.id === old.type)?.actions;
-      const native = (typed?.rotate ?? provider.capabilities.actions.rotate).mode === 'native' && provider.rotateKey !== undefined;
+      const { provider, typed, native } = await modeOf(old);
       const id = randomUUID();
       const deactivatable = (typed?.deactivate ?? provider.capabilities.actions.deactivate).mode === 'native' && provider.setKeyActive !== undefined;
       const state: RotationState = {
@@ -249,7 +273,8 @@ export function createRotationService(deps: {
       if (!native && (typed?.delete ?? provider.capabilities.actions.delete).mode === 'unavailable' && !deactivatable) {
         throw new AppError('unsupported', 'This connection can neither delete nor deactivate keys, so it cannot retire the old key after a rotation.');
       }
-      const twin = native ? null : await twinOf(old);
+      const twin = native ? null : await twinOf(old, input.expiresAt);
+      if (twin) state.twinScopeId = twin.scope.id;
       busy.add(id); // in flight: the scheduler must not take it for an interrupted one
       store.journal.begin({ id, connectionId: old.connectionId, kind: 'rotate', keyId: old.id, step: 'creating', input: state as unknown as Record<string, unknown>, at: now() });
       deps.onStep?.('rotate', 'creating');

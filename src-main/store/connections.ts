@@ -14,6 +14,7 @@ interface Row {
   created_at: number;
   last_success_at: number | null;
   settings_json: string;
+  plain_http_accepted_at: number | null;
 }
 
 const toRecord = (row: Row): ConnectionRecord => ({
@@ -28,12 +29,13 @@ const toRecord = (row: Row): ConnectionRecord => ({
   createdAt: row.created_at,
   lastSuccessAt: row.last_success_at,
   settings: JSON.parse(row.settings_json) as ConnectionSettings,
+  plainHttpAcceptedAt: row.plain_http_accepted_at,
 });
 
 export function connectionQueries(db: Db) {
   const insert = db.prepare(`INSERT INTO connections
-    (id, kind, name, base_url, color, ca_pem, account_id, account_name, created_at, last_success_at, settings_json)
-    VALUES (@id, @kind, @name, @baseUrl, @color, @caPem, @accountId, @accountName, @createdAt, @lastSuccessAt, @settingsJson)`);
+    (id, kind, name, base_url, color, ca_pem, account_id, account_name, created_at, last_success_at, settings_json, plain_http_accepted_at)
+    VALUES (@id, @kind, @name, @baseUrl, @color, @caPem, @accountId, @accountName, @createdAt, @lastSuccessAt, @settingsJson, @plainHttpAcceptedAt)`);
   const all = db.prepare('SELECT * FROM connections ORDER BY created_at, id');
   const one = db.prepare('SELECT * FROM connections WHERE id = ?');
   const remove = db.prepare('DELETE FROM connections WHERE id = ?');
@@ -42,7 +44,7 @@ export function connectionQueries(db: Db) {
   return {
     insert(record: ConnectionRecord): void {
       const { settings, ...rest } = record;
-      insert.run({ ...rest, settingsJson: JSON.stringify(settings) });
+      insert.run({ ...rest, plainHttpAcceptedAt: rest.plainHttpAcceptedAt ?? null, settingsJson: JSON.stringify(settings) });
     },
     list(): ConnectionRecord[] {
       return (all.all() as Row[]).map(toRecord);

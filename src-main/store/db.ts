@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../errors.ts';
+import { privateFile, privateIfPresent } from '../private-files.ts';
 import { migrations as defaultMigrations, type Migration } from './migrations/index.ts';
 
 export type Db = Database.Database;
@@ -54,8 +55,11 @@ export function checkpointDeferral(db: Db): () => () => void {
  */
 export function openDatabase(file: string, migrations: Migration[] = defaultMigrations, readonly = false): Db {
   if (readonly) return openReadonly(file, migrations);
-  const db = new Database(file);
+  // SQLite gives its -wal and -shm files the database file's mode when it creates them; files an
+  // earlier run left behind keep theirs, so they are made private here too.
+  const db = new Database(privateFile(file));
   db.pragma('journal_mode = WAL');
+  privateIfPresent([`${file}-wal`, `${file}-shm`]);
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
@@ -90,11 +94,11 @@ function openReadonly(file: string, migrations: Migration[]): Db {
     rmSync(scratch, { recursive: true, force: true });
     return db;
   };
-  const applied = (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version);
-  const latest = Math.max(...migrations.map((m) => m.version));
-  if (Math.max(...applied) !== latest) {
+  const newest = (db.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number | null) ?? 0;
+  const latest = migrations.reduce((most, m) => Math.max(most, m.version), 0);
+  if (newest !== latest) {
     db.close();
-    throw new SchemaVersionError(`That data dir was written by another Keyfleet version (schema ${Math.max(...applied)}, this one reads ${latest}).`);
+    throw new SchemaVersionError(`That data dir was written by another Keyfleet version (schema ${newest}, this one reads ${latest}).`);
   }
   db.pragma('query_only = ON');
   return db;

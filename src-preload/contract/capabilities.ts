@@ -11,6 +11,27 @@ export interface ActionSupport {
   note?: string;
 }
 
+/**
+ * A further field of a key type, offered from the backend's own list: env zero teams, a LangWatch
+ * personal key's owner, Onyx token scopes, a deepset workspace role. Its value travels in
+ * keys.create's `fields` under its id.
+ */
+export interface KeyField {
+  id: string;
+  label: string;
+  /** One choice, or several (checkboxes). */
+  multiple: boolean;
+  options: Choice[];
+  default?: string | string[];
+  /** One choice that must be made (no "unset"). */
+  required?: boolean;
+  hint?: string;
+  /** What leaving it unset (one) or choosing none (several) means. */
+  emptyMeans?: string;
+  /** Only offered while the main role is one of these (env zero teams: not with Admin). */
+  whenRoles?: string[];
+}
+
 export interface KeyTypeOption {
   id: string;
   label: string;
@@ -45,6 +66,8 @@ export interface KeyTypeOption {
   };
   /** Groups the key joins (Onyx on group-based servers). */
   groups?: { label: string; options: Choice[]; hint?: string; emptyMeans: string };
+  /** Further fields this backend offers for keys of this type. */
+  fields?: KeyField[];
   expiry: 'unsupported' | 'optional' | 'required';
   /** When the backend counts expiry in whole days (Onyx personal access tokens). */
   expiryInDays?: { max: number };
@@ -75,6 +98,8 @@ export interface BackendInfo {
   baseUrl: { placeholder: string; presets: Choice[]; hint: string };
   /** What the backend calls the thing a connection targets when a key reaches several. */
   targetLabel?: string;
+  /** Switches for how to reach the backend (Onyx: send the key as X-Onyx-Authorization), off by default. */
+  options?: Array<{ id: string; label: string; hint: string }>;
 }
 
 export interface Capabilities {

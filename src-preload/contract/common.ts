@@ -76,6 +76,22 @@ export const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour lik
 
 export const keyRef = z.strictObject({ connectionId, keyId: id });
 
+/** The name of a backend-defined field or option: an identifier, never one of Object.prototype's. */
+export const fieldName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/)
+  .refine((name) => !(name in Object.prototype) && name !== 'prototype', 'a reserved name');
+
+/**
+ * A map of backend-defined fields or options (by fieldName) to their values, at most 16 of them.
+ * An own `__proto__` (as JSON.parse makes it) is refused outright, not silently dropped.
+ */
+export function namedValues<T>(values: z.ZodType<Record<string, T>, Record<string, T>>) {
+  return z
+    .custom<Record<string, T>>((input) => typeof input === 'object' && input !== null && !Object.hasOwn(input, '__proto__'), 'a reserved name')
+    .pipe(values.refine((map) => Object.keys(map).length <= 16, 'at most 16 names'));
+}
+
 /** Epoch milliseconds, within the range a JavaScript Date can hold. */
 export const epochMs = z.int().min(0).max(8_640_000_000_000_000);
 

@@ -1,7 +1,7 @@
 // Connections (one organization on one backend) and the scopes inside them.
 import { z } from 'zod';
 import type { Capabilities } from './capabilities.ts';
-import { channel, color, connectionId, empty, httpUrl, name, out, pem, PROVIDER_KINDS, type AppErrorShape, type ProviderKind } from './common.ts';
+import { channel, color, connectionId, empty, fieldName, httpUrl, name, namedValues, out, pem, PROVIDER_KINDS, type AppErrorShape, type ProviderKind } from './common.ts';
 import type { SyncResult } from './inventory.ts';
 
 export interface ConnectionView {
@@ -18,6 +18,8 @@ export interface ConnectionView {
   /** The credential may list keys but not manage them. */
   readOnly: boolean;
   hasCustomCa: boolean;
+  /** Reaches another machine over plain http, a risk the user accepted when adding it: shown with a mark. */
+  plainHttp: boolean;
   lastSync: {
     at: number;
     result: SyncResult;
@@ -47,13 +49,34 @@ export interface ScopeView {
   readOnly: string | null;
 }
 
+/**
+ * Why HTTP cannot carry `value` as (part of) a credential header, for the form field; undefined if
+ * it can. Headers are Latin-1 without line breaks or control characters; a "…" is what a page or
+ * a terminal shows for a value it cut short, so it means the copy was incomplete. The message never
+ * quotes the value.
+ */
+export function credentialProblem(value: string): string | undefined {
+  if (/[\r\n]/.test(value)) return 'Holds a line break. Paste the credential on one line, with nothing around it.';
+  if (value.includes('…')) return 'Holds “…”, so the copy was cut short. Copy the whole credential and paste it again.';
+  // eslint-disable-next-line no-control-regex -- control characters are what is looked for
+  if (/[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/.test(value)) return 'Holds an invisible control character that HTTP cannot carry. Paste the credential again.';
+  if (/[^\t\u0020-\u00FF]/.test(value)) return 'Holds a character HTTP cannot carry (outside Latin-1, like an emoji, a typographic quote or a direction mark). Paste the credential again.';
+  return undefined;
+}
+
+const credentialText = (schema: z.ZodString) =>
+  schema.superRefine((value, ctx) => {
+    const problem = credentialProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const credentialSchema = z.union([
   z.strictObject({
     type: z.literal('key-pair'),
-    accessKey: z.string().trim().min(1).max(512),
-    secretKey: z.string().min(1).max(4096),
+    accessKey: credentialText(z.string().trim().min(1).max(512)),
+    secretKey: credentialText(z.string().min(1).max(4096)),
   }),
-  z.strictObject({ type: z.literal('token'), token: z.string().trim().min(1).max(8192) }),
+  z.strictObject({ type: z.literal('token'), token: credentialText(z.string().trim().min(1).max(8192)) }),
 ]);
 export type CredentialInput = z.infer<typeof credentialSchema>;
 
@@ -71,6 +94,10 @@ export const connectionChannels = {
       target: z.string().min(1).max(256).optional(),
       /** What kind of credential this is, for backends where it decides what it may do. */
       credentialKind: z.string().min(1).max(64).optional(),
+      /** The backend's connection switches that are on (BackendInfo.options ids). */
+      options: namedValues(z.record(fieldName, z.boolean())).optional(),
+      /** The user accepts that this connection reaches another machine over plain http, unencrypted. */
+      acceptPlainHttp: z.boolean().optional(),
     }),
     out<ConnectionView>(),
   ),

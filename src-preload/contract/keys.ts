@@ -1,6 +1,6 @@
 // Keys as the inventory holds them, and the channels that read and change them.
 import { z } from 'zod';
-import { channel, connectionId, epochMs, id, keyRef, out } from './common.ts';
+import { channel, connectionId, epochMs, fieldName, id, keyRef, namedValues, out } from './common.ts';
 import type { CreateFormSpec } from './capabilities.ts';
 import { HEALTH_KINDS } from './inventory.ts';
 
@@ -64,7 +64,12 @@ export interface KeyDetail extends KeyView {
   vaultEntries: Array<{ id: string; name: string }>;
   /** Whether the backend reports last use for this key: a null lastUsedAt then means never used. */
   lastUseReported: boolean;
+  /** What the backend adds to the common fields, in words (teams, owner, permission mode…). */
+  facts: Array<{ label: string; value: string }>;
 }
+
+/** A key type's further fields (KeyField ids) and their values: one choice, or several. */
+export const keyFieldValues = namedValues(z.record(fieldName, z.union([z.string().max(256), z.array(z.string().min(1).max(256)).max(500)])));
 
 /** One line of a key's history: what a sync saw change, or what Keyfleet did. */
 export interface KeyChangeView {
@@ -116,6 +121,7 @@ export const keyChannels = {
       grants: z.array(z.strictObject({ scopeId: id, role: z.string().min(1).max(256) })).max(100).optional(),
       scopeIds: z.array(id).max(500).optional(),
       groupIds: z.array(id).max(500).optional(),
+      fields: keyFieldValues.optional(),
     }),
     out<{ key: KeyView; revealSlotId: string }>(),
   ),

@@ -53,6 +53,30 @@ export interface RotationView {
   startedAt: number;
 }
 
+/**
+ * When a rotation's twin expires unless the user picks another time: the old key's lifetime, its
+ * remaining time, the policy's longest lifetime, never (as the old key), or nothing ("choose").
+ */
+export interface TwinExpiryView {
+  /** Whether keys of this type can expire at all. */
+  supported: boolean;
+  /** The default; null: never (or the user must choose, see basis). */
+  default: number | null;
+  basis: 'lifetime' | 'remaining' | 'policy' | 'never' | 'choose' | 'unsupported';
+  oldExpiresAt: number | null;
+  /** "Never" would break the backend's or the organization's rule. */
+  expiryRequired: boolean;
+}
+
+/** What a rotation will do, before it starts: the wizard's plan step. */
+export interface RotationPlanView {
+  mode: 'native' | 'composed';
+  /** The twin's expiry (composed rotations only). */
+  expiry: TwinExpiryView | null;
+  /** What the twin keeps, in the user's words ("Teams: SRE"). */
+  keeps: string[];
+}
+
 /** A new secret that was issued but never shown (after a crash, a quit or a missed window). */
 export interface PendingRevealView {
   operationId: string;
@@ -88,7 +112,9 @@ export interface BulkResultView {
 }
 
 export const operationChannels = {
-  'rotation.start': channel(keyRef, out<RotationView>()),
+  'rotation.plan': channel(keyRef, out<RotationPlanView>()),
+  /** expiresAt (composed): when the twin expires; null for never; omitted for the plan's default. */
+  'rotation.start': channel(keyRef.extend({ expiresAt: epochMs.nullable().optional() }), out<RotationView>()),
   'rotation.list': channel(empty, out<RotationView[]>()),
   'rotation.confirmDeployed': channel(z.strictObject({ operationId: z.uuid() }), out<RotationView>()),
   'rotation.retire': channel(

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Banner } from '../components/banner.tsx';
+import { Name } from '../components/name.tsx';
 import { useApp, type Modal } from '../state/store.ts';
 import { api } from './bridge.ts';
 import { runAppCommand } from './commands.ts';
@@ -88,7 +89,7 @@ export function App() {
             <Banner tone="warning" title={`${rotations.length === 1 ? 'A rotation is' : `${rotations.length} rotations are`} not finished`}>
               {rotations.map((rotation) => (
                 <button key={rotation.operationId} type="button" className="link-button" onClick={() => open({ kind: 'resume-rotation', rotation })}>
-                  Continue rotating “{rotation.oldKeyName}”
+                  Continue rotating “<Name>{rotation.oldKeyName}</Name>”
                   {rotation.step === 'retire-scheduled' && rotation.retireAt ? ` (old key retires ${new Date(rotation.retireAt).toLocaleString()})` : ''}
                 </button>
               ))}
@@ -99,8 +100,15 @@ export function App() {
               Keyfleet kept {unseen.length === 1 ? 'it' : 'them'} in the OS keychain until you see {unseen.length === 1 ? 'it' : 'them'}, once.{' '}
               {unseen.map((pending) => (
                 <button key={pending.operationId} type="button" className="link-button" onClick={() => void showPendingReveal(pending)}>
-                  Show the {pending.kind === 'rotate' ? 'rotated' : 'new'} secret of {pending.keyName ? `“${pending.keyName}”` : 'a key'}
-                  {` in ${connections.find((c) => c.id === pending.connectionId)?.name ?? 'a removed connection'}`}
+                  Show the {pending.kind === 'rotate' ? 'rotated' : 'new'} secret of{' '}
+                  {pending.keyName ? (
+                    <>
+                      “<Name>{pending.keyName}</Name>”
+                    </>
+                  ) : (
+                    'a key'
+                  )}{' '}
+                  in <Name>{connections.find((c) => c.id === pending.connectionId)?.name ?? 'a removed connection'}</Name>
                 </button>
               ))}
             </Banner>

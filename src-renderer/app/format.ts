@@ -60,3 +60,20 @@ export function hostOf(url: string): string {
     return url;
   }
 }
+
+/** A day as a date input holds it (local time): 2026-08-22. */
+export function dateInputValue(at: number): string {
+  const d = new Date(at);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** Today, or a day so many days ahead, as a date input holds it. */
+export function today(offsetDays = 0): string {
+  return dateInputValue(Date.now() + offsetDays * 86_400_000);
+}
+
+/** The end of a date input's day, local time, as epoch milliseconds. */
+export function endOfDay(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d, 23, 59, 59).getTime();
+}

@@ -1,5 +1,6 @@
 // Connections, their scope trees, and their syncs (with progress while one runs).
 import { api, asCallError, type CallError } from '../app/bridge.ts';
+import { isolate } from '../app/names.ts';
 import { guarded } from './guarded.ts';
 import type { ConnectionsSlice, GetState, SetState } from './types.ts';
 
@@ -44,7 +45,7 @@ export function createConnectionsSlice(set: SetState, get: GetState): Connection
       await Promise.all([get().refreshConnections(), get().loadScopes(connectionId), get().loadKeys()]);
       // A failed run is shown on the connection itself; anything else (it was removed, say) here.
       const recorded = get().connections.find((c) => c.id === connectionId)?.lastSync?.result === 'failed';
-      if (failure && !recorded) get().notify('error', `Sync of “${connection?.name ?? 'connection'}” failed`, failure.message, { view: 'keys' });
+      if (failure && !recorded) get().notify('error', `Sync of “${connection ? isolate(connection.name) : 'a connection'}” failed`, failure.message, { view: 'keys' });
     },
 
     async syncAll(announce = 'always') {
@@ -61,7 +62,7 @@ export function createConnectionsSlice(set: SetState, get: GetState): Connection
       await get().refreshConnections();
       await Promise.all([get().loadKeys(), ...runs.map((run) => get().loadScopes(run.connectionId))]);
       if (runs.length === 0) return;
-      const names = new Map(get().connections.map((c) => [c.id, c.name]));
+      const names = new Map(get().connections.map((c) => [c.id, isolate(c.name)]));
       const failed = runs.filter((run) => run.result !== 'ok');
       const all = runs.length === 1 ? 'the connection' : `all ${runs.length} connections`;
       if (failed.length === 0) {

@@ -2,6 +2,7 @@
 // selection, filter and sort, and the actions on single keys.
 import type { KeyView } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
+import { isolate } from '../app/names.ts';
 import { guarded } from './guarded.ts';
 import type { GetState, KeysSlice, SetState } from './types.ts';
 
@@ -161,7 +162,7 @@ export function createKeysSlice(set: SetState, get: GetState): KeysSlice {
     },
 
     async setKeyActive(key, active) {
-      await keyAction(key, active ? 'Activating…' : 'Deactivating…', `Could not ${active ? 'activate' : 'deactivate'} “${key.name || key.id}”`, () =>
+      await keyAction(key, active ? 'Activating…' : 'Deactivating…', `Could not ${active ? 'activate' : 'deactivate'} “${isolate(key.name || key.id)}”`, () =>
         api.keys.setActive({ connectionId: key.connectionId, keyId: key.id, active }),
       );
     },
@@ -175,7 +176,7 @@ export function createKeysSlice(set: SetState, get: GetState): KeysSlice {
 
     async deleteKey(key) {
       set({ modal: { kind: 'none' } });
-      await keyAction(key, 'Deleting…', `Could not delete “${key.name || key.id}”`, async () => {
+      await keyAction(key, 'Deleting…', `Could not delete “${isolate(key.name || key.id)}”`, async () => {
         await api.keys.delete({ connectionId: key.connectionId, keyId: key.id });
         await get().loadScopes(key.connectionId);
       });

@@ -8,6 +8,7 @@ import { Banner } from '../components/banner.tsx';
 import { Field } from '../components/field.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Modal } from '../components/modal.tsx';
+import { CheckedName, HiddenCharactersWarning, isolate, Name } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
 import './bulk-dialog.css';
 
@@ -51,7 +52,8 @@ export function BulkDialog() {
   const [progress, setProgress] = useState<{ done: number; total: number; results: BulkResultView['results'] } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const where = selection.connectionId ? (connections.find((c) => c.id === selection.connectionId)?.name ?? 'this connection') : `all ${connections.length} connections`;
+  const chosen = selection.connectionId ? connections.find((c) => c.id === selection.connectionId) : undefined;
+  const where = chosen ? isolate(chosen.name) : selection.connectionId ? 'this connection' : `all ${connections.length} connections`;
 
   async function preview() {
     setBusy(true);
@@ -118,7 +120,10 @@ export function BulkDialog() {
                 .filter((r) => !r.ok)
                 .map((r) => (
                   <li key={`${r.connectionId}:${r.keyId}`}>
-                    <strong>{r.name}</strong>: {r.error}
+                    <strong>
+                      <CheckedName name={r.name} />
+                    </strong>
+                    : <bdi>{r.error}</bdi>
                   </li>
                 ))}
             </ul>
@@ -149,7 +154,7 @@ export function BulkDialog() {
         <>
           <p className="form-note">
             Applies to the keys shown now ({where}
-            {query ? `, matching “${query}”` : ''}).
+            {query ? `, matching “${isolate(query)}”` : ''}).
           </p>
           <div className="form-row">
             <Field label="Action">
@@ -202,19 +207,23 @@ export function BulkDialog() {
                 <ul className="result-list" aria-label="Keys in this action">
                   {plan.items.slice(0, SHOWN).map((item) => (
                     <li key={`${item.connectionId}:${item.keyId}`}>
-                      {item.name} <span className="muted">· {item.connectionName}</span>
+                      <CheckedName name={item.name} />{' '}
+                      <span className="muted">
+                        · <Name>{item.connectionName}</Name>
+                      </span>
                     </li>
                   ))}
                   {plan.items.length > SHOWN ? <li className="muted">and {plan.items.length - SHOWN} more</li> : null}
                 </ul>
               ) : null}
+              <HiddenCharactersWarning names={plan.items.slice(0, SHOWN).map((item) => item.name)} />
               {plan.skipped.length ? (
                 <details>
                   <summary>Skipped ({plan.skipped.length})</summary>
                   <ul className="result-list">
                     {plan.skipped.map((item) => (
                       <li key={`${item.connectionId}:${item.keyId}`}>
-                        {item.name}: <span className="muted">{item.reason}</span>
+                        <CheckedName name={item.name} />: <span className="muted">{item.reason}</span>
                       </li>
                     ))}
                   </ul>

@@ -6,6 +6,7 @@ import type { ChangeRowView } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
 import { absoluteTime } from '../app/format.ts';
 import { Banner } from '../components/banner.tsx';
+import { isolate, Name } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
 
 const RANGES: Array<[string, number]> = [
@@ -18,7 +19,7 @@ const RANGES: Array<[string, number]> = [
 function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'number' && value > 1e11) return absoluteTime(value);
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return isolate(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
 function what(row: ChangeRowView): string {
@@ -75,7 +76,7 @@ export function ChangesView() {
               <option value="">all connections</option>
               {connections.map((c) => (
                 <option key={c.id} value={c.id}>
-                  {c.name}
+                  {isolate(c.name)}
                 </option>
               ))}
             </select>
@@ -118,9 +119,13 @@ export function ChangesView() {
               {rows.map((row) => (
                 <tr key={row.id}>
                   <td className="nowrap">{absoluteTime(row.at)}</td>
-                  <td>{row.connectionName}</td>
-                  <td>{row.found !== null ? <span className="muted">every key</span> : row.keyName || <code>{row.keyId}</code>}</td>
-                  <td className={`change-${row.change}`}>{what(row)}</td>
+                  <td>
+                    <Name>{row.connectionName}</Name>
+                  </td>
+                  <td>{row.found !== null ? <span className="muted">every key</span> : row.keyName ? <Name>{row.keyName}</Name> : <code>{row.keyId}</code>}</td>
+                  <td className={`change-${row.change}`}>
+                    <bdi>{what(row)}</bdi>
+                  </td>
                   <td>{row.source === 'sync' ? 'sync' : 'Keyfleet'}</td>
                 </tr>
               ))}

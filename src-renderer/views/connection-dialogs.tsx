@@ -1,10 +1,11 @@
 // Adding and removing a connection.
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { ConnectionView, ProviderKind } from '../../src-preload/contract.ts';
 import type { CallError } from '../app/bridge.ts';
 import { hostOf } from '../app/format.ts';
 import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
+import { CheckedName, HiddenCharactersWarning, isolate, visibleName } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
 import './connection-dialogs.css';
 
@@ -23,6 +24,8 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
   const [credentialKind, setCredentialKind] = useState<string | null>(null);
   const [target, setTarget] = useState('');
   const [caPem, setCaPem] = useState('');
+  const [options, setOptions] = useState<Record<string, boolean>>({});
+  const [acceptPlainHttp, setAcceptPlainHttp] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<CallError | null>(null);
   const [choices, setChoices] = useState<CallError['choices']>(undefined);
@@ -32,12 +35,16 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
   const keyPair = backend?.credential.type !== 'token';
   const kinds = backend?.credential.kinds;
   const chosenKind = credentialKind ?? kinds?.[0]?.id;
+  // The core decides (it refuses plain http to another machine until the risk is accepted); the
+  // form asks up front where the address is plainly not this machine.
+  const plainHttp = error?.fields?.acceptPlainHttp !== undefined || (/^\s*http:/i.test(baseUrl) && !/^\s*http:\/\/(localhost|127\.|\[::1\])/i.test(baseUrl));
 
   function pickBackend(next: ProviderKind) {
     setKind(next);
     setChoices(undefined);
     setTarget('');
     setCredentialKind(null);
+    setOptions({});
     setError(null);
   }
 
@@ -54,6 +61,8 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
       caPem: caPem.trim() ? caPem.trim() : undefined,
       target: choices && target ? target : undefined,
       credentialKind: kinds ? chosenKind : undefined,
+      options: Object.values(options).some(Boolean) ? Object.fromEntries(Object.entries(options).filter(([, on]) => on)) : undefined,
+      acceptPlainHttp: plainHttp && acceptPlainHttp ? true : undefined,
     });
     setSubmitting(false);
     if (failure) {
@@ -70,7 +79,8 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
       <form className="form" onSubmit={(event) => void submit(event)} aria-busy={submitting}>
         {error && !error.choices ? (
           <div className="form-error" role="alert">
-            {error.message}
+            {/* The contract's own wording names the channel and the field path; the field says it better. */}
+            {error.fields && /^Invalid input for /.test(error.message) ? 'Check the field marked below.' : error.message}
           </div>
         ) : null}
         <Field label="Backend" hint={backend?.credential.hint}>
@@ -99,6 +109,23 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
             />
           </Field>
         </div>
+        {plainHttp ? (
+          <div className="plain-http-warning" role="group" aria-labelledby="plain-http-title">
+            <p id="plain-http-title">
+              <strong>Plain http is not encrypted.</strong> The connection’s credential and every answer would cross the network readable and
+              changeable by anyone on the way. Use an https address if the server has one.
+            </p>
+            <label className="check">
+              <input type="checkbox" checked={acceptPlainHttp} onChange={(event) => setAcceptPlainHttp(event.target.checked)} />
+              I accept this risk for this connection
+            </label>
+            {fieldError('acceptPlainHttp') ? (
+              <p className="field-error" role="alert">
+                {fieldError('acceptPlainHttp')}
+              </p>
+            ) : null}
+          </div>
+        ) : null}
         {backend && backend.baseUrl.presets.length > 0 ? (
           <div className="presets" role="group" aria-label="Regions">
             {backend.baseUrl.presets.map((preset) => (
@@ -158,8 +185,17 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
             </select>
           </Field>
         ) : null}
-        <details className="advanced">
-          <summary>Advanced: private certificate authority</summary>
+        <details className="advanced" open={Object.values(options).some(Boolean) || undefined}>
+          <summary>Advanced: {backend?.options?.length ? 'how to reach the server, ' : ''}private certificate authority</summary>
+          {backend?.options?.map((option) => (
+            <Switch
+              key={option.id}
+              label={option.label}
+              hint={option.hint}
+              checked={options[option.id] === true}
+              onChange={(on) => setOptions((o) => ({ ...o, [option.id]: on }))}
+            />
+          ))}
           <Field
             label="CA certificate (PEM)"
             optional
@@ -189,6 +225,22 @@ export function AddConnectionDialog(props: { backend?: ProviderKind }) {
   );
 }
 
+/** A connection switch with its explanation, read out with it. */
+function Switch(props: { label: string; hint: string; checked: boolean; onChange: (on: boolean) => void }) {
+  const id = useId();
+  return (
+    <div className="switch">
+      <label className="check">
+        <input type="checkbox" checked={props.checked} aria-describedby={`${id}-hint`} onChange={(event) => props.onChange(event.target.checked)} />
+        {props.label}
+      </label>
+      <p className="field-hint" id={`${id}-hint`}>
+        {props.hint}
+      </p>
+    </div>
+  );
+}
+
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -199,7 +251,7 @@ export function RemoveConnectionDialog({ connection }: { connection: ConnectionV
   const [busy, setBusy] = useState(false);
   return (
     <Modal
-      title={`Remove “${connection.name}”?`}
+      title={`Remove “${isolate(visibleName(connection.name))}”?`}
       onRequestClose={close}
       footer={
         <>
@@ -221,9 +273,10 @@ export function RemoveConnectionDialog({ connection }: { connection: ConnectionV
       }
     >
       <p>
-        Keyfleet forgets this connection: its credential is deleted from the OS keychain and its cached inventory from
-        this computer. Nothing changes on the backend; its keys keep working.
+        Keyfleet forgets <CheckedName name={connection.name} />: its credential is deleted from the OS keychain and its cached
+        inventory from this computer. A sync of it still running is cancelled. Nothing changes on the backend; its keys keep working.
       </p>
+      <HiddenCharactersWarning names={[connection.name]} />
     </Modal>
   );
 }

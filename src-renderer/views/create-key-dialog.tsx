@@ -1,28 +1,21 @@
 // The create form, built from what the connection's backend offers (CreateFormSpec): type and
-// where, name and description, role, per-scope roles, limiting scopes, groups and expiry.
+// where, name and description, role, per-scope roles, limiting scopes, groups, the backend's
+// further fields (key-fields.tsx) and expiry.
 // Backend field errors land on the matching fields.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { ConnectionView, CreateFormSpec, KeyTypeOption, ScopeView } from '../../src-preload/contract.ts';
 import { api, asCallError, type CallError } from '../app/bridge.ts';
+import { endOfDay, today } from '../app/format.ts';
 import { Banner } from '../components/banner.tsx';
 import { Field } from '../components/field.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Modal } from '../components/modal.tsx';
+import { isolate, Name } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
+import { fieldInput, KeyFields, offeredFields, type FieldValues } from './key-fields.tsx';
 import './create-key-dialog.css';
 
 const NO_SCOPES: ScopeView[] = [];
-
-/** The end of the chosen day, local time, as epoch milliseconds. */
-function endOfDay(date: string): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(y, m - 1, d, 23, 59, 59).getTime();
-}
-
-function today(offsetDays = 0): string {
-  const d = new Date(Date.now() + offsetDays * 86_400_000);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 export function CreateKeyDialog({ connection, initialScopeId }: { connection: ConnectionView; initialScopeId: string | null }) {
   const close = useApp((s) => s.close);
@@ -49,7 +42,9 @@ export function CreateKeyDialog({ connection, initialScopeId }: { connection: Co
       ) : form ? (
         <CreateKeyForm connection={connection} form={form} initialScopeId={initialScopeId} />
       ) : (
-        <p className="muted">Asking {connection.name} what it offers…</p>
+        <p className="muted">
+          Asking <Name>{connection.name}</Name> what it offers…
+        </p>
       )}
     </Modal>
   );
@@ -76,6 +71,7 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
   const [grants, setGrants] = useState<Record<string, string>>({});
   const [scopeIds, setScopeIds] = useState<string[]>([]);
   const [groupIds, setGroupIds] = useState<string[]>([]);
+  const [fieldValues, setFieldValues] = useState<FieldValues>({});
   const [expiry, setExpiry] = useState('');
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<CallError | null>(null);
@@ -83,6 +79,7 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
   const effectiveRole = role ?? type?.role?.default ?? type?.role?.options[0]?.id;
   const scopeSet = type?.scopeSet && scope && (!type.scopeSet.forScopeKinds || type.scopeSet.forScopeKinds.includes(scope.kind)) ? type.scopeSet : undefined;
   const grantsOffered = type?.grants && (!type.grants.whenRoles || (effectiveRole !== undefined && type.grants.whenRoles.includes(effectiveRole)));
+  const fields = offeredFields(type, type?.role ? effectiveRole : undefined);
   const scopesOf = (kinds: string[]) => scopes.filter((s) => kinds.includes(s.kind));
   const fieldError = (name: string) => error?.fields?.[name];
 
@@ -101,6 +98,7 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
       grants: grantsOffered ? Object.entries(grants).map(([grantScope, grantRole]) => ({ scopeId: grantScope, role: grantRole })) : undefined,
       scopeIds: scopeSet ? scopeIds : undefined,
       groupIds: type.groups ? groupIds : undefined,
+      fields: fieldInput(fields, fieldValues),
       expiresAt: type.expiry !== 'unsupported' && expiry ? endOfDay(expiry) : undefined,
     });
     setSubmitting(false);
@@ -120,12 +118,12 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
         <Field
           label="Where"
           error={fieldError('scopeId')}
-          hint={withheld.length ? `Not offered: ${withheld.map((s) => `${s.name} (${s.inactive ? 'inactive' : 'read-only for you'})`).join(', ')}.` : undefined}
+          hint={withheld.length ? `Not offered: ${withheld.map((s) => `${isolate(s.name)} (${s.inactive ? 'inactive' : 'read-only for you'})`).join(', ')}.` : undefined}
         >
           <select value={scopeId} onChange={(event) => setScopeId(event.target.value)}>
             {creatable.map((s) => (
               <option key={s.id} value={s.id}>
-                {s.name}
+                {isolate(s.name)}
               </option>
             ))}
           </select>
@@ -178,7 +176,7 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
               <div className="grant-list">
                 {scopesOf(type.grants.scopeKinds).map((s) => (
                   <label key={s.id} className="grant-row">
-                    <span className="grant-scope">{s.name}</span>
+                    <Name className="grant-scope">{s.name}</Name>
                     <select
                       aria-label={`Role in ${s.name}`}
                       value={grants[s.id] ?? ''}
@@ -215,7 +213,7 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
                 {scopesOf(scopeSet.scopeKinds).map((s) => (
                   <label key={s.id} className="check">
                     <input type="checkbox" checked={scopeIds.includes(s.id)} onChange={() => setScopeIds((l) => toggle(l, s.id))} />
-                    {s.name}
+                    <Name>{s.name}</Name>
                   </label>
                 ))}
               </div>
@@ -252,6 +250,8 @@ function CreateKeyForm({ connection, form, initialScopeId }: { connection: Conne
               ) : null}
             </fieldset>
           ) : null}
+
+          <KeyFields fields={fields} values={fieldValues} onChange={setFieldValues} errorOf={fieldError} />
 
           {type.expiry !== 'unsupported' ? (
             <Field

@@ -6,6 +6,7 @@ import { download, MIME } from '../app/download.ts';
 import { absoluteTime } from '../app/format.ts';
 import { Banner } from '../components/banner.tsx';
 import { Icon } from '../components/icons.tsx';
+import { Name } from '../components/name.tsx';
 import './journal-view.css';
 
 const PAGE = 200;
@@ -104,14 +105,14 @@ export function JournalView() {
                 <tr key={row.id}>
                   <td className="nowrap">{absoluteTime(row.at)}</td>
                   <td className="nowrap">{row.action.replace(/^key\./, '').replace(/^connection\./, 'connection ')}</td>
-                  <td>{row.connectionName ?? <span className="muted">removed</span>}</td>
+                  <td>{row.connectionName ? <Name>{row.connectionName}</Name> : <span className="muted">removed</span>}</td>
                   <td>
                     <code>{row.keyId ?? '—'}</code>
                   </td>
                   <td>
                     <span className={`pill ${row.result === 'ok' ? 'pill-active' : 'pill-revoked'}`}>{row.result === 'ok' ? 'Done' : 'Failed'}</span>
                   </td>
-                  <td>{row.detail}</td>
+                  <td>{row.detail ? <bdi>{row.detail}</bdi> : null}</td>
                 </tr>
               ))}
             </tbody>

@@ -2,6 +2,7 @@
 // the table's row (icons) and in the detail pane (labelled buttons), from one description.
 import type { ActionName, ActionSupport, ConnectionView, KeyView } from '../../src-preload/contract.ts';
 import { Icon, type IconName } from '../components/icons.tsx';
+import { isolate } from '../components/name.tsx';
 import { keyRef, useApp } from '../state/store.ts';
 import type { Modal } from '../state/types.ts';
 
@@ -13,7 +14,7 @@ import type { Modal } from '../state/types.ts';
 export function effectiveActions(connection: ConnectionView, typed?: Partial<Record<ActionName, ActionSupport>>, locked?: string | null): Record<ActionName, ActionSupport> {
   const actions = { ...connection.capabilities.actions, ...typed };
   if (connection.reachability !== 'offline' && !locked) return actions;
-  const note = locked ?? `${connection.name} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
+  const note = locked ?? `${isolate(connection.name)} cannot be reached right now; this needs the backend. Keyfleet reconnects by itself.`;
   const offline = (support: ActionSupport): ActionSupport => ({ mode: 'unavailable', note: support.mode === 'unavailable' ? (support.note ?? note) : note });
   return {
     create: offline(actions.create),
@@ -125,7 +126,7 @@ export function RowActions({ actions, keyName }: { actions: KeyAction[]; keyName
             type="button"
             className={`icon-button${action.danger ? ' danger' : ''}`}
             aria-label={label}
-            title={actionTitle(label, action)}
+            title={actionTitle(`${action.label} ${isolate(keyName)}`, action)}
             disabled={unavailable(action)}
             onClick={(event) => {
               event.stopPropagation();
@@ -149,7 +150,7 @@ export function PaneActions({ actions, keyName }: { actions: KeyAction[]; keyNam
           key={action.id}
           type="button"
           className={`button small${action.danger ? ' danger-outline' : ''}`}
-          title={actionTitle(`${action.label} ${keyName}`, action)}
+          title={actionTitle(`${action.label} ${isolate(keyName)}`, action)}
           disabled={unavailable(action)}
           onClick={action.run}
         >

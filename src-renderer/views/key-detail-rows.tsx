@@ -1,9 +1,11 @@
 // What the detail pane says about a key, row by row. A backend-specific row is one more entry in
-// DETAIL_ROWS with the kinds it applies to; a row whose value is null is left out. Values wrap,
-// never clip. "Safe to delete?" gathers what decides it: last use, age, power, creator, users.
+// DETAIL_ROWS with the kinds it applies to, or one of the facts its adapter describes (the core's
+// KeyDetail.facts); a row whose value is null is left out. Values wrap, never clip. "Safe to
+// delete?" gathers what decides it: last use, age, power, creator, users.
 import type { ReactNode } from 'react';
 import type { ConnectionView, KeyDetail, KeyLink, ProviderKind } from '../../src-preload/contract.ts';
 import { absoluteTime, kindLabel, relativeTime } from '../app/format.ts';
+import { CheckedName, isolate, Name } from '../components/name.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { useApp } from '../state/store.ts';
 import { typeLabelOf } from './key-actions.tsx';
@@ -20,6 +22,11 @@ export interface DetailRow {
   /** Only for keys of these backends (default: every backend). */
   kinds?: ProviderKind[];
   value: (detail: KeyDetail, context: DetailContext) => ReactNode | null;
+}
+
+/** Several rows at once: what the backend's adapter says about the key, in its own words. */
+interface DetailRowGroup {
+  rows: (detail: KeyDetail) => Array<readonly [string, ReactNode]>;
 }
 
 const DAY_MS = 86_400_000;
@@ -46,10 +53,12 @@ function PartnerLink({ link, openKey, verb }: { link: KeyLink; openKey: (keyId: 
     <>
       {link.present ? (
         <button type="button" className="link-button inline" onClick={() => openKey(link.keyId)} title={`Show the details of the key it ${verb}`}>
-          “{link.name}”
+          “<Name>{link.name}</Name>”
         </button>
       ) : (
-        <>“{link.name}” (deleted)</>
+        <>
+          “<Name>{link.name}</Name>” (deleted)
+        </>
       )}
       {link.maskedValue ? <code className="detail-code"> {link.maskedValue}</code> : null}
       <span className="muted"> · rotated {absoluteTime(link.at)}</span>
@@ -58,16 +67,18 @@ function PartnerLink({ link, openKey, verb }: { link: KeyLink; openKey: (keyId: 
 }
 
 /** The key's fields, in reading order. */
-export const DETAIL_ROWS: DetailRow[] = [
-  { label: 'Name', value: (d) => d.name || <span className="muted">none</span> },
-  { label: 'Local label', value: (d) => d.localLabel },
+export const DETAIL_ROWS: Array<DetailRow | DetailRowGroup> = [
+  { label: 'Name', value: (d) => (d.name ? <CheckedName name={d.name} /> : <span className="muted">none</span>) },
+  { label: 'Local label', value: (d) => (d.localLabel === null ? null : <CheckedName name={d.localLabel} />) },
   { label: 'Id', value: (d) => <code className="detail-code">{d.id}</code> },
   { label: 'Status', value: (d) => <StatusPill status={d.status} detail={d.statusDetail} /> },
   { label: 'Replaced by', value: (d, c) => (d.replacedBy ? <PartnerLink link={d.replacedBy} openKey={c.openKey} verb="was replaced by" /> : null) },
   { label: 'Replaces', value: (d, c) => (d.replaces ? <PartnerLink link={d.replaces} openKey={c.openKey} verb="replaces" /> : null) },
-  { label: 'Type', value: (d, c) => `${typeLabelOf(c.connection, d)} (${d.category})` },
+  { label: 'Type', value: (d, c) => <Name>{`${typeLabelOf(c.connection, d)} (${d.category})`}</Name> },
+  // Teams and project roles, owner and permission mode, token scopes, workspace role… (the backend's words)
+  { rows: (d) => d.facts.map((fact) => [fact.label, <Name key={fact.label}>{fact.value}</Name>] as const) },
   { label: 'Access key / prefix', value: (d) => (d.maskedValue ? <code className="detail-code">{d.maskedValue}</code> : '—') },
-  { label: 'Description', value: (d) => d.description ?? '—' },
+  { label: 'Description', value: (d) => (d.description === null ? '—' : <Name>{d.description}</Name>) },
   { label: 'Created', value: (d) => absoluteTime(d.createdAt) },
   {
     label: 'Expires',
@@ -89,8 +100,8 @@ export const DETAIL_ROWS: DetailRow[] = [
 function FieldList({ rows }: { rows: ReadonlyArray<readonly [string, ReactNode]> }) {
   return (
     <dl className="detail-fields">
-      {rows.map(([label, value]) => (
-        <div key={label} className="detail-field">
+      {rows.map(([label, value], index) => (
+        <div key={`${index}-${label}`} className="detail-field">
           <dt>{label}</dt>
           <dd>{value}</dd>
         </div>
@@ -100,9 +111,12 @@ function FieldList({ rows }: { rows: ReadonlyArray<readonly [string, ReactNode]>
 }
 
 export function DetailFields({ detail, context }: { detail: KeyDetail; context: DetailContext }) {
-  const rows = DETAIL_ROWS.filter((row) => !row.kinds || row.kinds.includes(context.connection.kind))
-    .map((row) => [row.label, row.value(detail, context)] as const)
-    .filter(([, value]) => value !== null && value !== undefined);
+  const rows = DETAIL_ROWS.flatMap((row): Array<readonly [string, ReactNode]> => {
+    if ('rows' in row) return row.rows(detail);
+    if (row.kinds && !row.kinds.includes(context.connection.kind)) return [];
+    const value = row.value(detail, context);
+    return value === null || value === undefined ? [] : [[row.label, value]];
+  });
   return <FieldList rows={rows} />;
 }
 
@@ -111,7 +125,7 @@ export function SafeToDelete({ detail, context }: { detail: KeyDetail; context: 
   const { connection, scopeName } = context;
   const vaultOpen = useApp((s) => s.showVault);
   const use = lastUseOf(detail, connection);
-  const power = [detail.role ? `role ${detail.role}` : 'no role', `a ${detail.category} key`, scopeName ? `in ${scopeName}` : null].filter(Boolean).join(', ');
+  const power = [detail.role ? `role ${isolate(detail.role)}` : 'no role', `a ${detail.category} key`, scopeName ? `in ${isolate(scopeName)}` : null].filter(Boolean).join(', ');
   const facts: Array<[string, ReactNode]> = [
     [
       'Last used',
@@ -122,7 +136,7 @@ export function SafeToDelete({ detail, context }: { detail: KeyDetail; context: 
     ],
     ['Age', detail.createdAt !== null ? `${age(detail.createdAt)} (created ${absoluteTime(detail.createdAt)})` : `not reported; first seen ${absoluteTime(detail.firstSeenAt)}`],
     ['Scope and power', power],
-    ['Created by', detail.createdBy ?? `not reported by ${kindLabel(connection.kind)}`],
+    ['Created by', detail.createdBy === null ? `not reported by ${kindLabel(connection.kind)}` : <Name>{detail.createdBy}</Name>],
     [
       'Kept in',
       detail.vaultEntries.length === 0 ? (
@@ -133,7 +147,7 @@ export function SafeToDelete({ detail, context }: { detail: KeyDetail; context: 
             <span key={entry.id}>
               {i > 0 ? ', ' : ''}
               <button type="button" className="link-button inline" onClick={vaultOpen} title="Open My vault">
-                “{entry.name}”
+                “<Name>{entry.name}</Name>”
               </button>
             </span>
           ))}{' '}

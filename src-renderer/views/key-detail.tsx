@@ -6,6 +6,7 @@ import type { ConnectionView, KeyChangeView, KeyDetail } from '../../src-preload
 import { api, asCallError } from '../app/bridge.ts';
 import { absoluteTime } from '../app/format.ts';
 import { Icon } from '../components/icons.tsx';
+import { isolate, Name, visibleName } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
 import { displayNameOf, PaneActions, useKeyActions } from './key-actions.tsx';
 import { DetailFields, SafeToDelete, type DetailContext } from './key-detail-rows.tsx';
@@ -22,7 +23,7 @@ function describeChange(change: KeyChangeView): string {
 function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'number' && value > 1e11) return absoluteTime(value);
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return isolate(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
 /** The key's actions, from the same description as its row's. */
@@ -77,10 +78,15 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
         <div className="detail-heading">
           <div className="breadcrumb">
             {connection ? <span className="connection-color" style={{ backgroundColor: connection.color }} aria-hidden="true" /> : null}
-            {connection?.name}
-            {scopeName ? ` / ${scopeName}` : ''}
+            {connection ? <Name>{connection.name}</Name> : null}
+            {scopeName ? (
+              <>
+                {' / '}
+                <Name>{scopeName}</Name>
+              </>
+            ) : null}
           </div>
-          <h2 id="detail-title">{shown ? displayNameOf(shown) : 'Key'}</h2>
+          <h2 id="detail-title">{shown ? <Name>{displayNameOf(shown)}</Name> : 'Key'}</h2>
         </div>
         <button type="button" className="icon-button" aria-label="Close key details" onClick={() => selectKey(null)}>
           <Icon name="x" />
@@ -113,8 +119,9 @@ export function KeyDetailPane({ keyRef }: { keyRef: { connectionId: string; keyI
           <details className="raw">
             <summary>Backend fields</summary>
             {/* Focusable so the keyboard can scroll it. */}
+            {/* Invisible and direction-changing characters written out, as JSON would escape them. */}
             <pre tabIndex={0} aria-label="Backend fields as JSON">
-              {JSON.stringify(shown.raw, null, 2)}
+              {JSON.stringify(shown.raw, null, 2).split('\n').map(visibleName).join('\n')}
             </pre>
           </details>
         </>

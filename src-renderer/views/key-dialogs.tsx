@@ -4,6 +4,7 @@ import type { ConnectionView, KeyView } from '../../src-preload/contract.ts';
 import type { CallError } from '../app/bridge.ts';
 import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
+import { CheckedName, HiddenCharactersWarning, isolate, Name, visibleName } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
 
 export function EditKeyDialog({ keyView, connection }: { keyView: KeyView; connection: ConnectionView }) {
@@ -69,7 +70,7 @@ export function DeleteKeyDialog({ keyView, connection }: { keyView: KeyView; con
   const note = connection.capabilities.actions.delete.note;
   return (
     <Modal
-      title={`Delete “${label}”?`}
+      title={`Delete “${isolate(visibleName(label))}”?`}
       onRequestClose={close}
       footer={
         <>
@@ -82,7 +83,10 @@ export function DeleteKeyDialog({ keyView, connection }: { keyView: KeyView; con
         </>
       }
     >
-      <p>Anything still using this key stops working. This cannot be undone.</p>
+      <p>
+        Key <CheckedName name={label} /> of <Name>{connection.name}</Name>. Anything still using this key stops working. This cannot be undone.
+      </p>
+      <HiddenCharactersWarning names={[label]} />
       {keyView.status === 'active' && note ? <p className="form-note">{note}</p> : null}
     </Modal>
   );

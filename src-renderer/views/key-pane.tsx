@@ -9,6 +9,8 @@ import { hostOf, kindLabel } from '../app/format.ts';
 import { freshnessOf } from '../app/freshness.ts';
 import { Banner } from '../components/banner.tsx';
 import { Icon } from '../components/icons.tsx';
+import { isolate, Name } from '../components/name.tsx';
+import { PlainHttpMark } from '../components/plain-http-mark.tsx';
 import { useApp } from '../state/store.ts';
 import { KeyDetailPane } from './key-detail.tsx';
 import { effectiveActions } from './key-actions.tsx';
@@ -60,12 +62,28 @@ const ConnectionHeader = memo(function ConnectionHeader({ connection, scope }: {
         <div className="breadcrumb">
           <span className="connection-color" style={{ backgroundColor: connection.color }} aria-hidden="true" />
           {kindLabel(connection.kind)} · {hostOf(connection.baseUrl)}
-          {connection.target ? ` · ${connection.target.name}` : ''}
-          {connection.account ? ` · signed in as ${connection.account.name}` : ''}
+          {connection.target ? (
+            <>
+              {' · '}
+              <Name>{connection.target.name}</Name>
+            </>
+          ) : null}
+          {connection.account ? (
+            <>
+              {' · signed in as '}
+              <Name>{connection.account.name}</Name>
+            </>
+          ) : null}
         </div>
         <h1 id="pane-title">
-          {connection.name}
-          {scope ? <span className="pane-scope"> / {scope.name}</span> : null}
+          <Name>{connection.name}</Name>
+          {scope ? (
+            <span className="pane-scope">
+              {' / '}
+              <Name>{scope.name}</Name>
+            </span>
+          ) : null}
+          {connection.plainHttp ? <PlainHttpMark /> : null}
         </h1>
         <SyncState connection={connection} />
       </div>
@@ -164,12 +182,12 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
         {connection ? <ConnectionHeader connection={connection} scope={scope} /> : <AllHeader connections={connections} />}
 
         {connection?.reachability === 'offline' ? (
-          <Banner tone="warning" title={`${connection.name} cannot be reached`}>
+          <Banner tone="warning" title={`${isolate(connection.name)} cannot be reached`}>
             {lastFailed?.error?.message} {freshnessOf(connection, false).shown} It is read-only until the backend answers again: actions that need
             it are disabled, and Keyfleet keeps trying by itself.
           </Banner>
         ) : connection && lastFailed?.error ? (
-          <Banner tone="error" title={`The last sync of “${connection.name}” failed`}>
+          <Banner tone="error" title={`The last sync of “${isolate(connection.name)}” failed`}>
             {lastFailed.error.message} {freshnessOf(connection, false).shown}
           </Banner>
         ) : null}
@@ -179,11 +197,11 @@ export function KeyPane({ connection }: { connection: ConnectionView | null }) {
             {connection.capabilities.actions.create.note ?? 'Its credential may list keys but not manage them.'}
           </Banner>
         ) : scope?.inactive ? (
-          <Banner tone="warning" title={`${scope.name} is inactive`}>
+          <Banner tone="warning" title={`${isolate(scope.name)} is inactive`}>
             {scope.inactive}
           </Banner>
         ) : scope?.readOnly ? (
-          <Banner tone="info" title={`Read-only in ${scope.name}`}>
+          <Banner tone="info" title={`Read-only in ${isolate(scope.name)}`}>
             {scope.readOnly}
           </Banner>
         ) : null}

@@ -3,6 +3,7 @@
 import { memo, type ReactNode } from 'react';
 import type { ConnectionView, KeyLink, KeyView } from '../../src-preload/contract.ts';
 import { absoluteTime, relativeTime, shortDate, shortTime } from '../app/format.ts';
+import { isolate, Name } from '../components/name.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { keyRef, useApp } from '../state/store.ts';
 import { displayNameOf, RowActions, typeLabelOf, useKeyActions } from './key-actions.tsx';
@@ -21,7 +22,7 @@ export function Clip({ children, title, className }: { children: ReactNode; titl
 
 /** "replaced by “x” (AK…12)" / "replaces “x”": the other key of a rotation, told apart by its access key. */
 export function rotationNote(key: Pick<KeyView, 'replacedBy' | 'replaces'>): { text: string; title: string } | null {
-  const describe = (link: KeyLink) => `“${link.name}”${link.maskedValue ? ` (${link.maskedValue})` : ''}`;
+  const describe = (link: KeyLink) => `“${isolate(link.name)}”${link.maskedValue ? ` (${link.maskedValue})` : ''}`;
   if (key.replacedBy) {
     const link = key.replacedBy;
     return {
@@ -62,23 +63,25 @@ export const KeyRow = memo(function KeyRow(props: {
   const heldRevoked = keyView.status === 'revoked' && keyView.holdReason === 'revoked' && keyView.holdUntil !== null;
   const ghost = keyView.goneSince !== null;
   const rotation = rotationNote(keyView);
-  const sub = [props.scopeName, keyView.description].filter(Boolean).join(' · ');
+  const sub = [props.scopeName, keyView.description].filter((t): t is string => Boolean(t)).map(isolate).join(' · ');
 
   const cells: Record<Column['id'], ReactNode> = {
     name: (
       <>
         <div className={`key-name${keyView.name || keyView.localLabel ? '' : ' unnamed'}`}>
-          <Clip title={displayName}>{displayName}</Clip>
+          <Clip title={isolate(displayName)}>
+            <Name>{displayName}</Name>
+          </Clip>
           {keyView.localLabel ? (
-            <span className="local-badge" title={`Label kept in Keyfleet only; the backend calls it “${keyView.name || keyView.id}”.`}>
+            <span className="local-badge" title={`Label kept in Keyfleet only; the backend calls it “${isolate(keyView.name || keyView.id)}”.`}>
               local label
             </span>
           ) : null}
         </div>
         {sub ? (
           <div className="key-sub" title={sub}>
-            {props.scopeName ? <span className="key-scope">{props.scopeName}</span> : null}
-            {keyView.description ? <span className="key-description">{keyView.description}</span> : null}
+            {props.scopeName ? <Name className="key-scope">{props.scopeName}</Name> : null}
+            {keyView.description ? <Name className="key-description">{keyView.description}</Name> : null}
           </div>
         ) : null}
       </>
@@ -86,7 +89,9 @@ export const KeyRow = memo(function KeyRow(props: {
     connection: (
       <span className="connection-cell">
         <span className="connection-color" style={{ backgroundColor: connection.color }} aria-hidden="true" />
-        <Clip title={connection.name}>{connection.name}</Clip>
+        <Clip title={isolate(connection.name)}>
+          <Name>{connection.name}</Name>
+        </Clip>
       </span>
     ),
     type: <Clip title={typeLabel}>{typeLabel}</Clip>,

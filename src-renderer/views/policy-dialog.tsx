@@ -4,6 +4,7 @@ import type { ConnectionView } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
 import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
+import { isolate } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
 
 export function PolicyDialog({ connection }: { connection: ConnectionView }) {
@@ -45,7 +46,7 @@ export function PolicyDialog({ connection }: { connection: ConnectionView }) {
 
   const expiry = connection.capabilities.createForm.types.some((t) => t.expiry !== 'unsupported');
   return (
-    <Modal title={`Policy for “${connection.name}”`} onRequestClose={close}>
+    <Modal title={`Policy for “${isolate(connection.name)}”`} onRequestClose={close}>
       <form className="form" onSubmit={(event) => void save(event)}>
         {error ? (
           <div className="form-error" role="alert">

@@ -5,6 +5,7 @@ import type { RevealView } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
 import { Banner } from '../components/banner.tsx';
 import { Icon } from '../components/icons.tsx';
+import { isolate, Name } from '../components/name.tsx';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
 import { useShallow } from 'zustand/react/shallow';
@@ -106,7 +107,9 @@ export function RevealFields({ reveal, keyLabel }: { reveal: ReturnType<typeof u
         <div className="reveal">
           {/* A regenerated secret's title already says what it is ("New secret for “x”"). */}
           <p className="reveal-lead">
-            <strong>{view.title || keyLabel}</strong>
+            <strong>
+              <Name>{view.title || keyLabel}</Name>
+            </strong>
             {view.event === 'regenerated' ? '' : ' was created'}. {view.note}
           </p>
           {view.fields.map((field) => (
@@ -185,7 +188,7 @@ function SaveToVault({ reveal, keyLabel }: { reveal: ReturnType<typeof useOneTim
     setError(null);
     try {
       const entry = await action();
-      setSaved(`${verb} “${entry.name}” in your vault.`);
+      setSaved(`${verb} “${isolate(entry.name)}” in your vault.`);
       await loadVault();
     } catch (failure) {
       setError(asCallError(failure).message);
@@ -237,7 +240,7 @@ function SaveToVault({ reveal, keyLabel }: { reveal: ReturnType<typeof useOneTim
             )
           }
         >
-          <Icon name="lock" /> Update “{entry.name}” in my vault
+          <Icon name="lock" /> Update “{isolate(entry.name)}” in my vault
         </button>
       ))}
       {linked.length === 0 ? (

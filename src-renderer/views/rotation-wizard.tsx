@@ -3,13 +3,15 @@
 // the core's journaled operation, so closing the wizard (or Keyfleet) never loses a step: an
 // unfinished rotation is offered again from the banner.
 import { useCallback, useEffect, useState } from 'react';
-import type { ConnectionView, KeyView, RotationView } from '../../src-preload/contract.ts';
+import type { ConnectionView, KeyView, RotationPlanView, RotationView } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
 import { absoluteTime } from '../app/format.ts';
 import { Banner } from '../components/banner.tsx';
 import { Modal } from '../components/modal.tsx';
+import { CheckedName, HiddenCharactersWarning, isolate, Name, visibleName } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
 import { ConfirmUncopied, RevealFields, useOneTimeReveal } from './reveal-dialog.tsx';
+import { chosenExpiry, expiryReady, TwinPlan, type ExpiryChoice } from './rotation-plan.tsx';
 import './rotation-wizard.css';
 
 const STEPS = ['Plan', 'New secret', 'Deployed?', 'Retire old key'] as const;
@@ -47,6 +49,8 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
   const [when, setWhen] = useState<'now' | 'later'>('now');
   const [later, setLater] = useState(() => localInput(Date.now() + 24 * 3600_000));
   const [confirming, setConfirming] = useState(false);
+  const [plan, setPlan] = useState<RotationPlanView | null>(null);
+  const [expiry, setExpiry] = useState<ExpiryChoice>({ kind: 'default' });
   const reveal = useOneTimeReveal(slotId);
   // Copying or saving to the vault counts as storing it; the box is for those who typed it somewhere.
   const stored = storedTicked || Object.keys(reveal.copied).length > 0 || reveal.saved !== null;
@@ -56,6 +60,19 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
   const native = rotation ? rotation.mode === 'native' : actions.rotate.mode === 'native';
   const oldName = rotation?.oldKeyName ?? props.keyView?.localLabel ?? (props.keyView?.name || props.keyView?.id || 'key');
   const retireVerb = rotation?.retire === 'deactivate' || (!rotation && actions.deactivate.mode === 'native') ? 'Deactivate' : 'Delete';
+
+  // Before anything is made: what the twin will keep, and when it will expire.
+  useEffect(() => {
+    if (props.resume || !props.keyView) return;
+    let live = true;
+    api.rotation.plan({ connectionId: connection.id, keyId: props.keyView.id }).then(
+      (next) => live && setPlan(next),
+      (failure: unknown) => live && setError(asCallError(failure).message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [connection.id, props.keyView, props.resume]);
 
   // Resuming a rotation whose secret was never seen: offer it again, once.
   useEffect(() => {
@@ -109,7 +126,7 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
   const steps = native ? (['Plan', 'New secret'] as const) : STEPS;
 
   return (
-    <Modal title={`Rotate “${oldName}”`} onRequestClose={requestClose} width="wide">
+    <Modal title={`Rotate “${isolate(visibleName(oldName))}”`} onRequestClose={requestClose} width="wide">
       <ol className="stepper" aria-label="Rotation steps">
         {steps.map((label, index) => (
           <li key={label} className={index === current ? 'current' : index < current ? 'done' : undefined} aria-current={index === current ? 'step' : undefined}>
@@ -125,11 +142,15 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
 
       {!rotation ? (
         <div className="wizard-step">
+          <p>
+            Key <CheckedName name={oldName} /> of <Name>{connection.name}</Name>.
+          </p>
+          <HiddenCharactersWarning names={[oldName]} />
           {native ? (
             <>
               {/* Said once here; the backend's own note says the same and is not repeated. */}
               <p>
-                <strong>The current secret stops working immediately.</strong> {connection.name} regenerates the key in place: same
+                <strong>The current secret stops working immediately.</strong> <Name>{connection.name}</Name> regenerates the key in place: same
                 key, new secret, shown once. Anything still using the old secret fails until you deploy the new one.
               </p>
             </>
@@ -137,11 +158,12 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
             <>
               <p>Keyfleet rotates this key without a gap:</p>
               <ol className="plan">
-                <li>create a twin key (same name, type, role and scope; the same lifetime if it expires);</li>
+                <li>create a twin key with the same name, type, role and scope, and what is below;</li>
                 <li>show the twin&apos;s secret once, for you to deploy;</li>
                 <li>ask you to confirm the new key is in use;</li>
                 <li>{retireVerb.toLowerCase()} the old key, now or at a time you choose.</li>
               </ol>
+              {plan ? <TwinPlan plan={plan} choice={expiry} onChoice={setExpiry} /> : <p className="muted">Reading what the key holds…</p>}
               <p className="form-note">If Keyfleet stops midway, the rotation resumes where it was; nothing is lost.</p>
             </>
           )}
@@ -152,8 +174,10 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
             <button
               type="button"
               className={`button ${native ? 'danger' : 'primary'}`}
-              disabled={busy || !props.keyView}
-              onClick={() => void run(() => api.rotation.start({ connectionId: connection.id, keyId: props.keyView!.id }))}
+              disabled={busy || !props.keyView || (!native && (!plan || !expiryReady(plan, expiry)))}
+              onClick={() =>
+                void run(() => api.rotation.start({ connectionId: connection.id, keyId: props.keyView!.id, ...(native ? {} : { expiresAt: chosenExpiry(expiry) }) }))
+              }
             >
               {busy ? 'Working…' : native ? 'Regenerate secret' : 'Create the new key'}
             </button>
@@ -211,7 +235,9 @@ export function RotationWizard(props: { connection: ConnectionView; keyView?: Ke
       {rotation && rotation.step === 'deployed' ? (
         <div className="wizard-step">
           <fieldset className="choice-set">
-            <legend>{retireVerb} the old key</legend>
+            <legend>
+              {retireVerb} the old key, <CheckedName name={oldName} />
+            </legend>
             <label className="check">
               <input type="radio" name="when" checked={when === 'now'} onChange={() => setWhen('now')} />
               Now

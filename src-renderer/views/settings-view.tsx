@@ -8,6 +8,8 @@ import { api } from '../app/bridge.ts';
 import type { CallError } from '../app/bridge.ts';
 import { kindLabel } from '../app/format.ts';
 import { Field } from '../components/field.tsx';
+import { Name } from '../components/name.tsx';
+import { PlainHttpMark } from '../components/plain-http-mark.tsx';
 import { useApp } from '../state/store.ts';
 import { VaultSettings } from './settings-vault.tsx';
 import './settings-view.css';
@@ -59,7 +61,10 @@ function Policies({ connections }: { connections: ConnectionView[] }) {
       {connections.map((connection) => (
         <li key={connection.id}>
           <div>
-            <div className="key-name">{connection.name}</div>
+            <div className="key-name">
+              <Name>{connection.name}</Name>
+              {connection.plainHttp ? <PlainHttpMark /> : null}
+            </div>
             <div className="key-sub">
               {kindLabel(connection.kind)} · {policySummary(policies[connection.id])}
             </div>

@@ -6,6 +6,8 @@ import type { ConnectionView, ScopeView } from '../../src-preload/contract.ts';
 import { hostOf, kindLabel } from '../app/format.ts';
 import { freshnessOf } from '../app/freshness.ts';
 import { Icon } from '../components/icons.tsx';
+import { isolate, Name } from '../components/name.tsx';
+import { PlainHttpMark } from '../components/plain-http-mark.tsx';
 import { useApp } from '../state/store.ts';
 
 const NO_SCOPES: ScopeView[] = [];
@@ -26,11 +28,11 @@ function ScopeTree({ connectionId, scopes, parentId, id }: { connectionId: strin
               type="button"
               className={`scope-item${selected ? ' selected' : ''}`}
               aria-current={selected ? 'true' : undefined}
-              title={scope.name}
+              title={isolate(scope.name)}
               onClick={() => select(connectionId, scope.id)}
             >
               <Icon name={scope.kind === 'account' ? 'key' : 'layers'} size={14} />
-              <span className="scope-name">{scope.name}</span>
+              <Name className="scope-name">{scope.name}</Name>
               {scope.inactive ? (
                 <span className="scope-tag" title={scope.inactive}>
                   inactive
@@ -41,7 +43,7 @@ function ScopeTree({ connectionId, scopes, parentId, id }: { connectionId: strin
                 </span>
               ) : null}
               <span className="count" aria-label={`${scope.keyCount} keys`}>
-                {scope.keyCount}
+                {scope.keyCount.toLocaleString()}
               </span>
             </button>
             <ScopeTree connectionId={connectionId} scopes={scopes} parentId={scope.id} />
@@ -80,23 +82,26 @@ export const SidebarConnection = memo(function SidebarConnection({ connection, c
           type="button"
           className={`connection-item${selected ? ' selected' : ''}`}
           aria-current={selected ? 'true' : undefined}
-          title={`${connection.name} — ${kindLabel(connection.kind)}, ${hostOf(connection.baseUrl)}. ${fresh.title}`}
+          title={`${isolate(connection.name)} — ${kindLabel(connection.kind)}, ${hostOf(connection.baseUrl)}${connection.plainHttp ? ', over plain http' : ''}. ${fresh.title}`}
           onClick={() => select(connection.id, null)}
         >
           <span className="connection-color" style={{ backgroundColor: connection.color }} aria-hidden="true" />
           <span className="connection-text">
-            <span className="connection-name">{connection.name}</span>
+            <Name className="connection-name">{connection.name}</Name>
             {compact ? (
               <span className="visually-hidden">{fresh.label}</span>
             ) : (
               <>
                 <span className="connection-meta">
+                  {/* First in the line, so a long host never hides it. */}
+                  {connection.plainHttp ? <PlainHttpMark /> : null}
                   {kindLabel(connection.kind)} · {hostOf(connection.baseUrl)}
                 </span>
                 <span className={`connection-sync ${fresh.state}`}>{fresh.label}</span>
               </>
             )}
           </span>
+          {compact && connection.plainHttp ? <PlainHttpMark compact /> : null}
           {compact && fresh.state !== 'ok' ? <span className={`sync-dot ${fresh.state}`} aria-hidden="true" /> : null}
         </button>
         {hasScopes ? (

@@ -5,6 +5,7 @@ import type { KeyView, VaultEntryView } from '../../src-preload/contract.ts';
 import { api, asCallError, type CallError } from '../app/bridge.ts';
 import { Field } from '../components/field.tsx';
 import { Modal } from '../components/modal.tsx';
+import { CheckedName, HiddenCharactersWarning, isolate, visibleName } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
 import { UnlockForm } from './vault-lock-screens.tsx';
 import './vault-dialogs.css';
@@ -76,7 +77,7 @@ export function VaultEntryDialog({ entry }: { entry: VaultEntryView | null }) {
   }
 
   return (
-    <Modal title={entry ? `Edit “${entry.name}”` : 'Add to my vault'} onRequestClose={close} width="wide">
+    <Modal title={entry ? `Edit “${isolate(entry.name)}”` : 'Add to my vault'} onRequestClose={close} width="wide">
       <form className="form" onSubmit={(event) => void submit(event)} aria-busy={busy}>
         {error ? (
           <div className="form-error" role="alert">
@@ -140,7 +141,7 @@ export function VaultEntryDialog({ entry }: { entry: VaultEntryView | null }) {
                 <option value="">not linked</option>
                 {connections.map((c) => (
                   <option key={c.id} value={c.id}>
-                    {c.name}
+                    {isolate(c.name)}
                   </option>
                 ))}
               </select>
@@ -150,7 +151,7 @@ export function VaultEntryDialog({ entry }: { entry: VaultEntryView | null }) {
                 <option value="">choose a key</option>
                 {candidates.map((k) => (
                   <option key={k.id} value={k.id}>
-                    {k.localLabel ?? (k.name || k.id)}
+                    {isolate(k.localLabel ?? (k.name || k.id))}
                   </option>
                 ))}
               </select>
@@ -177,7 +178,7 @@ export function VaultDeleteDialog({ entry }: { entry: VaultEntryView }) {
   const { close, loadVault, notify } = useApp(useShallow((s) => ({ close: s.close, loadVault: s.loadVault, notify: s.notify })));
   return (
     <Modal
-      title={`Delete “${entry.name}” from your vault?`}
+      title={`Delete “${isolate(visibleName(entry.name))}” from your vault?`}
       onRequestClose={close}
       footer={
         <>
@@ -199,7 +200,10 @@ export function VaultDeleteDialog({ entry }: { entry: VaultEntryView }) {
         </>
       }
     >
-      <p>Its secret is removed from the OS keychain. The key itself keeps working wherever it is used.</p>
+      <p>
+        The secret of <CheckedName name={entry.name} /> is removed from the OS keychain. The key itself keeps working wherever it is used.
+      </p>
+      <HiddenCharactersWarning names={[entry.name]} />
     </Modal>
   );
 }

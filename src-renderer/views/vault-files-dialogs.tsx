@@ -10,6 +10,7 @@ import { useCall } from '../app/use-call.ts';
 import { Modal } from '../components/modal.tsx';
 import { useApp } from '../state/store.ts';
 import { NewPassphrase, PassphraseInput, passphrasesReady } from './passphrase-fields.tsx';
+import { isolate, Name } from '../components/name.tsx';
 import './vault-dialogs.css';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -154,13 +155,15 @@ export function VaultRestoreDialog() {
                   return (
                     <tr key={entry.ref} data-restore-ref={entry.ref}>
                       <td>
-                        <div className="key-name">{entry.name}</div>
+                        <div className="key-name">
+                          <Name>{entry.name}</Name>
+                        </div>
                         <div className="key-sub">
                           {entry.service} · {entry.fields.join(', ')}
                           {entry.link === 'dropped' ? ' · link dropped (key not in this inventory)' : entry.link === 'kept' ? ' · linked' : ''}
                         </div>
                       </td>
-                      <td>{entry.duplicateOf ? <span className="pill pill-pending">Yes: “{entry.duplicateOf.name}”</span> : <span className="muted">No</span>}</td>
+                      <td>{entry.duplicateOf ? <span className="pill pill-pending">Yes: “{isolate(entry.duplicateOf.name)}”</span> : <span className="muted">No</span>}</td>
                       <td>
                         <div className="restore-choice inline-field">
                           <select aria-label={`What to do with ${entry.name}`} value={choice.action} onChange={(event) => set({ action: event.target.value as Choice['action'] })}>
@@ -252,7 +255,7 @@ export function VaultExportEnvDialog() {
                       })
                     }
                   />
-                  {entry.name} <span className="muted">· {entry.service}</span>
+                  <Name>{entry.name}</Name> <span className="muted">· <Name>{entry.service}</Name></span>
                 </label>
               ))}
             </div>

@@ -3,6 +3,7 @@
 import type { VaultEntryView } from '../../src-preload/contract.ts';
 import { absoluteTime, relativeTime, shortDate } from '../app/format.ts';
 import { StatusPill } from '../components/status-pill.tsx';
+import { isolate, Name } from '../components/name.tsx';
 
 const VERIFY_LABELS: Record<NonNullable<VaultEntryView['verifyResult']>, string> = {
   valid: 'Works',
@@ -31,10 +32,10 @@ export function LinkCell({ entry }: { entry: VaultEntryView }) {
   const link = entry.link;
   if (!link) return <span className="muted">not linked</span>;
   const key = link.key;
-  const where = [link.connectionName ?? 'removed connection', link.scopeName].filter(Boolean).join(' · ');
+  const where = [link.connectionName ? isolate(link.connectionName) : 'removed connection', link.scopeName && isolate(link.scopeName)].filter(Boolean).join(' · ');
   return (
     <div className="vault-link">
-      <div className="key-name">{link.keyName ?? 'a key no longer cached'}</div>
+      <div className="key-name">{link.keyName ? <Name>{link.keyName}</Name> : 'a key no longer cached'}</div>
       <div className="key-sub">{where}</div>
       <div className="key-sub">
         {link.connectionName === null ? (

@@ -5,6 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { VaultEntryView } from '../../src-preload/contract.ts';
 import { api, asCallError } from '../app/bridge.ts';
 import { Icon } from '../components/icons.tsx';
+import { isolate, Name } from '../components/name.tsx';
 import { useApp } from '../state/store.ts';
 import { CheckCell, LinkCell } from './vault-link.tsx';
 
@@ -78,7 +79,7 @@ export function EntryRow({ entry }: { entry: VaultEntryView }) {
       // The check mark lasts as long as the clipboard holds it.
       setTimeout(() => setCopied((current) => (current === label ? null : current)), msUntil(clearsAt));
     } catch (error) {
-      notify('error', `Could not copy from “${entry.name}”`, asCallError(error).message);
+      notify('error', `Could not copy from “${isolate(entry.name)}”`, asCallError(error).message);
     }
   }
 
@@ -87,7 +88,7 @@ export function EntryRow({ entry }: { entry: VaultEntryView }) {
     try {
       await api.vault.verify({ id: entry.id });
     } catch (error) {
-      notify('error', `Could not check “${entry.name}”`, asCallError(error).message);
+      notify('error', `Could not check “${isolate(entry.name)}”`, asCallError(error).message);
     } finally {
       setVerifying(false);
       void loadVault();
@@ -97,9 +98,11 @@ export function EntryRow({ entry }: { entry: VaultEntryView }) {
   return (
     <tr data-vault-id={entry.id}>
       <td>
-        <div className="key-name">{entry.name}</div>
+        <div className="key-name">
+          <Name>{entry.name}</Name>
+        </div>
         <div className="key-sub">
-          <span className="key-scope">{entry.service}</span>
+          <Name className="key-scope">{entry.service}</Name>
           {entry.tags.map((tag) => (
             <span key={tag} className="tag">
               {tag}

@@ -32,6 +32,13 @@ async function cached(connectionId: string, name: string): Promise<KeyView> {
   }
 }
 
+/** The sandbox's key whose secret the command printed. */
+function issuedTo(sandbox: Fleet['deepset'], stdout: string) {
+  const key = sandbox.keys().find((k) => sandbox.secretOf(k.id) === stdout.trim());
+  if (!key) throw new Error('no key has the printed secret');
+  return key;
+}
+
 /** `NAME='value'` lines, as --secret-format env writes them, read back. */
 const envLines = (text: string) => Object.fromEntries(text.trim().split('\n').map((l) => /^([A-Z_]+)='(.*)'$/.exec(l)!.slice(1, 3) as [string, string]));
 
@@ -149,9 +156,20 @@ describe('keyfleet rotate', () => {
     const before = fleet.deepset.keys().length;
     const ran = await run(['rotate', 'research-bot', '--yes', '--reveal', '--retire', 'now']);
     expect(ran.code).toBe(1);
-    expect(ran.stderr).toMatch(/The rotation was refused: Some fields need attention before the key can be created\.\n {2}expiresAt: This organization’s policy requires an expiry date\./);
+    expect(ran.stderr).toMatch(/The rotation was refused: Some fields need attention before the key can be created\.\n {2}expiresAt: This organization’s policy requires an expiry date\.\nSay when the new key expires: --expires TIME, or --expires never\./);
     expect(ran.stdout).toBe('');
     expect(fleet.deepset.keys()).toHaveLength(before);
+    // Saying when the new key expires satisfies the policy; "never" still breaks it.
+    const never = await run(['rotate', 'research-bot', '--yes', '--reveal', '--retire', 'now', '--expires', 'never']);
+    expect(never.code).toBe(1);
+    expect(never.stderr).toMatch(/expiresAt: This organization’s policy requires an expiry date\.\n$/);
+    const dated = await cached(fleet.ids.deepset, 'research-bot');
+    const expiring = await run(['rotate', 'research-bot', '--yes', '--reveal', '--retire', 'now', '--expires', '2w']);
+    expect(expiring.code, expiring.stderr).toBe(0);
+    const twin = issuedTo(fleet.deepset, expiring.stdout);
+    expect(twin.expiresAt).toBeGreaterThan(Date.now() + 13 * 86_400_000);
+    expect(twin.expiresAt).toBeLessThanOrEqual(Date.now() + 14 * 86_400_000);
+    expect(fleet.deepset.key(dated.id)).toBeUndefined();
 
     // Within the policy, the same key rotates (deepset: a twin, then the old one deleted).
     const lifted = fleet.open({ headless: true });
@@ -162,6 +180,38 @@ describe('keyfleet rotate', () => {
     expect(rotated.code, rotated.stderr).toBe(0);
     expect(fleet.deepset.authenticates(rotated.stdout.trim())).toBe(true);
     expect(fleet.deepset.key(old.id)).toBeUndefined();
+  });
+
+  it('deepset: an expired key of unknown age is rotated only once --expires says when the new key expires', async () => {
+    const old = await cached(fleet.ids.deepset, 'prod-old');
+    const before = fleet.deepset.keys().length;
+    const asked = await run(['rotate', 'prod-old', '--yes', '--reveal', '--retire', 'now']);
+    expect(asked.code).toBe(1);
+    expect(asked.stderr).toMatch(/cannot tell how long the old key was meant to last.*\n {2}expiresAt: Choose when the new key expires\.\nSay when the new key expires: --expires TIME, or --expires never\./);
+    expect(fleet.deepset.keys()).toHaveLength(before);
+
+    const at = '2030-01-31T12:00:00Z';
+    const rotated = await run(['rotate', 'prod-old', '--yes', '--reveal', '--retire', 'now', '--expires', at]);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(issuedTo(fleet.deepset, rotated.stdout).expiresAt).toBe(Date.parse(at));
+    expect(fleet.deepset.key(old.id)).toBeUndefined();
+  });
+
+  it('--expires is refused where it cannot apply: a past time, a regenerate in place, keys that never expire', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['prod-search', '--reveal', '--retire', 'now', '--expires', '2001-01-01'], /--expires: that time has passed/],
+      [['prod-search', '--reveal', '--retire', 'now', '--expires', 'soon'], /--expires takes an ISO 8601 date or time/],
+      [['search-bot', '--reveal', '--expires', '7d'], /--expires: this backend regenerates the secret in place/],
+      [['monitoring', '--reveal', '--retire', 'now', '--expires', '7d'], /--expires: keys of this type do not expire on this backend/],
+    ];
+    const posts = () => fleet.deepset.requests.length + fleet.onyx.requests.filter((r) => r.method !== 'GET').length + fleet.rancher.requests.filter((r) => r.method !== 'GET').length;
+    const before = posts();
+    for (const [args, message] of cases) {
+      const ran = await keyfleetHere(['rotate', ...args, '--yes'], fleet.dir.path);
+      expect(ran.code, args.join(' ')).toBe(2);
+      expect(ran.stderr, args.join(' ')).toMatch(message);
+    }
+    expect(posts()).toBe(before);
   });
 
   it('a retirement the backend refuses: exit 3 with the reason; the secret is written, the rotation waits, the next run finishes it', async () => {

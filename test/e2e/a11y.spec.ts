@@ -9,7 +9,8 @@ import type { Locator, Page, TestInfo } from '@playwright/test';
 import { createKeytarSecretStore } from '../../src-main/secrets/secret-store.ts';
 import { startHarness, type Harness } from '../harness/server.ts';
 import { tempDir } from '../support/temp.ts';
-import { connectRancher, expect, keyRow, shoot, test } from './fixtures.ts';
+import { startDeepsetSandbox } from '../backends/deepset/server.ts';
+import { backendTest, connectRancher, expect, keyRow, shoot, test } from './fixtures.ts';
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
@@ -627,4 +628,29 @@ test('settings are shown, checked field by field, saved to SQLite and used by th
   await shoot(app, 'settings-policies');
   await view.evaluate((el) => (el as unknown as PageElement).scrollTo(0, 0));
   await shoot(app, 'settings');
+});
+
+const deepsetTest = backendTest(() => startDeepsetSandbox(), {});
+
+deepsetTest('a backend’s further fields, its key facts and a rotation’s expiry choice have no accessibility violations', async ({ app, sandbox, harness }, testInfo) => {
+  await harness.core.api.connections.add({ kind: 'deepset', name: 'deepset', baseUrl: sandbox.url, credential: { type: 'token', token: sandbox.credentials.admin }, credentialKind: 'user-token' });
+  await app.reload();
+  await app.getByRole('button', { name: 'Sync now' }).first().click();
+  await expect(app.getByRole('navigation', { name: 'Connections' }).getByText(/Synced just now/)).toBeVisible();
+
+  await app.getByRole('button', { name: 'Create key' }).first().click();
+  const form = app.getByRole('dialog', { name: 'Create a key' });
+  await expect(form.getByLabel('Workspace role')).toBeVisible();
+  await expectAccessible(app, 'create form with a workspace role', testInfo);
+  await form.getByRole('button', { name: 'Cancel' }).click();
+
+  await keyRow(app, 'ci-pipeline').getByText('ci-pipeline', { exact: true }).click();
+  await expect(app.getByRole('complementary', { name: 'ci-pipeline' }).getByText('Workspace role')).toBeVisible();
+  await expectAccessible(app, 'key details with backend facts', testInfo);
+  await app.getByRole('button', { name: 'Close key details' }).click();
+
+  await keyRow(app, 'ci-pipeline').getByRole('button', { name: 'Rotate ci-pipeline' }).click();
+  const wizard = app.getByRole('dialog', { name: 'Rotate “ci-pipeline”' });
+  await expect(wizard.getByRole('group', { name: 'New key expires' })).toBeVisible();
+  await expectAccessible(app, 'rotation plan with its expiry', testInfo);
 });

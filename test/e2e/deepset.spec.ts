@@ -4,7 +4,7 @@
 import type { Page } from '@playwright/test';
 import { startDeepsetSandbox, type DeepsetSandbox } from '../backends/deepset/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
-import { backendTest, expect, shoot as save } from './fixtures.ts';
+import { backendTest, createAndCopy, detailsThenRotation, expect, keyRow as rowOf, rotateToTwin, shoot as save } from './fixtures.ts';
 
 const READ_ONLY_NOTE =
   'This connection uses a deepset API key: it may list keys but not manage them. Reconnect with a user access token to manage keys.';
@@ -73,16 +73,19 @@ test('a user access token creates a workspace key with an expiry, reveals it onc
   expect(second).toMatch(/already revealed once/);
   await reveal.getByRole('button', { name: 'Copy API key' }).click();
   await expect(reveal.getByRole('button', { name: 'Copy API key' })).toContainText('Copied');
-  expect(await harness.clipboard.readText()).toBe(secret);
+  await expect.poll(() => harness.clipboard.readText()).toBe(secret);
   await reveal.getByRole('button', { name: 'Done' }).click();
   await expect(reveal).toBeHidden();
 
   const stored = sandbox.key(value.key.id)!;
-  expect(stored).toMatchObject({ name: 'e2e-deploy', personal: false, scope: 'workspace', workspaces: ['production'] });
+  // Made the documented way: an organization key limited to the workspace it was asked for in.
+  expect(stored).toMatchObject({ name: 'e2e-deploy', personal: false, scope: 'organization', workspaces: ['production'] });
   expect(stored.expiresAt! - Date.now()).toBeGreaterThan(29 * 86_400_000);
 
   await app.getByRole('button', { name: 'Sync now' }).click();
   await expect(sidebar.getByText(/Synced just now/)).toBeVisible();
+  // It lives in the organization, limited to production.
+  await sidebar.getByRole('button', { name: /acme-search/ }).click();
   const row = keyRow(app, 'e2e-deploy');
   await expect(row).toContainText(`api_…${secret.slice(-4)}`);
   await expect(row).toContainText('Service');
@@ -109,4 +112,50 @@ test('an API key connection lists every key but cannot create or delete', async 
   await expect(create).toHaveAttribute('title', READ_ONLY_NOTE);
   await expect(keyRow(app, 'ci-pipeline').getByRole('button', { name: 'Delete ci-pipeline' })).toBeDisabled();
   await shoot(app, 'read-only');
+});
+
+test('a workspace role chosen on create and kept by a rotation, whose expiry is never silently dropped', async ({ app, sandbox, harness }) => {
+  await connectDeepset(app, sandbox, sandbox.credentials.admin, 'User access token', 'deepset sandbox');
+  const sidebar = app.getByRole('navigation', { name: 'Connections' });
+  await expect(sidebar.getByText(/Synced just now/)).toBeVisible();
+
+  await sidebar.getByRole('button', { name: /acme-search/ }).click();
+  await app.getByRole('button', { name: 'Create key' }).first().click();
+  const form = app.getByRole('dialog', { name: 'Create a key' });
+  const role = form.getByLabel('Workspace role');
+  await expect(role.locator('option')).toHaveText(['deepset’s default: your own workspace role.', 'Editor', 'Search user', 'Annotator']);
+  await role.selectOption({ label: 'Annotator' });
+  await form.getByLabel('Type').selectOption({ label: 'Service key' });
+  await form.getByLabel('Name').fill('labeller');
+  await form.getByLabel('Expires').fill(inDays(20));
+  await shoot(app, 'create-workspace-role');
+  await createAndCopy(app, form, 'API key');
+  await app.getByRole('button', { name: 'Sync now' }).click();
+  await expect(sidebar.getByText(/Synced just now/)).toBeVisible();
+  const row = rowOf(app, 'labeller');
+  const id = (await row.getAttribute('data-key-id'))!;
+  expect(sandbox.key(id)!.roleId).toBe(sandbox.ids.roles.Annotator);
+
+  // deepset does not say when a key was made: the twin expires when the old key would have.
+  const wizard = await detailsThenRotation(app, 'labeller', { 'Workspace role': 'Annotator' }, ['Workspace role: Annotator']);
+  const expires = wizard.getByRole('group', { name: 'New key expires' });
+  await expect(expires.getByText(/When the old key would have expired/)).toBeVisible();
+  await expect(expires.getByLabel('New key expires on')).toHaveValue(inDays(20));
+  await shoot(app, 'rotation-plan');
+  const twin = await rotateToTwin(app, harness, wizard, id, 'API key');
+  expect(sandbox.key(twin.twinId)).toMatchObject({ roleId: sandbox.ids.roles.Annotator });
+  expect(Math.abs(sandbox.key(twin.twinId)!.expiresAt! - sandbox.key(id)!.expiresAt!)).toBeLessThan(5_000);
+  await twin.cancel();
+  await wizard.getByRole('button', { name: 'Close', exact: true }).click();
+
+  // An expired key whose lifetime nobody can tell: the wizard asks before anything is made.
+  await sidebar.getByRole('button', { name: /production/ }).click();
+  await rowOf(app, 'prod-old').getByRole('button', { name: 'Rotate prod-old' }).click();
+  const asks = app.getByRole('dialog', { name: 'Rotate “prod-old”' });
+  await expect(asks.getByText(/does not say how long it was meant to last: choose/)).toBeVisible();
+  await expect(asks.getByRole('button', { name: 'Create the new key' })).toBeDisabled();
+  await asks.getByLabel('New key expires on').fill(inDays(14));
+  await expect(asks.getByRole('button', { name: 'Create the new key' })).toBeEnabled();
+  await shoot(app, 'rotation-choose-expiry');
+  await asks.getByRole('button', { name: 'Cancel' }).click();
 });

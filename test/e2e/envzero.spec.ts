@@ -6,7 +6,7 @@ import type { Page } from '@playwright/test';
 import { connectionAccount, createKeytarSecretStore } from '../../src-main/secrets/secret-store.ts';
 import { startEnvZeroSandbox } from '../backends/envzero/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
-import { backendTest, expect, keyRow, shoot as save } from './fixtures.ts';
+import { backendTest, connectWith, createAndCopy, detailsThenRotation, expect, keyRow, rotateToTwin, shoot as save } from './fixtures.ts';
 
 // The list lags behind a create, as env zero's does.
 const test = backendTest((options: { listLagMs: number }) => startEnvZeroSandbox(options), { listLagMs: 60_000 });
@@ -60,7 +60,7 @@ test('connect with a personal key, choose the organization, create an Admin key,
   await expect(form.getByLabel('Role in Networking')).toBeVisible();
   await form.getByLabel('Organization role').selectOption('Admin');
   await expect(form.getByRole('group', { name: 'Project roles' })).toHaveCount(0);
-  await expect(form.getByLabel('Organization role').locator('option')).toHaveText(['Admin', 'User', 'Auditor (custom role)']);
+  await expect(form.getByLabel('Organization role').locator('option')).toHaveText(['Admin', 'User', 'Auditor (custom role)', 'Release manager (custom role)']);
   await form.getByLabel('Name').fill('deploy-bot');
   await form.getByRole('button', { name: 'Create key' }).click();
 
@@ -72,7 +72,7 @@ test('connect with a personal key, choose the organization, create an Admin key,
   await shoot(app, 'reveal');
   await reveal.getByRole('button', { name: 'Copy API key secret' }).click();
   await expect(reveal.getByRole('button', { name: 'Copy API key secret' })).toContainText('Copied');
-  expect(await harness.clipboard.readText()).toBe(apiKeySecret);
+  await expect.poll(() => harness.clipboard.readText()).toBe(apiKeySecret);
   await reveal.getByRole('button', { name: 'Done' }).click();
   await expect(reveal).toBeHidden();
 
@@ -112,4 +112,37 @@ test('connect with a personal key, choose the organization, create an Admin key,
   await harness.core.close();
   expect(scanForSecrets(harness.dataDir, [apiKeySecret, sandbox.credentials.personal.apiKeySecret])).toEqual([]);
   await createKeytarSecretStore().delete(connectionAccount(connection!.id));
+});
+
+test('a User key with a team: offered on create, shown in its details, kept by a rotation', async ({ app, sandbox, harness }) => {
+  const { apiKeyId, apiKeySecret } = sandbox.credentials.admin;
+  await connectWith(app, 'envzero', sandbox.url, { 'API key ID': apiKeyId, 'API key secret': apiKeySecret });
+
+  // Teams are offered for a User key, never for an Admin key.
+  await app.getByRole('button', { name: 'Create key' }).first().click();
+  const form = app.getByRole('dialog', { name: 'Create a key' });
+  await expect(form.getByRole('group', { name: 'Teams' })).toHaveCount(0);
+  await form.getByLabel('Organization role').selectOption('User');
+  const teams = form.getByRole('group', { name: 'Teams' });
+  await expect(teams.getByRole('checkbox')).toHaveCount(2);
+  await teams.getByRole('checkbox', { name: 'Developers' }).check();
+  await form.getByLabel('Role in Data').selectOption('Release manager (custom role)');
+  await form.getByLabel('Name').fill('release-bot');
+  await shoot(app, 'create-teams');
+  await createAndCopy(app, form, 'API key secret');
+  const row = keyRow(app, 'release-bot');
+  const id = (await row.getAttribute('data-key-id'))!;
+  expect(sandbox.teamsOf(id)).toEqual([sandbox.ids.teams.Developers]);
+  expect(sandbox.projectRoles(id)).toEqual([{ projectId: sandbox.ids.projects.Data, role: sandbox.ids.roles.releaseManager }]);
+
+  // The details name its teams and project roles; the rotation says the twin keeps them, and does.
+  const wizard = await detailsThenRotation(app, 'release-bot', { Teams: 'Developers', 'Project roles': 'Data: Release manager' }, [
+    'Teams: Developers',
+    'Project roles: Data: Release manager',
+  ]);
+  await shoot(app, 'rotation-plan');
+  const twin = await rotateToTwin(app, harness, wizard, id, 'API key secret');
+  expect(sandbox.teamsOf(twin.twinId)).toEqual([sandbox.ids.teams.Developers]);
+  expect(sandbox.projectRoles(twin.twinId)).toEqual(sandbox.projectRoles(id));
+  await twin.cancel();
 });

@@ -2,7 +2,7 @@
 // data dir and harness per test, and the page opened on the real renderer (failing the test if it
 // logs an error). Each spec builds its `test` with backendTest(its sandbox starter).
 import { mkdirSync, statSync } from 'node:fs';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { startRancherSandbox, type RancherSandbox, type SandboxCredential } from '../backends/rancher/server.ts';
 import { startHarness, type Harness } from '../harness/server.ts';
 import { captureOutput, needlesIn, needleVariants, sandboxNeedles, type SandboxSecrets } from '../support/leaks.ts';
@@ -123,4 +123,77 @@ export async function connectRancher(page: Page, sandbox: RancherSandbox, creden
 /** The table row of a key, by its name. */
 export function keyRow(page: Page, name: string) {
   return page.getByRole('row').filter({ has: page.getByText(name, { exact: true }) });
+}
+
+/**
+ * Fills the add-connection form the way a person does (backend, address, each credential field by
+ * its label, any switches ticked) and waits for the first sync.
+ */
+export async function connectWith(page: Page, backend: string, url: string, credential: Record<string, string>, switches: string[] = []) {
+  await page.getByRole('button', { name: 'Add connection' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Add a connection' });
+  await dialog.getByLabel('Backend').selectOption(backend);
+  await dialog.getByLabel('Server URL').fill(url);
+  for (const [label, value] of Object.entries(credential)) await dialog.getByLabel(label).fill(value);
+  if (switches.length > 0) await dialog.getByText(/^Advanced/).click();
+  for (const label of switches) await dialog.getByLabel(label).check();
+  await dialog.getByRole('button', { name: 'Connect' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('navigation', { name: 'Connections' }).getByText(/Synced just now/)).toBeVisible();
+}
+
+/** Submits an open create form, copies the one-time value named `copy`, and closes the reveal. */
+export async function createAndCopy(page: Page, form: Locator, copy: string) {
+  await form.getByRole('button', { name: 'Create key' }).click();
+  const reveal = page.getByRole('dialog', { name: 'Copy your new key now' });
+  await reveal.getByRole('button', { name: `Copy ${copy}` }).click();
+  await reveal.getByRole('button', { name: 'Done' }).click();
+  await expect(reveal).toBeHidden();
+}
+
+/**
+ * From a composed rotation's plan step to its twin: creates it, copies the one-time value named
+ * `copy`, and answers the twin's id, then cancels the rotation (deleting the twin) when asked.
+ */
+export async function rotateToTwin(page: Page, harness: Harness, wizard: Locator, oldKeyId: string, copy: string): Promise<{ twinId: string; cancel(): Promise<void> }> {
+  await wizard.getByRole('button', { name: 'Create the new key' }).click();
+  await wizard.getByRole('button', { name: `Copy ${copy}` }).click();
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  const twinId = (await harness.core.api.rotation.list()).find((r) => r.oldKeyId === oldKeyId)!.newKeyId!;
+  return {
+    twinId,
+    async cancel() {
+      await wizard.getByRole('button', { name: 'Cancel rotation (delete the new key)' }).click();
+      await expect(wizard.getByRole('status')).toContainText('Rotation cancelled');
+    },
+  };
+}
+
+/** The value a key's details show under a label (common fields and the backend's facts alike). */
+export function detailField(detail: Locator, label: string): Locator {
+  return detail.locator('.detail-field').filter({ has: detail.page().getByText(label, { exact: true }) }).locator('dd');
+}
+
+/**
+ * Opens a key's details and checks what they show under each label (the backend's facts among
+ * them), then opens its rotation and checks that the plan lists what the twin keeps. Answers the
+ * wizard, still at its plan step.
+ */
+export async function detailsThenRotation(page: Page, name: string, facts: Record<string, string>, keeps: string[]): Promise<Locator> {
+  const row = keyRow(page, name);
+  await row.getByText(name, { exact: true }).click();
+  const detail = page.getByRole('complementary', { name });
+  for (const [label, value] of Object.entries(facts)) await expect(detailField(detail, label)).toHaveText(value);
+  // The backend's facts among the common rows, at the two sizes people use most.
+  const size = page.viewportSize();
+  for (const [width, height] of [[1280, 800], [1920, 1080]] as const) {
+    await page.setViewportSize({ width, height });
+    await shoot(page, `details-${name}-${width}`);
+  }
+  if (size) await page.setViewportSize(size);
+  await detail.getByRole('button', { name: 'Close key details' }).click();
+  await row.getByRole('button', { name: `Rotate ${name}` }).click();
+  const wizard = page.getByRole('dialog', { name: `Rotate “${name}”` });
+  for (const line of keeps) await expect(wizard.getByText(line, { exact: true })).toBeVisible();
+  return wizard;
 }

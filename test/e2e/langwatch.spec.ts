@@ -4,9 +4,9 @@
 // LangWatch, revoke it.
 import { scanForSecrets } from '../support/scan.ts';
 import { startLangwatchSandbox, type Era } from '../backends/langwatch/server.ts';
-import { backendTest, expect, keyRow, shoot } from './fixtures.ts';
+import { backendTest, connectWith, createAndCopy, detailsThenRotation, expect, keyRow, rotateToTwin, shoot } from './fixtures.ts';
 
-const test = backendTest((options: { era: Era }) => startLangwatchSandbox(options), { era: 'B' });
+const test = backendTest((options: { era: Era; enterprise?: boolean }) => startLangwatchSandbox(options), { era: 'B' });
 
 test('connect, create a service key for two projects, see it once, rename it, revoke it', async ({ app, sandbox, harness }) => {
   // Connect with Ada's organization key, pasting an API endpoint.
@@ -47,7 +47,7 @@ test('connect, create a service key for two projects, see it once, rename it, re
   expect(sandbox.authenticates(token)).toBe(true);
   await shoot(app, 'langwatch-reveal');
   await reveal.getByRole('button', { name: 'Copy API key' }).click();
-  expect(await harness.clipboard.readText()).toBe(token);
+  await expect.poll(() => harness.clipboard.readText()).toBe(token);
   await reveal.getByRole('button', { name: 'Done' }).click();
   await expect(reveal).toBeHidden();
 
@@ -83,4 +83,34 @@ test('connect, create a service key for two projects, see it once, rename it, re
 
   await harness.core.close();
   expect(scanForSecrets(harness.dataDir, [token, token.slice(token.indexOf('_') + 1), sandbox.credentials.admin])).toEqual([]);
+});
+
+test.describe('on the Enterprise plan, with a service-key connection', () => {
+  test.use({ sandboxOptions: { era: 'B', enterprise: true } });
+
+  test('a personal key is made for the member chosen; details show owner and mode; a rotation keeps them', async ({ app, sandbox, harness }) => {
+    await connectWith(app, 'langwatch', sandbox.url, { 'Organization API key (sk-lw-…)': sandbox.credentials.service });
+
+    // A service key acts as no one: the owner must be chosen among the members.
+    await app.getByRole('button', { name: 'Create key' }).first().click();
+    const form = app.getByRole('dialog', { name: 'Create a key' });
+    await form.getByLabel('Type').selectOption('personal');
+    const owner = form.getByLabel('Owner');
+    await expect(owner.locator('option')).toHaveText(['Choose…', 'Ada', 'Bo']);
+    await owner.selectOption({ label: 'Bo' });
+    await form.getByLabel('Name').fill('bo-evals');
+    await form.getByLabel('Role in Chatbot').selectOption('VIEWER');
+    await shoot(app, 'langwatch-create-owner');
+    await createAndCopy(app, form, 'API key');
+    const id = (await keyRow(app, 'bo-evals').getAttribute('data-key-id'))!;
+    expect(sandbox.key(id)).toMatchObject({ keyType: 'personal', userId: sandbox.ids.users.bo });
+
+    // Bo's readonly key: its details say whose it is and how it is limited; its twin keeps both.
+    const oldId = (await keyRow(app, 'bo-readonly').getAttribute('data-key-id'))!;
+    const wizard = await detailsThenRotation(app, 'bo-readonly', { Owner: 'Bo', 'Created by': 'Bo', 'Permission mode': 'readonly' }, ['Owner: Bo', 'Permission mode: readonly']);
+    await shoot(app, 'langwatch-rotation-owner');
+    const twin = await rotateToTwin(app, harness, wizard, oldId, 'API key');
+    expect(sandbox.key(twin.twinId)).toMatchObject({ keyType: 'personal', userId: sandbox.ids.users.bo });
+    await twin.cancel();
+  });
 });

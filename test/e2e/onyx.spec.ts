@@ -3,9 +3,9 @@
 // (the old secret dies at once, the new one is shown once), rename it keeping it limited, delete it.
 import { startOnyxSandbox, type Variant } from '../backends/onyx/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
-import { backendTest, expect, keyRow, shoot } from './fixtures.ts';
+import { backendTest, connectWith, createAndCopy, detailsThenRotation, expect, keyRow, rotateToTwin, shoot } from './fixtures.ts';
 
-const test = backendTest((options: { variant: Variant }) => startOnyxSandbox(options), { variant: 'groups' });
+const test = backendTest((options: { variant: Variant; proxyTakesAuthorization?: boolean }) => startOnyxSandbox(options), { variant: 'groups' });
 
 for (const variant of ['roles', 'groups'] as const) {
   test.describe(`Onyx (${variant === 'roles' ? '≤ v4.6, roles' : 'main, groups'})`, () => {
@@ -78,7 +78,7 @@ for (const variant of ['roles', 'groups'] as const) {
       await shoot(app, `onyx-${variant}-regenerate-reveal`);
       await wizard.getByRole('button', { name: 'Copy API key' }).click();
       await expect(wizard.getByRole('button', { name: 'Copy API key' })).toContainText('Copied');
-      expect(await harness.clipboard.readText()).toBe(second);
+      await expect.poll(() => harness.clipboard.readText()).toBe(second);
       await wizard.getByRole('button', { name: 'Done' }).click();
       await expect(wizard.getByRole('status')).toContainText('The secret was regenerated; the old secret no longer works.');
       await wizard.getByRole('button', { name: 'Close', exact: true }).click();
@@ -108,3 +108,55 @@ for (const variant of ['roles', 'groups'] as const) {
     });
   });
 }
+
+test.describe('personal access tokens (main)', () => {
+  test('a token limited to scopes: offered on create, shown in its details, kept by a rotation with its lifetime', async ({ app, sandbox, harness }) => {
+    await connectWith(app, 'onyx', sandbox.url, { 'Admin API key or personal access token': sandbox.credentials.adminPat });
+    await app.getByRole('navigation', { name: 'Connections' }).getByRole('button', { name: /My personal access tokens/ }).click();
+    await app.getByRole('button', { name: 'Create key' }).first().click();
+    const form = app.getByRole('dialog', { name: 'Create a key' });
+    await expect(form.getByLabel('Type')).toHaveValue('pat');
+    const scopes = form.getByRole('group', { name: 'Scopes' });
+    await expect(scopes.getByText('No scope: the token can do everything you can.')).toBeVisible();
+    await scopes.getByRole('checkbox', { name: 'Chat: Read' }).check();
+    await scopes.getByRole('checkbox', { name: 'Chat: Write' }).check();
+    await form.getByLabel('Name').fill('chat-bot');
+    await form.getByLabel('Expires').fill(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10));
+    await shoot(app, 'onyx-create-scopes');
+    await createAndCopy(app, form, 'Personal access token');
+    const row = keyRow(app, 'chat-bot');
+    const keyId = (await row.getAttribute('data-key-id'))!;
+    const id = Number(keyId.replace('pat-', ''));
+    expect(sandbox.pat(id)!.scopes).toEqual(['read:chat', 'write:chat']);
+
+    // A token is rotated by a twin: same scopes, and (by default) as long a life.
+    const wizard = await detailsThenRotation(app, 'chat-bot', { Scopes: 'read:chat, write:chat' }, ['Scopes: read:chat, write:chat']);
+    const expires = wizard.getByRole('group', { name: 'New key expires' });
+    await expect(expires.getByText(/As long a life as the old key had/)).toBeVisible();
+    await expect(expires.getByLabel('New key expires on')).not.toHaveValue('');
+    await shoot(app, 'onyx-rotation-plan');
+    const twin = await rotateToTwin(app, harness, wizard, keyId, 'Personal access token');
+    const made = sandbox.pat(Number(twin.twinId.replace('pat-', '')))!;
+    expect(made.scopes).toEqual(['read:chat', 'write:chat']);
+    expect(Math.abs(made.expiresAt! - sandbox.pat(id)!.expiresAt!)).toBeLessThan(2 * 86_400_000);
+    await twin.cancel();
+  });
+});
+
+test.describe('behind a proxy that keeps Authorization for itself', () => {
+  test.use({ sandboxOptions: { variant: 'groups', proxyTakesAuthorization: true } });
+
+  test('connects by sending the key as X-Onyx-Authorization', async ({ app, sandbox }) => {
+    await connectWith(app, 'onyx', sandbox.url, { 'Admin API key or personal access token': sandbox.credentials.adminKey }, ['Send the key as X-Onyx-Authorization']);
+    await expect(keyRow(app, 'search-bot')).toHaveCount(1);
+    // Without it, the proxy keeps the key from Onyx: the credential is refused.
+    await app.getByRole('button', { name: 'Add connection' }).first().click();
+    const again = app.getByRole('dialog', { name: 'Add a connection' });
+    await again.getByLabel('Backend').selectOption('onyx');
+    await again.getByLabel('Server URL').fill(sandbox.url);
+    await again.getByLabel('Admin API key or personal access token').fill(sandbox.credentials.adminKey);
+    await again.getByRole('button', { name: 'Connect' }).click();
+    await expect(again.getByRole('alert')).toContainText('Onyx did not accept the connection’s credential');
+    await shoot(app, 'onyx-connection-refused-without-option');
+  });
+});

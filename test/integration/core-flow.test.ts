@@ -11,6 +11,7 @@ import { connectionAccount, createKeytarSecretStore } from '../../src-main/secre
 import { startRancherSandbox, type RancherSandbox } from '../backends/rancher/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
 import { tempDir } from '../support/temp.ts';
+import { failure } from '../support/failure.ts';
 
 let sandbox: RancherSandbox;
 let dir: ReturnType<typeof tempDir>;
@@ -19,15 +20,7 @@ const keychain = createKeytarSecretStore();
 
 const open = () => createCore({ dataDir: dir.path, http: { timeoutMs: 3000, retries: 0, backoffMs: 5 } });
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    return error as ApiError;
-  }
-  throw new Error('expected the call to fail');
-}
+const rejection = (promise: Promise<unknown>) => failure(promise, ApiError);
 
 async function connect(credential = sandbox.credentials.user) {
   return core.api.connections.add({

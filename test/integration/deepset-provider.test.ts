@@ -1,58 +1,12 @@
 // The deepset adapter against the sandbox backend: every operation, all pages, both credential
 // kinds, each of deepset's refusals mapped to a clear error, and each unverified guess failing
 // cleanly when the server does not match it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../src-main/errors.ts';
-import type { RemoteScope } from '../../src-main/model.ts';
-import { createProvider, type Provider } from '../../src-main/providers/index.ts';
+import { describe, expect, it } from 'vitest';
 import { deepset, normalizeDeepsetUrl } from '../../src-main/providers/deepset/index.ts';
 import { READ_ONLY_NOTE } from '../../src-main/providers/deepset/credential.ts';
-import type { ConnectionSettings } from '../../src-main/model.ts';
-import { startDeepsetSandbox, type DeepsetSandbox } from '../backends/deepset/server.ts';
+import { connect, DAY, failure, sandbox, scope, shown, useDeepsetSandbox, variant } from './deepset-adapter.ts';
 
-let sandbox: DeepsetSandbox;
-const opened: Array<{ close(): Promise<void> }> = [];
-
-function connect(token: string, opts: { on?: DeepsetSandbox; kind?: string; settings?: ConnectionSettings } = {}): Provider {
-  const provider = createProvider('deepset', {
-    baseUrl: `${(opts.on ?? sandbox).url}/api/v1`,
-    credential: { type: 'token', token },
-    credentialKind: opts.kind,
-    settings: opts.settings,
-    http: { timeoutMs: 3000, retries: 0, backoffMs: 5 },
-  });
-  opened.push(provider);
-  return provider;
-}
-
-async function variant(options: Parameters<typeof startDeepsetSandbox>[0]): Promise<DeepsetSandbox> {
-  const started = await startDeepsetSandbox(options);
-  opened.push(started);
-  return started;
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected a failure');
-}
-
-/** The masked form Keyfleet shows: deepset's first and last 4 characters around one ellipsis. */
-const shown = (secret: string) => `${secret.slice(0, 4)}…${secret.slice(-4)}`;
-const scope = (scopes: RemoteScope[], id: string) => scopes.find((s) => s.id === id || s.kind === id)!;
-const DAY = 86_400_000;
-
-beforeAll(async () => {
-  sandbox = await startDeepsetSandbox();
-});
-afterAll(async () => {
-  for (const item of opened.reverse()) await item.close();
-  await sandbox.close();
-});
+useDeepsetSandbox();
 
 describe('deepset adapter: connecting', () => {
   it('offers the EU and US regions, a token credential and its two kinds', () => {
@@ -154,7 +108,11 @@ describe('deepset adapter: the tree and the inventory', () => {
     expect(production[0]!.expiresAt).toBe(sandbox.key(sandbox.ids.keys['prod-search']!)!.expiresAt);
 
     const [unnamed] = await provider.listKeys(scope(scopes, 'staging'));
-    expect(unnamed).toMatchObject({ id: sandbox.ids.keys.unnamed, name: '', role: 'EXTERNAL', type: 'personal' });
+    // A nameless key goes by its id, as deepset shows it.
+    expect(unnamed).toMatchObject({ id: sandbox.ids.keys.unnamed, name: sandbox.ids.keys.unnamed, role: 'EXTERNAL', type: 'personal' });
+    expect(unnamed!.raw.name).toBeNull();
+    // deepset reports no creation or last-use date; Keyfleet invents none.
+    expect([...org, ...production].every((k) => k.createdAt === null && k.lastUsedAt === null)).toBe(true);
     const everything = JSON.stringify([org, production, unnamed]);
     for (const secret of sandbox.issuedSecrets()) expect(everything).not.toContain(secret);
   });
@@ -217,20 +175,16 @@ describe('deepset adapter: creating keys', () => {
     const chosen = [scope(scopes, 'staging'), scope(scopes, 'research')];
     const { key } = await provider.createKey({ scopeId: org.id, type: 'personal', name: 'notebook-2', role: 'EXTERNAL', scopes: chosen }, org);
     expect(sandbox.key(key.id)).toMatchObject({ personal: true, ownerId: sandbox.ids.users.admin, workspaces: ['staging', 'research'], organizationRole: 'EXTERNAL' });
-    expect(provider.twinSpec!(key, scopes).scopes!.map((s) => s.id)).toEqual(['staging', 'research']);
-    expect(() => provider.twinSpec!({ ...key, raw: { ...key.raw, workspaces: [{ name: 'gone' }] } }, scopes)).toThrow(/limited to workspaces that no longer exist/);
+    expect((await provider.twinPlan!(key, scopes)).scopes!.map((s) => s.id)).toEqual(['staging', 'research']);
+    await expect(provider.twinPlan!({ ...key, raw: { ...key.raw, workspaces: [{ name: 'gone' }] } }, scopes)).rejects.toThrow(/limited to workspaces that no longer exist/);
   });
 
-  it('creates a workspace-scoped service key with an expiry, and a nameless one shown by its id', async () => {
-    const provider = connect(sandbox.credentials.admin);
-    const research = scope(await provider.listScopes(), 'research');
-    const expiresAt = Date.now() + 30 * DAY;
-    const { key } = await provider.createKey({ scopeId: 'research', type: 'service', name: 'bot-2', role: 'MEMBER', expiresAt }, research);
-    expect(sandbox.key(key.id)).toMatchObject({ scope: 'workspace', workspaces: ['research'], expiresAt });
-    expect(key).toMatchObject({ scopeId: 'research', expiresAt, status: 'active' });
-    const nameless = await provider.createKey({ scopeId: 'research', type: 'personal', name: '' }, research);
-    expect(nameless.key.name).toBe('');
-    expect(sandbox.key(nameless.key.id)!.name).toBeNull();
+  it.each([['role_id', 'role_id'], ['id', 'id'], ['no roles list', false]] as const)('reads the workspace roles named by %s', async (_, rolesRoute) => {
+    const box = await variant({ rolesRoute });
+    const provider = connect(box.credentials.admin, { on: box });
+    const org = scope(await provider.listScopes(), 'organization');
+    const ci = (await provider.listKeys(org)).find((k) => k.name === 'ci-pipeline')!;
+    expect(deepset.describeKey!(ci)[0]).toEqual({ label: 'Workspace role', value: rolesRoute ? 'Editor' : `role ${box.ids.roles.Editor}` });
   });
 
   it('reads the new key by id where the create answer names it', async () => {
@@ -259,18 +213,12 @@ describe('deepset adapter: creating keys', () => {
     expect(unknown.fields).toEqual({ scopeIds: "Workspace 'gone' does not exist." });
   });
 
-  it('says plainly when the server has no workspace-scoped create, and when the workspace is gone', async () => {
-    const noRoute = await variant({ workspaceCreate: false });
-    const provider = connect(noRoute.credentials.admin, { on: noRoute });
+  it('says which workspace is gone when a key is asked for in one deepset no longer has', async () => {
+    const provider = connect(sandbox.credentials.admin);
     const staging = scope(await provider.listScopes(), 'staging');
-    const error = await failure(provider.createKey({ scopeId: 'staging', type: 'service', name: 'x' }, staging));
-    expect(error.kind).toBe('unsupported');
-    expect(error.message).toBe(
-      'This deepset server does not support creating keys scoped to one workspace (POST /api/v1/workspaces/staging/token is not part of its API). Create the key in the organization and limit it to this workspace instead.',
-    );
     const gone = { ...staging, id: 'archived', name: 'archived' };
-    const missing = await failure(connect(sandbox.credentials.admin).createKey({ scopeId: 'archived', type: 'service', name: 'x' }, gone));
-    expect(missing).toMatchObject({ kind: 'not-found', message: 'The workspace “archived” no longer exists in deepset; sync to refresh.' });
+    const missing = await failure(provider.createKey({ scopeId: 'archived', type: 'service', name: 'x' }, gone));
+    expect(missing).toMatchObject({ kind: 'invalid', fields: { scopeIds: "Workspace 'archived' does not exist." } });
   });
 });
 

@@ -8,6 +8,7 @@ import { createCore, type Core } from '../../src-main/core.ts';
 import { startEnvZeroSandbox, type Credential, type EnvZeroSandbox } from '../backends/envzero/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
 import { tempDir } from '../support/temp.ts';
+import { failure } from '../support/failure.ts';
 
 const MINUTE = 60_000;
 let sandbox: EnvZeroSandbox;
@@ -16,15 +17,7 @@ let core: Core;
 /** The core's clock runs ahead of real time by this much. */
 let skew = 0;
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    return error as ApiError;
-  }
-  throw new Error('expected the call to fail');
-}
+const rejection = (promise: Promise<unknown>) => failure(promise, ApiError);
 
 const add = (credential: Credential, target?: string) =>
   core.api.connections.add({
@@ -142,16 +135,63 @@ describe('env zero through the core', () => {
     expect((await rejection(core.api.keys.setActive({ connectionId: connection.id, keyId: key.id, active: false }))).kind).toBe('unsupported');
   });
 
-  it('rotates a User key into a twin with the same project roles, then deletes the old one', async () => {
+  it('offers teams on a User key’s create form, shows them in its details, and checks them', async () => {
+    const connection = await add(sandbox.credentials.admin);
+    await core.api.sync.run({ connectionId: connection.id });
+    const [type] = (await core.api.keys.createForm({ connectionId: connection.id })).types;
+    const teams = type!.fields!.find((f) => f.id === 'teamIds')!;
+    expect(teams).toMatchObject({ label: 'Teams', multiple: true, whenRoles: ['User', sandbox.ids.roles.auditor, sandbox.ids.roles.releaseManager] });
+    expect(teams.options.map((o) => o.label)).toEqual(['SRE', 'Developers']);
+
+    const reader = (await core.api.keys.list({ connectionId: connection.id })).rows.find((k) => k.name === 'dashboard-reader')!;
+    expect((await core.api.keys.get({ connectionId: connection.id, keyId: reader.id })).facts).toEqual([
+      { label: 'Project roles', value: 'Platform: Viewer, Data: Viewer' },
+      { label: 'Teams', value: 'SRE' },
+    ]);
+
+    const org = sandbox.ids.orgs.platform;
+    const base = { connectionId: connection.id, scopeId: org, type: 'organization', name: 'team-bot' };
+    const posts = () => sandbox.requests.filter((r) => r.method === 'POST').length;
+    const before = posts();
+    expect((await rejection(core.api.keys.create({ ...base, role: 'User', fields: { teamIds: ['no-such-team'] } }))).fields).toMatchObject({ teamIds: expect.stringMatching(/^Choose teams from the list/) });
+    expect((await rejection(core.api.keys.create({ ...base, role: 'Admin', fields: { teamIds: [sandbox.ids.teams.SRE!] } }))).fields).toEqual({ teamIds: 'This does not apply with this role.' });
+    expect(posts()).toBe(before);
+    const { key, revealSlotId } = await core.api.keys.create({ ...base, role: 'User', fields: { teamIds: [sandbox.ids.teams.Developers!] } });
+    await core.api.reveal.take({ slotId: revealSlotId });
+    expect(sandbox.teamsOf(key.id)).toEqual([sandbox.ids.teams.Developers]);
+    await core.api.keys.delete({ connectionId: connection.id, keyId: key.id });
+  });
+
+  it('rotates a key with a custom project role, keeping it, instead of refusing', async () => {
+    const connection = await add(sandbox.credentials.admin);
+    await core.api.sync.run({ connectionId: connection.id });
+    const old = (await core.api.keys.list({ connectionId: connection.id })).rows.find((k) => k.name === 'cost-report')!;
+    const started = await core.api.rotation.start({ connectionId: connection.id, keyId: old.id });
+    await core.api.reveal.take({ slotId: started.revealSlotId! });
+    expect(sandbox.key(started.newKeyId!)).toMatchObject({ name: 'cost-report', organizationRole: sandbox.ids.roles.auditor });
+    expect(sandbox.projectRoles(started.newKeyId!)).toEqual(sandbox.projectRoles(old.id));
+    expect(sandbox.projectRoles(started.newKeyId!)).toContainEqual({ projectId: sandbox.ids.projects.Networking, role: sandbox.ids.roles.releaseManager });
+    await core.api.rotation.cancel({ operationId: started.operationId });
+  });
+
+  it('rotates a User key into a twin with the same project roles and teams, then deletes the old one', async () => {
     const connection = await add(sandbox.credentials.admin);
     await core.api.sync.run({ connectionId: connection.id });
     const old = (await core.api.keys.list({ connectionId: connection.id })).rows.find((k) => k.name === 'dashboard-reader')!;
+    // The wizard shows what the twin keeps; env zero keys never expire.
+    expect(await core.api.rotation.plan({ connectionId: connection.id, keyId: old.id })).toEqual({
+      mode: 'composed',
+      expiry: { supported: false, default: null, basis: 'unsupported', oldExpiresAt: null, expiryRequired: false },
+      keeps: ['Organization role: User', 'Project roles: Platform: Viewer, Data: Viewer', 'Teams: SRE'],
+    });
     const started = await core.api.rotation.start({ connectionId: connection.id, keyId: old.id });
     expect(started).toMatchObject({ mode: 'composed', retire: 'delete' });
     await core.api.reveal.take({ slotId: started.revealSlotId! });
     expect(sandbox.key(started.newKeyId!)).toMatchObject({ name: 'dashboard-reader', organizationRole: 'User' });
     expect(sandbox.projectRoles(started.newKeyId!)).toEqual(expect.arrayContaining(sandbox.projectRoles(old.id)));
     expect(sandbox.projectRoles(started.newKeyId!)).toHaveLength(2);
+    // What team SRE grants, the twin holds too.
+    expect(sandbox.teamsOf(started.newKeyId!)).toEqual([sandbox.ids.teams.SRE]);
     await core.api.rotation.confirmDeployed({ operationId: started.operationId });
     const done = await core.api.rotation.retire({ operationId: started.operationId });
     expect(done.step).toBe('done');

@@ -119,9 +119,9 @@ describe('expiry reminders', () => {
     const about = (keyId: string) => notes.filter((n) => n.keyId === keyId);
     expect(about(soon.id)).toHaveLength(1);
     expect(about(soon.id)[0]!.title).toBe('API key expires in 5 days');
-    expect(about(soon.id)[0]!.body).toMatch(/“soon” of Acme expires on \d{4}-\d\d-\d\d\./);
+    expect(about(soon.id)[0]!.body).toMatch(/“\u2068soon\u2069” of \u2068Acme\u2069 expires on \d{4}-\d\d-\d\d\./);
     expect(about(month.id)).toHaveLength(1);
-    expect(notes.some((n) => n.body.includes('“far”'))).toBe(false);
+    expect(notes.some((n) => n.body.includes('“\u2068far\u2069”'))).toBe(false);
 
     // Another sync: nothing is repeated.
     notes = [];

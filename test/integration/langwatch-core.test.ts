@@ -8,16 +8,9 @@ import { createCore, type Core } from '../../src-main/core.ts';
 import { startLangwatchSandbox, type Era, type LangwatchSandbox } from '../backends/langwatch/server.ts';
 import { scanForSecrets } from '../support/scan.ts';
 import { tempDir } from '../support/temp.ts';
+import { failure } from '../support/failure.ts';
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    return error as ApiError;
-  }
-  throw new Error('expected the call to fail');
-}
+const rejection = (promise: Promise<unknown>) => failure(promise, ApiError);
 
 describe.each<Era>(['A', 'B'])('LangWatch through the core (era %s)', (era) => {
   let sandbox: LangwatchSandbox;
@@ -85,8 +78,8 @@ describe.each<Era>(['A', 'B'])('LangWatch through the core (era %s)', (era) => {
   it('refuses a personal key without bindings on the bindings field, creating nothing', async () => {
     const before = sandbox.keys().length;
     const error = await rejection(core.api.keys.create({ connectionId, scopeId: sandbox.ids.organization, type: 'personal', name: 'bare', grants: [] }));
-    // The form's own check catches it before LangWatch is called.
-    expect(error).toMatchObject({ kind: 'validation', fields: { grants: 'Add at least 1.' } });
+    // Caught before LangWatch is called.
+    expect(error).toMatchObject({ kind: 'invalid', fields: { grants: 'Add at least one role binding.' } });
     expect(sandbox.keys().length).toBe(before);
   });
 
@@ -121,6 +114,52 @@ describe.each<Era>(['A', 'B'])('LangWatch through the core (era %s)', (era) => {
     expect(await byName('ada-notebook')).toMatchObject({ id: started.newKeyId, status: 'active' });
   });
 
+  it.runIf(era === 'B')('offers the owner of a personal key: the connection’s user by default', async () => {
+    const personal = (await core.api.keys.createForm({ connectionId })).types.find((t) => t.id === 'personal')!;
+    expect(personal.fields).toEqual([expect.objectContaining({ id: 'owner', multiple: false, default: sandbox.ids.users.ada, required: false })]);
+    // The notebook is the twin the rotation above made: a sync reads who made it.
+    await core.api.sync.run({ connectionId });
+    const notebook = (await byName('ada-notebook'))!;
+    const detail = await core.api.keys.get({ connectionId, keyId: notebook.id });
+    expect(detail.facts).toEqual([
+      { label: 'Owner', value: `member ${sandbox.ids.users.ada}` },
+      { label: 'Permission mode', value: 'all (what its bindings allow)' },
+    ]);
+    expect(detail.createdBy).toBe(`member ${sandbox.ids.users.ada}`);
+  });
+
+  it.runIf(era === 'B')('rotates other members’ keys from a service connection, keeping owner and permission mode', async () => {
+    const service = (await core.api.connections.add({ kind: 'langwatch', name: 'Service', baseUrl: sandbox.url, credential: { type: 'token', token: sandbox.credentials.service } })).id;
+    try {
+      await core.api.sync.run({ connectionId: service });
+      // A service key acts as no one: the owner must be chosen, among the members Keyfleet sees.
+      const owner = (await core.api.keys.createForm({ connectionId: service })).types.find((t) => t.id === 'personal')!.fields![0]!;
+      expect(owner).toMatchObject({ id: 'owner', required: true });
+      // Without the (Enterprise) member list, the members seen owning keys.
+      expect(owner.options.map((o) => o.id).sort()).toEqual([sandbox.ids.users.ada, sandbox.ids.users.bo, sandbox.ids.users.cy].sort());
+      const grants = [{ scopeId: await scopeId('Chatbot'), role: 'VIEWER' }];
+      const unowned = await rejection(core.api.keys.create({ connectionId: service, scopeId: sandbox.ids.organization, type: 'personal', name: 'whose', grants }));
+      expect(unowned.fields).toEqual({ owner: 'Choose the owner.' });
+      const made = await core.api.keys.create({ connectionId: service, scopeId: sandbox.ids.organization, type: 'personal', name: 'for-bo', grants, fields: { owner: sandbox.ids.users.bo } });
+      await core.api.reveal.take({ slotId: made.revealSlotId });
+      expect(sandbox.key(made.key.id)).toMatchObject({ keyType: 'personal', userId: sandbox.ids.users.bo });
+      const detail = (id: string) => fetch(`${sandbox.url}/api/api-keys/${id}`, { headers: { authorization: `Bearer ${sandbox.credentials.service}` } }).then((r) => r.json() as Promise<Record<string, unknown>>);
+      const cases = [
+        ['bo-readonly', { keyType: 'personal', assignedToUserId: sandbox.ids.users.bo, permissionMode: 'readonly', permissions: [] }],
+        ['custom-reader', { keyType: 'personal', assignedToUserId: sandbox.ids.users.ada, permissionMode: 'restricted', permissions: ['organization:view', 'traces:view'] }],
+      ] as const;
+      for (const [name, expected] of cases) {
+        const old = (await core.api.keys.list({ connectionId: service, limit: 1000 })).rows.find((k) => k.name === name)!;
+        const started = await core.api.rotation.start({ connectionId: service, keyId: old.id });
+        await core.api.reveal.take({ slotId: started.revealSlotId! });
+        expect(await detail(started.newKeyId!)).toMatchObject({ ...expected, bindings: (await detail(old.id)).bindings });
+        await core.api.rotation.cancel({ operationId: started.operationId });
+      }
+    } finally {
+      await core.api.connections.remove({ connectionId: service });
+    }
+  });
+
   it('revokes a key, and one already revoked in LangWatch, dropping both from the inventory', async () => {
     const key = (await byName('deploy-bot-eu'))!;
     await core.api.keys.delete({ connectionId, keyId: key.id });
@@ -135,3 +174,4 @@ describe.each<Era>(['A', 'B'])('LangWatch through the core (era %s)', (era) => {
     expect(audit.map((r) => r.result)).toEqual(['ok', 'ok']);
   });
 });
+

@@ -110,6 +110,55 @@ describe.each<Variant>(['roles', 'groups'])('Onyx through the core (%s variant)'
     expect(sandbox.requests.filter((r) => r.method === 'POST').length).toBe(before);
   });
 
+  it('keeps service-account key names to 261 characters, which Onyx answers with a 500 beyond', async () => {
+    const writes = () => sandbox.requests.filter((r) => r.method === 'POST' || r.method === 'PATCH').length;
+    const before = writes();
+    const access = variant === 'roles' ? { role: 'basic' } : { groupIds: ['2'] };
+    const error = await rejection(core.api.keys.create({ connectionId, scopeId: 'service-accounts', type: 'api-key', name: 'n'.repeat(262), ...access }));
+    expect(error).toMatchObject({ kind: 'validation', fields: { name: 'At most 261 characters.' } });
+    const key = (await core.api.keys.list({ connectionId, query: 'search-bot' })).rows[0]!;
+    const rename = await rejection(core.api.keys.update({ connectionId, keyId: key.id, name: 'm'.repeat(262), description: null }));
+    expect(rename.fields).toEqual({ name: 'At most 261 characters.' });
+    expect(writes()).toBe(before);
+  });
+
+  it('rates an admin’s unscoped tokens privileged, not a scoped one', async () => {
+    const privileged = await core.api.keys.list({ connectionId, health: { kind: 'privileged' }, limit: 100 });
+    const tokens = privileged.rows.filter((k) => k.type === 'pat').map((k) => k.name).sort();
+    expect(tokens).toEqual(['keyfleet-sandbox', 'laptop-cli']);
+  });
+
+  it('offers token scopes on create, checks them, and shows them in a token’s details', async () => {
+    const pat = (await core.api.keys.createForm({ connectionId })).types.find((t) => t.id === 'pat')!;
+    const scopes = pat.fields!.find((f) => f.id === 'scopes')!;
+    expect(scopes.options.map((o) => [o.id, o.label])).toEqual([
+      ['read:search', 'Search: Read'],
+      ['read:chat', 'Chat: Read'],
+      ['write:chat', 'Chat: Write'],
+      ['use:llm_gateway', 'LLM Gateway: Use'],
+    ]);
+    const bad = await rejection(core.api.keys.create({ connectionId, scopeId: 'personal-access-tokens', type: 'pat', name: 'x', fields: { scopes: ['admin'] } }));
+    expect(bad.fields?.scopes).toMatch(/^Choose scopes from the list/);
+    const made = await core.api.keys.create({ connectionId, scopeId: 'personal-access-tokens', type: 'pat', name: 'chat-bot', fields: { scopes: ['read:chat'] } });
+    await take(made.revealSlotId);
+    expect(sandbox.pat(keyId(made.key))!.scopes).toEqual(['read:chat']);
+    expect((await core.api.keys.get({ connectionId, keyId: made.key.id })).facts).toEqual([{ label: 'Scopes', value: 'read:chat' }]);
+    await core.api.keys.delete({ connectionId, keyId: made.key.id });
+  });
+
+  it('rotates a scoped token into a twin with the same scopes and lifetime', async () => {
+    const old = (await core.api.keys.list({ connectionId, query: 'search-only' })).rows[0]!;
+    const plan = await core.api.rotation.plan({ connectionId, keyId: old.id });
+    expect(plan).toMatchObject({ mode: 'composed', keeps: ['Scopes: read:search'], expiry: { supported: true, basis: 'lifetime', oldExpiresAt: old.expiresAt } });
+    const rotation = await core.api.rotation.start({ connectionId, keyId: old.id });
+    await take(rotation.revealSlotId!);
+    const twin = sandbox.pat(keyId({ id: rotation.newKeyId! }))!;
+    expect(twin.scopes).toEqual(['read:search']);
+    // Created 5 days ago for 30 days: the twin gets 30 days from now (whole Onyx days).
+    expect(Math.abs(twin.expiresAt! - (Date.now() + 30 * 86_400_000))).toBeLessThan(86_400_000);
+    await core.api.rotation.cancel({ operationId: rotation.operationId });
+  });
+
   it('creates a PAT with an expiry, refuses to rename or regenerate it, and revokes it', async () => {
     const expiresAt = Date.now() + 30 * 24 * 3600_000;
     const created = await core.api.keys.create({ connectionId, scopeId: 'personal-access-tokens', type: 'pat', name: 'ci-token', expiresAt });
@@ -133,5 +182,32 @@ describe.each<Variant>(['roles', 'groups'])('Onyx through the core (%s variant)'
     expect(sandbox.authenticates(token)).toBe(false);
     const tooFar = await rejection(core.api.keys.create({ connectionId, scopeId: 'personal-access-tokens', type: 'pat', name: 'far', expiresAt: Date.now() + 4000 * 24 * 3600_000 }));
     expect(tooFar.fields?.expiresAt).toBe('At most 3650 days ahead.');
+  });
+});
+
+describe('Onyx through the core: connection options', () => {
+  it('connects through a proxy that keeps Authorization, sending the key as X-Onyx-Authorization', async () => {
+    const sandbox = await startOnyxSandbox({ variant: 'groups', proxyTakesAuthorization: true });
+    const dir = tempDir();
+    const core = createCore({ dataDir: dir.path, http: { timeoutMs: 3000, retries: 0, backoffMs: 5 } });
+    try {
+      const base = { kind: 'onyx' as const, name: 'Behind a proxy', baseUrl: sandbox.url, credential: { type: 'token' as const, token: sandbox.credentials.adminKey } };
+      expect((await rejection(core.api.connections.add(base))).kind).toBe('auth');
+      expect((await rejection(core.api.connections.add({ ...base, options: { noSuchOption: true } }))).fields).toEqual({ options: 'Unknown: noSuchOption.' });
+      const option = (await core.api.app.backends()).find((b) => b.kind === 'onyx')!.options![0]!;
+      expect(option.id).toBe('onyxHeader');
+      const connection = await core.api.connections.add({ ...base, options: { [option.id]: true } });
+      expect((await core.api.sync.run({ connectionId: connection.id })).result).toBe('ok');
+      // Stored with the connection: after a restart, it still goes that way.
+      await core.close();
+      const again = createCore({ dataDir: dir.path, http: { timeoutMs: 3000, retries: 0, backoffMs: 5 } });
+      expect((await again.api.sync.run({ connectionId: connection.id })).result).toBe('ok');
+      await again.api.connections.remove({ connectionId: connection.id });
+      await again.close();
+    } finally {
+      await core.close().catch(() => undefined);
+      await sandbox.close();
+      dir.cleanup();
+    }
   });
 });

@@ -1,22 +1,11 @@
-// The Onyx adapter against the sandbox in both variants (roles: ≤ v4.6, groups: main): every
-// operation, the PATCH full-replace trap, regenerate killing the old secret, PATs with expiry, and
-// each of Onyx's odd statuses mapped to a clear ProviderError.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../src-main/errors.ts';
-import type { RemoteKey, RemoteScope } from '../../src-main/model.ts';
+// The Onyx adapter against the sandbox in both variants (roles: ≤ v4.6, groups: main): the
+// service-account key operations, the PATCH full-replace trap, regenerate killing the old secret, and
+// each of Onyx's odd statuses mapped to a clear ProviderError (tokens: onyx-tokens.test.ts).
+import { describe, expect, it } from 'vitest';
 import { createProvider } from '../../src-main/providers/index.ts';
-import { expirationDays, normalizeOnyxUrl, type OnyxProvider } from '../../src-main/providers/onyx/index.ts';
+import { expirationDays, normalizeOnyxUrl } from '../../src-main/providers/onyx/index.ts';
 import { startOnyxSandbox, type OnyxSandbox, type Variant } from '../backends/onyx/server.ts';
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected a failure');
-}
+import { failure, onyxLab } from './onyx-adapter.ts';
 
 describe('Onyx URLs and expiry days', () => {
   it('keeps the site of a pasted URL, with or without /api or an admin page', () => {
@@ -37,44 +26,7 @@ describe('Onyx URLs and expiry days', () => {
 
 describe.each<Variant>(['roles', 'groups'])('Onyx adapter (%s variant)', (variant) => {
   let sandbox: OnyxSandbox;
-  const providers: OnyxProvider[] = [];
-  beforeAll(async () => {
-    sandbox = await startOnyxSandbox({ variant });
-  });
-  afterAll(async () => {
-    await Promise.all(providers.map((p) => p.close()));
-    await sandbox.close();
-  });
-
-  function connect(token = sandbox.credentials.adminKey, baseUrl = `${sandbox.url}/api`): OnyxProvider {
-    const provider = createProvider('onyx', { baseUrl, credential: { type: 'token', token }, http: { timeoutMs: 3000, retries: 0, backoffMs: 5 } }) as OnyxProvider;
-    providers.push(provider);
-    return provider;
-  }
-
-  async function scope(provider: OnyxProvider, kind: 'tenant' | 'user'): Promise<RemoteScope> {
-    const found = (await provider.listScopes()).find((s) => s.kind === kind);
-    if (!found) throw new Error(`no ${kind} scope`);
-    return found;
-  }
-
-  /** The variant's way to ask for an access level. */
-  const access = (level: 'admin' | 'basic' | 'limited') =>
-    variant === 'roles' ? { role: level } : { groupIds: level === 'admin' ? ['1'] : level === 'basic' ? ['2'] : [] };
-
-  async function createApiKey(provider: OnyxProvider, name: string, level: 'admin' | 'basic' | 'limited', extraGroups: string[] = []) {
-    const tenant = await scope(provider, 'tenant');
-    const a = access(level);
-    const spec = 'role' in a ? { role: a.role } : { groupIds: [...a.groupIds, ...extraGroups] };
-    return provider.createKey({ scopeId: tenant.id, type: 'api-key', name, ...spec }, tenant);
-  }
-
-  /** The key's access as Onyx has it: a role, or group names. */
-  const accessIn = (id: number) => {
-    const key = sandbox.apiKey(id)!;
-    return variant === 'roles' ? key.role : key.groups;
-  };
-  const numeric = (key: RemoteKey) => Number(key.id.replace(/^key-|^pat-/, ''));
+  const { connect, scope, createApiKey, accessIn, numeric } = onyxLab(variant, (started) => (sandbox = started));
 
   describe('connecting', () => {
     it('verifies an admin key, names its service account and detects the variant from the key list', async () => {
@@ -87,7 +39,7 @@ describe.each<Variant>(['roles', 'groups'])('Onyx adapter (%s variant)', (varian
     it('accepts a pasted URL without /api, and an admin’s PAT with both scopes', async () => {
       const provider = connect(sandbox.credentials.adminPat, sandbox.url);
       const identity = await provider.verify();
-      expect(identity).toMatchObject({ accountId: sandbox.ids.users.admin, accountName: 'ada@example.com', settings: { variant, credential: 'pat', serviceAccounts: true } });
+      expect(identity).toEqual({ accountId: sandbox.ids.users.admin, accountName: 'ada@example.com', settings: { variant, credential: 'pat', serviceAccounts: true, admin: true, tokens: true } });
       expect((await provider.listScopes()).map((s) => [s.kind, s.name])).toEqual([
         ['tenant', 'Service accounts'],
         ['user', 'My personal access tokens'],
@@ -96,9 +48,9 @@ describe.each<Variant>(['roles', 'groups'])('Onyx adapter (%s variant)', (varian
 
     it('lets a non-admin’s PAT manage only its own tokens', async () => {
       const provider = connect(sandbox.credentials.userPat);
-      expect((await provider.verify()).settings).toEqual({ variant, credential: 'pat', serviceAccounts: false });
+      expect((await provider.verify()).settings).toEqual({ variant, credential: 'pat', serviceAccounts: false, admin: false, tokens: true });
       expect((await provider.listScopes()).map((s) => s.kind)).toEqual(['user']);
-      expect(provider.capabilities.createForm.types.map((t) => t.id)).toEqual(['pat']);
+      expect(provider.capabilities.createForm.types.map((t) => [t.id, t.scopeKinds])).toEqual([['pat', ['user']]]);
     });
 
     it('refuses a scoped PAT, which Onyx lets manage neither keys nor tokens', async () => {
@@ -248,78 +200,6 @@ describe.each<Variant>(['roles', 'groups'])('Onyx adapter (%s variant)', (varian
         expect(error.fields).toEqual({ role: "Input should be 'limited', 'basic', 'admin', 'curator', 'global_curator', 'slack_user' or 'ext_perm_user'." });
         expect(error.message).toMatch(/^Onyx rejected the role: input should be 'limited'/);
       }
-    });
-  });
-
-  describe('personal access tokens', () => {
-    it('lists the connecting user’s live tokens with masked display, expiry and last use', async () => {
-      const provider = connect(sandbox.credentials.adminPat);
-      const pats = await provider.listKeys(await scope(provider, 'user'));
-      expect(pats.map((p) => p.name)).toEqual(sandbox.pats(sandbox.ids.users.admin).filter((p) => p.live).sort((a, b) => b.id - a.id).map((p) => p.name));
-      expect(pats.map((p) => p.name)).not.toContain('old-script');
-      expect(pats.map((p) => p.name)).not.toContain('revoked-one');
-      const laptop = pats.find((p) => p.name === 'laptop-cli')!;
-      expect(laptop).toMatchObject({ type: 'pat', category: 'personal', status: 'active', scopeId: 'personal-access-tokens', role: null });
-      expect(laptop.expiresAt).toBe(sandbox.pat(sandbox.ids.pats['laptop-cli']!)!.expiresAt);
-      expect(laptop.maskedValue).toMatch(/^onyx_pat_.{3}\*{4}.{4}$/);
-      expect(pats.find((p) => p.name === 'keyfleet-sandbox')!.lastUsedAt).toBeGreaterThan(Date.now() - 60_000);
-      expect(pats.find((p) => p.name === 'search-only')!.role).toBe('read:search');
-      expect(pats.some((p) => 'token' in p.raw)).toBe(false);
-    });
-
-    it('creates a token with an expiry in days and reveals it once', async () => {
-      const provider = connect(sandbox.credentials.userPat);
-      const user = await scope(provider, 'user');
-      // The form sends the end of the chosen day; here, that day in UTC, a week ahead.
-      const today = new Date();
-      const chosen = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 7, 23, 59, 59);
-      const { key, secret } = await provider.createKey({ scopeId: user.id, type: 'pat', name: 'notebook-2', expiresAt: chosen }, user);
-      expect(secret.fields).toEqual([{ label: 'Personal access token', value: expect.stringMatching(/^onyx_pat_/), secret: true }]);
-      expect(sandbox.authenticates(secret.fields[0]!.value)).toBe(true);
-      const stored = sandbox.pat(numeric(key))!;
-      expect(stored.userId).toBe(sandbox.ids.users.basic);
-      expect(key.expiresAt).toBe(stored.expiresAt);
-      expect(new Date(key.expiresAt!).toISOString()).toMatch(/T23:59:59\.999Z$/);
-      expect(key.expiresAt! - chosen).toBe(999);
-      expect(sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/api/user/pats').at(-1)!.body).toEqual({ name: 'notebook-2', expiration_days: 7, scopes: null });
-      const forever = await provider.createKey({ scopeId: user.id, type: 'pat', name: 'forever' }, user);
-      expect(forever.key.expiresAt).toBeNull();
-    });
-
-    it('maps a rejected token name to the name field', async () => {
-      const provider = connect(sandbox.credentials.userPat);
-      const user = await scope(provider, 'user');
-      const error = await failure(provider.createKey({ scopeId: user.id, type: 'pat', name: 'n'.repeat(101) }, user));
-      expect(error.kind).toBe('invalid');
-      expect(error.fields).toEqual({ name: 'String should have at most 100 characters.' });
-      expect(error.message).toBe('Onyx rejected the name: string should have at most 100 characters.');
-    });
-
-    it('revokes a token at once, cannot rename or regenerate one, and keeps the connection’s own', async () => {
-      const provider = connect(sandbox.credentials.adminPat);
-      const user = await scope(provider, 'user');
-      const { key, secret } = await provider.createKey({ scopeId: user.id, type: 'pat', name: 'to-revoke' }, user);
-      expect((await failure(provider.renameKey!(key, { name: 'other', description: null }))).message).toMatch(/cannot rename a personal access token/);
-      const rotate = await failure(provider.rotateKey!(key));
-      expect(rotate.kind).toBe('unsupported');
-      expect(rotate.message).toMatch(/cannot regenerate a personal access token/);
-
-      await provider.deleteKey!(key);
-      expect(sandbox.authenticates(secret.fields[0]!.value)).toBe(false);
-      expect((await provider.listKeys(user)).some((k) => k.id === key.id)).toBe(false);
-      await provider.deleteKey!(key); // already revoked: Onyx says 404, which is what the user wanted
-
-      const own = (await provider.listKeys(user)).find((k) => k.name === 'keyfleet-sandbox')!;
-      expect((await failure(provider.deleteKey!(own))).message).toMatch(/is the token this connection signs in with; revoking it/);
-      expect(sandbox.authenticates(sandbox.credentials.adminPat)).toBe(true);
-    });
-
-    it('refuses a token in the service-account scope and a key in the token scope', async () => {
-      const provider = connect(sandbox.credentials.adminPat);
-      const tenant = await scope(provider, 'tenant');
-      const error = await failure(provider.createKey({ scopeId: tenant.id, type: 'pat', name: 'x' }, tenant));
-      expect(error.kind).toBe('invalid');
-      expect(error.fields?.type).toBeDefined();
     });
   });
 });

@@ -173,6 +173,21 @@ describe('Rancher 1.x: a read-only member', () => {
     expect(refused).toMatchObject({ kind: 'forbidden', message: expect.stringMatching(/read-only/) as unknown });
     expect(sandbox.requests.slice(before).filter((r) => r.method !== 'GET')).toEqual([]);
   });
+
+  it('cannot rotate a key there: the wizard’s plan and the rotation say why, and nothing is made', async () => {
+    const sandbox = await sandboxWith();
+    const core = coreWith();
+    const connectionId = await rancherConnection(core, sandbox, seededCredential(SEEDED_LABELS.readOnlyMember));
+    await core.api.sync.run({ connectionId });
+    const [key] = (await core.api.keys.list({ connectionId, scopeId: sandbox.ids.projects.Default!, limit: 1 })).rows;
+    const before = sandbox.requests.length;
+    for (const attempt of [core.api.rotation.plan({ connectionId, keyId: key!.id }), core.api.rotation.start({ connectionId, keyId: key!.id })]) {
+      const refused = await attempt.catch((e: unknown) => e as ApiError);
+      expect(refused).toMatchObject({ kind: 'forbidden', message: expect.stringMatching(/read-only/) as unknown });
+    }
+    expect(sandbox.requests.slice(before).filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(await core.api.rotation.list()).toEqual([]);
+  });
 });
 
 describe('Rancher 1.x: admin keys', () => {

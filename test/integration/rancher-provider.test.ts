@@ -6,6 +6,7 @@ import type { RemoteScope } from '../../src-main/model.ts';
 import { createProvider, type Provider } from '../../src-main/providers/index.ts';
 import { normalizeRancherUrl } from '../../src-main/providers/rancher/index.ts';
 import { startRancherSandbox, type RancherSandbox, type SandboxCredential } from '../backends/rancher/server.ts';
+import { failure as failureOf } from '../support/failure.ts';
 
 let sandbox: RancherSandbox;
 const providers: Provider[] = [];
@@ -20,15 +21,7 @@ function connect(credential: SandboxCredential, baseUrl = sandbox.url): Provider
   return provider;
 }
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('expected a failure');
-}
+const failure = (promise: Promise<unknown>) => failureOf(promise, ProviderError);
 
 function scope(scopes: RemoteScope[], name: string): RemoteScope {
   const found = scopes.find((s) => s.name === name || s.name.endsWith(name));

@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, it, type ExpectStatic } from 'vitest';
-import { ApiError } from '../../src-preload/api.ts';
 import type { ErrorKind } from '../../src-preload/contract.ts';
 import { createCore, DATABASE_FILE, type Core } from '../../src-main/core.ts';
 import { startDeepsetSandbox } from '../backends/deepset/server.ts';
@@ -18,6 +17,7 @@ import { loopbackServerAt, type Fault, type FaultInjector } from '../backends/fa
 import { startLangwatchSandbox } from '../backends/langwatch/server.ts';
 import { startOnyxSandbox } from '../backends/onyx/server.ts';
 import { startRancherSandbox } from '../backends/rancher/server.ts';
+import { outcome } from '../support/hostile-site.ts';
 import { tempDir } from '../support/temp.ts';
 import { makeTestPki } from '../support/tls.ts';
 import { recordFigures, setting } from './figures.ts';
@@ -258,16 +258,6 @@ function leaks(text: string, secrets: string[]): boolean {
     for (let i = 0; i + 16 <= secret.length; i++) if (text.includes(secret.slice(i, i + 16))) return true;
     return false;
   });
-}
-
-async function outcome(call: Promise<unknown>): Promise<ApiError | 'ok'> {
-  try {
-    await call;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
 }
 
 interface Cell {

@@ -73,7 +73,11 @@ export type Kind =
   | { t: 'enum'; values: readonly string[] }
   | { t: 'arr'; of: Kind; min: number; max: number }
   | { t: 'obj'; fields: Fields }
-  | { t: 'credential' };
+  | { t: 'credential' }
+  /** A map from a name (/^[A-Za-z][A-Za-z0-9]{0,63}$/, never an Object.prototype name) to values of `of`. */
+  | { t: 'rec'; sample: string; of: Kind; maxKeys: number }
+  /** One choice (a string ≤ 256) or several (≤ 500 strings of 1–256). */
+  | { t: 'choice' };
 
 export interface FieldSpec {
   kind: Kind;
@@ -173,6 +177,8 @@ export const specs: Record<ChannelName, ChannelSpec> = {
       caPem: opt({ t: 'pem' }),
       target: opt(str(1, 256)),
       credentialKind: opt(str(1, 64)),
+      options: opt({ t: 'rec', sample: 'onyxHeader', of: BOOL, maxKeys: 16 }),
+      acceptPlainHttp: opt(BOOL),
     },
     base: (c) => ({ kind: 'rancher', name: 'fuzz', baseUrl: c.baseUrl, credential: { type: 'key-pair', accessKey: c.accessKey, secretKey: c.secretKey } }),
   },
@@ -206,10 +212,15 @@ export const specs: Record<ChannelName, ChannelSpec> = {
       grants: opt(arr(obj({ scopeId: req(ID), role: req(str(1, 256)) }), 0, 100)),
       scopeIds: opt(arr(ID, 0, 500)),
       groupIds: opt(arr(ID, 0, 500)),
+      fields: opt({ t: 'rec', sample: 'teamIds', of: { t: 'choice' }, maxKeys: 16 }),
     },
     base: (c) => ({ connectionId: c.connectionId, scopeId: c.scopeId, type: c.keyType, name: 'fuzz' }),
   },
-  'rotation.start': byKey,
+  'rotation.plan': byKey,
+  'rotation.start': {
+    fields: { ...keyRef(), expiresAt: { kind: int(0, MAX_TIME), presence: 'optional', nullable: true } },
+    base: (c) => ({ connectionId: c.connectionId, keyId: c.keyId }),
+  },
   'rotation.list': none,
   'rotation.confirmDeployed': byUuid('operationId'),
   'rotation.retire': {
@@ -563,6 +574,16 @@ function badOfOwnClass(kind: Kind, g: Gen): Array<[string, unknown]> {
     }
     case 'bool':
       return [];
+    case 'choice':
+      return [
+        ['257 chars', longString(marker, 257)],
+        ['1 MB', huge],
+        ['501 choices', Array.from({ length: 501 }, () => 'f')],
+        ['an empty choice', ['']],
+        ['a 257-char choice', [longString(marker, 257)]],
+        ['a number among the choices', ['f', 42]],
+        ['a nested list', [['f']]],
+      ];
     default:
       return [];
   }
@@ -578,7 +599,10 @@ function excludedClasses(kind: Kind): Cls[] {
       return ['array'];
     case 'obj':
     case 'credential':
+    case 'rec':
       return [];
+    case 'choice':
+      return ['string', 'array'];
     default:
       return ['string'];
   }
@@ -593,8 +617,9 @@ function wrongTypes(kind: Kind): Value[] {
   const excluded = excludedClasses(kind);
   return POOL.filter((v) => {
     if (excluded.includes(v.cls)) return false;
-    // A nested object with no required field would accept {} (and, as zod reads it, a Map).
-    if (kind.t === 'obj' && !hasRequired(kind.fields) && (v.cls === 'exotic' || v.label === 'empty object' || v.label === 'object without prototype')) return false;
+    // A nested object with no required field would accept {} (and, as zod reads it, a Map); so would a record.
+    const acceptsEmpty = (kind.t === 'obj' && !hasRequired(kind.fields)) || kind.t === 'rec';
+    if (acceptsEmpty && (v.cls === 'exotic' || v.label === 'empty object' || v.label === 'object without prototype')) return false;
     return true;
   });
 }
@@ -630,6 +655,10 @@ export function validValue(kind: Kind, g: Gen): unknown {
       );
     case 'credential':
       return { type: 'token', token: 'fuzz-token' };
+    case 'rec':
+      return {};
+    case 'choice':
+      return 'f';
   }
 }
 
@@ -744,7 +773,31 @@ function valueCases(base: Record<string, unknown>, steps: Step[], spec: FieldSpe
   }
   if (kind.t === 'obj') cases.push(...objectCases(base, steps, kind.fields, ctx));
   if (kind.t === 'credential') cases.push(...credentialCases(base, steps, ctx));
+  if (kind.t === 'rec') cases.push(...recordCases(base, steps, kind, ctx));
   return cases;
+}
+
+/** Cases on a record: names that are not field names (prototype ones included), too many, and its values. */
+function recordCases(base: Record<string, unknown>, steps: Step[], kind: Extract<Kind, { t: 'rec' }>, ctx: FuzzContext): FuzzCase[] {
+  const where = pathLabel(steps);
+  const valid = (g: Gen) => validValue(kind.of, g);
+  const variants: Array<[string, (g: Gen) => unknown]> = [
+    ['a name with a dash', (g) => ({ 'not-a-field': valid(g) })],
+    ['a name starting with a digit', (g) => ({ '1field': valid(g) })],
+    ['an empty name', (g) => ({ '': valid(g) })],
+    ['a 65-char name', (g) => ({ [`f${'x'.repeat(64)}`]: valid(g) })],
+    ['a 1 MB name', (g) => ({ [hugeString(g.ctx.marker).replace(/[^A-Za-z0-9]/g, 'x')]: valid(g) })],
+    ['own __proto__', (g) => jsonWithOwnKey('__proto__', valid(g))],
+    ['constructor', (g) => jsonWithOwnKey('constructor', valid(g))],
+    ['toString', (g) => ({ toString: valid(g) })],
+    ['hasOwnProperty', (g) => ({ hasOwnProperty: valid(g) })],
+    ['prototype', (g) => ({ prototype: valid(g) })],
+    [`${kind.maxKeys + 1} names`, (g) => Object.fromEntries(Array.from({ length: kind.maxKeys + 1 }, (_, i) => [`field${i}`, valid(g)]))],
+  ];
+  return [
+    ...variants.map(([label, make]): FuzzCase => ({ label: `${where}: ${label}`, layer: 'contract', make: (rng) => setAt(base, steps, make({ rng, ctx }), { rng, ctx }) })),
+    ...valueCases(base, [...steps, { key: kind.sample, kind: kind.of }], { kind: kind.of, presence: 'optional' }, ctx),
+  ];
 }
 
 /** Cases on an object (the input itself when steps is empty, or a nested strict object). */

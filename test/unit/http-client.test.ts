@@ -2,7 +2,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src-main/errors.ts';
+import { AppError, ProviderError } from '../../src-main/errors.ts';
 import { createHttpClient, parseRetryAfter, type HttpClient, type HttpClientOptions } from '../../src-main/http/client.ts';
 import { tempDir } from '../support/temp.ts';
 import { makeTestPki, type TestPki } from '../support/tls.ts';
@@ -203,11 +203,25 @@ describe('http client', () => {
     expect(error.message).toMatch(/refused/);
   });
 
-  it('sends links the backend returns to the configured origin only', async () => {
+  it('follows links on the connection’s own origin and refuses one to another host, sending nothing', async () => {
     const url = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
-    await make(`${url}/rancher`).request({ method: 'GET', path: 'http://internal.example:8080/rancher/v2-beta/apikeys?marker=m2' });
+    await make(`${url}/rancher`).request({ method: 'GET', path: `${url}/rancher/v2-beta/apikeys?marker=m2` });
     await client!.request({ method: 'GET', path: '/v2-beta/projects', query: { limit: 10, skip: undefined } });
+    const refused = await failure(client!.request({ method: 'GET', path: 'http://internal.example:8080/rancher/v2-beta/apikeys?marker=m3' }));
+    expect([refused.kind, refused.message]).toEqual(['bad-response', expect.stringMatching(/^Testend sent a link to another address \(http:\/\/internal\.example:8080\)\. Keyfleet sends the connection’s credential only to http:\/\/127\.0\.0\.1:\d+, so it did not follow the link\./)]);
     expect(requests.map((r) => r.url)).toEqual(['/rancher/v2-beta/apikeys?marker=m2', '/rancher/v2-beta/projects?limit=10']);
+  });
+
+  it('refuses a credential HTTP cannot carry before sending anything, as a field error, not a network failure after retries', async () => {
+    const url = await serve((_req, res) => res.writeHead(200).end('{}'));
+    for (const token of ['abc…', 'abc\ndef', 'abc\u0000def', 'abc\u202edef']) {
+      const refusing = createHttpClient({ baseUrl: url, backendName: 'Testend', headers: { authorization: `Bearer ${token}` } });
+      const error = await refusing.request({ method: 'GET', path: '/x' }).catch((e: unknown) => e);
+      await refusing.close();
+      expect(error).toBeInstanceOf(AppError);
+      expect([(error as AppError).kind, (error as AppError).fields]).toEqual(['validation', { credential: 'Holds a character HTTP cannot carry.' }]);
+    }
+    expect(requests).toEqual([]);
   });
 
   it('parses Retry-After in seconds and as an HTTP date', () => {

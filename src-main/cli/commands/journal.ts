@@ -26,7 +26,7 @@ export const journal: Command = {
     for (let offset = 0; entries.length < limit; offset += 500) {
       const page = await api.journal.list({ offset, limit: 500 });
       const inWindow = page.rows.filter((row) => since === undefined || row.at >= since);
-      entries.push(...inWindow.slice(0, limit - entries.length));
+      for (const row of inWindow.slice(0, limit - entries.length)) entries.push(row);
       if (inWindow.length < page.rows.length || offset + 500 >= page.total) break;
     }
     entries.reverse();

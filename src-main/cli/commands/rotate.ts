@@ -32,6 +32,15 @@ function retirementOf(raw: string | undefined, extra: string | undefined, now: n
   return { when: 'at', at: when };
 }
 
+/** `--expires TIME` or `--expires never` (null); undefined: the rotation's default (the old key's lifetime, …). */
+function expiryOf(raw: string | undefined, now: number): number | null | undefined {
+  if (raw === undefined) return undefined;
+  if (raw.trim() === 'never') return null;
+  const at = parseWhen(raw, now, 'future', '--expires');
+  if (at <= now) throw usageError('--expires: that time has passed; the new key would be born expired.');
+  return at;
+}
+
 function isNative(connection: ConnectionView, key: KeyView): boolean {
   const typed = connection.capabilities.createForm.types.find((t) => t.id === key.type)?.actions?.rotate;
   return (typed ?? connection.capabilities.actions.rotate).mode === 'native';
@@ -63,18 +72,22 @@ export const rotate: Command = {
     reveal: { type: 'boolean', help: 'print the new secret on stdout instead (a warning goes to stderr when stdout is a terminal)' },
     'secret-format': { type: 'string', value: 'FORMAT', help: 'auto (default: the value alone, or NAME=\'value\' lines for several fields), value, env or json' },
     retire: { type: 'string', value: 'WHEN', help: `the old key: now, at TIME (${TIME_HELP}), or never; required unless the backend regenerates in place` },
+    expires: { type: 'string', value: 'WHEN', help: 'when the new key expires: TIME, or never; by default it lasts as long as the old key did' },
     json: JSON_OPTION,
   },
   details: [
     'KEY is a key id, or a key name (or Keyfleet label) that is unique in the cached inventory.',
     'Every step is journaled like the app’s rotation wizard, and shown in the app.',
     'Interrupted before the new secret is written, the new key is deleted again; after, the rotation waits in the app.',
+    'The new key keeps the old one’s expiry: its lifetime where known, else the time it had left, else the policy’s longest;',
+    'where none can be told (an expired key of unknown age), --expires must say.',
     'With --secret-out, stdout gets the rotation’s result (JSON with --json); with --reveal, stdout gets only the secret',
     '(in JSON with --json) and the rest goes to stderr.',
     'Example: keyfleet rotate ci-deployer --connection "Acme prod" --yes --secret-out ./new-key --retire at 24h',
   ],
   async run({ io, values, positionals, session }) {
     const retirement = retirementOf(values.retire as string | undefined, positionals[1], Date.now());
+    const expiresAt = expiryOf(values.expires as string | undefined, Date.now());
     const outFile = values['secret-out'] as string | undefined;
     if (!values.yes) throw usageError('keyfleet rotate changes a live key: add --yes to confirm (it also stands for “the new secret will be deployed”).');
     if ((outFile === undefined) === !values.reveal) throw usageError('Say where the new secret goes: --secret-out FILE, or --reveal for stdout (one of them).');
@@ -86,6 +99,7 @@ export const rotate: Command = {
     const connection = await findConnection(api, key.connectionId);
     const native = isNative(connection, key);
     if (!native && retirement === undefined) throw usageError('Say what happens to the old key: --retire now, --retire at TIME, or --retire never.');
+    if (expiresAt !== undefined) await expiryApplies(api, key, native);
     const destination: SecretDestination = outFile !== undefined ? secretFile(io, outFile, dataDir) : revealOnStdout(io);
     const human = outFile !== undefined && !values.json ? io.stdout : io.stderr;
     const say = (text: string) => line(io.stderr, text);
@@ -97,11 +111,14 @@ export const rotate: Command = {
     await say(`Rotating “${key.localLabel ?? (key.name || key.id)}” (${key.id}) of ${connection.name}…`);
     let started: RotationView;
     try {
-      started = await api.rotation.start({ connectionId: key.connectionId, keyId: key.id });
+      started = await api.rotation.start({ connectionId: key.connectionId, keyId: key.id, ...(expiresAt !== undefined ? { expiresAt } : {}) });
     } catch (error) {
       destination.abandon();
       // The new key's spec broke a rule (the organization's policy, the backend's form): a check failed.
-      if (isCoreError(error) && error.kind === 'validation') throw new CliError(EXIT.checkFailed, `The rotation was refused: ${describeFailure(error)}`);
+      if (isCoreError(error) && error.kind === 'validation') {
+        const hint = error.fields?.expiresAt && expiresAt === undefined ? '\nSay when the new key expires: --expires TIME, or --expires never.' : '';
+        throw new CliError(EXIT.checkFailed, `The rotation was refused: ${describeFailure(error)}${hint}`);
+      }
       throw error;
     }
     // Interrupted while the new key was being made, for a twin whose secret went nowhere yet: undo it.
@@ -139,6 +156,13 @@ export const rotate: Command = {
     return EXIT.ok;
   },
 };
+
+/** --expires where the rotation makes no new key, or its keys cannot expire: refused, not ignored. */
+async function expiryApplies(api: KeyfleetApi, key: KeyView, native: boolean): Promise<void> {
+  if (native) throw usageError('--expires: this backend regenerates the secret in place; the key keeps its own expiry.');
+  const plan = await api.rotation.plan({ connectionId: key.connectionId, keyId: key.id });
+  if (!plan.expiry?.supported) throw usageError('--expires: keys of this type do not expire on this backend.');
+}
 
 async function rollBack(io: Io, api: KeyfleetApi, started: RotationView, destination: SecretDestination): Promise<number> {
   const code = SIGNAL_EXIT[io.interrupt.signal!];

@@ -19,10 +19,14 @@ export const PATHS = {
   tokens: '/api/v1/token',
   /** VERIFIED: retrieve and delete one key. GUESS: the same path deletes workspace-scoped keys. */
   token: (id: string) => `/api/v1/token/${segment(id)}`,
-  /** VERIFIED: the keys scoped exclusively to one workspace (paged like the organization list). */
+  /**
+   * VERIFIED: the keys scoped exclusively to one workspace (paged like the organization list). Only
+   * this list is documented here: no public source shows a create under a workspace, so Keyfleet
+   * creates an organization key limited to the workspace instead (the documented `workspaces`).
+   */
   workspaceTokens: (name: string) => `/api/v1/workspaces/${segment(name)}/token`,
-  /** GUESS: inferred from the list path above and the UI flow "Workspace > API Keys > Create". */
-  createWorkspaceToken: (name: string) => `/api/v1/workspaces/${segment(name)}/token`,
+  /** VERIFIED (API reference "Get Roles"): the organization's roles, paged like the key lists. */
+  roles: (organizationId: string) => `/api/v1/organization/${segment(organizationId)}/roles`,
 };
 
 /** VERIFIED: page-based paging with `limit` (max 100) and `page_number`; GUESS: pages count from 1 (docs example). */
@@ -33,6 +37,9 @@ export const NAME_MAX_LENGTH = 100;
 
 /** VERIFIED (2023 SDK): "API token with the prefix `api_`". A user access token is a plain JWT. */
 export const API_KEY_PREFIX = 'api_';
+
+/** GUESS: a role in the roles list names its id `role_id` (deepset's `<thing>_id`) or `id`; both are read. */
+export const ROLE_ID_FIELDS = ['role_id', 'id'] as const;
 
 /** GUESS: an organization key's chosen workspaces travel by name in the create body (ids are the alternative). */
 export function workspaceReference(workspace: { name: string }): string {

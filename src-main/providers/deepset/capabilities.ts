@@ -18,8 +18,6 @@ const COMMON: Omit<KeyTypeOption, 'id' | 'label' | 'hint'> = {
   role: {
     label: 'Organization role',
     options: ORGANIZATION_ROLES,
-    // The workspace role (role_id) is left to deepset's default, the creator's: the form has no
-    // field for a role id, and no endpoint to list workspace roles is known.
     default: 'MEMBER',
   },
   scopeSet: {
@@ -51,6 +49,23 @@ const TYPES: KeyTypeOption[] = [
 
 const NO_STATE_CHANGE = 'deepset keys cannot be deactivated or reactivated; delete a key to revoke it.';
 
+/** The form with the workspace roles a key may get (role_id); unset, deepset gives its creator's. */
+export function typesWithRoles(roles: Choice[]): KeyTypeOption[] {
+  return TYPES.map((type) => ({
+    ...type,
+    fields: [
+      {
+        id: 'workspaceRole',
+        label: 'Workspace role',
+        multiple: false,
+        options: roles,
+        hint: 'What the key may do in its workspaces (Editor, Search user, or a custom role).',
+        emptyMeans: 'deepset’s default: your own workspace role.',
+      },
+    ],
+  }));
+}
+
 export function deepsetCapabilities(settings: ConnectionSettings): Capabilities {
   const readOnly = settings.readOnly === true;
   const managed = (note?: string) => (readOnly ? { mode: 'unavailable' as const, note: READ_ONLY_NOTE } : { mode: 'native' as const, note });
@@ -65,7 +80,7 @@ export function deepsetCapabilities(settings: ConnectionSettings): Capabilities 
         ? { mode: 'unavailable', note: READ_ONLY_NOTE }
         : {
             mode: 'composed',
-            note: 'deepset cannot regenerate a key: Keyfleet creates a twin (same type, scope, organization role and expiry span), shows its secret once, then deletes the old key.',
+            note: 'deepset cannot regenerate a key: Keyfleet creates a twin (same type, workspaces, organization and workspace role; an expiry you confirm), shows its secret once, then deletes the old key.',
           },
       activate: { mode: 'unavailable', note: NO_STATE_CHANGE },
       deactivate: { mode: 'unavailable', note: NO_STATE_CHANGE },

@@ -1,6 +1,8 @@
 // Creating a key: the request body from Keyfleet's spec, the one-time secret from the answer, and
 // the new key itself — read back by id when the answer names it, else found in the list by its
-// masked form (deepset shows the first and last 4 characters), else described locally.
+// masked form (deepset shows the first and last 4 characters), else described locally. Every key
+// is created the documented way, in the organization: a key asked for in a workspace is an
+// organization key limited to that workspace.
 import { randomUUID } from 'node:crypto';
 import { ProviderError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
@@ -19,8 +21,14 @@ export function keyTypeOf(spec: CreateKeySpec): DeepsetKeyType {
   });
 }
 
-/** The create request: its path (organization or workspace) and its FastAPI body. */
-export function createRequest(spec: CreateKeySpec, scope: RemoteScope): { path: string; body: Record<string, unknown> } {
+/** The workspace role a spec asks for, if any (the form's `workspaceRole` field). */
+export function workspaceRoleOf(spec: CreateKeySpec): string | undefined {
+  const value = spec.fields?.workspaceRole;
+  return typeof value === 'string' && value ? value : undefined;
+}
+
+/** The create request's FastAPI body: an organization key, for every workspace or the chosen ones. */
+export function createBody(spec: CreateKeySpec, scope: RemoteScope): Record<string, unknown> {
   const body: Record<string, unknown> = {
     name: spec.name || null,
     personal: keyTypeOf(spec) === 'personal',
@@ -29,18 +37,22 @@ export function createRequest(spec: CreateKeySpec, scope: RemoteScope): { path: 
     expires: spec.expiresAt !== undefined,
     expires_at: spec.expiresAt !== undefined ? new Date(spec.expiresAt).toISOString() : null,
   };
-  if (scope.kind === 'organization') {
-    // No list means every workspace (deepset's default), including ones created later.
-    if (spec.scopes && spec.scopes.length > 0) body.workspaces = spec.scopes.map(workspaceReference);
-    return { path: PATHS.tokens, body };
-  }
+  // Without a role_id deepset gives the key its creator's own workspace role.
+  const roleId = workspaceRoleOf(spec);
+  if (roleId) body.role_id = roleId;
   if (scope.kind === 'workspace') {
     if ((spec.scopes ?? []).some((s) => s.id !== scope.id)) {
       throw new ProviderError('invalid', 'A key created in a workspace reaches only that workspace.', {
         fields: { scopeIds: 'Leave this empty for a workspace key, or create the key in the organization.' },
       });
     }
-    return { path: PATHS.createWorkspaceToken(scope.id), body };
+    body.workspaces = [workspaceReference(scope)];
+    return body;
+  }
+  if (scope.kind === 'organization') {
+    // No list means every workspace (deepset's default), including ones created later.
+    if (spec.scopes && spec.scopes.length > 0) body.workspaces = spec.scopes.map(workspaceReference);
+    return body;
   }
   throw new ProviderError('invalid', `deepset keys live in the organization or a workspace, not in a ${scope.kind}.`, {
     fields: { scopeId: 'Choose the organization or a workspace.' },
@@ -77,13 +89,13 @@ export function issuedSecret(spec: CreateKeySpec, secret: string): IssuedSecret 
 }
 
 /** The new key as Keyfleet knows it from the request, when deepset cannot be asked yet. */
-function describedLocally(id: string, spec: CreateKeySpec, scope: RemoteScope, secret: string): RemoteKey {
+function describedLocally(id: string, spec: CreateKeySpec, organizationId: string, limitedTo: string[], secret: string): RemoteKey {
   const type = keyTypeOf(spec);
   const unlisted = id.startsWith(UNLISTED_PREFIX);
   return {
     id,
-    scopeId: scope.id,
-    name: spec.name,
+    scopeId: organizationId,
+    name: spec.name || (unlisted ? '' : id),
     description: null,
     type,
     category: type,
@@ -91,7 +103,7 @@ function describedLocally(id: string, spec: CreateKeySpec, scope: RemoteScope, s
     status: 'active',
     statusDetail: unlisted ? 'not listed yet' : null,
     maskedValue: maskOf(secret),
-    createdAt: Date.now(),
+    createdAt: null,
     createdBy: null,
     expiresAt: spec.expiresAt ?? null,
     lastUsedAt: null,
@@ -102,33 +114,33 @@ function describedLocally(id: string, spec: CreateKeySpec, scope: RemoteScope, s
       organization_role: spec.role ?? 'MEMBER',
       expires: spec.expiresAt !== undefined,
       expires_at: spec.expiresAt !== undefined ? new Date(spec.expiresAt).toISOString() : null,
-      workspaces: scope.kind === 'workspace' ? [scope.id] : (spec.scopes ?? []).map((s) => s.name),
-      all_workspaces: scope.kind === 'organization' && (spec.scopes ?? []).length === 0,
+      workspaces: limitedTo,
+      all_workspaces: limitedTo.length === 0,
+      role_id: workspaceRoleOf(spec) ?? null,
     },
   };
 }
 
-/** Finds the new key; never throws, since the secret is already in hand and must reach the user. */
+/** Finds the new key (in the organization, where every create puts it); never throws, since the secret is already in hand and must reach the user. */
 export async function identifyCreated(
   http: HttpClient,
   listed: () => Promise<TokenJson[]>,
   answer: unknown,
   secret: string,
   spec: CreateKeySpec,
-  scope: RemoteScope,
+  organizationId: string,
+  limitedTo: string[],
 ): Promise<RemoteKey> {
   const id = field(answer, CREATED_ID_FIELDS);
   try {
     if (id) {
       const res = await http.request({ method: 'GET', path: PATHS.token(id) });
-      return toRemoteKey(parseOrThrow(tokenSchema, res.body, 'the new key'), scope.id);
+      return toRemoteKey(parseOrThrow(tokenSchema, res.body, 'the new key'), organizationId);
     }
-    const candidates = (await listed())
-      .filter((key) => maskMatches(key.masked_token, secret) && (!spec.name || key.name === spec.name))
-      .sort((a, b) => (Date.parse(b.created_at ?? '') || 0) - (Date.parse(a.created_at ?? '') || 0));
-    if (candidates[0]) return toRemoteKey(candidates[0], scope.id);
+    const found = (await listed()).find((key) => maskMatches(key.masked_token, secret) && (!spec.name || key.name === spec.name));
+    if (found) return toRemoteKey(found, organizationId);
   } catch {
     // Fall through: the key exists; the next sync reads it.
   }
-  return describedLocally(id ?? `${UNLISTED_PREFIX}${randomUUID()}`, spec, scope, secret);
+  return describedLocally(id ?? `${UNLISTED_PREFIX}${randomUUID()}`, spec, organizationId, limitedTo, secret);
 }

@@ -1,18 +1,20 @@
 // deepset AI Platform adapter: organization and workspace API keys.
 // Contract: ../shared/providers/envzero-and-deepset.md Part 2. Files: api.ts (paths and every
 // unverified guess), parse.ts (answers), errors.ts (FastAPI errors), credential.ts (user access
-// token vs API key), capabilities.ts (actions, create form), keys.ts (lists), create.ts (create).
-import { ProviderError, type AppError } from '../../errors.ts';
+// token vs API key), capabilities.ts (actions, create form), keys.ts (lists), create.ts (create),
+// twin.ts (a rotation's twin, and what a key's details show).
+import { ProviderError } from '../../errors.ts';
 import { createHttpClient } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
-import type { CreateKeySpec, CreatedKey, Identity, ListOptions, Provider, ProviderConfig, ProviderModule } from '../types.ts';
+import type { CreateKeySpec, CreatedKey, Identity, ListOptions, Provider, ProviderConfig, ProviderModule, TwinPlan } from '../types.ts';
 import { PATHS, routeMissing, unsupported } from './api.ts';
-import { deepsetCapabilities } from './capabilities.ts';
-import { createRequest, identifyCreated, issuedSecret, secretOf, UNLISTED_PREFIX } from './create.ts';
+import { deepsetCapabilities, typesWithRoles } from './capabilities.ts';
+import { createBody, identifyCreated, issuedSecret, secretOf, UNLISTED_PREFIX } from './create.ts';
 import { jwtExpiry, looksLikeApiKey, READ_ONLY_NOTE, readOnlyFor } from './credential.ts';
 import { CANNOT_MANAGE, describeDeepsetError, SESSION_EXPIRED } from './errors.ts';
 import { createKeyLists } from './keys.ts';
-import { limitedTo, meSchema, organizationSchema, parseOrThrow, personName, toRemoteKey, workspaceListSchema, type MeJson, type WorkspaceJson } from './parse.ts';
+import { meSchema, organizationSchema, parseOrThrow, personName, toRemoteKey, workspaceListSchema, type MeJson, type TokenJson, type WorkspaceJson, type WorkspaceRole } from './parse.ts';
+import { describeDeepsetKey, twinPlanOf } from './twin.ts';
 
 export const REGIONS = { eu: 'https://api.cloud.deepset.ai', us: 'https://api.us.deepset.ai' };
 
@@ -51,6 +53,14 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
   const lists = createKeyLists(http);
   let identity: Promise<DeepsetIdentity> | undefined;
   let workspaceNames: string[] | undefined;
+  /** Workspace role id → name, from the last read of the roles list (empty where it cannot be read). */
+  let roleNames = new Map<string, string>();
+  /** The workspace roles keys were seen to hold. */
+  const seenRoles = new Set<string>();
+  const remote = (json: TokenJson, scopeId: string) => {
+    if (json.role_id) seenRoles.add(json.role_id);
+    return toRemoteKey(json, scopeId, roleNames);
+  };
 
   async function readMe(): Promise<MeJson | undefined> {
     for (const path of PATHS.me) {
@@ -138,22 +148,19 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
     }
   }
 
-  async function workspaceCreateMissing(scope: RemoteScope, error: ProviderError): Promise<AppError> {
-    if (error.status === 404) {
-      try {
-        await http.request({ method: 'GET', path: PATHS.workspace(scope.id) });
-      } catch (probe) {
-        if (probe instanceof ProviderError && probe.status === 404) {
-          return new ProviderError('not-found', `The workspace “${scope.name}” no longer exists in deepset; sync to refresh.`, { status: 404 });
-        }
-        return error;
-      }
+  /** The organization's workspace roles; none where this server or credential cannot list them. */
+  async function workspaceRoles(signal?: AbortSignal): Promise<WorkspaceRole[]> {
+    const { organization } = await whoami();
+    try {
+      const roles = await lists.roles(PATHS.roles(organization.id), signal);
+      roleNames = new Map(roles.map((r) => [r.id, r.name]));
+      return roles;
+    } catch (error) {
+      // No such route, not allowed to read roles, or no organization id to ask with (422): the
+      // names already known stay.
+      if (routeMissing(error) || (error instanceof ProviderError && (error.status === 403 || error.status === 422))) return [...roleNames].map(([id, name]) => ({ id, name }));
+      throw error;
     }
-    return unsupported(
-      'creating keys scoped to one workspace',
-      `POST ${PATHS.createWorkspaceToken(scope.id)}`,
-      'Create the key in the organization and limit it to this workspace instead.',
-    );
   }
 
   const provider: Provider = {
@@ -178,8 +185,9 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
 
     async listScopes(options?: ListOptions) {
       const { organization } = await whoami();
-      // Fresh every sync: workspaces come and go.
-      const workspaces = await listWorkspaces(options?.signal);
+      // Fresh every sync: workspaces come and go, and roles are renamed. The roles are read before
+      // any key list, so every key of a sync is named from the same list.
+      const [workspaces] = await Promise.all([listWorkspaces(options?.signal), workspaceRoles(options?.signal)]);
       const org: RemoteScope = {
         id: organization.id,
         kind: 'organization',
@@ -201,38 +209,37 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
 
     async listKeys(scope, options?: ListOptions) {
       const signal = options?.signal;
-      if (scope.kind === 'workspace') return (await lists.workspaceKeys(scope.id, 'workspace', signal)).map((k) => toRemoteKey(k, scope.id));
+      if (scope.kind === 'workspace') return (await lists.workspaceKeys(scope.id, 'workspace', signal)).map((k) => remote(k, scope.id));
       if (scope.kind !== 'organization') return [];
       const names = workspaceNames ?? (await listWorkspaces(signal)).map((w) => w.name);
-      return (await lists.organizationKeys(names, signal)).map((k) => toRemoteKey(k, scope.id));
+      return (await lists.organizationKeys(names, signal)).map((k) => remote(k, scope.id));
     },
 
-    twinSpec(key: RemoteKey, scopes: RemoteScope[]): Partial<CreateKeySpec> {
-      if (scopes.find((s) => s.id === key.scopeId)?.kind !== 'organization') return {};
-      const workspaces = scopes.filter((s) => s.kind === 'workspace');
-      const names = limitedTo(key.raw, (id) => workspaces.find((w) => w.raw.workspace_id === id)?.name);
-      if (!names) return {};
-      const chosen = workspaces.filter((w) => names.includes(w.name));
-      // Never widen access: a twin of a key limited to workspaces that are gone would reach all of them.
-      if (chosen.length === 0) {
-        throw new ProviderError('conflict', 'This key is limited to workspaces that no longer exist; create its replacement by hand.');
+    async twinPlan(key: RemoteKey, scopes: RemoteScope[]): Promise<TwinPlan> {
+      const organization = scopes.find((s) => s.kind === 'organization') ?? { id: (await whoami()).organization.id };
+      if (typeof key.raw.role_id === 'string') {
+        seenRoles.add(key.raw.role_id);
+        if (!roleNames.has(key.raw.role_id)) await workspaceRoles();
       }
-      return { scopes: chosen };
+      return twinPlanOf(key, scopes, organization.id, roleNames);
+    },
+
+    async createForm() {
+      const roles = await workspaceRoles();
+      // Where the roles list cannot be read, the roles keys already hold are offered by their ids.
+      const seen = [...seenRoles].filter((id) => !roleNames.has(id)).map((id) => ({ id, label: `Role ${id}` }));
+      return { types: typesWithRoles([...roles.map((r) => ({ id: r.id, label: r.name })), ...seen]) };
     },
 
     async createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey> {
       refuseWhenReadOnly();
-      const { path, body } = createRequest(spec, scope);
-      let answer: unknown;
-      try {
-        answer = (await managing('create keys', () => http.request({ method: 'POST', path, body }))).body;
-      } catch (error) {
-        if (scope.kind === 'workspace' && routeMissing(error)) throw await workspaceCreateMissing(scope, error);
-        throw error;
-      }
+      const body = createBody(spec, scope);
+      // Every key is made in the organization: a workspace's parent.
+      const organizationId = scope.kind === 'organization' ? scope.id : (scope.parentId ?? scope.id);
+      const answer = (await managing('create keys', () => http.request({ method: 'POST', path: PATHS.tokens, body }))).body;
       const secret = secretOf(answer);
-      const listed = () => lists.allPages(scope.kind === 'workspace' ? PATHS.workspaceTokens(scope.id) : PATHS.tokens, 'keys');
-      const key = await identifyCreated(http, listed, answer, secret, spec, scope);
+      const limited = Array.isArray(body.workspaces) ? (body.workspaces as string[]) : [];
+      const key = await identifyCreated(http, () => lists.allPages(PATHS.tokens, 'keys'), answer, secret, spec, organizationId, limited);
       return { key, secret: issuedSecret(spec, secret) };
     },
 
@@ -294,5 +301,6 @@ export const deepset: ProviderModule = {
   },
   capabilities: deepsetCapabilities,
   normalizeBaseUrl: normalizeDeepsetUrl,
+  describeKey: describeDeepsetKey,
   create: createDeepsetProvider,
 };

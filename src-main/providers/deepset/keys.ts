@@ -1,11 +1,12 @@
 // Reading keys: every page of a list, and the per-workspace lists shared between the organization
 // listing (which must leave workspace-scoped keys out) and the workspaces' own listings, so one
-// sync asks deepset for each workspace's keys once.
-import { ProviderError } from '../../errors.ts';
+// sync asks deepset for each workspace's keys once. The roles list pages the same way.
 import { mapLimit } from '../../concurrency.ts';
+import { ProviderError } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
-import { PAGING, PATHS } from './api.ts';
-import { pageSchema, parseOrThrow, tokenSchema, type TokenJson } from './parse.ts';
+import { checkListing } from '../paging.ts';
+import { PAGING, PATHS, ROLE_ID_FIELDS } from './api.ts';
+import { pageSchema, parseOrThrow, roleSchema, tokenSchema, type TokenJson, type WorkspaceRole } from './parse.ts';
 
 /** Pages of one list fetched at once after the first (the HTTP client also caps requests per host). */
 const PAGE_CONCURRENCY = 4;
@@ -18,60 +19,72 @@ type Consumer = 'organization' | 'workspace';
 export function createKeyLists(http: HttpClient) {
   const shared = new Map<string, { at: number; list: Promise<TokenJson[]>; takenBy: Set<Consumer> }>();
 
-  async function page(path: string, what: string, number: number, signal?: AbortSignal) {
+  async function page<T>(path: string, what: string, number: number, read: (item: unknown) => [string, T], signal?: AbortSignal) {
     if (number - PAGING.firstPage >= PAGING.maxPages) {
       throw new ProviderError('bad-response', `deepset's paging of ${what} does not end; stopped reading.`);
     }
     const res = await http.request({ method: 'GET', path, query: { limit: PAGING.limit, page_number: number }, signal });
     const body = parseOrThrow(pageSchema, res.body, `a page of ${what}`);
-    return { hasMore: body.has_more, total: body.total ?? null, keys: body.data.map((item) => parseOrThrow(tokenSchema, item, 'a key')) };
-  }
-
-  /** Pages from `number` on, one after another, until has_more is false. */
-  async function pageByPage(path: string, what: string, from: { number: number; hasMore: boolean; empty: boolean }, keep: (keys: TokenJson[]) => void, signal?: AbortSignal) {
-    let { number, hasMore, empty } = from;
-    while (hasMore) {
-      if (empty) throw new ProviderError('bad-response', `deepset said more ${what} follow but sent an empty page; stopped reading.`);
-      const next = await page(path, what, ++number, signal);
-      keep(next.keys);
-      ({ hasMore } = next);
-      empty = next.keys.length === 0;
-    }
+    return { number, hasMore: body.has_more, total: body.total ?? null, items: body.data.map(read) };
   }
 
   /**
-   * Every key of a paged list, each id once. The first page tells the total, so the pages after it
-   * are fetched together (a few at a time), kept in page order. If the total moved meanwhile (keys
-   * added or removed shift every page after them, and pages fetched before and after the shift
-   * would skip some), the list is read again page by page, as it is without a total. Any page
-   * failing fails the whole list: nothing partial reaches the cache.
+   * Every item of a paged list (page_number from 1, until has_more is false), each id once. The
+   * first page tells the total, so the pages after it are fetched together (a few at a time) and
+   * kept in page order. If the total moved meanwhile (items added or removed shift every page
+   * after them, and pages fetched before and after the shift would skip some), the list is read
+   * again page by page, as it is without a total. Any page failing fails the whole list.
    */
-  async function allPages(path: string, what: string, signal?: AbortSignal): Promise<TokenJson[]> {
-    const byId = new Map<string, TokenJson>();
-    const keep = (keys: TokenJson[]) => {
-      for (const key of keys) byId.set(key.api_token_id, key);
+  async function everyPage<T>(path: string, what: string, read: (item: unknown) => [string, T], signal?: AbortSignal): Promise<T[]> {
+    const byId = new Map<string, T>();
+    const keep = (items: Array<[string, T]>) => {
+      for (const [id, value] of items) byId.set(id, value);
+      checkListing(byId.size, 'deepset', what);
     };
-    const first = await page(path, what, PAGING.firstPage, signal);
-    keep(first.keys);
-    const start = { number: PAGING.firstPage, hasMore: first.hasMore, empty: first.keys.length === 0 };
-    if (!first.hasMore || first.total === null || first.keys.length === 0) {
-      await pageByPage(path, what, start, keep, signal);
+    /** Pages after `from`, one after another, until has_more is false. */
+    const pageByPage = async (from: { number: number; hasMore: boolean; items: unknown[] }) => {
+      let current = from;
+      while (current.hasMore) {
+        if (current.items.length === 0) {
+          throw new ProviderError('bad-response', `deepset said more ${what} follow but sent an empty page; stopped reading.`);
+        }
+        current = await page(path, what, current.number + 1, read, signal);
+        keep(current.items);
+      }
       return [...byId.values()];
-    }
+    };
+
+    const first = await page(path, what, PAGING.firstPage, read, signal);
+    keep(first.items);
+    if (!first.hasMore || first.total === null || first.items.length === 0) return pageByPage(first);
     const last = PAGING.firstPage + Math.min(Math.ceil(first.total / PAGING.limit), PAGING.maxPages) - 1;
     const numbers = Array.from({ length: Math.max(0, last - PAGING.firstPage) }, (_, i) => PAGING.firstPage + 1 + i);
-    const pages = await mapLimit(numbers, PAGE_CONCURRENCY, (n) => page(path, what, n, signal));
+    const pages = await mapLimit(numbers, PAGE_CONCURRENCY, (n) => page(path, what, n, read, signal));
     if (pages.some((p) => p.total !== first.total)) {
       byId.clear();
-      const again = await page(path, what, PAGING.firstPage, signal);
-      keep(again.keys);
-      await pageByPage(path, what, { number: PAGING.firstPage, hasMore: again.hasMore, empty: again.keys.length === 0 }, keep, signal);
-      return [...byId.values()];
+      const again = await page(path, what, PAGING.firstPage, read, signal);
+      keep(again.items);
+      return pageByPage(again);
     }
-    for (const fetched of pages) keep(fetched.keys);
-    const end = pages.at(-1) ?? first;
-    await pageByPage(path, what, { number: last, hasMore: end.hasMore, empty: end.keys.length === 0 }, keep, signal);
-    return [...byId.values()];
+    for (const fetched of pages) keep(fetched.items);
+    return pageByPage(pages.at(-1) ?? first);
+  }
+
+  function allPages(path: string, what: string, signal?: AbortSignal): Promise<TokenJson[]> {
+    return everyPage(path, what, (item) => {
+      const key = parseOrThrow(tokenSchema, item, 'a key');
+      return [key.api_token_id, key];
+    }, signal);
+  }
+
+  /** The organization's workspace roles, whichever field names their id. */
+  function roles(path: string, signal?: AbortSignal): Promise<WorkspaceRole[]> {
+    return everyPage(path, 'roles', (item) => {
+      const role = parseOrThrow(roleSchema, item, 'a role');
+      const id = ROLE_ID_FIELDS.map((f) => role[f]).find((v): v is string => typeof v === 'string' && v.length > 0);
+      if (!id) throw new ProviderError('bad-response', 'deepset sent a role Keyfleet could not read (no role_id or id).');
+      return [id, { id, name: role.name || id }];
+    }, signal);
   }
 
   /** A workspace's keys; a list fetched moments ago for the other consumer is reused once. */
@@ -106,5 +119,5 @@ export function createKeyLists(http: HttpClient) {
     parseOrThrow(pageSchema, res.body, 'the list of keys');
   }
 
-  return { allPages, workspaceKeys, organizationKeys, firstPage };
+  return { allPages, roles, workspaceKeys, organizationKeys, firstPage };
 }

@@ -1,6 +1,7 @@
 // Reading deepset answers defensively: every field the adapter relies on is checked, everything
 // else is kept as raw (minus secrets) for the detail view. Read fields beyond id, name, mask and
-// expiry are not documented (see api.ts), so each one is optional and has a fallback.
+// expiry are not documented (see api.ts), so each one is optional and has a fallback. deepset
+// reports neither when a key was made nor when it was last used.
 import { z } from 'zod';
 import type { KeyStatus } from '../../../src-preload/contract.ts';
 import { ProviderError } from '../../errors.ts';
@@ -43,11 +44,18 @@ export const tokenSchema = z.looseObject({
   organization_role: text,
   role_id: text,
   workspaces: z.array(workspaceRef).nullish(),
-  user: z.looseObject({ user_id: text, given_name: text, family_name: text }).nullish(),
-  created_at: text,
-  last_used_at: text,
+  /** The 2023 SDK's UserName: the owner of a personal key. */
+  user: z.looseObject({ given_name: text, family_name: text }).nullish(),
 });
 export type TokenJson = z.infer<typeof tokenSchema>;
+
+/** A workspace role: its id under `role_id` or `id` (see api.ts), and its name. */
+export const roleSchema = z.looseObject({ role_id: text, id: text, name: text });
+
+export interface WorkspaceRole {
+  id: string;
+  name: string;
+}
 
 export const pageSchema = z.looseObject({
   data: z.array(z.unknown()),
@@ -115,14 +123,18 @@ export function limitedTo(json: { all_workspaces?: unknown; workspaces?: unknown
   return names.length > 0 ? names : null;
 }
 
-export function toRemoteKey(json: TokenJson, scopeId: string, now = Date.now()): RemoteKey {
+export function toRemoteKey(json: TokenJson, scopeId: string, roles?: ReadonlyMap<string, string>, now = Date.now()): RemoteKey {
   const expiresAt = json.expires === false ? null : time(json.expires_at);
   const status: KeyStatus = expiresAt !== null && expiresAt <= now ? 'expired' : 'active';
   const type = typeOf(json);
+  const raw = withoutSecrets(json);
+  const roleName = json.role_id ? roles?.get(json.role_id) : undefined;
+  if (roleName) raw.workspaceRoleName = roleName;
   return {
     id: json.api_token_id,
     scopeId,
-    name: json.name ?? '',
+    // A nameless key goes by its id, as deepset itself shows it.
+    name: json.name || json.api_token_id,
     description: null,
     type,
     category: type,
@@ -130,10 +142,10 @@ export function toRemoteKey(json: TokenJson, scopeId: string, now = Date.now()):
     status,
     statusDetail: null,
     maskedValue: compactMask(json.masked_token),
-    createdAt: time(json.created_at),
+    createdAt: null,
     createdBy: json.user ? personName(json.user) || null : null,
     expiresAt,
-    lastUsedAt: time(json.last_used_at),
-    raw: withoutSecrets(json),
+    lastUsedAt: null,
+    raw,
   };
 }

@@ -1,11 +1,10 @@
 // What env zero can do with its API keys, said honestly: create and delete are native; there is
 // no rename, regenerate or deactivate; a deleted key may keep authenticating for up to an hour.
 // The create form offers the organization roles (Admin, User and the organization's custom
-// roles) and, for any role but Admin, a role per project.
+// roles) and, for any role but Admin, a role per project (built in or custom) and teams.
 import type { Capabilities, Choice, CreateFormSpec } from '../../../src-preload/contract.ts';
 
 export const KEY_TYPE = 'organization';
-export const PROJECT_ROLES = ['Admin', 'Deployer', 'Planner', 'Viewer'] as const;
 
 const NO_STATE = 'env zero keys cannot be deactivated or reactivated; they can only be deleted.';
 
@@ -21,8 +20,9 @@ export interface CustomRole {
   name: string;
 }
 
-export function createFormFor(customRoles: CustomRole[]): CreateFormSpec {
-  const custom: Choice[] = customRoles.map((r) => ({ id: r.id, label: `${r.name} (custom role)`, hint: 'A custom organization role defined in env zero.' }));
+export function createFormFor(customRoles: CustomRole[], teams: Array<{ id: string; name: string }> = []): CreateFormSpec {
+  const custom: Choice[] = customRoles.map((r) => ({ id: r.id, label: `${r.name} (custom role)`, hint: 'A custom role defined in env zero.' }));
+  const notAdmin = ['User', ...customRoles.map((r) => r.id)];
   return {
     types: [
       {
@@ -44,12 +44,24 @@ export function createFormFor(customRoles: CustomRole[]): CreateFormSpec {
         grants: {
           label: 'Project roles',
           scopeKinds: ['project'],
-          roles: PROJECT_ROLE_CHOICES,
+          // env zero's custom roles serve as organization and as project roles alike.
+          roles: [...PROJECT_ROLE_CHOICES, ...custom],
           min: 0,
           max: 100,
           hint: 'The projects this key may work in, and its role in each. An Admin key needs none: it reaches every project.',
-          whenRoles: ['User', ...customRoles.map((r) => r.id)],
+          whenRoles: notAdmin,
         },
+        fields: [
+          {
+            id: 'teamIds',
+            label: 'Teams',
+            multiple: true,
+            options: teams.map((t) => ({ id: t.id, label: t.name })),
+            hint: 'The key joins these teams like a user and holds what they grant.',
+            emptyMeans: 'No team: only its own project roles.',
+            whenRoles: notAdmin,
+          },
+        ],
         expiry: 'unsupported',
       },
     ],
@@ -65,7 +77,7 @@ export const envZeroCapabilities: Capabilities = {
     },
     rotate: {
       mode: 'composed',
-      note: 'env zero cannot regenerate a secret. Keyfleet creates a twin key with the same roles, shows its ID and secret once, then deletes the old key, which env zero may keep accepting for up to an hour.',
+      note: 'env zero cannot regenerate a secret. Keyfleet creates a twin key with the same roles, project roles and teams, shows its ID and secret once, then deletes the old key, which env zero may keep accepting for up to an hour.',
     },
     activate: { mode: 'unavailable', note: NO_STATE },
     deactivate: { mode: 'unavailable', note: NO_STATE },

@@ -1,17 +1,32 @@
 // env zero adapter: organization API keys. Contract: ../shared/providers/envzero-and-deepset.md,
 // Part 1. Auth is HTTP Basic with the key's apiKeyId and apiKeySecret; a personal key may reach
 // several organizations, so a connection manages the one the user chose. Keys live at the
-// organization; projects and teams are drawn as its tree. The list lags behind a create, and a
+// organization; projects and teams are drawn as its tree. A User or custom-role key is a member
+// like a user: it holds project roles (built in or custom) and belongs to teams, which Keyfleet
+// reads, sets on create and carries to a rotation's twin. The list lags behind a create, and a
 // deleted key may keep authenticating for up to an hour: both are held honestly in the cache.
 import type { Capabilities } from '../../../src-preload/contract.ts';
-import { ProviderError } from '../../errors.ts';
+import { AppError, ProviderError, type ProviderErrorKind } from '../../errors.ts';
 import { createHttpClient } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
-import type { CreateKeySpec, CreatedKey, DeleteOutcome, Identity, Provider, ProviderConfig, ProviderModule } from '../types.ts';
+import type { CreateKeySpec, CreatedKey, DeleteOutcome, Identity, KeyFact, Provider, ProviderConfig, ProviderModule, TwinPlan } from '../types.ts';
 import { createEnvZeroApi } from './api.ts';
 import { describeEnvZeroError } from './errors.ts';
 import { createFormFor, envZeroCapabilities, KEY_TYPE } from './form.ts';
-import { apiKeySchema, knownProjectRoles, parseOrThrow, projectRolesIn, toRemoteKey, type ApiKeyJson, type OrganizationJson } from './parse.ts';
+import {
+  apiKeySchema,
+  describeProjectRoles,
+  knownProjectRoles,
+  knownTeams,
+  parseOrThrow,
+  PROJECT_ROLES,
+  projectRolesIn,
+  teamsByMember,
+  toRemoteKey,
+  type ApiKeyJson,
+  type OrganizationJson,
+  type TeamJson,
+} from './parse.ts';
 
 export const DEFAULT_BASE_URL = 'https://api.env0.com';
 /** env zero caches a successful authentication for up to an hour. */
@@ -64,6 +79,11 @@ export function createEnvZeroProvider(config: ProviderConfig, tuning: EnvZeroTun
   /** Custom role id → name, refreshed whenever roles are read. */
   let customRoles = new Map<string, string>();
   let projectIds: string[] | undefined;
+  /** Project and team names from the last tree drawn, to name a key's project roles and teams. */
+  let projectNames = new Map<string, string>();
+  let teamNames = new Map<string, string>();
+  /** The teams the last listScopes read, handed once to the listKeys of the same sync. */
+  let teamsOfSync: TeamJson[] | undefined;
   let settled: Organization | undefined =
     typeof config.settings?.target === 'string'
       ? { id: config.settings.target, name: String(config.settings.targetName ?? config.settings.target) }
@@ -146,6 +166,9 @@ export function createEnvZeroProvider(config: ProviderConfig, tuning: EnvZeroTun
       const [projects, teams] = await Promise.all([api.projects(org.id), api.teams(org.id)]);
       const live = projects.filter((p) => !p.isArchived);
       projectIds = live.map((p) => p.id);
+      projectNames = new Map(live.map((p) => [p.id, p.name || p.id]));
+      teamNames = new Map(teams.map((t) => [t.id, t.name || t.id]));
+      teamsOfSync = teams;
       const ids = new Set(projectIds);
       return [
         { id: org.id, kind: 'organization', name: org.name, parentId: null, raw: { id: org.id, name: org.name } },
@@ -165,15 +188,30 @@ export function createEnvZeroProvider(config: ProviderConfig, tuning: EnvZeroTun
       // Keys belong to the organization only; projects and teams hold none.
       if (scope.kind !== 'organization') return [];
       const org = await organization();
-      const [keys] = await Promise.all([api.keys(org.id), readRoles(org.id)]);
+      const shared = teamsOfSync;
+      teamsOfSync = undefined;
+      const members = async () => api.teamsWithMembers(shared ?? (await api.teams(org.id)));
+      const [keys, , teams] = await Promise.all([api.keys(org.id), readRoles(org.id), members()]);
       const byUser = await projectRolesByKey(keys, org.id);
-      return keys.map((k) => toRemoteKey(k, org.id, customRoles, projectRolesIn(k) ?? (k.organizationRole === 'Admin' ? undefined : (byUser?.get(k.id) ?? []))));
+      const byMember = teamsByMember(teams);
+      return keys.map((k) =>
+        toRemoteKey(k, {
+          orgId: org.id,
+          customRoles,
+          projectNames,
+          projectRoles: projectRolesIn(k) ?? (k.organizationRole === 'Admin' ? undefined : (byUser?.get(k.id) ?? [])),
+          teams: byMember.get(k.id) ?? [],
+        }),
+      );
     },
 
     async createForm() {
       const org = await organization();
-      const roles = await readRoles(org.id);
-      return createFormFor(roles.map((r) => ({ id: r.id, name: r.name || r.id })));
+      const [roles, teams] = await Promise.all([readRoles(org.id), api.teams(org.id)]);
+      return createFormFor(
+        roles.map((r) => ({ id: r.id, name: r.name || r.id })),
+        teams.map((t) => ({ id: t.id, name: t.name || t.id })),
+      );
     },
 
     async createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey> {
@@ -183,23 +221,42 @@ export function createEnvZeroProvider(config: ProviderConfig, tuning: EnvZeroTun
       }
       const role = spec.role ?? 'Admin';
       const grants = spec.grants ?? [];
-      if (role === 'Admin' && grants.length > 0) {
-        throw new ProviderError('invalid', 'An Admin key reaches every project; project roles apply only to User and custom-role keys.', {
-          fields: { grants: 'Remove the project roles, or choose the User role.' },
+      const teamIds = listOf(spec.fields?.teamIds);
+      if (role === 'Admin' && (grants.length > 0 || teamIds.length > 0)) {
+        throw new ProviderError('invalid', 'An Admin key reaches every project; project roles and teams apply only to User and custom-role keys.', {
+          fields: grants.length > 0 ? { grants: 'Remove the project roles, or choose the User role.' } : { teamIds: 'Remove the teams, or choose the User role.' },
         });
       }
-      const projectsPermissions = grants.map((g) => ({ projectId: g.scope.id, projectRole: g.role }));
+      // Custom roles are named in what Keyfleet records; a create may come before any sync.
+      if ([role, ...grants.map((g) => g.role)].some((r) => r !== 'User' && !PROJECT_ROLES.includes(r) && !customRoles.has(r))) await readRoles(org.id);
+      // The create body takes the built-in project roles; custom ones, like teams, are given after.
+      const builtIn = grants.filter((g) => PROJECT_ROLES.includes(g.role));
+      const custom = grants.filter((g) => !PROJECT_ROLES.includes(g.role));
+      const projectsPermissions = builtIn.map((g) => ({ projectId: g.scope.id, projectRole: g.role }));
       const res = await api.call({
         method: 'POST',
         path: '/api-keys',
-        body: { name: spec.name, organizationId: org.id, permissions: { organizationRole: role, ...(grants.length > 0 ? { projectsPermissions } : {}) } },
+        body: { name: spec.name, organizationId: org.id, permissions: { organizationRole: role, ...(builtIn.length > 0 ? { projectsPermissions } : {}) } },
       });
       const created = parseOrThrow(apiKeySchema, res.body, 'the new key');
       const { apiKeyId: newId, apiKeySecret } = created;
       if (!newId || !apiKeySecret) {
         throw new ProviderError('bad-response', `env zero created the key “${spec.name}” but did not return both its API key ID and secret; delete it in env zero and create another.`);
       }
-      const key = toRemoteKey(created, org.id, customRoles, projectRolesIn(created) ?? (role === 'Admin' ? undefined : projectsPermissions));
+      const teams: Array<{ id: string; name: string }> = [];
+      try {
+        for (const g of custom) await api.assignProjectRole(g.scope.id, created.id, g.role);
+        for (const teamId of teamIds) teams.push({ id: teamId, name: (await api.addToTeam(teamId, created.id)) || teamNames.get(teamId) || teamId });
+      } catch (error) {
+        throw await undoCreate(created.id, spec.name, error);
+      }
+      const key = toRemoteKey(created, {
+        orgId: org.id,
+        customRoles,
+        projectNames,
+        projectRoles: projectRolesIn(created) ?? (role === 'Admin' ? undefined : grants.map((g) => ({ projectId: g.scope.id, projectRole: g.role }))),
+        teams,
+      });
       return {
         key,
         secret: {
@@ -215,15 +272,22 @@ export function createEnvZeroProvider(config: ProviderConfig, tuning: EnvZeroTun
       };
     },
 
-    twinSpec(key: RemoteKey, scopes: RemoteScope[]): Partial<CreateKeySpec> {
+    async twinPlan(key: RemoteKey, scopes: RemoteScope[]): Promise<TwinPlan> {
       const role = typeof key.raw.organizationRole === 'string' ? key.raw.organizationRole : undefined;
-      if (!role || role === 'Admin') return role ? { role } : {};
+      const roleName = key.role ?? role ?? 'unknown';
+      if (!role || role === 'Admin') return { ...(role ? { role } : {}), keeps: [`Organization role: ${roleName}`] };
       const byId = new Map(scopes.filter((s) => s.kind === 'project').map((s) => [s.id, s]));
-      const grants = knownProjectRoles(key.raw).flatMap((p) => {
+      const roles = knownProjectRoles(key.raw);
+      const grants = roles.map((p) => {
         const scope = byId.get(p.projectId);
-        return scope ? [{ scope, role: p.projectRole }] : [];
+        if (!scope) throw new AppError('conflict', `“${key.name}” has a role in a project Keyfleet does not know (${p.project ?? p.projectId}); sync, then rotate again.`);
+        return { scope, role: p.projectRole };
       });
-      return { role, grants };
+      // Membership is read now: a team joined since the last sync must not be lost.
+      const org = await organization();
+      const teams = teamsByMember(await api.teamsWithMembers(await api.teams(org.id))).get(key.id) ?? [];
+      const keeps = [`Organization role: ${roleName}`, `Project roles: ${roles.length ? describeProjectRoles(roles) : 'none'}`, `Teams: ${teams.length ? teams.map((t) => t.name).join(', ') : 'none'}`];
+      return { role, grants, fields: { teamIds: teams.map((t) => t.id) }, keeps };
     },
 
     async deleteKey(key: RemoteKey): Promise<DeleteOutcome> {
@@ -242,7 +306,34 @@ export function createEnvZeroProvider(config: ProviderConfig, tuning: EnvZeroTun
 
     close: () => http.close(),
   };
+
+  /** A key env zero made but Keyfleet could not finish (a project role or team refused): it goes again. */
+  async function undoCreate(id: string, name: string, cause: unknown): Promise<AppError> {
+    const why = cause instanceof AppError ? cause.message : 'an unexpected error';
+    const kind = cause instanceof ProviderError ? (cause.kind as ProviderErrorKind) : 'bad-response';
+    try {
+      await api.call({ method: 'DELETE', path: `/api-keys/${encodeURIComponent(id)}` });
+    } catch {
+      return new ProviderError(kind, `env zero created “${name}” but refused a project role or team for it (${why}), and Keyfleet could not delete the half-made key: delete “${name}” in env zero. Its secret was never shown.`);
+    }
+    return new ProviderError(kind, `env zero created “${name}” but refused a project role or team for it (${why}). Keyfleet deleted the half-made key again; its secret was never shown.`);
+  }
+
   return provider;
+}
+
+function listOf(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** Teams and project roles of a key, as the details show them. */
+export function describeEnvZeroKey(key: RemoteKey): KeyFact[] {
+  const facts: KeyFact[] = [];
+  const roles = knownProjectRoles(key.raw);
+  if (roles.length > 0) facts.push({ label: 'Project roles', value: describeProjectRoles(roles) });
+  const teams = knownTeams(key.raw);
+  if (teams !== undefined && key.raw.organizationRole !== 'Admin') facts.push({ label: 'Teams', value: teams.length ? teams.map((t) => t.name).join(', ') : 'none' });
+  return facts;
 }
 
 export const envzero: ProviderModule = {
@@ -266,6 +357,7 @@ export const envzero: ProviderModule = {
   },
   capabilities: (): Capabilities => envZeroCapabilities,
   normalizeBaseUrl: normalizeEnvZeroUrl,
+  describeKey: describeEnvZeroKey,
   create: (config) => createEnvZeroProvider(config),
 };
 

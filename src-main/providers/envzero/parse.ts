@@ -1,7 +1,8 @@
 // Reading env zero answers defensively: every field the adapter relies on is checked, the rest is
 // kept as raw (minus the secret) for the detail view. env zero answers bare JSON arrays, ISO
 // dates that may be empty, and — depending on the server's age — project roles under either
-// spelling, or not at all.
+// spelling, or not at all. What Keyfleet learns elsewhere (a User key's project roles and teams)
+// it records in raw under its own names, with the names of the projects, roles and teams.
 import { z } from 'zod';
 import { ProviderError } from '../../errors.ts';
 import type { RemoteKey } from '../../model.ts';
@@ -22,8 +23,31 @@ export const projectSchema = z.looseObject({
 });
 export type ProjectJson = z.infer<typeof projectSchema>;
 
-export const teamSchema = z.looseObject({ id, name: text, description: text });
+/** A team's members are users or User-role API keys, each named by `user_id` (client/team.go). */
+export const teamSchema = z.looseObject({
+  id,
+  name: text,
+  description: text,
+  users: z.array(z.looseObject({ user_id: z.string().nullish() })).nullish(),
+});
 export type TeamJson = z.infer<typeof teamSchema>;
+
+export interface NamedTeam {
+  id: string;
+  name: string;
+}
+
+/** Team membership by member id: a user's id, or a User-role API key's `id`. */
+export function teamsByMember(teams: TeamJson[]): Map<string, NamedTeam[]> {
+  const byMember = new Map<string, NamedTeam[]>();
+  for (const team of teams) {
+    for (const user of team.users ?? []) {
+      if (!user.user_id) continue;
+      byMember.set(user.user_id, [...(byMember.get(user.user_id) ?? []), { id: team.id, name: team.name || team.id }]);
+    }
+  }
+  return byMember;
+}
 
 /** The teams endpoint pages with an opaque key; older servers answered a bare array. */
 export const teamsPageSchema = z.union([
@@ -57,8 +81,17 @@ export const listSchema = z.array(z.unknown());
 
 export interface ProjectRole {
   projectId: string;
+  /** A built-in role (Admin, Deployer, Planner, Viewer) or a custom role's id. */
   projectRole: string;
 }
+
+/** A project role as Keyfleet records it: with the project's and the role's names where known. */
+export interface NamedProjectRole extends ProjectRole {
+  project?: string;
+  roleName?: string;
+}
+
+export const PROJECT_ROLES: readonly string[] = ['Admin', 'Deployer', 'Planner', 'Viewer'];
 
 const projectRoleList = z.array(
   z.looseObject({ projectId: z.string().min(1), projectRole: z.string().min(1).optional(), role: z.string().min(1).optional() }),
@@ -128,18 +161,36 @@ export function withoutSecrets(json: Record<string, unknown>): Record<string, un
   return copy;
 }
 
-export function toRemoteKey(json: ApiKeyJson, orgId: string, customRoles: ReadonlyMap<string, string>, projectRoles: ProjectRole[] | undefined): RemoteKey {
+/** What the adapter knows about a key beyond the key list's answer. */
+export interface KeyContext {
+  orgId: string;
+  customRoles: ReadonlyMap<string, string>;
+  /** Undefined when unknown (an Admin key, or nothing read). */
+  projectRoles?: ProjectRole[];
+  projectNames?: ReadonlyMap<string, string>;
+  /** Undefined when the teams were not read. */
+  teams?: NamedTeam[];
+}
+
+export function toRemoteKey(json: ApiKeyJson, ctx: KeyContext): RemoteKey {
   const raw = withoutSecrets(json);
-  // Where the list does not echo them, Keyfleet records what it learned elsewhere under its own name.
-  if (projectRoles !== undefined && projectRolesIn(json) === undefined) raw.projectRoles = projectRoles;
+  if (ctx.projectRoles !== undefined) {
+    const named: NamedProjectRole[] = ctx.projectRoles.map((p) => {
+      const project = ctx.projectNames?.get(p.projectId);
+      const roleName = PROJECT_ROLES.includes(p.projectRole) ? undefined : ctx.customRoles.get(p.projectRole);
+      return { ...p, ...(project ? { project } : {}), ...(roleName ? { roleName } : {}) };
+    });
+    raw.projectRoles = named;
+  }
+  if (ctx.teams !== undefined) raw.teams = ctx.teams;
   return {
     id: json.id,
-    scopeId: orgId,
+    scopeId: ctx.orgId,
     name: json.name ?? '',
     description: null,
     type: 'organization',
     category: 'service',
-    role: roleLabel(json.organizationRole, customRoles),
+    role: roleLabel(json.organizationRole, ctx.customRoles),
     status: 'active',
     statusDetail: null,
     maskedValue: json.apiKeyId || null,
@@ -151,17 +202,32 @@ export function toRemoteKey(json: ApiKeyJson, orgId: string, customRoles: Readon
   };
 }
 
-/** The project roles Keyfleet knows for a cached key, wherever they came from. */
-export function knownProjectRoles(raw: Record<string, unknown>): ProjectRole[] {
+const namedRoleList = z.array(
+  z.looseObject({ projectId: z.string().min(1), projectRole: z.string().min(1), project: z.string().optional(), roleName: z.string().optional() }),
+);
+
+/** The project roles Keyfleet knows for a cached key, wherever they came from, with names where recorded. */
+export function knownProjectRoles(raw: Record<string, unknown>): NamedProjectRole[] {
+  const recorded = namedRoleList.safeParse(raw.projectRoles);
+  if (recorded.success) return recorded.data;
   const json = apiKeySchema.safeParse(raw);
   if (json.success) {
     try {
-      const echoed = projectRolesIn(json.data);
-      if (echoed) return echoed;
+      return projectRolesIn(json.data) ?? [];
     } catch {
       // an unreadable echo is treated as unknown, as when there is none
     }
   }
-  const parsed = projectRoleList.safeParse(raw.projectRoles);
-  return parsed.success ? parsed.data.flatMap((p) => (p.projectRole ? [{ projectId: p.projectId, projectRole: p.projectRole }] : [])) : [];
+  return [];
+}
+
+/** The teams Keyfleet recorded for a cached key; undefined when they were never read. */
+export function knownTeams(raw: Record<string, unknown>): NamedTeam[] | undefined {
+  const parsed = z.array(z.looseObject({ id: z.string().min(1), name: z.string() })).safeParse(raw.teams);
+  return parsed.success ? parsed.data.map(({ id, name }) => ({ id, name })) : undefined;
+}
+
+/** "Data: Planner, Networking: Release manager": a key's project roles by name. */
+export function describeProjectRoles(roles: NamedProjectRole[]): string {
+  return roles.map((p) => `${p.project ?? p.projectId}: ${p.roleName ?? (PROJECT_ROLES.includes(p.projectRole) ? p.projectRole : `custom role ${p.projectRole}`)}`).join(', ');
 }

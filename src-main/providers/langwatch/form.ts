@@ -11,6 +11,9 @@ export function eraOf(settings: ConnectionSettings | undefined): Era | undefined
   return era === 'A' || era === 'B' ? era : undefined;
 }
 
+/** The roles a form offers for a binding; CUSTOM needs a permission list only a rotation carries over. */
+export const FORM_ROLES: ReadonlySet<string> = new Set(['ADMIN', 'MEMBER', 'VIEWER']);
+
 const ROLES: Choice[] = [
   { id: 'ADMIN', label: 'Admin', hint: 'Manage everything in the scope, including its settings and members.' },
   { id: 'MEMBER', label: 'Member', hint: 'Work in the scope: traces, datasets, prompts, evaluations.' },
@@ -29,14 +32,15 @@ const PERSONAL: KeyTypeOption = {
   id: 'personal',
   label: 'Personal key',
   scopeKinds: ['organization'],
-  hint: 'Acts as the connection’s user: each binding is capped by that user’s own access, and the key stops working if the user is deactivated.',
+  hint: 'Acts as its owner (the connection’s user unless you choose another member, which needs an organization admin): each binding is capped by the owner’s own access, and the key stops working if the owner is deactivated.',
   ...TEXT,
   grants: {
     label: 'Role bindings',
     scopeKinds: ['organization', 'team', 'project'],
     roles: ROLES,
-    // LangWatch needs at least one (createKey checks it again, for callers without the form).
-    min: 1,
+    // LangWatch needs at least one binding; createKey checks it, counting the CUSTOM bindings a
+    // rotation carries for a restricted key, which this form does not show.
+    min: 0,
     max: 20,
     hint: 'At least one: what the key may do, and where. Custom permission sets (LangWatch’s CUSTOM role) are not offered here.',
   },
@@ -73,7 +77,7 @@ const ROTATE: Record<Era, ActionSupport> = {
   },
   B: {
     mode: 'composed',
-    note: 'LangWatch cannot regenerate a key. Keyfleet creates a twin of the same type with the same bindings, shows it once, then revokes the old key.',
+    note: 'LangWatch cannot regenerate a key. Keyfleet creates a twin of the same type, owner, bindings and permission mode (a restricted key’s permissions too), shows it once, then revokes the old key.',
   },
 };
 

@@ -1,21 +1,23 @@
 // LangWatch adapter: organization API keys (/api/api-keys) on both API eras — ≤ v3.12 (list,
 // create, revoke) and ≥ v3.13 (also get-by-id and PATCH) — told apart by the server's own answer
 // to a by-id read, never by a setting. Contract: ../shared/providers/langwatch-and-onyx.md Part 1.
-// Keys live in the organization; teams and projects are the scopes their bindings name.
+// Keys live in the organization; teams and projects are the scopes their bindings name. A personal
+// key is made for its owner (the connection's user, or a member an admin chooses: people.ts); a
+// rotation's twin keeps owner, bindings and permission mode (twin.ts).
 import type { z } from 'zod';
+import type { CreateFormSpec } from '../../../src-preload/contract.ts';
 import { AppError, ProviderError } from '../../errors.ts';
 import { createHttpClient, type HttpClient } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
-import type { CreatedKey, CreateKeySpec, Identity, KeyChanges, ListOptions, Provider, ProviderConfig, ProviderModule } from '../types.ts';
+import type { CreatedKey, CreateKeySpec, Identity, KeyChanges, ListOptions, Provider, ProviderConfig, ProviderModule, TwinPlan } from '../types.ts';
 import { describeLangwatchError } from './errors.ts';
-import { eraOf, langwatchCapabilities, type Era } from './form.ts';
+import { eraOf, FORM_ROLES, langwatchCapabilities, type Era } from './form.ts';
 import {
   apiKeySchema,
-  bindingsIn,
+  bindingsKey,
   createdSchema,
   factsOf,
   hintOf,
-  keyListSchema,
   organizationSchema,
   pageSchema,
   parseOrThrow,
@@ -27,17 +29,15 @@ import {
   type KeyFacts,
   type KeyType,
 } from './parse.ts';
+import { createPeople, ownerField } from './people.ts';
+import { createReads } from './reads.ts';
+import { carryOf, describeLangwatchKey, twinPlanOf } from './twin.ts';
 
-const PAGE_SIZE = 100;
-const MAX_PAGES = 10_000;
 const DETAIL_CONCURRENCY = 4;
-/** An id no key has (nanoids are 21 characters): era B answers api_key_not_found, era A's router 404. */
-const PROBE_ID = 'keyfleet-era-probe';
 /** When LangWatch shows no team, the organization's id is unknown; its scope still needs one. */
 const UNKNOWN_ORGANIZATION = 'organization';
 
 const SCOPE_TYPES: Record<string, BindingJson['scopeType']> = { organization: 'ORGANIZATION', team: 'TEAM', project: 'PROJECT' };
-const FORM_ROLES = new Set(['ADMIN', 'MEMBER', 'VIEWER']);
 
 /** Users paste the app or an API endpoint; keep what is before /api, else the origin. */
 export function normalizeLangwatchUrl(input: string): string {
@@ -68,51 +68,13 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
   let identity: Promise<Identity> | undefined;
   /** Scope names from the last listScopes, for describing bindings. */
   const names = new Map<string, string>();
-  /** What GET /{id} told (era B) or a create said, per key: a key's type and owner never change. */
+  /** What GET /{id} told (era B) or a create said, per key: read again when its bindings change. */
   const facts = new Map<string, KeyFacts>();
+  const people = createPeople(http);
+  /** The keys of the last listing: whose personal keys they are tells who the connection's user is. */
+  let listed: ApiKeyJson[] | undefined;
 
-  async function listKeyJson(signal?: AbortSignal): Promise<ApiKeyJson[]> {
-    let body: unknown;
-    try {
-      body = (await http.request({ method: 'GET', path: '/api/api-keys', signal })).body;
-    } catch (error) {
-      // The list itself missing means the address is not (this) LangWatch, never a missing key.
-      if (error instanceof ProviderError && (error.kind === 'unsupported' || error.kind === 'not-found')) {
-        throw new ProviderError('not-found', 'This address does not offer LangWatch’s API-key API (/api/api-keys). Check the URL: it should be your LangWatch address, e.g. https://app.langwatch.ai.', { status: error.status });
-      }
-      throw error;
-    }
-    return parseOrThrow(keyListSchema, body, 'a list of API keys').data.map((item) => parseOrThrow(apiKeySchema, item, 'an API key'));
-  }
-
-  /** Every page of a paged listing (teams, projects), stopping when LangWatch says it has no more. */
-  async function allPages<T extends { id: string }>(path: string, schema: z.ZodType<T>, what: string, signal?: AbortSignal): Promise<T[]> {
-    const items = new Map<string, T>();
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const res = await http.request({ method: 'GET', path, query: { page, limit: PAGE_SIZE }, signal });
-      const body = parseOrThrow(pageSchema, res.body, `a page of ${what}`);
-      const before = items.size;
-      for (const item of body.data) {
-        const parsed = parseOrThrow(schema, item, `one of the ${what}`);
-        items.set(parsed.id, parsed);
-      }
-      const { pagination } = body;
-      if (!pagination || body.data.length < pagination.limit || items.size >= pagination.total) return [...items.values()];
-      if (items.size === before) throw new ProviderError('bad-response', `LangWatch’s pagination of ${what} repeats itself; stopped reading.`);
-    }
-    throw new ProviderError('bad-response', `LangWatch’s pagination of ${what} does not end; stopped reading.`);
-  }
-
-  async function probeEra(): Promise<Era> {
-    try {
-      await http.request({ method: 'GET', path: `/api/api-keys/${PROBE_ID}` });
-      return 'B';
-    } catch (error) {
-      if (error instanceof ProviderError && error.kind === 'unsupported') return 'A';
-      if (error instanceof ProviderError && error.kind === 'not-found') return 'B';
-      throw error;
-    }
-  }
+  const { listKeyJson, allPages, probeEra } = createReads(http);
 
   /** The organization's id: teams carry it; a key bound to the organization names it too (§1.9). */
   async function findOrganizationId(keys: ApiKeyJson[]): Promise<string | undefined> {
@@ -156,9 +118,10 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
     return identity;
   };
 
-  /** Era B tells each key's type and owner; ask once per key Keyfleet has not seen yet. */
+  /** Era B tells each key's type, owner and permission mode; ask for new keys and for keys whose bindings changed. */
   async function learnFacts(keys: ApiKeyJson[], signal?: AbortSignal): Promise<void> {
-    const queue = keys.filter((k) => !facts.has(k.id));
+    // A key Keyfleet made is read once too: its create answer does not say who made it.
+    const queue = keys.filter((k) => facts.get(k.id)?.bindings !== bindingsKey(k.roleBindings));
     const worker = async () => {
       for (let key = queue.shift(); key; key = queue.shift()) {
         try {
@@ -175,7 +138,22 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
   }
 
   function remote(json: ApiKeyJson, orgId: string): RemoteKey {
-    return toRemoteKey(json, { organizationId: orgId, names, facts: facts.get(json.id), now: Date.now() });
+    return toRemoteKey(json, { organizationId: orgId, names, people: people.names(), facts: facts.get(json.id), now: Date.now() });
+  }
+
+  /** Who owns a new personal key: the one chosen, else the connection's user, if it has one. */
+  async function ownerOf(spec: CreateKeySpec): Promise<string> {
+    const chosen = spec.fields?.owner;
+    if (typeof chosen === 'string' && chosen) return chosen;
+    if (!listed) {
+      listed = await listKeyJson();
+      await learnFacts(listed);
+    }
+    const own = people.ownerChoice(listed.flatMap((k) => facts.get(k.id) ?? [])).default;
+    if (own) return own;
+    throw new ProviderError('invalid', 'This connection’s key belongs to no member, so a personal key needs an owner: choose the member it is for.', {
+      fields: { owner: 'Choose the member who owns the key.' },
+    });
   }
 
   function bindingOf(grant: { scope: RemoteScope; role: string }): BindingJson {
@@ -227,8 +205,20 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
       if (scope.kind !== 'organization') return [];
       const keys = await listKeyJson(options?.signal);
       if (era === undefined) await verify();
-      if (era === 'B') await learnFacts(keys, options?.signal);
+      if (era === 'B') await Promise.all([learnFacts(keys, options?.signal), people.read(options?.signal)]);
+      listed = keys;
       return keys.map((k) => remote(k, scope.id));
+    },
+
+    async createForm(): Promise<CreateFormSpec> {
+      if (era === undefined) await verify();
+      const form = langwatchCapabilities(era).createForm;
+      if (era !== 'B') return form;
+      // Who may own a personal key: the connection's user by default, any member for an admin.
+      listed = await listKeyJson();
+      await Promise.all([learnFacts(listed), people.read()]);
+      const owner = ownerField(people.ownerChoice(listed.flatMap((k) => facts.get(k.id) ?? [])));
+      return { types: form.types.map((t) => (t.id === 'personal' ? { ...t, fields: [owner] } : t)) };
     },
 
     async createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey> {
@@ -242,7 +232,7 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
       // A create may come before any sync of this session: the spec's scopes carry the names.
       for (const s of [...(spec.scopes ?? []), ...(spec.grants ?? []).map((g) => g.scope)]) names.set(s.id, s.name);
       const bindings = (spec.grants ?? []).map(bindingOf);
-      if (type === 'personal' && bindings.length === 0) {
+      if (type === 'personal' && bindings.length === 0 && !carryOf(spec.carry).customBindings?.length) {
         throw new ProviderError('invalid', 'A personal LangWatch key needs at least one role binding.', { fields: { grants: 'Add at least one role binding.' } });
       }
       const projectIds = (spec.scopes ?? []).map((s) => {
@@ -250,12 +240,20 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
         return s.id;
       });
       const expiresAt = spec.expiresAt !== undefined ? new Date(spec.expiresAt).toISOString() : undefined;
+      // What only a rotation carries: a restricted key's CUSTOM bindings and permissions, its mode.
+      const carry = carryOf(spec.carry);
+      const allBindings = [...bindings, ...(carry.customBindings ?? [])];
+      // ≥ v3.13 makes a personal key for assignedToUserId, else for the caller: a service key acts as no one.
+      const owner = type === 'personal' && era === 'B' ? await ownerOf(spec) : undefined;
       const body = {
         keyType: type,
         name: spec.name,
         description: spec.description || undefined,
         expiresAt,
-        bindings: bindings.length > 0 ? bindings : undefined,
+        assignedToUserId: owner,
+        permissionMode: carry.permissionMode,
+        permissions: carry.permissions,
+        bindings: allBindings.length > 0 ? allBindings : undefined,
         projectIds: projectIds.length > 0 ? projectIds : undefined,
       };
       const res = await http.request({ method: 'POST', path: '/api/api-keys', body });
@@ -263,9 +261,12 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
       if (!created.token) {
         throw new ProviderError('bad-response', `LangWatch created the key “${spec.name}” but did not return it; revoke it in LangWatch and create another.`);
       }
-      const granted: BindingJson[] = [...bindings, ...projectIds.map((id) => ({ role: 'ADMIN', scopeType: 'PROJECT', scopeId: id }))];
+      const granted: BindingJson[] = [...allBindings, ...projectIds.map((id) => ({ role: 'ADMIN', scopeType: 'PROJECT', scopeId: id }))];
       if (type === 'service' && granted.length === 0) granted.push({ role: 'ADMIN', scopeType: 'ORGANIZATION', scopeId: scope.id });
-      facts.set(created.apiKey.id, { keyType: type });
+      facts.set(created.apiKey.id, {
+        keyType: type,
+        ...(era === 'B' ? { assignedToUserId: owner ?? null, permissionMode: carry.permissionMode ?? 'all', permissions: carry.permissions ?? [] } : {}),
+      });
       const json: ApiKeyJson = {
         id: created.apiKey.id,
         name: created.apiKey.name ?? spec.name,
@@ -287,23 +288,16 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
       };
     },
 
-    twinSpec(key: RemoteKey, scopes: RemoteScope[]): Partial<CreateKeySpec> {
-      const bindings = bindingsIn(key.raw);
-      if (bindings.some((b) => !FORM_ROLES.has(b.role))) {
-        throw new AppError('unsupported', `“${key.name}” has custom permissions (a CUSTOM binding) that Keyfleet cannot copy to a new key. Rotate it in LangWatch.`);
-      }
-      const byId = new Map(scopes.map((s) => [s.id, s]));
-      const grantOf = (b: BindingJson) => {
-        const scope = byId.get(b.scopeId);
-        if (!scope) throw new AppError('conflict', `“${key.name}” is bound to a ${b.scopeType.toLowerCase()} Keyfleet does not know (${b.scopeId}); sync, then rotate again.`);
-        return { scope, role: b.role };
-      };
-      if (key.type !== 'service') return { grants: bindings.map(grantOf) };
-      const projects = bindings.filter((b) => b.role === 'ADMIN' && b.scopeType === 'PROJECT');
-      const others = bindings.filter((b) => !projects.includes(b));
-      // A service key made without projects holds the org-wide ADMIN LangWatch gave it; asking for none again does the same.
-      const orgWide = projects.length === 0 && others.length === 1 && others[0]!.role === 'ADMIN' && others[0]!.scopeType === 'ORGANIZATION';
-      return { scopes: projects.map((b) => grantOf(b).scope), grants: orgWide ? [] : others.map(grantOf) };
+    async twinPlan(key: RemoteKey, scopes: RemoteScope[]): Promise<TwinPlan> {
+      if (era === undefined) await verify();
+      if (era !== 'B') return twinPlanOf(key, scopes, names);
+      // Read the key as it is now: its owner, bindings and permissions may have changed since the sync.
+      const res = await http.request({ method: 'GET', path: `/api/api-keys/${encodeURIComponent(key.id)}` });
+      const json = parseOrThrow(apiKeySchema, res.body, 'the key');
+      const learned = factsOf(json);
+      if (learned) facts.set(json.id, learned);
+      for (const s of scopes) names.set(s.id, s.name);
+      return twinPlanOf(remote(json, key.scopeId), scopes, names);
     },
 
     async renameKey(key: RemoteKey, changes: KeyChanges) {
@@ -365,5 +359,6 @@ export const langwatch: ProviderModule = {
   },
   capabilities: (settings) => langwatchCapabilities(eraOf(settings)),
   normalizeBaseUrl: normalizeLangwatchUrl,
+  describeKey: describeLangwatchKey,
   create: createLangwatchProvider,
 };

@@ -82,17 +82,36 @@ export function withoutSecrets(json: Record<string, unknown>): Record<string, un
 
 export type KeyType = 'personal' | 'service';
 
-/** Facts only GET /api/api-keys/{id} tells (≥ v3.13), kept per key since they never change. */
+/**
+ * Facts only GET /api/api-keys/{id} tells (≥ v3.13), kept per key: its type and owner never change;
+ * its permission mode and permissions change with its bindings, so new bindings mean a new read.
+ */
 export interface KeyFacts {
   keyType: KeyType;
   /** Unknown for a key Keyfleet just created: LangWatch's create answer does not say. */
   assignedToUserId?: string | null;
   createdByUserId?: string | null;
+  permissionMode?: string;
+  permissions?: string[];
+  /** The bindings the facts were read with. */
+  bindings?: string;
+}
+
+/** A key's bindings as one comparable string. */
+export function bindingsKey(bindings: Array<Pick<BindingJson, 'role' | 'scopeType' | 'scopeId'>> | null | undefined): string {
+  return (bindings ?? []).map((b) => `${b.role}/${b.scopeType}/${b.scopeId}`).sort().join(' ');
 }
 
 export function factsOf(json: ApiKeyJson): KeyFacts | undefined {
   if (json.keyType !== 'personal' && json.keyType !== 'service') return undefined;
-  return { keyType: json.keyType, assignedToUserId: json.assignedToUserId ?? null, createdByUserId: json.createdByUserId ?? null };
+  return {
+    keyType: json.keyType,
+    assignedToUserId: json.assignedToUserId ?? null,
+    createdByUserId: json.createdByUserId ?? null,
+    permissionMode: json.permissionMode ?? 'all',
+    permissions: json.permissions ?? [],
+    bindings: bindingsKey(json.roleBindings),
+  };
 }
 
 /**
@@ -144,7 +163,10 @@ export function statusOf(json: Pick<ApiKeyJson, 'revokedAt' | 'expiresAt'>, now:
 
 export interface KeyContext {
   organizationId: string;
+  /** Scope names, for describing bindings. */
   names: ReadonlyMap<string, string>;
+  /** Member names by user id, where LangWatch tells them. */
+  people?: ReadonlyMap<string, string>;
   facts: KeyFacts | undefined;
   now: number;
 }
@@ -154,11 +176,20 @@ export function toRemoteKey(json: ApiKeyJson, ctx: KeyContext): RemoteKey {
   const facts = ctx.facts ?? factsOf(json);
   const type = facts?.keyType ?? guessType(bindings);
   const raw = withoutSecrets(json);
+  let createdBy: string | null = null;
   if (!facts) raw.keyTypeGuessed = true;
   else {
     raw.keyType = facts.keyType;
     if (facts.assignedToUserId !== undefined) raw.assignedToUserId = facts.assignedToUserId;
     if (facts.createdByUserId !== undefined) raw.createdByUserId = facts.createdByUserId;
+    if (facts.permissionMode !== undefined) raw.permissionMode = facts.permissionMode;
+    if (facts.permissions !== undefined) raw.permissions = facts.permissions;
+    const owner = facts.assignedToUserId ? ctx.people?.get(facts.assignedToUserId) : undefined;
+    const creator = facts.createdByUserId ? ctx.people?.get(facts.createdByUserId) : undefined;
+    if (owner) raw.ownerName = owner;
+    if (creator) raw.creatorName = creator;
+    // LangWatch records no creator when a service key made the key.
+    if (facts.createdByUserId !== undefined) createdBy = creator ?? (facts.createdByUserId ? `member ${facts.createdByUserId}` : 'a service key');
   }
   return {
     id: json.id,
@@ -172,7 +203,7 @@ export function toRemoteKey(json: ApiKeyJson, ctx: KeyContext): RemoteKey {
     statusDetail: null,
     maskedValue: null,
     createdAt: timeOf(json.createdAt),
-    createdBy: null,
+    createdBy,
     expiresAt: timeOf(json.expiresAt),
     lastUsedAt: timeOf(json.lastUsedAt),
     raw,

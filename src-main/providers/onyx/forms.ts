@@ -1,5 +1,6 @@
 // What Onyx can do and what its create form asks, per connection: service-account keys with a role
-// (≤ v4.6) or with groups (main), and the connecting user's personal access tokens.
+// (≤ v4.6) or with groups (main), and the connecting user's personal access tokens — offered for
+// creation only where the user may create them (on main, a group must grant it).
 import type { Capabilities, Choice, KeyTypeOption } from '../../../src-preload/contract.ts';
 import type { Variant } from './parse.ts';
 
@@ -10,7 +11,27 @@ export interface OnyxSettings {
   credential: 'api-key' | 'pat';
   /** Whether that credential may manage service-account keys (admin). */
   serviceAccounts: boolean;
+  /** Whether the connecting user may create personal access tokens (on main, `create:user_api_keys`). */
+  tokens?: boolean;
+  /** Whether the connecting user is an Onyx admin: their unscoped tokens can do everything. */
+  admin?: boolean;
+  /** Send the credential as X-Onyx-Authorization, for a proxy that keeps Authorization for itself. */
+  onyxHeader?: boolean;
 }
+
+/**
+ * A service account's user has the email `api_key__{name}@{uuid}onyxapikey.ai` in a VARCHAR(320)
+ * column: 59 characters besides the name, so a longer name makes Onyx answer 500.
+ */
+export const KEY_NAME_MAX = 261;
+
+/** The scopes a token may be limited to (GET /api/user/pats/scopes), when the server does not say. */
+export const PAT_SCOPES: Choice[] = [
+  { id: 'read:search', label: 'Search: read', hint: 'Use search and query endpoints.' },
+  { id: 'read:chat', label: 'Chat: read', hint: 'View chat sessions and messages.' },
+  { id: 'write:chat', label: 'Chat: write', hint: 'Create sessions and send messages.' },
+  { id: 'use:llm_gateway', label: 'LLM Gateway: use', hint: 'Call the LLM gateway from external tools (Enterprise).' },
+];
 
 /** Longest PAT lifetime Keyfleet offers; Onyx itself sets none, but far dates break its datetime. */
 export const PAT_MAX_DAYS = 3650;
@@ -29,7 +50,7 @@ export function apiKeyType(variant: Variant, groups: Choice[]): KeyTypeOption {
     label: 'Service account API key',
     scopeKinds: ['tenant'],
     hint: 'The key is its own service-account user in Onyx, with the permissions of its ' + (variant === 'roles' ? 'role.' : 'groups.'),
-    name: { required: false, maxLength: 512 },
+    name: { required: false, maxLength: KEY_NAME_MAX },
     description: NO_TEXT,
     expiry: 'unsupported',
   };
@@ -64,10 +85,39 @@ export const PAT_TYPE: KeyTypeOption = {
   },
 };
 
-export function formTypes(settings: Partial<OnyxSettings>, groups: Choice[] = []): KeyTypeOption[] {
+const NO_TOKENS =
+  'Your Onyx groups do not allow creating personal access tokens (the “Create User Access Token” permission); an Onyx admin can grant it to one of your groups. Existing tokens can still be revoked.';
+
+/** Tokens the user may not create are listed and revoked, never offered for creation or rotation. */
+const PAT_LISTED_ONLY: KeyTypeOption = {
+  ...PAT_TYPE,
+  scopeKinds: [],
+  hint: NO_TOKENS,
+  actions: { ...PAT_TYPE.actions, rotate: { mode: 'unavailable', note: NO_TOKENS } },
+};
+
+export function formTypes(settings: Partial<OnyxSettings>, groups: Choice[] = [], scopes: Choice[] = PAT_SCOPES): KeyTypeOption[] {
   const types: KeyTypeOption[] = [];
   if (settings.serviceAccounts !== false) types.push(apiKeyType(settings.variant ?? 'groups', groups));
-  if (settings.credential !== 'api-key') types.push(PAT_TYPE);
+  if (settings.credential !== 'api-key') {
+    types.push(
+      settings.tokens === false
+        ? PAT_LISTED_ONLY
+        : {
+            ...PAT_TYPE,
+            fields: [
+              {
+                id: 'scopes',
+                label: 'Scopes',
+                multiple: true,
+                options: scopes,
+                hint: 'Limit what the token may call. A token with scopes can never manage keys or other tokens.',
+                emptyMeans: 'No scope: the token can do everything you can.',
+              },
+            ],
+          },
+    );
+  }
   return types;
 }
 
@@ -101,5 +151,8 @@ export function readSettings(raw: Readonly<Record<string, string | boolean>> | u
   if (raw?.variant === 'roles' || raw?.variant === 'groups') out.variant = raw.variant;
   if (raw?.credential === 'api-key' || raw?.credential === 'pat') out.credential = raw.credential;
   if (typeof raw?.serviceAccounts === 'boolean') out.serviceAccounts = raw.serviceAccounts;
+  if (typeof raw?.tokens === 'boolean') out.tokens = raw.tokens;
+  if (typeof raw?.admin === 'boolean') out.admin = raw.admin;
+  if (raw?.onyxHeader === true) out.onyxHeader = true;
   return out;
 }

@@ -1,14 +1,16 @@
 // Onyx adapter: service-account API keys (/api/admin/api-key) in both body dialects — {name, role}
 // on ≤ v4.6, {name, group_ids} on main, told apart by the server's own answers — and the
-// connecting user's personal access tokens (/api/user/pats). Contract: ../shared/providers/
-// langwatch-and-onyx.md Part 2. Onyx's PATCH replaces the whole key, so every change sends the
-// key's current name and role or groups, read fresh, with only the changed field replaced.
-import type { Capabilities, Choice, CreateFormSpec } from '../../../src-preload/contract.ts';
+// connecting user's personal access tokens (/api/user/pats, see tokens.ts). Contract:
+// ../shared/providers/langwatch-and-onyx.md Part 2. Onyx's PATCH replaces the whole key, so every
+// change sends the key's current name and role or groups, read fresh, with only the changed field
+// replaced. The credential goes in Authorization, or in X-Onyx-Authorization behind a proxy that
+// keeps Authorization for itself.
+import type { Capabilities, CreateFormSpec } from '../../../src-preload/contract.ts';
 import { AppError, ProviderError } from '../../errors.ts';
 import { createHttpClient, type HttpClient } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
-import type { CreatedKey, CreateKeySpec, Identity, KeyChanges, Provider, ProviderConfig, ProviderModule } from '../types.ts';
-import { formTypes, onyxCapabilities, readSettings, type OnyxSettings } from './forms.ts';
+import type { CreatedKey, CreateKeySpec, Identity, KeyChanges, Provider, ProviderConfig, ProviderModule, TwinPlan } from '../types.ts';
+import { formTypes, KEY_NAME_MAX, onyxCapabilities, readSettings, type OnyxSettings } from './forms.ts';
 import {
   apiKeySchema,
   apiKeyToRemote,
@@ -22,24 +24,19 @@ import {
   patToRemote,
   TENANT_SCOPE_ID,
   USER_SCOPE_ID,
-  userGroupSchema,
   variantOf,
   variantOfMe,
   type ApiKeyJson,
   type Variant,
 } from './parse.ts';
+import { createChoices } from './choices.ts';
+import { fullBody, groupNumber, type KeyPatch } from './patch.ts';
+import { describeToken, powersOf, tokenBody, tokenRefusal, tokenTwinPlan } from './tokens.ts';
 
-const DAY = 24 * 60 * 60 * 1000;
+export { expirationDays } from './tokens.ts';
 
 /** A change of a key's access: a role on ≤ v4.6 servers, groups on newer ones. */
 export type AccessChange = { role: string } | { groupIds: string[] };
-
-/** What one PATCH changes; everything else is sent as Onyx has it now. */
-interface KeyPatch {
-  name?: string | null;
-  role?: string;
-  groupIds?: string[];
-}
 
 /** The Onyx adapter, with the one operation the shared interface has no slot for yet. */
 export interface OnyxProvider extends Provider {
@@ -58,13 +55,6 @@ export function normalizeOnyxUrl(input: string): string {
   return url.toString().replace(/\/$/, '');
 }
 
-/** Onyx counts a PAT's life in whole days ending 23:59:59 UTC; pick the day nearest the chosen time. */
-export function expirationDays(expiresAt: number, now = Date.now()): number {
-  const today = new Date(now);
-  const endOfToday = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate(), 23, 59, 59, 999);
-  return Math.max(1, Math.round((expiresAt - endOfToday) / DAY));
-}
-
 /** "API_KEY__name@<uuid>onyxapikey.ai" is how Onyx names a service account's user. */
 function accountName(email: string): string {
   const match = /^API_KEY__(.*)@[0-9a-f-]+onyxapikey\.ai$/i.exec(email);
@@ -78,18 +68,20 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
   const token = config.credential.token;
   const credentialKind: OnyxSettings['credential'] = token.startsWith('onyx_pat_') ? 'pat' : 'api-key';
   const ownDisplay = displayOf(token);
+  const stored = readSettings(config.settings);
+  const onyxHeader = stored.onyxHeader === true || config.options?.onyxHeader === true;
   const http: HttpClient = createHttpClient({
     ...config.http,
     baseUrl: `${normalizeOnyxUrl(config.baseUrl)}/api`,
     backendName: 'Onyx',
     ca: config.ca,
-    headers: { authorization: `Bearer ${token}` },
+    // Onyx reads X-Onyx-Authorization before Authorization (backend/onyx/auth/constants.py).
+    headers: onyxHeader ? { 'x-onyx-authorization': `Bearer ${token}` } : { authorization: `Bearer ${token}` },
     describeError: (status, body) => describeOnyxError(status, body),
   });
 
-  const stored = readSettings(config.settings);
   // What Keyfleet knows of this connection; the variant follows what the server last showed.
-  const known: Partial<OnyxSettings> = { ...stored, credential: credentialKind };
+  const known: Partial<OnyxSettings> = { ...stored, credential: credentialKind, ...(onyxHeader ? { onyxHeader } : {}) };
   let settled: Promise<OnyxSettings> | undefined =
     stored.variant && stored.serviceAccounts !== undefined
       ? Promise.resolve({ variant: stored.variant, credential: credentialKind, serviceAccounts: stored.serviceAccounts })
@@ -97,6 +89,7 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
   let identity: Promise<Identity> | undefined;
   /** Groups seen on keys, for servers without the (Enterprise) group list. */
   const seenGroups = new Map<number, string>();
+  const { groupChoices, scopeChoices } = createChoices(http, seenGroups);
 
   async function listApiKeys(): Promise<ApiKeyJson[]> {
     const res = await http.request({ method: 'GET', path: 'admin/api-key' });
@@ -108,8 +101,16 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
     return items;
   }
 
-  async function loadIdentity(): Promise<Identity> {
+  /** Who the credential acts as, and what that user may do with tokens. */
+  async function readMe() {
     const me = parseOrThrow(meSchema, (await http.request({ method: 'GET', path: 'me' })).body, 'the signed-in user');
+    // An API key's "user" is its own service account, which has no tokens worth managing.
+    if (credentialKind === 'pat') Object.assign(known, powersOf(me));
+    return me;
+  }
+
+  async function loadIdentity(): Promise<Identity> {
+    const me = await readMe();
     let serviceAccounts = true;
     let variant: Variant | undefined;
     try {
@@ -137,7 +138,13 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
         );
       }
     }
-    const settings: OnyxSettings = { variant: variant ?? variantOfMe(me), credential: credentialKind, serviceAccounts };
+    const settings: OnyxSettings = {
+      variant: variant ?? variantOfMe(me),
+      credential: credentialKind,
+      serviceAccounts,
+      ...(credentialKind === 'pat' ? powersOf(me) : {}),
+      ...(onyxHeader ? { onyxHeader } : {}),
+    };
     Object.assign(known, settings);
     settled = Promise.resolve(settings);
     return { accountId: me.id, accountName: accountName(me.email), settings: { ...settings } };
@@ -166,24 +173,6 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
     return found;
   }
 
-  /** A full APIKeyArgs: Onyx resets whatever a PATCH leaves out (role to basic, groups to none). */
-  function fullBody(current: ApiKeyJson, change: KeyPatch): Record<string, unknown> {
-    const name = change.name !== undefined ? change.name : (current.api_key_name ?? null);
-    if (current.api_key_role !== undefined) {
-      if (change.groupIds !== undefined) throw new ProviderError('invalid', 'This Onyx server gives keys a role, not groups.', { fields: { groupIds: 'Choose a role instead.' } });
-      return { name, role: change.role ?? current.api_key_role };
-    }
-    if (current.groups !== undefined) {
-      if (change.role !== undefined) throw new ProviderError('invalid', 'This Onyx server gives keys groups, not a role.', { fields: { role: 'Choose groups instead.' } });
-      const groupIds = change.groupIds !== undefined ? change.groupIds.map(groupNumber) : current.groups.map((g) => g.id);
-      return { name, group_ids: groupIds };
-    }
-    throw new ProviderError(
-      'bad-response',
-      'Onyx listed this key without its role or groups. Keyfleet does not change it, because Onyx would reset what a change leaves out.',
-    );
-  }
-
   function refuseOwn(key: RemoteKey, doing: string): void {
     if (key.maskedValue !== null && key.maskedValue === ownDisplay) {
       throw new AppError(
@@ -197,18 +186,6 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
     const current = await freshKey(key);
     const res = await http.request({ method: 'PATCH', path: `admin/api-key/${current.api_key_id}`, body: fullBody(current, change), idempotent: true });
     return apiKeyToRemote(parseOrThrow(apiKeySchema, res.body, 'the updated key'));
-  }
-
-  async function groupChoices(): Promise<Choice[]> {
-    try {
-      const res = await http.request({ method: 'GET', path: 'manage/admin/user-group', query: { include_default: true } });
-      const groups = parseOrThrow(listSchema, res.body, 'a list of groups').map((g) => parseOrThrow(userGroupSchema, g, 'a group'));
-      return groups.map((g) => ({ id: String(g.id), label: g.name, hint: g.is_default ? 'Default group' : undefined }));
-    } catch (error) {
-      // Community servers have no group list: offer the groups their keys already use.
-      if (!(error instanceof ProviderError) || !['not-found', 'forbidden'].includes(error.kind)) throw error;
-      return [...seenGroups].sort(([a], [b]) => a - b).map(([id, name]) => ({ id: String(id), label: name }));
-    }
   }
 
   const provider: OnyxProvider = {
@@ -232,16 +209,23 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
 
     async listKeys(scope) {
       if (scope.kind === 'tenant') return (await listApiKeys()).map(apiKeyToRemote);
-      const res = await http.request({ method: 'GET', path: 'user/pats' });
-      return parseOrThrow(listSchema, res.body, 'a list of personal access tokens').map((item) => patToRemote(parseOrThrow(patSchema, item, 'a personal access token')));
+      // Whether the user is an admin decides how powerful an unscoped token is: ask each time.
+      const [res] = await Promise.all([http.request({ method: 'GET', path: 'user/pats' }), readMe()]);
+      const now = Date.now();
+      return parseOrThrow(listSchema, res.body, 'a list of personal access tokens').map((item) => patToRemote(parseOrThrow(patSchema, item, 'a personal access token'), now, known.admin === true));
     },
 
     async createForm(): Promise<CreateFormSpec> {
       const s = await settings();
-      // Ask the server which dialect it speaks now: a form for the wrong one would create the wrong key.
+      // Ask the server which dialect it speaks now, and whether the user may create tokens:
+      // a form for the wrong one would create the wrong key, or a token Onyx refuses.
       if (s.serviceAccounts) await listApiKeys();
-      const groups = s.serviceAccounts && known.variant === 'groups' ? await groupChoices() : [];
-      return { types: formTypes(known, groups) };
+      if (s.credential === 'pat') await readMe();
+      const [groups, scopes] = await Promise.all([
+        s.serviceAccounts && known.variant === 'groups' ? groupChoices() : [],
+        s.credential === 'pat' && known.tokens !== false ? scopeChoices() : undefined,
+      ]);
+      return { types: formTypes(known, groups, scopes) };
     },
 
     async createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey> {
@@ -252,12 +236,13 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
         });
       }
       if (expected === 'pat') {
-        const body = { name: spec.name, expiration_days: spec.expiresAt === undefined ? null : expirationDays(spec.expiresAt), scopes: null };
-        const res = await http.request({ method: 'POST', path: 'user/pats', body });
+        const res = await http.request({ method: 'POST', path: 'user/pats', body: tokenBody(spec) }).catch((error: unknown) => {
+          throw tokenRefusal(error);
+        });
         const created = parseOrThrow(patSchema, res.body, 'the new personal access token');
         if (!created.token) throw new ProviderError('bad-response', `Onyx created the token “${spec.name}” but did not return it; revoke it in Onyx and create another.`);
         return {
-          key: patToRemote(created),
+          key: patToRemote(created, Date.now(), known.admin === true),
           secret: {
             title: `Personal access token “${spec.name}”`,
             fields: [{ label: 'Personal access token', value: created.token, secret: true }],
@@ -268,6 +253,9 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
       const s = await settings();
       const variant = known.variant ?? s.variant;
       const name = spec.name || null;
+      if (spec.name.length > KEY_NAME_MAX) {
+        throw new ProviderError('invalid', `Onyx keeps key names to ${KEY_NAME_MAX} characters.`, { fields: { name: `At most ${KEY_NAME_MAX} characters.` } });
+      }
       let body: Record<string, unknown>;
       if (variant === 'roles') {
         if (spec.groupIds?.length) throw new ProviderError('invalid', 'This Onyx server gives keys a role, not groups; open the form again.', { fields: { groupIds: 'Choose a role instead.' } });
@@ -291,9 +279,18 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
       };
     },
 
+    twinPlan(key: RemoteKey): Promise<TwinPlan> {
+      // Only tokens are rotated by a twin; service-account keys regenerate in place.
+      if (key.type !== 'pat') return Promise.reject(new AppError('unsupported', 'Onyx regenerates service-account keys in place; there is no twin to make.'));
+      return Promise.resolve(tokenTwinPlan(key));
+    },
+
     async renameKey(key: RemoteKey, changes: KeyChanges) {
       if (key.type === 'pat') {
         throw new AppError('unsupported', 'Onyx cannot rename a personal access token. Create a new token with the name you want and revoke this one.');
+      }
+      if (changes.name.length > KEY_NAME_MAX) {
+        throw new ProviderError('invalid', `Onyx keeps key names to ${KEY_NAME_MAX} characters.`, { fields: { name: `At most ${KEY_NAME_MAX} characters.` } });
       }
       return patch(key, { name: changes.name || null });
     },
@@ -340,12 +337,6 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
   return provider;
 }
 
-function groupNumber(id: string): number {
-  const n = Number(id);
-  if (!Number.isInteger(n)) throw new ProviderError('invalid', `“${id}” is not an Onyx group id.`, { fields: { groupIds: 'Choose groups from the list.' } });
-  return n;
-}
-
 export const onyx: ProviderModule = {
   kind: 'onyx',
   // last_used_at exists for personal access tokens only (TokenResponse); API keys have none.
@@ -353,6 +344,13 @@ export const onyx: ProviderModule = {
   info: {
     kind: 'onyx',
     displayName: 'Onyx',
+    options: [
+      {
+        id: 'onyxHeader',
+        label: 'Send the key as X-Onyx-Authorization',
+        hint: 'For an Onyx behind a proxy that uses the Authorization header itself (single sign-on, basic auth). Onyx reads this header first.',
+      },
+    ],
     credential: {
       type: 'token',
       labels: { token: 'Admin API key or personal access token' },
@@ -366,5 +364,6 @@ export const onyx: ProviderModule = {
   },
   capabilities: (settings) => onyxCapabilities(readSettings(settings)),
   normalizeBaseUrl: normalizeOnyxUrl,
+  describeKey: describeToken,
   create: createOnyxProvider,
 };

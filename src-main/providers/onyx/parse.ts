@@ -37,6 +37,9 @@ export const patSchema = z.looseObject({
 });
 export type PatJson = z.infer<typeof patSchema>;
 
+/** One of GET /api/user/pats/scopes: a scope a token may be limited to, with its words. */
+export const patScopeSchema = z.looseObject({ scope: z.string().min(1), group_label: z.string().nullish(), label: z.string().nullish(), description: z.string().nullish() });
+
 export const meSchema = z.looseObject({
   id: z.string().min(1),
   email: z.string(),
@@ -118,10 +121,12 @@ export function apiKeyToRemote(json: ApiKeyJson): RemoteKey {
   };
 }
 
-export function patToRemote(json: PatJson, now = Date.now()): RemoteKey {
+/** A token; `admin`: its user is an Onyx admin, so an unscoped token of theirs can do everything. */
+export function patToRemote(json: PatJson, now = Date.now(), admin = false): RemoteKey {
   const { token: _secret, ...raw } = json;
   const expiresAt = time(json.expires_at);
   return {
+    privileged: admin && !json.scopes?.length,
     id: patId(json),
     scopeId: USER_SCOPE_ID,
     name: json.name ?? '',

@@ -5,6 +5,7 @@ import { ProviderError } from '../../errors.ts';
 import { mapLimit } from '../../concurrency.ts';
 import { createHttpClient, type HttpClient, type HttpResponse } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
+import { addPage } from '../paging.ts';
 import type { CreateKeySpec, CreatedKey, Identity, KeyChanges, Provider, ProviderConfig, ProviderModule } from '../types.ts';
 import {
   accountSchema,
@@ -79,7 +80,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
       const res: HttpResponse = await http.request({ method: 'GET', path: next, query: nextQuery, signal });
       headers = res.headers;
       const collection: CollectionJson = parseOrThrow(collectionSchema, res.body, `a list of ${what}`);
-      items.push(...collection.data);
+      addPage(items, collection.data, 'Rancher', what);
       next = collection.pagination?.next ?? undefined;
       nextQuery = undefined; // the next link carries the whole query
     }

@@ -92,7 +92,8 @@ export async function checkStillWorks(
     module.info.credential.type === 'token'
       ? { type: 'token', token: secret }
       : { type: 'key-pair', accessKey: fields.find((f) => !f.secret)!.value, secretKey: secret };
-  const provider = module.create({ baseUrl: connection.baseUrl, credential, ca: connection.caPem ?? undefined, http: deps.http, settings: connection.settings });
+  const http = { ...deps.http, allowPlainHttp: typeof connection.plainHttpAcceptedAt === 'number' };
+  const provider = module.create({ baseUrl: connection.baseUrl, credential, ca: connection.caPem ?? undefined, http, settings: connection.settings });
   try {
     await provider.verify();
     return 'valid';

@@ -3,6 +3,7 @@
 // left in plaintext, such an item is still read as it is; after it, a plaintext item is refused
 // (it can only have been written from outside Keyfleet).
 import { AppError } from '../../errors.ts';
+import { rememberSecret } from '../../redact.ts';
 import type { SecretStore } from '../../secrets/secret-store.ts';
 import { inspectItem, openItem, sealItem } from '../../secrets/vault-items.ts';
 import type { Store } from '../../store/index.ts';
@@ -15,8 +16,10 @@ export type Field = { label: string; value: string; secret: boolean };
 export function createVaultSecrets(deps: { store: Store; secrets: SecretStore; key: () => Buffer }) {
   const { store, secrets } = deps;
   return {
-    async write(entryId: string, fields: ReadonlyArray<{ label: string; value: string }>): Promise<void> {
+    async write(entryId: string, fields: ReadonlyArray<{ label: string; value: string; secret?: boolean }>): Promise<void> {
       await secrets.set(vaultAccount(entryId), sealItem(deps.key(), entryId, fields));
+      // A backend that ever quotes one of the user's own secrets gets it redacted.
+      for (const field of fields) if (field.secret !== false) rememberSecret(field.value);
     },
 
     async read(record: VaultRecord): Promise<Field[]> {

@@ -8,6 +8,7 @@ import * as m004 from './004-vault-and-settings.ts';
 import * as m005 from './005-instances.ts';
 import * as m006 from './006-vault-key.ts';
 import * as m007 from './007-scope-access.ts';
+import * as m008 from './008-plain-http.ts';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const migrations: Migration[] = [
   { version: 5, ...m005 },
   { version: 6, ...m006 },
   { version: 7, ...m007 },
+  { version: 8, ...m008 },
 ];

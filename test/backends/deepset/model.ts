@@ -11,9 +11,17 @@ export interface User {
   familyName: string;
   email: string;
   role: OrgRole;
+  /** The workspace role a key this user creates gets when the request names none. */
+  workspaceRoleId: string | null;
 }
 
 export interface Workspace {
+  id: string;
+  name: string;
+}
+
+/** A workspace role (the presets Editor and Search user, or an organization's custom role): what a key's `role_id` names. */
+export interface Role {
   id: string;
   name: string;
 }
@@ -31,7 +39,9 @@ export interface ApiKey {
   scope: 'organization' | 'workspace';
   workspaces: string[] | null;
   expiresAt: number | null;
+  /** Orders the lists (newest first); never sent: deepset reports no creation date. */
   createdAt: number;
+  /** Kept to show authentication works; never sent: deepset reports no last use. */
   lastUsedAt: number | null;
 }
 
@@ -64,13 +74,14 @@ export class DeepsetModel {
   readonly organization = { id: randomUUID(), name: 'acme-search' };
   readonly users = new Map<string, User>();
   readonly workspaces = new Map<string, Workspace>();
+  readonly roles = new Map<string, Role>();
   readonly keys = new Map<string, ApiKey>();
   readonly sessions = new Map<string, Session>();
   /** Every secret the sandbox ever issued (tests scan for them). */
   readonly issued: string[] = [];
 
-  addUser(givenName: string, familyName: string, email: string, role: OrgRole): User {
-    const user = { id: randomUUID(), givenName, familyName, email, role };
+  addUser(givenName: string, familyName: string, email: string, role: OrgRole, workspaceRoleId: string | null = null): User {
+    const user = { id: randomUUID(), givenName, familyName, email, role, workspaceRoleId };
     this.users.set(user.id, user);
     return user;
   }
@@ -79,6 +90,12 @@ export class DeepsetModel {
     const workspace = { id: randomUUID(), name };
     this.workspaces.set(name, workspace);
     return workspace;
+  }
+
+  addRole(name: string): Role {
+    const role = { id: randomUUID(), name };
+    this.roles.set(role.id, role);
+    return role;
   }
 
   mintSession(userId: string, ttlMs: number, now = Date.now()): string {

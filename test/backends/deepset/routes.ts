@@ -1,5 +1,5 @@
-// The sandbox's key routes: paged lists of the organization and of one workspace, create (one-time
-// secret), retrieve and delete, with FastAPI-style 422 bodies and deepset's rules: only organization
+// The sandbox's key routes: paged lists of the organization and of one workspace, create (the
+// documented organization route; one-time secret), retrieve and delete, with FastAPI-style 422 bodies and deepset's rules: only organization
 // Admins list or manage keys, and API keys cannot create, modify or delete keys at all.
 import type { IncomingMessage } from 'node:http';
 import type { DeepsetSandboxOptions } from './server.ts';
@@ -32,7 +32,7 @@ export interface KeyRouteContext {
   method: string;
   options: DeepsetSandboxOptions;
   authenticate(req: IncomingMessage): Caller;
-  keyJson(key: ApiKey): Record<string, unknown>;
+  keyJson: (key: ApiKey) => Record<string, unknown>;
 }
 
 function integer(query: URLSearchParams, name: string, fallback: number, min: number, max: number, issues: Issue[]): number {
@@ -48,11 +48,11 @@ function integer(query: URLSearchParams, name: string, fallback: number, min: nu
   return value;
 }
 
-/** deepset's page-based or cursor-based paging (never both), newest first. */
-function paged(ctx: KeyRouteContext, keys: ApiKey[]) {
-  const query = ctx.url.searchParams;
+/** deepset's page-based or cursor-based paging (never both), over items in their list order. */
+export function paged<T extends { id: string }>(url: URL, options: DeepsetSandboxOptions, items: T[], json: (item: T) => Record<string, unknown>) {
+  const query = url.searchParams;
   const issues: Issue[] = [];
-  const limit = integer(query, 'limit', 10, 1, ctx.options.maxLimit ?? 100, issues);
+  const limit = integer(query, 'limit', 10, 1, options.maxLimit ?? 100, issues);
   const page = integer(query, 'page_number', 1, 1, Number.MAX_SAFE_INTEGER, issues);
   const cursor = { before: query.get('before'), after: query.get('after') };
   for (const [name, value] of Object.entries(cursor)) {
@@ -62,12 +62,12 @@ function paged(ctx: KeyRouteContext, keys: ApiKey[]) {
     issues.push(issue('value_error', ['query', 'page_number'], 'Value error, use either page_number or before/after, not both'));
   }
   if (issues.length) throw new DeepsetError(422, issues);
-  let window = keys;
-  if (cursor.after) window = keys.slice(keys.findIndex((k) => k.id === cursor.after) + 1);
-  if (cursor.before) window = keys.slice(0, Math.max(0, keys.findIndex((k) => k.id === cursor.before)));
+  let window = items;
+  if (cursor.after) window = items.slice(items.findIndex((k) => k.id === cursor.after) + 1);
+  if (cursor.before) window = items.slice(0, Math.max(0, items.findIndex((k) => k.id === cursor.before)));
   const start = cursor.before || cursor.after ? 0 : (page - 1) * limit;
   const data = window.slice(start, start + limit);
-  return { data: data.map((key) => ctx.keyJson(key)), has_more: window.length > start + limit, total: keys.length };
+  return { data: data.map(json), has_more: window.length > start + limit, total: items.length };
 }
 
 function mayList(caller: Caller): void {
@@ -95,7 +95,7 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 /** The create body, checked as deepset's pydantic model would. */
-function validateCreate(model: DeepsetModel, body: Record<string, unknown>, withWorkspaces: boolean) {
+function validateCreate(model: DeepsetModel, body: Record<string, unknown>) {
   const issues: Issue[] = [];
   const at = (field: string) => ['body', field];
   const bool = (field: string, fallback: boolean) => {
@@ -125,8 +125,9 @@ function validateCreate(model: DeepsetModel, body: Record<string, unknown>, with
   if (!ORG_ROLES.includes(role as OrgRole)) issues.push(issue('enum', at('organization_role'), "Input should be 'ADMIN', 'MEMBER' or 'EXTERNAL'", role));
   const roleId = body.role_id ?? null;
   if (roleId !== null && (typeof roleId !== 'string' || !UUID.test(roleId))) issues.push(issue('uuid_parsing', at('role_id'), 'Input should be a valid UUID', roleId));
+  else if (roleId !== null && !model.roles.has(roleId)) issues.push(issue('value_error', at('role_id'), `Value error, Role '${roleId}' does not exist`, roleId));
   let workspaces: string[] | null = null;
-  if (withWorkspaces && body.workspaces !== undefined && body.workspaces !== null) {
+  if (body.workspaces !== undefined && body.workspaces !== null) {
     if (!Array.isArray(body.workspaces)) issues.push(issue('list_type', at('workspaces'), 'Input should be a valid list', body.workspaces));
     else if (body.workspaces.length === 0) issues.push(issue('too_short', at('workspaces'), 'List should have at least 1 item after validation, not 0', []));
     else {
@@ -150,15 +151,17 @@ function keyById(ctx: KeyRouteContext, id: string): ApiKey {
 /** Answers the key routes; undefined when the path is not one of them. */
 export async function routeKeys(ctx: KeyRouteContext): Promise<{ status: number; body: unknown } | undefined> {
   const { model, rest, method, req, options } = ctx;
-  const create = async (caller: Caller, scope: { workspace: string } | null) => {
+  // The one documented create: an organization key, for every workspace or the chosen ones.
+  const create = async (caller: Caller) => {
     mayManage(caller);
-    const input = validateCreate(model, await readBody(req), scope === null);
+    const input = validateCreate(model, await readBody(req));
     const key = model.addKey({
       ...input,
+      // role_id "defaults to the role of the user who created it".
+      roleId: input.roleId ?? caller.user!.workspaceRoleId,
       ownerId: input.personal ? caller.user!.id : null,
       createdBy: caller.user!.id,
-      scope: scope ? 'workspace' : 'organization',
-      workspaces: scope ? [scope.workspace] : input.workspaces,
+      scope: 'organization',
       createdAt: Date.now(),
     });
     return { status: 200, body: options.createEchoesId ? { api_token: key.secret, api_token_id: key.id } : { api_token: key.secret } };
@@ -167,9 +170,9 @@ export async function routeKeys(ctx: KeyRouteContext): Promise<{ status: number;
   if (rest[0] === 'token' && rest.length === 1) {
     if (method !== 'GET' && method !== 'POST') throw new DeepsetError(405, 'Method Not Allowed');
     const caller = ctx.authenticate(req);
-    if (method === 'POST') return create(caller, null);
+    if (method === 'POST') return create(caller);
     mayList(caller);
-    return { status: 200, body: paged(ctx, model.keysNewestFirst()) };
+    return { status: 200, body: paged(ctx.url, options, model.keysNewestFirst(), ctx.keyJson) };
   }
   if (rest[0] === 'token' && rest.length === 2) {
     if (method !== 'GET' && method !== 'DELETE') throw new DeepsetError(405, 'Method Not Allowed');
@@ -185,14 +188,13 @@ export async function routeKeys(ctx: KeyRouteContext): Promise<{ status: number;
     return { status: 200, body: null };
   }
   if (rest[0] === 'workspaces' && rest.length === 3 && rest[2] === 'token') {
-    const allowed = options.workspaceCreate === false ? ['GET'] : ['GET', 'POST'];
-    if (!allowed.includes(method)) throw new DeepsetError(405, 'Method Not Allowed');
+    // Only the list is documented here; keys scoped to one workspace are made in deepset's web app.
+    if (method !== 'GET') throw new DeepsetError(405, 'Method Not Allowed');
     const caller = ctx.authenticate(req);
     const workspace = rest[1]!;
     if (!model.reachable(caller).some((w) => w.name === workspace)) throw new DeepsetError(404, 'Workspace not found.');
-    if (method === 'POST') return create(caller, { workspace });
     mayList(caller);
-    return { status: 200, body: paged(ctx, model.keysNewestFirst((k) => k.scope === 'workspace' && k.workspaces?.[0] === workspace)) };
+    return { status: 200, body: paged(ctx.url, options, model.keysNewestFirst((k) => k.scope === 'workspace' && k.workspaces?.[0] === workspace), ctx.keyJson) };
   }
   return undefined;
 }

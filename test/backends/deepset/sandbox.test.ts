@@ -117,17 +117,25 @@ describe('deepset sandbox: workspaces and key lists', () => {
 
   it('shows each key with the fields the contract names, the mask being the first and last 4 characters', async () => {
     const res = await call(`/api/v1/token/${sandbox.ids.keys['ada-notebook']}`);
-    expect(res.json).toMatchObject({
+    expect(res.json).toEqual({
+      all_workspaces: false,
       api_token_id: sandbox.ids.keys['ada-notebook'],
-      name: 'ada-notebook',
       expires: false,
       expires_at: null,
-      all_workspaces: false,
-      personal: true,
+      masked_token: expect.any(String),
+      name: 'ada-notebook',
       organization_role: 'MEMBER',
-      workspaces: [{ name: 'staging' }, { name: 'research' }],
-      user: { user_id: sandbox.ids.users.admin, given_name: 'Ada' },
+      personal: true,
+      role_id: sandbox.ids.roles['Search user'],
+      user: { given_name: 'Ada', family_name: 'Lovelace' },
+      workspaces: [
+        { name: 'staging', workspace_id: sandbox.ids.workspaces.staging },
+        { name: 'research', workspace_id: sandbox.ids.workspaces.research },
+      ],
     });
+    // No creation or last-use date: deepset's read model has neither.
+    expect(res.json).not.toHaveProperty('created_at');
+    expect(res.json).not.toHaveProperty('last_used_at');
     expect(res.json.masked_token).toMatch(/^api_\*{16}[\w-]{4}$/);
     expect(await call('/api/v1/token/not-a-uuid')).toMatchObject({ status: 422, json: { detail: [{ loc: ['path', 'api_token_id'], type: 'uuid_parsing' }] } });
     expect(await call('/api/v1/token/00000000-0000-4000-8000-000000000000')).toMatchObject({ status: 404, json: { detail: 'API token not found.' } });
@@ -152,12 +160,39 @@ describe('deepset sandbox: creating and deleting keys', () => {
     expect(listed.masked_token).toBe(`${secret.slice(0, 4)}${'*'.repeat(16)}${secret.slice(-4)}`);
   });
 
-  it('creates a workspace key with an expiry under the workspace, and a personal key bound to its creator', async () => {
-    const res = await call('/api/v1/workspaces/research/token', { method: 'POST', body: { name: 'nb', expires: true, expires_at: inDays(3) } });
+  it('creates a personal key bound to its creator, with an expiry, limited to one workspace the documented way', async () => {
+    const res = await call('/api/v1/token', { method: 'POST', body: { name: 'nb', expires: true, expires_at: inDays(3), workspaces: ['research'] } });
     expect(res.status).toBe(200);
-    const key = sandbox.keys({ workspace: 'research' }).find((k) => k.name === 'nb')!;
-    expect(key).toMatchObject({ scope: 'workspace', workspaces: ['research'], personal: true, ownerId: sandbox.ids.users.admin });
+    const key = sandbox.keys().find((k) => k.name === 'nb')!;
+    expect(key).toMatchObject({ scope: 'organization', workspaces: ['research'], personal: true, ownerId: sandbox.ids.users.admin });
     expect(key.expiresAt).toBeGreaterThan(Date.now());
+    // No public source shows a create under a workspace: only its list exists there.
+    expect(await call('/api/v1/workspaces/research/token', { method: 'POST', body: { expires: false } })).toMatchObject({ status: 405, json: { detail: 'Method Not Allowed' } });
+  });
+
+  it('gives a key the workspace role it names, or by default its creator’s', async () => {
+    const roleId = sandbox.ids.roles.Annotator;
+    await call('/api/v1/token', { method: 'POST', body: { name: 'annotating', expires: false, role_id: roleId } });
+    expect(sandbox.keys().find((k) => k.name === 'annotating')!.roleId).toBe(roleId);
+    await call('/api/v1/token', { method: 'POST', body: { name: 'defaulted', expires: false } });
+    expect(sandbox.keys().find((k) => k.name === 'defaulted')!.roleId).toBe(sandbox.ids.roles.Editor);
+    const unknown = await call('/api/v1/token', { method: 'POST', body: { expires: false, role_id: '00000000-0000-4000-8000-000000000000' } });
+    expect(unknown).toMatchObject({ status: 422, json: { detail: [{ loc: ['body', 'role_id'], type: 'value_error' }] } });
+  });
+
+  it('lists the organization’s workspace roles, paged, to admins', async () => {
+    const res = await call(`/api/v1/organization/${sandbox.ids.organization}/roles?limit=100`);
+    expect(res.json).toEqual({
+      data: [
+        { role_id: sandbox.ids.roles.Editor, name: 'Editor' },
+        { role_id: sandbox.ids.roles['Search user'], name: 'Search user' },
+        { role_id: sandbox.ids.roles.Annotator, name: 'Annotator' },
+      ],
+      has_more: false,
+      total: 3,
+    });
+    expect((await call(`/api/v1/organization/${sandbox.ids.organization}/roles?limit=2`)).json).toMatchObject({ has_more: true, total: 3 });
+    expect((await call(`/api/v1/organization/${sandbox.ids.organization}/roles`, { as: sandbox.credentials.member })).status).toBe(403);
   });
 
   it('validates the create body as FastAPI does', async () => {
@@ -184,7 +219,6 @@ describe('deepset sandbox: creating and deleting keys', () => {
     const create = await call('/api/v1/token', { method: 'POST', as: apiKey, body: { expires: false } });
     expect(create).toMatchObject({ status: 403, json: { detail: "API keys can't be used to create, modify, or delete other API tokens." } });
     expect((await call(`/api/v1/token/${sandbox.ids.keys['ci-pipeline']}`, { method: 'DELETE', as: apiKey })).status).toBe(403);
-    expect((await call('/api/v1/workspaces/staging/token', { method: 'POST', as: apiKey, body: { expires: false } })).status).toBe(403);
     expect((await call('/api/v1/token', { as: sandbox.credentials.memberApiKey })).status).toBe(403);
     expect(await call('/api/v1/token', { method: 'POST', as: sandbox.credentials.member, body: { expires: false } })).toMatchObject({
       status: 403,
@@ -208,17 +242,32 @@ describe('deepset sandbox: creating and deleting keys', () => {
 });
 
 describe('deepset sandbox: knobs for the uncertain parts', () => {
-  it('can leave out /api/v1/me, the workspace create route, or echo the new key id', async () => {
-    const variant = await startDeepsetSandbox({ meRoutes: ['users/me'], workspaceCreate: false, createEchoesId: true });
+  it('can leave out /api/v1/me, or echo the new key id', async () => {
+    const variant = await startDeepsetSandbox({ meRoutes: ['users/me'], createEchoesId: true });
     try {
       const as = variant.credentials.admin;
       expect(await call('/api/v1/me', { on: variant, as })).toMatchObject({ status: 404, json: { detail: 'Not Found' } });
       expect((await call('/api/v1/users/me', { on: variant, as })).status).toBe(200);
-      expect((await call('/api/v1/workspaces/staging/token', { on: variant, as, method: 'POST', body: { expires: false } })).status).toBe(405);
       const created = await call('/api/v1/token', { on: variant, as, method: 'POST', body: { expires: false } });
       expect(Object.keys(created.json).sort()).toEqual(['api_token', 'api_token_id']);
     } finally {
       await variant.close();
+    }
+  });
+
+  it('can answer keys with only the documented fields, and name roles by id or not list them', async () => {
+    const variant = await startDeepsetSandbox({ keyFields: 'documented', rolesRoute: 'id' });
+    const absent = await startDeepsetSandbox({ rolesRoute: false });
+    try {
+      const as = variant.credentials.admin;
+      const key = await call(`/api/v1/token/${variant.ids.keys['ci-pipeline']}`, { on: variant, as });
+      expect(Object.keys(key.json)).toEqual(['all_workspaces', 'api_token_id', 'expires', 'expires_at', 'masked_token', 'name']);
+      const roles = await call(`/api/v1/organization/${variant.ids.organization}/roles`, { on: variant, as });
+      expect(roles.json.data[0]).toEqual({ id: variant.ids.roles.Editor, name: 'Editor' });
+      expect((await call(`/api/v1/organization/${absent.ids.organization}/roles`, { on: absent, as: absent.credentials.admin })).status).toBe(404);
+    } finally {
+      await variant.close();
+      await absent.close();
     }
   });
 

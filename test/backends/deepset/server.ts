@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyFault, createFaultInjector, handleControl, startLoopbackServer, type FaultInjector } from '../faults.ts';
 import { DeepsetModel, mask, type ApiKey, type Caller, type User } from './model.ts';
-import { DeepsetError, routeKeys } from './routes.ts';
+import { DeepsetError, paged, routeKeys } from './routes.ts';
 import { seedDefault, type SeedResult } from './seed.ts';
 
 export interface DeepsetSandboxOptions {
@@ -18,8 +18,17 @@ export interface DeepsetSandboxOptions {
   meRoutes?: Array<'me' | 'users/me'>;
   /** Whether GET /api/v1/organization exists. */
   organizationRoute?: boolean;
-  /** Whether POST /api/v1/workspaces/{name}/token exists (the adapter guesses it does). */
-  workspaceCreate?: boolean;
+  /**
+   * Which fields a key answers with. `full`: also the ones the API reference cuts off after `name`
+   * (organization_role, personal, role_id, user, workspaces); `documented`: only the visible ones
+   * (all_workspaces, api_token_id, expires, expires_at, masked_token, name). Which is real is UNCERTAIN.
+   */
+  keyFields?: 'full' | 'documented';
+  /**
+   * GET /api/v1/organization/{id}/roles: its items name the role by `role_id` (deepset's usual
+   * `<thing>_id`) or by `id` (UNCERTAIN: the reference's response schema is not public), or the route is absent.
+   */
+  rolesRoute?: 'role_id' | 'id' | false;
   /** Whether DELETE /api/v1/token/{id} reaches workspace-scoped keys (the adapter guesses it does). */
   workspaceDeleteViaToken?: boolean;
   /** Whether the create answer names the new key's id besides its secret (the 2023 SDK shows only the secret). */
@@ -35,6 +44,7 @@ export interface PlainKey {
   personal: boolean;
   ownerId: string | null;
   organizationRole: string;
+  roleId: string | null;
   scope: 'organization' | 'workspace';
   workspaces: string[] | null;
   expiresAt: number | null;
@@ -119,20 +129,24 @@ export async function startDeepsetSandbox(options: DeepsetSandboxOptions = {}): 
 
   function keyJson(key: ApiKey): Record<string, unknown> {
     const owner = key.ownerId ? model.users.get(key.ownerId) : undefined;
-    return {
+    // The documented read model, in its (alphabetical) order: no creation or last-use date exists.
+    const documented = {
+      all_workspaces: key.scope === 'organization' && key.workspaces === null,
       api_token_id: key.id,
-      name: key.name,
-      masked_token: mask(key.secret),
       expires: key.expiresAt !== null,
       expires_at: key.expiresAt === null ? null : iso(key.expiresAt),
-      all_workspaces: key.scope === 'organization' && key.workspaces === null,
-      personal: key.personal,
+      masked_token: mask(key.secret),
+      name: key.name,
+    };
+    if (options.keyFields === 'documented') return documented;
+    return {
+      ...documented,
       organization_role: key.organizationRole,
+      personal: key.personal,
       role_id: key.roleId,
+      // The 2023 SDK's UserName: given and family name only.
+      user: owner ? { given_name: owner.givenName, family_name: owner.familyName } : null,
       workspaces: (key.workspaces ?? []).map((name) => ({ name, workspace_id: model.workspaces.get(name)?.id ?? null })),
-      user: owner ? { user_id: owner.id, given_name: owner.givenName, family_name: owner.familyName } : null,
-      created_at: iso(key.createdAt),
-      last_used_at: key.lastUsedAt === null ? null : iso(key.lastUsedAt),
     };
   }
 
@@ -177,6 +191,14 @@ export async function startDeepsetSandbox(options: DeepsetSandboxOptions = {}): 
       if (rest.length === 1) return reply(200, reachable.map(workspaceJson));
       if (!reachable.includes(rest[1]!)) throw new DeepsetError(404, 'Workspace not found.');
       return reply(200, workspaceJson(rest[1]!));
+    }
+    if (rest[0] === 'organization' && rest[2] === 'roles' && rest.length === 3 && options.rolesRoute !== false) {
+      only('GET');
+      const caller = authenticate(req);
+      if (rest[1] !== model.organization.id) throw new DeepsetError(404, 'Organization not found.');
+      if (caller.role !== 'ADMIN') throw new DeepsetError(403, 'You do not have the permission to view roles.');
+      const idField = options.rolesRoute ?? 'role_id';
+      return reply(200, paged(url, options, [...model.roles.values()], (r) => ({ [idField]: r.id, name: r.name })));
     }
     const keyRoute = await routeKeys({ model, req, url, rest, method, options, authenticate, keyJson });
     if (keyRoute) return reply(keyRoute.status, keyRoute.body);
@@ -228,6 +250,7 @@ export async function startDeepsetSandbox(options: DeepsetSandboxOptions = {}): 
     personal: k.personal,
     ownerId: k.ownerId,
     organizationRole: k.organizationRole,
+    roleId: k.roleId,
     scope: k.scope,
     workspaces: k.workspaces,
     expiresAt: k.expiresAt,

@@ -1,6 +1,7 @@
 // The env zero world the sandbox serves, in memory: users, organizations with members, projects
-// (nested through parentProjectId), teams, custom roles, project role assignments, organization
-// API keys and personal API keys. It also holds what makes env zero tricky for a client: two ids
+// (nested through parentProjectId), teams (whose members may be User-role API keys), custom roles,
+// project role assignments (a built-in role or a custom role's id), organization API keys and
+// personal API keys. It also holds what makes env zero tricky for a client: two ids
 // per key, a list that lags behind a create, and an authentication cache that keeps accepting a
 // deleted key for up to an hour. The clock can be moved forward so tests never sleep.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -55,12 +56,12 @@ export interface Role {
   isDefaultRole: boolean;
 }
 
-/** A project role of a user, or of a User-role API key (its `id` is the "user id"). */
+/** A project role of a user, or of a User-role API key (its `id` is the "user id"): built in, or a custom role's id. */
 export interface Assignment {
   id: string;
   projectId: string;
   userId: string;
-  role: ProjectRole;
+  role: string;
 }
 
 export interface ApiKey {
@@ -196,7 +197,7 @@ export class EnvZeroModel {
     return role;
   }
 
-  assign(projectId: string, userId: string, role: ProjectRole): Assignment {
+  assign(projectId: string, userId: string, role: string): Assignment {
     const assignment: Assignment = { id: randomUUID(), projectId, userId, role };
     this.assignments.push(assignment);
     return assignment;
@@ -254,8 +255,15 @@ export class EnvZeroModel {
 
   deleteKey(key: ApiKey): void {
     key.deletedAt = this.now();
-    // Its project roles go with it; a cached authentication does not (that is the point).
+    // Its project roles and team places go with it; a cached authentication does not (that is the point).
     for (let i = this.assignments.length - 1; i >= 0; i--) if (this.assignments[i]!.userId === key.id) this.assignments.splice(i, 1);
+    for (const team of this.teams.values()) team.userIds = team.userIds.filter((id) => id !== key.id);
+  }
+
+  /** Whether an id names a member of the organization: a user in it, or one of its live API keys. */
+  isMember(orgId: string, id: string): boolean {
+    const key = this.apiKeys.get(id);
+    return this.organizations.get(orgId)?.members.has(id) === true || (key !== undefined && key.organizationId === orgId && key.deletedAt === null);
   }
 
   listedKeys(orgId: string): ApiKey[] {

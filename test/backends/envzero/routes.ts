@@ -1,63 +1,12 @@
 // The env zero routes the sandbox answers, after the gateway (rate limit, route match) and Basic
-// auth have run: organizations, projects, teams (paged with an opaque nextPageKey), custom roles,
-// project role assignments and the three API-key endpoints. Validation failures answer as env
+// auth have run: organizations, projects, custom roles and the API-key endpoints; teams and
+// project roles are in membership.ts. Validation failures answer as env
 // zero does: HTTP 400 with a plain-text, AJV-style, comma-joined message.
-import { PROJECT_ROLES, type ApiKey, type Caller, type EnvZeroModel, type Organization, type ProjectRole, type User } from './model.ts';
+import { badRequest, forbidden, iso, memberJson, notFound, queryOrg, requireAdmin, roleOver, UUID, type Route, type RouteContext } from './answers.ts';
+import { MEMBERSHIP_ROUTES } from './membership.ts';
+import { PROJECT_ROLES, type ApiKey, type EnvZeroModel, type ProjectRole } from './model.ts';
 
-export type PermissionsEcho = 'none' | 'permissions.projectsPermissions' | 'projectPermissions';
-
-export interface RouteOptions {
-  teamsPageSize: number;
-  permissionsEcho: PermissionsEcho;
-}
-
-/** What a route answers: JSON, or a raw text body (the OIDC sub, plain-text errors). */
-export type Answer = { status: number; json: unknown } | { status: number; text: string };
-
-export class EnvZeroError extends Error {
-  readonly answer: Answer;
-  constructor(answer: Answer) {
-    super(`HTTP ${answer.status}`);
-    this.answer = answer;
-  }
-}
-
-const badRequest = (...messages: string[]) => new EnvZeroError({ status: 400, text: messages.join(', ') });
-const forbidden = () => new EnvZeroError({ status: 403, json: { message: 'Forbidden' } });
-const notFound = () => new EnvZeroError({ status: 404, text: 'Not Found' });
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const iso = (ms: number) => new Date(ms).toISOString();
-
-export interface RouteContext {
-  model: EnvZeroModel;
-  options: RouteOptions;
-  caller: Caller;
-  url: URL;
-  body: () => Promise<unknown>;
-}
-
-export type Route = { method: string; pattern: RegExp; handle: (ctx: RouteContext, params: string[]) => Promise<Answer> | Answer };
-
-function userJson(user: User | undefined, fallback: { id: string; name: string }): Record<string, unknown> {
-  if (!user) return { user_id: fallback.id, name: fallback.name, email: '', given_name: '', family_name: '', picture: '', created_at: '', last_login: '', app_metadata: {} };
-  return {
-    created_at: iso(user.createdAt),
-    email: user.email,
-    family_name: user.familyName,
-    given_name: user.givenName,
-    name: user.name,
-    picture: `https://avatars.example/${encodeURIComponent(user.email)}.png`,
-    user_id: user.id,
-    last_login: iso(user.createdAt),
-    app_metadata: {},
-  };
-}
-
-function creatorJson(model: EnvZeroModel, createdBy: string): Record<string, unknown> {
-  const byKey = model.apiKeys.get(createdBy);
-  return userJson(model.users.get(createdBy), { id: createdBy, name: byKey ? byKey.name : createdBy });
-}
+export { EnvZeroError, type Answer, type PermissionsEcho, type RouteContext } from './answers.ts';
 
 function projectRolesOf(model: EnvZeroModel, key: ApiKey): Array<{ projectId: string; projectRole: string }> {
   return model.assignments.filter((a) => a.userId === key.id).map((a) => ({ projectId: a.projectId, projectRole: a.role }));
@@ -74,7 +23,7 @@ export function keyJson(ctx: Pick<RouteContext, 'model' | 'options'>, key: ApiKe
     organizationRole: key.organizationRole,
     createdAt: iso(key.createdAt),
     createdBy: key.createdBy,
-    createdByUser: creatorJson(ctx.model, key.createdBy),
+    createdByUser: memberJson(ctx.model, key.createdBy),
   };
   const echo = ctx.options.permissionsEcho;
   if (echo === 'permissions.projectsPermissions') {
@@ -83,20 +32,6 @@ export function keyJson(ctx: Pick<RouteContext, 'model' | 'options'>, key: ApiKe
     json.projectPermissions = projectRolesOf(ctx.model, key);
   }
   return json;
-}
-
-/** The organization named by ?organizationId=, which the caller must reach. */
-function queryOrg(ctx: RouteContext): { org: Organization; role: string } {
-  const id = ctx.url.searchParams.get('organizationId');
-  if (!id) throw badRequest("/querystring must have required property 'organizationId'");
-  const reached = ctx.model.reachable(ctx.caller).find((r) => r.org.id === id);
-  if (!reached) throw forbidden();
-  return reached;
-}
-
-/** Only organization admins manage API keys (Derived from the docs; a User key gets 403). */
-function requireAdmin(reached: { role: string }): void {
-  if (reached.role !== 'Admin') throw forbidden();
 }
 
 function validateCreate(body: unknown): { name: string; organizationId: string; role: string; projects: Array<{ projectId: string; projectRole: ProjectRole }>; hasProjects: boolean } {
@@ -148,6 +83,7 @@ function validateCreate(body: unknown): { name: string; organizationId: string; 
 }
 
 export const ROUTES: Route[] = [
+  ...MEMBERSHIP_ROUTES,
   {
     method: 'GET',
     pattern: /^\/organizations$/,
@@ -191,7 +127,7 @@ export const ROUTES: Route[] = [
             isArchived: p.isArchived,
             role: role === 'Admin' ? 'Admin' : (ctx.model.assignments.find((a) => a.projectId === p.id)?.role ?? 'Viewer'),
             createdBy: p.createdBy,
-            createdByUser: creatorJson(ctx.model, p.createdBy),
+            createdByUser: memberJson(ctx.model, p.createdBy),
             createdAt: iso(p.createdAt),
             updatedAt: iso(p.createdAt),
             tags: [],
@@ -202,53 +138,10 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'GET',
-    pattern: /^\/teams\/organizations\/([^/]+)$/,
-    handle: (ctx, [orgId]) => {
-      if (!ctx.model.reachable(ctx.caller).some((r) => r.org.id === orgId)) throw forbidden();
-      const name = ctx.url.searchParams.get('name');
-      const all = [...ctx.model.teams.values()].filter((t) => t.organizationId === orgId && (!name || t.name.includes(name)));
-      const limit = Math.max(1, Math.min(Number(ctx.url.searchParams.get('limit') ?? 100) || 100, 100, ctx.options.teamsPageSize));
-      const offsetKey = ctx.url.searchParams.get('offset');
-      let start = 0;
-      if (offsetKey) {
-        const decoded = Number(Buffer.from(offsetKey, 'base64url').toString('utf8').replace(/^team#/, ''));
-        if (!Number.isInteger(decoded) || decoded < 0) throw badRequest('/querystring/offset must be a valid page key');
-        start = decoded;
-      }
-      const page = all.slice(start, start + limit);
-      const more = start + limit < all.length;
-      return {
-        status: 200,
-        json: {
-          teams: page.map((t) => ({
-            id: t.id,
-            name: t.name,
-            description: t.description,
-            organizationId: t.organizationId,
-            users: t.userIds.map((id) => creatorJson(ctx.model, id)),
-          })),
-          ...(more ? { nextPageKey: Buffer.from(`team#${start + limit}`).toString('base64url') } : {}),
-        },
-      };
-    },
-  },
-  {
-    method: 'GET',
     pattern: /^\/roles$/,
     handle: (ctx) => {
       const { org } = queryOrg(ctx);
       return { status: 200, json: [...ctx.model.roles.values()].filter((r) => r.organizationId === org.id) };
-    },
-  },
-  {
-    method: 'GET',
-    pattern: /^\/permissions\/projects\/([^/]+)$/,
-    handle: (ctx, [projectId]) => {
-      const project = ctx.model.projects.get(projectId!);
-      const role = project ? ctx.model.roleIn(ctx.caller, project.organizationId) : undefined;
-      if (!project || role === undefined) throw notFound();
-      requireAdmin({ role });
-      return { status: 200, json: ctx.model.assignments.filter((a) => a.projectId === project.id).map(({ id, userId, role: r }) => ({ id, userId, role: r })) };
     },
   },
   {
@@ -296,9 +189,7 @@ export const ROUTES: Route[] = [
     handle: (ctx, [id]) => {
       const key = ctx.model.apiKeys.get(id!);
       if (!key || key.deletedAt !== null) throw notFound();
-      const role = ctx.model.roleIn(ctx.caller, key.organizationId);
-      if (role === undefined) throw notFound();
-      requireAdmin({ role });
+      requireAdmin({ role: roleOver(ctx, key.organizationId) });
       ctx.model.deleteKey(key);
       return { status: 200, text: '' };
     },

@@ -104,13 +104,61 @@ describe('env zero sandbox: organizations, projects, teams, roles', () => {
     expect(second.json).not.toHaveProperty('nextPageKey');
   });
 
-  it('lists custom roles and the project roles of users and User keys', async () => {
+  it('leaves the members out of the team list when asked, keeping them in GET /teams/{id}', async () => {
+    await sandbox.close();
+    sandbox = await startEnvZeroSandbox({ teamListMembers: false });
+    const list = await call(`/teams/organizations/${orgs().platform}`);
+    expect((list.json.teams as Item[]).every((t) => !('users' in t))).toBe(true);
+    expect(((await call(`/teams/${sandbox.ids.teams.SRE}`)).json.users as Item[]).length).toBe(2);
+  });
+
+  it('lists custom roles and the project roles of users and User keys, custom ones by role id', async () => {
     const roles = await call(`/roles?organizationId=${orgs().platform}`);
-    expect(roles.json).toEqual([expect.objectContaining({ id: sandbox.ids.roles.auditor, name: 'Auditor', organizationId: orgs().platform })]);
+    expect(roles.list.map((r) => [String(r.id), String(r.name)])).toEqual([
+      [sandbox.ids.roles.auditor, 'Auditor'],
+      [sandbox.ids.roles.releaseManager, 'Release manager'],
+    ]);
     const assignments = await call(`/permissions/projects/${sandbox.ids.projects.Data}`);
     expect(assignments.list.map((a) => [String(a.userId), String(a.role)]).sort()).toEqual(
       [[sandbox.ids.keys['dashboard-reader'], 'Viewer'], [sandbox.ids.keys['cost-report'], 'Planner']].sort(),
     );
+    const custom = await call(`/permissions/projects/${sandbox.ids.projects.Networking}`);
+    expect(custom.list.map((a) => [String(a.userId), String(a.role)])).toEqual([[sandbox.ids.keys['cost-report'], sandbox.ids.roles.releaseManager]]);
+  });
+
+  it('lists a User key among the members of its teams, and reads one team', async () => {
+    const reader = sandbox.ids.keys['dashboard-reader']!;
+    const team = await call(`/teams/${sandbox.ids.teams.SRE}`);
+    expect(team.status).toBe(200);
+    expect((team.json.users as Item[]).map((u) => [String(u.user_id), String(u.name)])).toEqual([
+      [sandbox.ids.users.alice, 'Alice Admin'],
+      [reader, 'dashboard-reader'],
+    ]);
+    expect((await call(`/teams/${sandbox.ids.teams['Lab crew']}`)).status).toBe(404);
+  });
+
+  it('replaces a team’s whole membership on PUT, refusing strangers and non-admins', async () => {
+    const team = sandbox.ids.teams.Developers!;
+    const key = sandbox.ids.keys['never-used']!;
+    const put = (userIds: unknown, as?: Credential) => call(`/teams/${team}`, { method: 'PUT', body: { name: 'Developers', description: '', userIds }, as });
+    expect((await put([sandbox.ids.users.bob, key])).status).toBe(200);
+    expect(sandbox.teamsOf(key)).toEqual([team]);
+    expect((await put([key])).json.users).toHaveLength(1);
+    expect(sandbox.teamsOf(sandbox.ids.users.bob)).toEqual([]);
+    expect(await put(['auth0|stranger'])).toMatchObject({ status: 400, text: 'User auth0|stranger is not a member of this organization' });
+    expect((await call(`/teams/${team}`, { method: 'PUT', body: { description: 'x' } })).text).toBe("/body must have required property 'name'");
+    expect((await put([key], sandbox.credentials.user)).status).toBe(403);
+  });
+
+  it('assigns a project role to a User key, built in or custom, once', async () => {
+    const key = sandbox.ids.keys['never-used']!;
+    const assign = (role: string) => call(`/permissions/projects/${sandbox.ids.projects.Platform}`, { method: 'POST', body: { userId: key, role } });
+    const made = await assign(sandbox.ids.roles.releaseManager);
+    expect(made.status).toBe(200);
+    expect(Object.keys(made.json).sort()).toEqual(['id', 'role', 'userId']);
+    expect(sandbox.projectRoles(key)).toEqual([{ projectId: sandbox.ids.projects.Platform, role: sandbox.ids.roles.releaseManager }]);
+    expect((await assign('Viewer')).status).toBe(400);
+    expect((await call(`/permissions/projects/${sandbox.ids.projects.Data}`, { method: 'POST', body: { userId: key, role: 'Owner' } })).text).toMatch(/^\/body\/role must be equal to one of the allowed values/);
   });
 });
 
@@ -208,11 +256,14 @@ describe('env zero sandbox: API keys', () => {
     await sandbox.close();
     sandbox = await startEnvZeroSandbox({ permissionsEcho: 'projectPermissions' });
     const legacy = await call(`/api-keys?organizationId=${orgs().platform}`);
-    expect(legacy.list.find((k) => k.name === 'cost-report')!.projectPermissions).toEqual([{ projectId: sandbox.ids.projects.Data, projectRole: 'Planner' }]);
+    expect(legacy.list.find((k) => k.name === 'cost-report')!.projectPermissions).toEqual([
+      { projectId: sandbox.ids.projects.Data, projectRole: 'Planner' },
+      { projectId: sandbox.ids.projects.Networking, projectRole: sandbox.ids.roles.releaseManager },
+    ]);
     await sandbox.close();
     sandbox = await startEnvZeroSandbox({ permissionsEcho: 'permissions.projectsPermissions' });
     const current = await call(`/api-keys?organizationId=${orgs().platform}`);
-    expect(current.list.find((k) => k.name === 'cost-report')!.permissions.projectsPermissions).toHaveLength(1);
+    expect(current.list.find((k) => k.name === 'cost-report')!.permissions.projectsPermissions).toHaveLength(2);
   });
 
   it('answers the OIDC sub as a plain string', async () => {

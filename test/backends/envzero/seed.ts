@@ -1,6 +1,7 @@
 // The default env zero world: Alice administers two organizations and has one personal API key
 // that reaches both (so a connection must choose one); "Acme Platform" has nested projects, an
-// archived one, two teams, a custom role and organization keys of every role; "Acme Labs" has
+// archived one, two teams (a User key in one), an organization and a project custom role, and
+// organization keys of every role (one with a custom project role); "Acme Labs" has
 // its own. Seeded credentials are deterministic so a person can paste them into the preview.
 import type { Credential, EnvZeroModel } from './model.ts';
 
@@ -20,7 +21,8 @@ export interface SeedResult {
     orgs: { platform: string; labs: string };
     projects: Record<string, string>;
     teams: Record<string, string>;
-    roles: { auditor: string };
+    /** auditor: an organization role; releaseManager: a project role. */
+    roles: { auditor: string; releaseManager: string };
     /** key name → ApiKey.id */
     keys: Record<string, string>;
   };
@@ -45,6 +47,7 @@ export function seedDefault(model: EnvZeroModel): SeedResult {
   const developers = model.addTeam(platform, 'Developers', [bob.id]);
   const crew = model.addTeam(labs, 'Lab crew', [alice.id]);
   const auditor = model.addRole(platform, 'Auditor', ['VIEW_ORGANIZATION', 'VIEW_DASHBOARD']);
+  const releaseManager = model.addRole(platform, 'Release manager', ['VIEW_PROJECT', 'EDIT_PROJECT_SETTINGS', 'RUN_PLAN', 'RUN_APPLY']);
 
   model.assign(core.id, bob.id, 'Deployer');
 
@@ -59,8 +62,11 @@ export function seedDefault(model: EnvZeroModel): SeedResult {
   const user = key(platform, 'dashboard-reader', 'dashboard-reader', 'User', alice, { ageDays: 90, lastUsedDaysAgo: 5 });
   model.assign(core.id, user.key.id, 'Viewer');
   model.assign(data.id, user.key.id, 'Viewer');
+  // A User key is a member like a user: what team SRE grants, it holds too.
+  sre.userIds.push(user.key.id);
   const cost = key(platform, 'cost-report', 'cost-report', auditor.id, alice, { ageDays: 45 });
   model.assign(data.id, cost.key.id, 'Planner');
+  model.assign(networking.id, cost.key.id, releaseManager.id);
   key(platform, 'unused', 'never-used', 'User', alice, { ageDays: 200 });
   const labsAdmin = key(labs, 'labs-terraform', 'labs-terraform', 'Admin', alice, { ageDays: 20, lastUsedDaysAgo: 3 });
   const runner = key(labs, 'lab-runner', 'lab-runner', 'User', alice, { ageDays: 10 });
@@ -75,7 +81,7 @@ export function seedDefault(model: EnvZeroModel): SeedResult {
       orgs: { platform: platform.id, labs: labs.id },
       projects: { Platform: core.id, Networking: networking.id, Data: data.id, Legacy: legacy.id, Research: research.id, Experiments: experiments.id },
       teams: { SRE: sre.id, Developers: developers.id, 'Lab crew': crew.id },
-      roles: { auditor: auditor.id },
+      roles: { auditor: auditor.id, releaseManager: releaseManager.id },
       keys,
     },
   };

@@ -1,7 +1,7 @@
 // An env zero sandbox: a real HTTP server on 127.0.0.1 reproducing the API-key contract in
 // ../shared/providers/envzero-and-deepset.md (Part 1) — the gateway in front (per-path rate
 // limit, 403 with the AWS message for unknown routes), HTTP Basic with apiKeyId/apiKeySecret,
-// organizations per key, projects, paged teams, roles, and organization API keys with their two
+// organizations per key, projects, paged teams and their members, roles, project roles, and organization API keys with their two
 // ids, one-time secret, lagging list and one-hour authentication cache — with fault injection.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyFault, createFaultInjector, handleControl, startLoopbackServer, type FaultInjector } from '../faults.ts';
@@ -20,6 +20,11 @@ export interface EnvZeroSandboxOptions {
   /** Requests allowed per (source IP, method, path) in the window (default 1,000 per 60 s). */
   rateLimit?: { max: number; windowMs: number };
   teamsPageSize?: number;
+  /**
+   * Whether the team list carries each team's `users` (default true). env zero's own clients read
+   * members only from GET /teams/{id}, so the list's shape is not confirmed.
+   */
+  teamListMembers?: boolean;
   /** Whether and how the key list echoes project permissions (unknown for the real API). */
   permissionsEcho?: PermissionsEcho;
   /** Serve HTTPS with this key and certificate. */
@@ -38,8 +43,10 @@ export interface EnvZeroSandbox {
   key(id: string): Record<string, unknown> | undefined;
   /** The live keys of one organization as stored (ignores the list lag). */
   keys(orgId: string): Array<Record<string, unknown>>;
-  /** Project roles held by a user or a User-role key id. */
+  /** Project roles held by a user or a User-role key id (a built-in role, or a custom role's id). */
   projectRoles(userId: string): Array<{ projectId: string; role: string }>;
+  /** The ids of the teams a user or a User-role key belongs to. */
+  teamsOf(userId: string): string[];
   issuedSecrets(): string[];
   /** Moves the sandbox clock forward: auth cache, list lag and rate-limit windows all follow it. */
   advance(ms: number): void;
@@ -63,7 +70,7 @@ function gatewayMessage(authorization: string | undefined): string {
 export async function startEnvZeroSandbox(options: EnvZeroSandboxOptions = {}): Promise<EnvZeroSandbox> {
   const model = new EnvZeroModel({ authCacheMs: options.authCacheMs ?? 60 * 60 * 1000, listLagMs: options.listLagMs ?? 0 });
   const seeded = seedDefault(model);
-  const routeOptions = { teamsPageSize: options.teamsPageSize ?? 100, permissionsEcho: options.permissionsEcho ?? 'none' };
+  const routeOptions = { teamsPageSize: options.teamsPageSize ?? 100, permissionsEcho: options.permissionsEcho ?? 'none', teamListMembers: options.teamListMembers ?? true };
   const rateLimit = options.rateLimit ?? { max: 1000, windowMs: 60_000 };
   const hits = new Map<string, number[]>();
   const faults = createFaultInjector();
@@ -191,6 +198,7 @@ export async function startEnvZeroSandbox(options: EnvZeroSandboxOptions = {}): 
     key: stored,
     keys: (orgId) => [...model.apiKeys.values()].filter((k) => k.organizationId === orgId && k.deletedAt === null).map((k) => stored(k.id)!),
     projectRoles: (userId) => model.assignments.filter((a) => a.userId === userId).map(({ projectId, role }) => ({ projectId, role })),
+    teamsOf: (userId) => [...model.teams.values()].filter((t) => t.userIds.includes(userId)).map((t) => t.id),
     issuedSecrets: () => [...model.issued],
     advance: (ms) => model.advance(ms),
     close: () => server.close(),

@@ -236,11 +236,45 @@ function projects(input: RouteInput): Answer {
   return paged(input, rows);
 }
 
-function organization(input: RouteInput): Answer {
-  require(input, 'organization:view');
+/** The management API's gate (createManagementService): permission (403), then the Enterprise plan (402). */
+function management(input: RouteInput, permission: string): Caller {
+  const caller = require(input, permission);
   if (!input.enterprise) {
     throw new E.LangwatchHttpError(402, { error: 'enterprise_plan_required', message: 'The management API requires an Enterprise plan.' });
   }
+  return caller;
+}
+
+/** GET /api/organization/members: the members with their organization role; disabled ones only when asked. */
+function members(input: RouteInput): Answer {
+  management(input, 'organization:view');
+  const includeDisabled = input.query.get('includeDisabled') === 'true';
+  const offset = Number(input.query.get('offset') ?? 0);
+  const limit = Number(input.query.get('limit') ?? 200);
+  if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > 200) {
+    throw E.validationFailed(input.validation, [{ field: 'limit', type: 'too_big', message: 'Number must be less than or equal to 200' }]);
+  }
+  const all = [...input.model.users.values()].filter((u) => includeDisabled || !u.deactivated);
+  const at = iso(input.model.now());
+  return {
+    status: 200,
+    body: {
+      members: all.slice(offset, offset + limit).map((u) => ({
+        userId: u.id,
+        role: u.orgRole,
+        disabled: u.deactivated,
+        disabledAt: u.deactivated ? at : null,
+        createdAt: at,
+        updatedAt: at,
+        user: { id: u.id, name: u.name, email: u.email },
+      })),
+      totalCount: all.length,
+    },
+  };
+}
+
+function organization(input: RouteInput): Answer {
+  management(input, 'organization:view');
   const { id, name, slug } = input.model.organization;
   return { status: 200, body: { id, name, slug, supportContact: null, presenceEnabled: true, traceSharingEnabled: false } };
 }
@@ -262,5 +296,6 @@ export function route(input: RouteInput): Answer {
   if (family === 'teams' && id === undefined && method === 'GET') return teams(input);
   if (family === 'projects' && id === undefined && method === 'GET') return projects(input);
   if (family === 'organization' && id === undefined && method === 'GET' && model.era === 'B') return organization(input);
+  if (family === 'organization' && id === 'members' && rest.length === 0 && method === 'GET' && model.era === 'B') return members(input);
   throw E.routeNotFound();
 }

@@ -198,6 +198,44 @@ describe.each<Era>(['A', 'B'])('LangWatch sandbox (era %s)', (era) => {
     });
   });
 
+  describe.runIf(era === 'B')('owners and permission modes', () => {
+    it('makes a service credential’s “personal” key without assignedToUserId owner-less, reported as service', async () => {
+      const res = await create({ keyType: 'personal', name: 'nobody-owns-me', bindings: [{ role: 'VIEWER', scopeType: 'ORGANIZATION', scopeId: sandbox.ids.organization }] }, sandbox.credentials.service);
+      expect(res.status).toBe(201);
+      const id = (res.json!.apiKey as { id: string }).id;
+      expect((await call(`/api/api-keys/${id}`)).json).toMatchObject({ keyType: 'service', assignedToUserId: null, createdByUserId: null });
+      const owned = await create(
+        { keyType: 'personal', name: 'bo-owns-me', assignedToUserId: sandbox.ids.users.bo, bindings: [{ role: 'VIEWER', scopeType: 'PROJECT', scopeId: sandbox.ids.projects.Chatbot }] },
+        sandbox.credentials.service,
+      );
+      const ownedId = (owned.json!.apiKey as { id: string }).id;
+      expect((await call(`/api/api-keys/${ownedId}`)).json).toMatchObject({ keyType: 'personal', assignedToUserId: sandbox.ids.users.bo, createdByUserId: null });
+    });
+
+    it('keeps restricted and readonly keys’ mode and permissions, and refuses a restricted key without both', async () => {
+      expect((await call(`/api/api-keys/${sandbox.ids.keys['custom-reader']!}`)).json).toMatchObject({ permissionMode: 'restricted', permissions: ['organization:view', 'traces:view'], bindings: [{ role: 'CUSTOM' }] });
+      expect((await call(`/api/api-keys/${sandbox.ids.keys['bo-readonly']!}`)).json).toMatchObject({ permissionMode: 'readonly', permissions: [], keyType: 'personal' });
+      const half = await create({ name: 'half', permissionMode: 'restricted', bindings: [{ role: 'VIEWER', scopeType: 'ORGANIZATION', scopeId: sandbox.ids.organization }] });
+      expect(half.status).toBe(422);
+    });
+
+    it('lists the organization’s members on the Enterprise plan only', async () => {
+      expect(await call('/api/organization/members')).toMatchObject({ status: 402, json: { error: 'enterprise_plan_required' } });
+      const enterprise = await startLangwatchSandbox({ era, enterprise: true });
+      try {
+        const res = await fetch(`${enterprise.url}/api/organization/members`, { headers: { authorization: `Bearer ${enterprise.credentials.admin}` } });
+        const body = (await res.json()) as { members: Array<Record<string, unknown>>; totalCount: number };
+        expect(body.totalCount).toBe(2);
+        expect(body.members.map((m) => [m.userId, m.role, (m.user as { name: string }).name])).toEqual([
+          [enterprise.ids.users.ada, 'ADMIN', 'Ada'],
+          [enterprise.ids.users.bo, 'MEMBER', 'Bo'],
+        ]);
+      } finally {
+        await enterprise.close();
+      }
+    });
+  });
+
   it('moves lastUsedAt only after a successful call', async () => {
     const id = sandbox.ids.keys['org-automation']!;
     const before = sandbox.key(id)!.lastUsedAt;

@@ -1,7 +1,8 @@
 // The default LangWatch sandbox world, the same in both eras: organization "Acme AI" with two teams
 // and four projects (one archived), an admin (Ada), a member (Bo) and a deactivated member (Cy),
 // and keys of every kind: personal and service, org-wide and project-bound, expiring, expired,
-// revoked, hidden (Langy session), ingestion, and (era B) one with a CUSTOM binding.
+// revoked, hidden (Langy session), ingestion, and (era B) a restricted one with a CUSTOM binding
+// and a readonly one.
 import type { LangwatchModel, Role, ScopeType } from './model.ts';
 
 export interface LangwatchCredentials {
@@ -90,6 +91,7 @@ export function seedDefault(model: LangwatchModel, now = model.now()): { credent
   key('cy-old', cy.id, [b('VIEWER', 'PROJECT', evals.id)], 200);
   if (model.era === 'B') {
     key('custom-reader', ada.id, [b('CUSTOM', 'ORGANIZATION', org)], 5, { permissionMode: 'restricted', permissions: ['organization:view', 'traces:view'] });
+    key('bo-readonly', bo.id, [b('VIEWER', 'PROJECT', chatbot.id)], 4, { permissionMode: 'readonly' });
   }
   cy.deactivated = true;
   // The seeded tokens are deterministic: they are not "issued" secrets the tests look for.

@@ -10,9 +10,53 @@ export type Variant = 'roles' | 'groups';
 export const USER_ROLES = ['limited', 'basic', 'admin', 'curator', 'global_curator', 'slack_user', 'ext_perm_user'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
-/** Scopes a PAT may be limited to (SELECTABLE_PAT_SCOPES), plus permissions that exist but are not selectable. */
+/** Scopes a PAT may be limited to (SELECTABLE_PAT_SCOPES in backend/onyx/server/pat/models.py). */
 export const SELECTABLE_PAT_SCOPES = ['read:search', 'read:chat', 'write:chat', 'use:llm_gateway'];
-export const KNOWN_PERMISSIONS = [...SELECTABLE_PAT_SCOPES, 'basic_access', 'full_admin_panel_access', 'manage:service_account_api_keys', 'read:user_groups'];
+/** Onyx's Permission values (backend/onyx/db/enums.py), in declaration order: what `scopes` may name at all. */
+export const KNOWN_PERMISSIONS = [
+  'basic',
+  'read:connectors',
+  'read:document_sets',
+  'read:agents',
+  'read:users',
+  'read:user_groups',
+  'read:search',
+  'read:chat',
+  'write:chat',
+  'read:admin',
+  'generate:image',
+  'use:llm_gateway',
+  'add:agents',
+  'manage:agents',
+  'manage:document_sets',
+  'manage:connectors',
+  'manage:llms',
+  'read:agent_analytics',
+  'manage:actions',
+  'manage:skills',
+  'read:query_history',
+  'manage:user_groups',
+  'create:user_api_keys',
+  'manage:service_account_api_keys',
+  'manage:bots',
+  'craft_sandbox',
+  'admin',
+];
+/** What a granted permission implies (IMPLIED_PERMISSIONS, the part these routes touch); `admin` implies all. */
+const IMPLIED: Record<string, string[]> = {
+  basic: ['read:search', 'read:chat', 'write:chat', 'generate:image', 'use:llm_gateway'],
+  'write:chat': ['read:chat'],
+  'manage:service_account_api_keys': ['read:user_groups'],
+};
+
+/** Everything a set of granted permissions comes to (resolve_effective_permissions). */
+export function effectivePermissions(granted: Iterable<string>): string[] {
+  const set = new Set(granted);
+  if (set.has('admin')) return [...KNOWN_PERMISSIONS].sort();
+  for (const permission of [...set]) for (const implied of IMPLIED[permission] ?? []) set.add(implied);
+  for (const permission of [...set]) for (const implied of IMPLIED[permission] ?? []) set.add(implied);
+  return [...set].sort();
+}
 
 export const ADMIN_GROUP = 1;
 export const BASIC_GROUP = 2;
@@ -36,6 +80,8 @@ export interface Group {
   id: number;
   name: string;
   isDefault: boolean;
+  /** What membership grants (main): Admin `admin`, Basic `basic`; custom groups what their admin toggled. */
+  permissions: string[];
 }
 
 export interface ApiKey {
@@ -100,6 +146,20 @@ export function endOfUtcDay(now: number, days: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + days, 23, 59, 59, 999);
 }
 
+/** The column that holds a user's email is VARCHAR(320) (alembic 6d387b3196c2_basic_auth). */
+const EMAIL_MAX = 320;
+
+/**
+ * A service account's synthetic email (get_api_key_fake_email), lowercased as User.validate_email
+ * does. Longer than its column allows, the database refuses it and Onyx answers 500: no key name
+ * over 261 characters can exist.
+ */
+function keyEmail(name: string | null, userId: string): string {
+  const email = `API_KEY__${name || 'Unnamed'}@${userId}${KEY_EMAIL_DOMAIN}`.toLowerCase();
+  if (email.length > EMAIL_MAX) throw new Error(`value too long for type character varying(${EMAIL_MAX})`);
+  return email;
+}
+
 export class OnyxModel {
   readonly variant: Variant;
   readonly users = new Map<string, User>();
@@ -116,8 +176,8 @@ export class OnyxModel {
 
   constructor(variant: Variant) {
     this.variant = variant;
-    this.addGroup('Admin', true);
-    this.addGroup('Basic', true);
+    this.addGroup('Admin', true, ['admin']);
+    this.addGroup('Basic', true, ['basic']);
   }
 
   now(): number {
@@ -129,8 +189,8 @@ export class OnyxModel {
     this.offsetMs += ms;
   }
 
-  addGroup(name: string, isDefault = false): Group {
-    const group: Group = { id: this.nextGroup++, name, isDefault };
+  addGroup(name: string, isDefault = false, permissions: string[] = ['basic']): Group {
+    const group: Group = { id: this.nextGroup++, name, isDefault, permissions };
     this.groups.set(group.id, group);
     return group;
   }
@@ -159,6 +219,11 @@ export class OnyxModel {
     return user.groupIds.size > 0 ? 'basic' : 'limited';
   }
 
+  /** The user's effective permissions on main: its groups' grants, expanded. */
+  permissionsOf(user: User): string[] {
+    return effectivePermissions([...user.groupIds].flatMap((id) => this.groups.get(id)?.permissions ?? []));
+  }
+
   missingGroups(ids: number[]): number[] {
     return [...new Set(ids.filter((id) => !this.groups.has(id)))].sort((a, b) => a - b);
   }
@@ -166,7 +231,7 @@ export class OnyxModel {
   createApiKey(name: string | null, access: Access, ownerId: string | null, opts: { secret?: string; createdAt?: number } = {}) {
     const secret = opts.secret ?? `${API_KEY_PREFIX}${randomPart()}`;
     const userId = randomUUID();
-    this.addUser(`API_KEY__${name ?? 'Unnamed'}@${userId}${KEY_EMAIL_DOMAIN}`, access, 'SERVICE_ACCOUNT', userId);
+    this.addUser(keyEmail(name, userId), access, 'SERVICE_ACCOUNT', userId);
     const key: ApiKey = { id: this.nextKey++, name, hash: sha256(secret), display: apiKeyDisplay(secret), userId, ownerId, createdAt: opts.createdAt ?? this.now() };
     this.apiKeys.set(key.id, key);
     this.issued.push(secret);
@@ -182,9 +247,9 @@ export class OnyxModel {
   }
 
   updateApiKey(key: ApiKey, name: string | null, access: Access): void {
-    key.name = name;
     const user = this.users.get(key.userId)!;
-    user.email = `API_KEY__${name ?? 'Unnamed'}@${user.id}${KEY_EMAIL_DOMAIN}`;
+    user.email = keyEmail(name, user.id);
+    key.name = name;
     this.setAccess(user, access);
   }
 

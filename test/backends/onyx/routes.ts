@@ -58,6 +58,12 @@ function requireBasic(model: OnyxModel, caller: Caller): void {
   if (caller.pat?.scopes) throw insufficient();
 }
 
+/** POST /user/pats: any basic user on ≤ v4.6; on main, a group must grant create:user_api_keys (admins hold all). */
+function requireTokenCreation(model: OnyxModel, caller: Caller): void {
+  requireBasic(model, caller);
+  if (model.variant === 'groups' && !model.permissionsOf(caller.user).includes('create:user_api_keys')) throw insufficient();
+}
+
 function pathInt(value: string, name: string): number {
   const parsed = laxInt(value, ['path', name]);
   if (typeof parsed !== 'number') throw validationError([parsed]);
@@ -167,6 +173,14 @@ function apiKeys(input: RouteInput, rest: string[]): Answer {
 
 // ---------------------------------------------------------------- personal access tokens
 
+/** GET /user/pats/scopes: _ASSIGNABLE_SCOPES with the computed `implies`. */
+const PAT_SCOPE_OPTIONS = [
+  { scope: 'read:search', group_label: 'Search', label: 'Read', description: 'Use search and query endpoints.', min_tier: 'community', implies: [] },
+  { scope: 'read:chat', group_label: 'Chat', label: 'Read', description: 'View chat sessions and messages.', min_tier: 'community', implies: [] },
+  { scope: 'write:chat', group_label: 'Chat', label: 'Write', description: 'Create sessions and send messages.', min_tier: 'community', implies: ['read:chat'] },
+  { scope: 'use:llm_gateway', group_label: 'LLM Gateway', label: 'Use', description: 'Call the LLM gateway from external tools.', min_tier: 'enterprise', implies: [] },
+];
+
 function patJson(pat: Pat, secret?: string): Record<string, unknown> {
   const json: Record<string, unknown> = {
     id: pat.id,
@@ -222,8 +236,11 @@ function pats(input: RouteInput, rest: string[]): Answer {
   if (rest.length === 0) {
     if (method !== 'GET' && method !== 'POST') throw methodNotAllowed();
     const caller = input.caller();
-    requireBasic(model, caller);
-    if (method === 'GET') return ok(model.patsOf(caller.user.id).map((p) => patJson(p)));
+    if (method === 'GET') {
+      requireBasic(model, caller);
+      return ok(model.patsOf(caller.user.id).map((p) => patJson(p)));
+    }
+    requireTokenCreation(model, caller);
     const args = createTokenRequest(input.body);
     const { pat, secret } = model.createPat(caller.user.id, args.name, args.days, args.scopes);
     return ok(patJson(pat, secret));
@@ -232,16 +249,7 @@ function pats(input: RouteInput, rest: string[]): Answer {
   if (rest[0] === 'scopes') {
     if (method !== 'GET') throw methodNotAllowed();
     requireBasic(model, input.caller());
-    return ok(
-      SELECTABLE_PAT_SCOPES.map((scope) => ({
-        scope,
-        group_label: scope.includes('search') ? 'Search' : scope.includes('chat') ? 'Chat' : 'LLM Gateway',
-        label: scope.startsWith('read') ? 'Read' : scope.startsWith('write') ? 'Write' : 'Use',
-        description: scope,
-        min_tier: scope === 'use:llm_gateway' ? 'enterprise' : 'community',
-        implies: [],
-      })),
-    );
+    return ok(PAT_SCOPE_OPTIONS);
   }
   if (method !== 'DELETE') throw methodNotAllowed();
   const caller = input.caller();
@@ -258,9 +266,8 @@ function me(model: OnyxModel, caller: Caller): Record<string, unknown> {
   const base: Record<string, unknown> = { id: user.id, email: user.email, is_active: true, is_superuser: false, is_verified: true };
   const preferences = { shortcut_enabled: false, chosen_assistants: null, default_model: null, hidden_assistants: [], pinned_assistants: [], visible_assistants: [] };
   if (model.variant === 'roles') return { ...base, role: user.role, preferences, token_expires_at: null, is_cloud_superuser: false, team_name: null };
-  const level = model.level(user);
-  const effective = level === 'admin' ? ['full_admin_panel_access', 'manage:service_account_api_keys', 'basic_access'] : level === 'basic' ? ['basic_access'] : [];
-  return { ...base, account_type: user.accountType, preferences, token_expires_at: null, is_cloud_superuser: false, team_name: null, effective_permissions: effective, is_group_manager: false, admin_capabilities: [] };
+  const effective = model.permissionsOf(user);
+  return { ...base, account_type: user.accountType, preferences, token_expires_at: null, is_cloud_superuser: false, team_name: null, effective_permissions: effective, is_group_manager: false, admin_capabilities: effective };
 }
 
 function userGroups(input: RouteInput): Answer {

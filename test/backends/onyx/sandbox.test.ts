@@ -53,10 +53,24 @@ describe.each<Variant>(['roles', 'groups'])('Onyx sandbox (%s variant)', (varian
 
     it('names a service account with its synthetic email, and shows the variant in /me', async () => {
       const me = await call('/me');
-      expect(me.json.email).toMatch(/^API_KEY__keyfleet-admin@[0-9a-f-]{36}onyxapikey\.ai$/);
+      // Lowercased, as User.validate_email stores every email.
+      expect(me.json.email).toMatch(/^api_key__keyfleet-admin@[0-9a-f-]{36}onyxapikey\.ai$/);
       if (variant === 'roles') expect(me.json.role).toBe('admin');
       else expect(me.json).toMatchObject({ account_type: 'SERVICE_ACCOUNT' });
       expect('role' in me.json).toBe(variant === 'roles');
+    });
+
+    it(variant === 'groups' ? 'lists a user’s effective permissions in Onyx’s own words on main' : 'has no effective permissions on ≤ v4.6, only a role', async () => {
+      const admin = (await call('/me', { token: sandbox.credentials.adminPat })).json;
+      const bo = (await call('/me', { token: sandbox.credentials.userPat })).json;
+      const cy = (await call('/me', { token: sandbox.credentials.basicOnlyPat })).json;
+      if (variant === 'roles') {
+        expect([admin.role, bo.role, cy.role, 'effective_permissions' in admin]).toEqual(['admin', 'basic', 'basic', false]);
+        return;
+      }
+      expect(admin.effective_permissions).toEqual(expect.arrayContaining(['admin', 'basic', 'create:user_api_keys', 'manage:service_account_api_keys']));
+      expect(bo.effective_permissions).toEqual(['basic', 'create:user_api_keys', 'generate:image', 'read:chat', 'read:search', 'use:llm_gateway', 'write:chat']);
+      expect(cy.effective_permissions).toEqual(['basic', 'generate:image', 'read:chat', 'read:search', 'use:llm_gateway', 'write:chat']);
     });
 
     it('refuses limited and basic keys, a non-admin PAT and a scoped PAT on admin routes, each in its own words', async () => {
@@ -93,6 +107,15 @@ describe.each<Variant>(['roles', 'groups'])('Onyx sandbox (%s variant)', (varian
       else expect(res.json.groups).toEqual([]);
       const listed = rows((await call('/admin/api-key')).json).find((k) => k.api_key_id === res.json.api_key_id)!;
       expect(listed.api_key).toBeNull();
+    });
+
+    it('answers 500 for a name over 261 characters: its user’s email would not fit its column', async () => {
+      const longest = await call('/admin/api-key', { method: 'POST', body: { name: 'n'.repeat(261), ...accessBody('basic') } });
+      expect(longest.status).toBe(200);
+      expect((await call('/admin/api-key', { method: 'POST', body: { name: 'n'.repeat(262), ...accessBody('basic') } })).status).toBe(500);
+      const rename = await call(`/admin/api-key/${longest.json.api_key_id}`, { method: 'PATCH', body: { name: 'm'.repeat(262), ...accessBody('basic') } });
+      expect(rename).toEqual({ status: 500, json: { detail: 'Internal Server Error' } });
+      expect(sandbox.apiKey(longest.json.api_key_id)!.name).toBe('n'.repeat(261));
     });
 
     it('resets omitted fields on PATCH: a rename alone downgrades to basic (roles) or drops every group (groups)', async () => {
@@ -206,6 +229,30 @@ describe.each<Variant>(['roles', 'groups'])('Onyx sandbox (%s variant)', (varian
       });
     });
 
+    it('offers the four assignable scopes, and keeps a token’s scopes', async () => {
+      const scopes = await call('/user/pats/scopes', { token: sandbox.credentials.adminPat });
+      expect(rows(scopes.json).map((o) => [o.scope, o.group_label, o.label, o.min_tier, o.implies])).toEqual([
+        ['read:search', 'Search', 'Read', 'community', []],
+        ['read:chat', 'Chat', 'Read', 'community', []],
+        ['write:chat', 'Chat', 'Write', 'community', ['read:chat']],
+        ['use:llm_gateway', 'LLM Gateway', 'Use', 'enterprise', []],
+      ]);
+      const made = await call('/user/pats', { method: 'POST', token: sandbox.credentials.adminPat, body: { name: 'chat-bot', scopes: ['read:chat', 'write:chat'] } });
+      expect(made.json.scopes).toEqual(['read:chat', 'write:chat']);
+      expect(await call('/user/pats', { method: 'POST', token: sandbox.credentials.adminPat, body: { name: 'x', scopes: ['admin'] } })).toEqual({
+        status: 400,
+        json: { error_code: 'INVALID_INPUT', detail: 'Unsupported token scope(s): admin' },
+      });
+    });
+
+    it(variant === 'groups' ? 'lets only users whose groups grant create:user_api_keys create tokens' : 'lets every basic user create tokens', async () => {
+      const cy = await call('/user/pats', { method: 'POST', token: sandbox.credentials.basicOnlyPat, body: { name: 'cy-2' } });
+      if (variant === 'groups') expect(cy).toEqual({ status: 403, json: { error_code: 'INSUFFICIENT_PERMISSIONS', detail: 'You do not have the required permissions for this action.' } });
+      else expect(cy.status).toBe(200);
+      expect((await call('/user/pats', { token: sandbox.credentials.basicOnlyPat })).status).toBe(200);
+      expect((await call('/user/pats', { method: 'POST', token: sandbox.credentials.userPat, body: { name: 'bo-2' } })).status).toBe(200);
+    });
+
     it('revokes a token at once; revoking it again, or someone else’s, answers 404', async () => {
       const created = (await call('/user/pats', { method: 'POST', token: sandbox.credentials.userPat, body: { name: 'short' } })).json;
       expect(sandbox.authenticates(created.token)).toBe(true);
@@ -224,6 +271,17 @@ describe.each<Variant>(['roles', 'groups'])('Onyx sandbox (%s variant)', (varian
       expect(sandbox.authenticates(created.token)).toBe(false);
       expect(names((await call('/user/pats', { token: sandbox.credentials.userPat })).json)).not.toContain('one-day');
     });
+  });
+
+  it('behind a proxy that takes Authorization for itself, authenticates only by X-Onyx-Authorization', async () => {
+    const proxied = await startOnyxSandbox({ variant, proxyTakesAuthorization: true });
+    try {
+      const me = (headers: Record<string, string>) => fetch(`${proxied.url}/api/me`, { headers }).then((r) => r.status);
+      expect(await me({ authorization: `Bearer ${proxied.credentials.adminKey}` })).toBe(403);
+      expect(await me({ authorization: 'Basic cHJveHk6cGFzcw==', 'x-onyx-authorization': `Bearer ${proxied.credentials.adminKey}` })).toBe(200);
+    } finally {
+      await proxied.close();
+    }
   });
 
   it('answers unknown paths with 404 and wrong methods with 405, both before auth', async () => {

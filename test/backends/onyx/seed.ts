@@ -18,10 +18,12 @@ export interface OnyxCredentials {
   scopedPat: string;
   /** Ada's PAT that expired yesterday. */
   expiredPat: string;
+  /** Cy's PAT: Cy is only in the Basic group, which on main does not grant creating tokens. */
+  basicOnlyPat: string;
 }
 
 export interface OnyxSeedIds {
-  users: { admin: string; basic: string };
+  users: { admin: string; basic: string; basicOnly: string };
   groups: Record<'Admin' | 'Basic' | 'Engineering' | 'Support', number>;
   /** Service-account key ids by name ("(unnamed)" for the nameless one). */
   keys: Record<string, number>;
@@ -32,7 +34,8 @@ export interface OnyxSeedIds {
 const DAY = 24 * 60 * 60 * 1000;
 
 export function seedDefault(model: OnyxModel, now = model.now()): { credentials: OnyxCredentials; ids: OnyxSeedIds } {
-  const engineering = model.addGroup('Engineering');
+  // Engineering's admin let its members create personal access tokens; Basic does not by default.
+  const engineering = model.addGroup('Engineering', false, ['basic', 'create:user_api_keys']);
   const support = model.addGroup('Support');
   const roles = model.variant === 'roles';
   /** One access spec per variant: a role on ≤ v4.6, the equivalent groups on main. */
@@ -40,6 +43,7 @@ export function seedDefault(model: OnyxModel, now = model.now()): { credentials:
 
   const ada = model.addUser('ada@example.com', access('admin', [ADMIN_GROUP]));
   const bo = model.addUser('bo@example.com', access('basic', [BASIC_GROUP, engineering.id]));
+  const cy = model.addUser('cy@example.com', access('basic', [BASIC_GROUP]));
 
   const keys: Record<string, number> = {};
   const secrets: Record<string, string> = {};
@@ -77,6 +81,7 @@ export function seedDefault(model: OnyxModel, now = model.now()): { credentials:
   const revoked = pat(ada.id, 'revoked-one', null, null, 50);
   model.revokePat(ada.id, revoked.id);
   pat(bo.id, 'bo-notebook', 365, null, 3);
+  pat(cy.id, 'cy-cli', null, null, 8);
 
   return {
     credentials: {
@@ -87,9 +92,10 @@ export function seedDefault(model: OnyxModel, now = model.now()): { credentials:
       userPat: patSecrets['bo-notebook']!,
       scopedPat: patSecrets['search-only']!,
       expiredPat: patSecrets['old-script']!,
+      basicOnlyPat: patSecrets['cy-cli']!,
     },
     ids: {
-      users: { admin: ada.id, basic: bo.id },
+      users: { admin: ada.id, basic: bo.id, basicOnly: cy.id },
       groups: { Admin: ADMIN_GROUP, Basic: BASIC_GROUP, Engineering: engineering.id, Support: support.id },
       keys,
       pats,

@@ -1,7 +1,9 @@
 // An Onyx sandbox: a real HTTP(S) server on 127.0.0.1 reproducing the API-key contract in
 // ../shared/providers/langwatch-and-onyx.md Part 2 in both variants — `roles` (≤ v4.6: {name, role},
-// api_key_role) and `groups` (main: {name, group_ids}, groups) — with PATs, expiry, Onyx's status
-// quirks (403 for a bad credential, 400 for an unknown key id, 422 bodies) and fault injection.
+// api_key_role) and `groups` (main: {name, group_ids}, groups) — with PATs (their scopes, and on main
+// the group permission to create them), expiry, Onyx's status quirks (403 for a bad credential, 400
+// for an unknown key id, 422 bodies, 500 for a key name its user's email column cannot hold) and
+// fault injection.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyFault, createFaultInjector, handleControl, startLoopbackServer, type FaultInjector } from '../faults.ts';
 import { defaultBody, NOT_AUTHENTICATED, notAuthenticated, OnyxHttpError, validationError } from './errors.ts';
@@ -17,6 +19,11 @@ export interface OnyxSandboxOptions {
   port?: number;
   tls?: { key: string; cert: string };
   seed?: 'default' | 'empty';
+  /**
+   * A reverse proxy in front that uses the Authorization header itself, so it never reaches Onyx
+   * (an SSO gateway, basic auth): only X-Onyx-Authorization carries the key through.
+   */
+  proxyTakesAuthorization?: boolean;
 }
 
 export interface SandboxApiKey {
@@ -76,8 +83,8 @@ export async function startOnyxSandbox(options: OnyxSandboxOptions = {}): Promis
   const seeded =
     options.seed === 'empty'
       ? {
-          credentials: { adminKey: '', basicKey: '', limitedKey: '', adminPat: '', userPat: '', scopedPat: '', expiredPat: '' },
-          ids: { users: { admin: '', basic: '' }, groups: { Admin: 1, Basic: 2, Engineering: 0, Support: 0 }, keys: {}, pats: {} },
+          credentials: { adminKey: '', basicKey: '', limitedKey: '', adminPat: '', userPat: '', scopedPat: '', expiredPat: '', basicOnlyPat: '' },
+          ids: { users: { admin: '', basic: '', basicOnly: '' }, groups: { Admin: 1, Basic: 2, Engineering: 0, Support: 0 }, keys: {}, pats: {} },
         }
       : seedDefault(model);
   const faults = createFaultInjector();
@@ -102,8 +109,9 @@ export async function startOnyxSandbox(options: OnyxSandboxOptions = {}): Promis
   }
 
   function authenticate(req: IncomingMessage): Caller {
+    // Onyx reads X-Onyx-Authorization first, then Authorization (backend/onyx/auth/utils.py).
     const alt = req.headers['x-onyx-authorization'];
-    const header = typeof alt === 'string' && alt ? alt : req.headers.authorization;
+    const header = typeof alt === 'string' && alt ? alt : options.proxyTakesAuthorization ? undefined : req.headers.authorization;
     const resolved = model.resolve(header);
     if (!resolved) throw notAuthenticated();
     return resolved;

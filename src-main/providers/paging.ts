@@ -1,0 +1,22 @@
+// Listings a backend pages through are bounded like everything else it sends: a listing longer
+// than one connection may hold stops there, as a bad response that names the limit, instead of
+// reading an endless pagination to the end of memory. Pages are added item by item: a spread
+// (`push(...page)`) of a long page would overflow the call's argument list.
+import { ProviderError } from '../errors.ts';
+import { formatCount, LIMITS } from '../limits.ts';
+
+/** Refuses a listing of more than LIMITS.keysPerConnection items. */
+export function checkListing(size: number, backend: string, what: string): void {
+  if (size > LIMITS.keysPerConnection) {
+    throw new ProviderError(
+      'bad-response',
+      `${backend} listed more than ${formatCount(LIMITS.keysPerConnection)} ${what} for this connection, more than Keyfleet reads from one connection; it stopped reading.`,
+    );
+  }
+}
+
+/** Appends one page to a listing, within the limit. */
+export function addPage<T>(listing: T[], page: readonly T[], backend: string, what: string): void {
+  checkListing(listing.length + page.length, backend, what);
+  for (const item of page) listing.push(item);
+}
