@@ -42,7 +42,7 @@ export function createKeyLists(http: HttpClient) {
       checkListing(byId.size, 'deepset', what);
     };
     /** Pages after `from`, one after another, until has_more is false. */
-    const pageByPage = async (from: { number: number; hasMore: boolean; items: unknown[] }) => {
+    const pageByPage = async (from: { number: number; hasMore: boolean; items: Array<[string, T]> }) => {
       let current = from;
       while (current.hasMore) {
         if (current.items.length === 0) {
