@@ -59,7 +59,14 @@ export function createKeyLists(http: HttpClient) {
     if (!first.hasMore || first.total === null || first.items.length === 0) return pageByPage(first);
     const last = PAGING.firstPage + Math.min(Math.ceil(first.total / PAGING.limit), PAGING.maxPages) - 1;
     const numbers = Array.from({ length: Math.max(0, last - PAGING.firstPage) }, (_, i) => PAGING.firstPage + 1 + i);
-    const pages = await mapLimit(numbers, PAGE_CONCURRENCY, (n) => page(path, what, n, read, signal));
+    // Counted as they arrive, so a list past the bound stops the fetching (not after every page).
+    const arrived = new Set(byId.keys());
+    const pages = await mapLimit(numbers, PAGE_CONCURRENCY, async (n) => {
+      const fetched = await page(path, what, n, read, signal);
+      for (const [id] of fetched.items) arrived.add(id);
+      checkListing(arrived.size, 'deepset', what);
+      return fetched;
+    });
     if (pages.some((p) => p.total !== first.total)) {
       byId.clear();
       const again = await page(path, what, PAGING.firstPage, read, signal);
