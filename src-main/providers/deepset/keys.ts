@@ -3,6 +3,7 @@
 // sync asks deepset for each workspace's keys once. The roles list pages the same way.
 import { mapLimit } from '../../concurrency.ts';
 import { ProviderError } from '../../errors.ts';
+import { LIMITS } from '../../limits.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { checkListing } from '../paging.ts';
 import { PAGING, PATHS, ROLE_ID_FIELDS } from './api.ts';
@@ -57,7 +58,10 @@ export function createKeyLists(http: HttpClient) {
     const first = await page(path, what, PAGING.firstPage, read, signal);
     keep(first.items);
     if (!first.hasMore || first.total === null || first.items.length === 0) return pageByPage(first);
-    const last = PAGING.firstPage + Math.min(Math.ceil(first.total / PAGING.limit), PAGING.maxPages) - 1;
+    // Pages fetched together stop at what the listing bound can hold (by the first page's size):
+    // past it, page by page, the bound stops the reading one page over, as without a total.
+    const fit = Math.floor(LIMITS.keysPerConnection / first.items.length);
+    const last = PAGING.firstPage + Math.min(Math.ceil(first.total / PAGING.limit), PAGING.maxPages, fit) - 1;
     const numbers = Array.from({ length: Math.max(0, last - PAGING.firstPage) }, (_, i) => PAGING.firstPage + 1 + i);
     // Counted as they arrive, so a list past the bound stops the fetching (not after every page).
     const arrived = new Set(byId.keys());
