@@ -1,12 +1,62 @@
-// The core in a process of its own, syncing every connection: wall time, keys/s and the
-// process's RSS (peak while syncing, and after), without the bench's own memory.
+// The core in a process of its own, syncing every connection: wall time, keys/s, the process's
+// RSS (peak while syncing, and after), without the bench's own memory, the main thread's long
+// tasks, and (asked to) the key rows the sync wrote, counted by triggers in the database file.
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createCore, type Core } from '../src-main/core.ts';
+import Database from 'better-sqlite3';
+import { createCore, DATABASE_FILE, type Core } from '../src-main/core.ts';
 import { memorySecretStore, rssSampler, serveCommands, type BenchConnection } from './lib.ts';
 
 let core: Core | undefined;
+let dataDir = '';
+
+/**
+ * Tasks that held the main thread over 50 ms: gaps in a 5 ms timer during which this thread itself
+ * used more than 50 ms of CPU (a gap the OS scheduler made, on a busy machine, is not one).
+ */
+function longTaskSampler(thresholdMs = 50, everyMs = 5) {
+  const tasks: number[] = [];
+  let last = performance.now();
+  let lastCpu = process.threadCpuUsage();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const cpu = process.threadCpuUsage();
+    const busy = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000;
+    if (now - last - everyMs > thresholdMs && busy > thresholdMs) tasks.push(busy);
+    last = now;
+    lastCpu = cpu;
+  }, everyMs);
+  return () => {
+    clearInterval(timer);
+    return { longTasks: tasks.length, longestTaskMs: Math.max(0, ...tasks) };
+  };
+}
+
+/**
+ * Counts key rows inserted, updated or deleted from now on, by triggers in the file (from another
+ * connection), and among them the updates that left every column the backend fills as it was.
+ */
+function countKeyWrites() {
+  const db = new Database(join(dataDir, DATABASE_FILE));
+  db.exec('CREATE TABLE IF NOT EXISTS bench_key_writes (n INTEGER NOT NULL, same INTEGER NOT NULL); DELETE FROM bench_key_writes; INSERT INTO bench_key_writes VALUES (0, 0)');
+  const same = ['scope_id', 'name', 'description', 'type', 'category', 'role', 'status', 'status_detail', 'masked_value', 'created_at', 'created_by', 'expires_at', 'last_used_at', 'raw_json', 'gone_since', 'hidden']
+    .map((c) => `old.${c} IS new.${c}`)
+    .join(' AND ');
+  for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
+    const sameRow = op === 'UPDATE' ? `(${same})` : '0';
+    db.exec(`CREATE TRIGGER IF NOT EXISTS bench_count_${op.toLowerCase()} AFTER ${op} ON keys BEGIN UPDATE bench_key_writes SET n = n + 1, same = same + ${sameRow}; END`);
+  }
+  return () => {
+    const counts = db.prepare('SELECT n, same FROM bench_key_writes').get() as { n: number; same: number };
+    for (const op of ['insert', 'update', 'delete']) db.exec(`DROP TRIGGER bench_count_${op}`);
+    db.exec('DROP TABLE bench_key_writes');
+    db.close();
+    return counts;
+  };
+}
 
 async function open(input: { dataDir: string; connections: BenchConnection[] }) {
+  dataDir = input.dataDir;
   core = createCore({
     dataDir: input.dataDir,
     secretStore: memorySecretStore(),
@@ -19,15 +69,19 @@ async function open(input: { dataDir: string; connections: BenchConnection[] }) 
   return ids;
 }
 
-async function syncAll() {
+async function syncAll(options: { countWrites?: boolean } = {}) {
   if (!core) throw new Error('open first');
+  const written = options.countWrites ? countKeyWrites() : undefined;
   const sampler = rssSampler();
+  const longTasks = longTaskSampler();
   const cpu = process.cpuUsage();
   const started = performance.now();
   const result = await core.api.sync.all();
   const wallMs = performance.now() - started;
   const cpuUsed = process.cpuUsage(cpu);
   const peakRss = sampler.stop();
+  const tasks = longTasks();
+  const keyRowsWritten = written?.() ?? null;
   const failed = result.runs.filter((r) => r.result !== 'ok');
   if (failed.length) throw new Error(`sync failed: ${JSON.stringify(failed)}`);
   const total = (await core.api.keys.list({ offset: 0, limit: 1 })).total;
@@ -38,13 +92,15 @@ async function syncAll() {
     peakRss,
     rssAfter: process.memoryUsage().rss,
     maxRss: process.resourceUsage().maxRSS * 1024,
+    ...tasks,
+    keyRowsWritten,
   };
 }
 
 serveCommands(
   {
     open: (input) => open(input as { dataDir: string; connections: BenchConnection[] }),
-    sync: () => syncAll(),
+    sync: (input) => syncAll((input ?? {})),
   },
   async () => {
     await core?.close();

@@ -10,6 +10,7 @@ import { AppError, ProviderError, type ProviderErrorKind } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { cleanBody, rememberAuthorization } from '../redact.ts';
 import { ANSWER_LIMITS, parseBody, readText, shapeProblem } from './answer.ts';
+import { REQUESTS_PER_HOST, withHostSlot } from './host-limit.ts';
 import { requestUrl, type QueryValue } from './link.ts';
 import { defaultMessage, formatMs, NETWORK_CODES, STATUS_KIND, TLS_CODES } from './messages.ts';
 import { isPlainHttpRemote, plainHttpRisk } from './plain-http.ts';
@@ -100,6 +101,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     headersTimeout: settings.timeoutMs,
     bodyTimeout: settings.timeoutMs,
     keepAliveTimeout: 10_000,
+    // No more sockets than requests in flight per host: idle ones are reused, not multiplied.
+    connections: REQUESTS_PER_HOST,
   });
 
   function describe(req: HttpRequest, url: URL): string {
@@ -230,7 +233,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const signal = signalOf(req);
     for (let attemptNo = 0; ; attemptNo++) {
       try {
-        return await attempt<T>(req, url, signal);
+        return await withHostSlot(base.origin, () => attempt<T>(req, url, signal));
       } catch (error) {
         const retryIn = idempotent && attemptNo < settings.retries ? retryDelay(error, attemptNo) : undefined;
         if (retryIn === undefined) throw error;

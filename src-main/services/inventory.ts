@@ -2,7 +2,7 @@
 // first, then swap the connection's snapshot in one transaction with the run's record. A failed
 // sync records why and leaves the previous snapshot exactly as it was.
 import type { ChannelInput, KeyDetail, KeyLink, KeyPage, KeyView, ScopeView, SyncRunView } from '../../src-preload/contract.ts';
-import { mapLimit } from '../concurrency.ts';
+import { createLimiter, mapLimit } from '../concurrency.ts';
 import { AppError, toErrorShape } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -21,8 +21,11 @@ import { checkListing } from '../providers/paging.ts';
 
 /** Scopes fetched at once per connection: enough to hide latency, few enough to be polite. */
 const SCOPE_CONCURRENCY = 4;
-/** Connections synced at once by "sync all" and the background schedule. */
-export const SYNC_CONCURRENCY = 3;
+/**
+ * Syncs of connections to one backend host at once, however they were started (the button, "sync
+ * all", the schedule, the command line); requests per host are capped in the HTTP client too.
+ */
+export const SYNCS_PER_HOST = 2;
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const cutOrNull = (text: string | null, max: number) => (text === null ? null : cut(text, max));
@@ -49,6 +52,9 @@ export interface RotationLinks {
   replacedBy: Map<string, KeyLink>;
   replaces: Map<string, KeyLink>;
 }
+
+/** A fetched key's raw fields once they are in its row (see fetchAll). */
+const NO_RAW: Record<string, unknown> = Object.freeze({});
 
 const NO_LINKS: RotationLinks = { replacedBy: new Map(), replaces: new Map() };
 
@@ -141,7 +147,34 @@ export interface InventoryServiceDeps {
 export function createInventoryService(deps: InventoryServiceDeps) {
   const { store, events, log, now } = deps;
   const running = new Map<string, { promise: Promise<SyncRunView>; abort: AbortController }>();
+  const hostSlots = new Map<string, ReturnType<typeof createLimiter>>();
+  const writeTurns = createLimiter(1);
   let stopped = false;
+
+  /** Runs a connection's sync once its backend host has a free slot. */
+  function inHostSlot(connectionId: string, work: () => Promise<SyncRunView>): Promise<SyncRunView> {
+    const host = hostOf(store.connections.get(connectionId)?.baseUrl ?? connectionId);
+    let slots = hostSlots.get(host);
+    if (!slots) {
+      slots = createLimiter(SYNCS_PER_HOST);
+      hostSlots.set(host, slots);
+    }
+    return slots.run(work);
+  }
+
+  /** Each connection's sync, all started at once (held back per host); one failing does not stop the others. */
+  async function syncMany(ids: string[], sync: (connectionId: string) => Promise<SyncRunView>) {
+    return Promise.all(
+      ids.map(async (connectionId) => {
+        try {
+          return { connectionId, result: (await sync(connectionId)).result, error: null };
+        } catch (error) {
+          const shape = toErrorShape(error);
+          return { connectionId, result: shape.kind === 'cancelled' ? ('cancelled' as const) : ('failed' as const), error: shape };
+        }
+      }),
+    );
+  }
 
   async function fetchAll(connectionId: string, runId: number, signal: AbortSignal) {
     const provider = await deps.connections().provider(connectionId);
@@ -150,6 +183,8 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     checkListing(listedScopes.length, backend, 'scopes');
     const scopes = listedScopes.map((s) => (s.name.length > LIMITS.nameChars ? { ...s, name: cut(s.name, LIMITS.nameChars) } : s));
     const keys: RemoteKey[] = [];
+    const rows: unknown[][] = [];
+    const traits = traitsOf(deps.connections().get(connectionId));
     let scopesDone = 0;
     const progress = () =>
       events.emit('sync.progress', { connectionId, runId, scopesDone, scopesTotal: scopes.length, keysFetched: keys.length });
@@ -160,13 +195,18 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       if (scope.inactive === undefined) {
         const listed = await provider.listKeys(scope, { signal });
         checkListing(keys.length + listed.length, backend, 'keys');
-        // Not push(...list): a scope of 100,000+ keys would overflow the call's argument list.
-        for (const key of listed) keys.push(boundKey(key));
+        const bounded = listed.map(boundKey);
+        // Each key kept as the row it will be written as (its backend fields as one JSON string)
+        // and its fields without the parsed answer: a fraction of the memory, for as long as the
+        // sync waits for its other scopes and its turn to write. Not push(...list): a scope of
+        // 100,000+ keys would overflow the call's argument list.
+        for (const row of store.inventory.rowsOf(connectionId, bounded, traits)) rows.push(row);
+        for (const key of bounded) keys.push({ ...key, raw: NO_RAW });
       }
       scopesDone++;
       progress();
     });
-    return { scopes, keys, match: provider.credentialMatch?.() };
+    return { scopes, keys, rows, traits, match: provider.credentialMatch?.() };
   }
 
   /** Which key is the connection's own credential now: from the keys just fetched, or Keyfleet's hints. */
@@ -184,18 +224,24 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     try {
       // A cancel ends the sync at once, even while an adapter's call does not listen for it; what
       // that call brings back later is dropped.
-      const { scopes, keys, match } = await orCancelled(fetchAll(connectionId, runId, signal), signal);
+      const { scopes, keys, rows, traits, match } = await orCancelled(fetchAll(connectionId, runId, signal), signal);
       // Nothing is written until everything was fetched; a cancel up to here changes nothing.
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
-      const at = now();
-      store.transaction(() => {
-        const counts = store.inventory.replaceSnapshot(connectionId, scopes, keys, runId, at, traitsOf(deps.connections().get(connectionId)));
-        store.syncRuns.succeed(runId, at, { ...counts, scopes: scopes.length, keys: keys.length });
-        store.connections.markSynced(connectionId, at);
-        const own = ownKeyAfterSync(connectionId, keys, match);
-        store.connections.setOwnKey(connectionId, own);
-        // The credential works and its key is live again (activated elsewhere, say): it no longer needs replacing.
-        if (own !== null && deps.connections().get(connectionId).credentialEnded) store.connections.setCredentialEnded(connectionId, null);
+      // One connection's snapshot written at a time: worked out in chunks between turns of the
+      // event loop (other syncs' requests keep flowing), then swapped in one short transaction.
+      await writeTurns.run(async () => {
+        const at = now();
+        const prepared = await store.inventory.prepareSnapshot(connectionId, keys, at, traits, rows);
+        if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
+        store.transaction(() => {
+          const counts = store.inventory.replaceSnapshot(connectionId, scopes, keys, runId, at, traits, prepared);
+          store.syncRuns.succeed(runId, at, { ...counts, scopes: scopes.length, keys: keys.length });
+          store.connections.markSynced(connectionId, at);
+          const own = ownKeyAfterSync(connectionId, keys, match);
+          store.connections.setOwnKey(connectionId, own);
+          // The credential works and its key is live again (activated elsewhere, say): it no longer needs replacing.
+          if (own !== null && deps.connections().get(connectionId).credentialEnded) store.connections.setCredentialEnded(connectionId, null);
+        });
       });
       const run = syncRunView(store.syncRuns.get(runId)!);
       log.info('sync.ok', { connectionId, runId, keys: run.keys, added: run.added, removed: run.removed, changed: run.changed });
@@ -228,7 +274,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
         const abort = new AbortController();
         // Syncs running together share one checkpoint, after the last of them.
         const release = store.deferCheckpoints();
-        const promise = runSync(connectionId, abort.signal).finally(() => {
+        const promise = inHostSlot(connectionId, () => runSync(connectionId, abort.signal)).finally(() => {
           release();
           running.delete(connectionId);
           events.emit('connections.changed', { connectionId });
@@ -253,24 +299,9 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       await run.promise.catch(() => undefined);
     },
 
-    /** Every connection, a few at a time; one failing does not stop the others. */
-    async syncAll(concurrency = SYNC_CONCURRENCY) {
-      const ids = store.connections.list().map((c) => c.id);
-      const runs: Array<{ connectionId: string; result: SyncRunView['result']; error: ReturnType<typeof toErrorShape> | null }> = [];
-      let next = 0;
-      const worker = async () => {
-        while (next < ids.length) {
-          const connectionId = ids[next++]!;
-          try {
-            runs.push({ connectionId, result: (await this.sync(connectionId)).result, error: null });
-          } catch (error) {
-            const shape = toErrorShape(error);
-            runs.push({ connectionId, result: shape.kind === 'cancelled' ? 'cancelled' : 'failed', error: shape });
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
-      return { runs };
+    /** Every connection at once, held back per host; one failing does not stop the others. */
+    async syncAll() {
+      return { runs: await syncMany(store.connections.list().map((c) => c.id), (id) => this.sync(id)) };
     },
 
     /**
@@ -288,11 +319,10 @@ export function createInventoryService(deps: InventoryServiceDeps) {
           const offline = last.result === 'failed' && last.errorKind !== null && UNREACHABLE_KINDS.has(last.errorKind);
           return now() - last.startedAt >= (offline ? options.reconnectMs : options.intervalMs);
         });
-        let next = 0;
-        const worker = async () => {
-          while (next < due.length) await this.sync(due[next++]!.id).catch(() => undefined);
-        };
-        void Promise.all(Array.from({ length: Math.min(SYNC_CONCURRENCY, due.length) }, worker));
+        void syncMany(
+          due.map((c) => c.id),
+          (id) => this.sync(id),
+        );
       };
       const timer = setInterval(tick, Math.min(options.intervalMs, options.reconnectMs, 60_000));
       timer.unref();
@@ -348,3 +378,11 @@ export function createInventoryService(deps: InventoryServiceDeps) {
 }
 
 export type InventoryService = ReturnType<typeof createInventoryService>;
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}

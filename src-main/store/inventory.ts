@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import type { KeyRecord } from '../model.ts';
 import type { Db } from './db.ts';
 import { HEALTH_SQL, healthCounts, healthParams, UNJUDGED_SQL, type HealthKind, type UnjudgedKeys } from './health-sql.ts';
-import { LISTED_COLUMNS, SORT_SQL, toKey, toListed, toScope, type KeyQuery, type KeyRow, type ListedKey, type ScopeRecord, type ScopeRow } from './key-rows.ts';
+import { KEY_COLUMNS, LISTED_COLUMNS, SORT_SQL, toKey, toListed, toScope, type KeyQuery, type KeyRow, type ListedKey, type ScopeRecord, type ScopeRow } from './key-rows.ts';
 import { KEY_CONNECTION_WORDS } from './connection-words.ts';
 import { createKeyListCache, SEARCH_COLUMNS, searchableInMemory } from './key-list.ts';
 import { snapshotWriter, type ChangeKind, type FieldChanges } from './snapshot.ts';
@@ -36,7 +36,7 @@ export interface KeyMarks {
 }
 
 export function inventoryQueries(db: Db) {
-  const oneKey = db.prepare('SELECT * FROM keys WHERE connection_id = ? AND id = ?');
+  const oneKey = db.prepare(`SELECT ${KEY_COLUMNS} FROM keys WHERE connection_id = ? AND id = ?`);
   const scopesOf = db.prepare(`SELECT s.*, (SELECT count(*) FROM keys k WHERE k.connection_id = s.connection_id
       AND k.scope_id = s.id AND k.gone_since IS NULL AND k.hidden = 0) AS key_count FROM scopes s WHERE s.connection_id = ? ORDER BY s.position`);
   const oneScope = db.prepare(`SELECT s.*, 0 AS key_count FROM scopes s WHERE s.connection_id = ? AND s.id = ?`);
@@ -54,14 +54,14 @@ export function inventoryQueries(db: Db) {
   const unjudged = db.prepare(UNJUDGED_SQL);
 
   const pageStatements = new Map<string, { rows: Database.Statement; count: Database.Statement }>();
-  const lists = createKeyListCache(db, LISTED_COLUMNS);
+  const lists = createKeyListCache(db, LISTED_COLUMNS, KEY_COLUMNS);
 
   function pageStatement(where: string, order: string, withRaw: boolean) {
     const cacheKey = `${where}|${order}|${withRaw}`;
     let statements = pageStatements.get(cacheKey);
     if (!statements) {
       statements = {
-        rows: db.prepare(`SELECT ${withRaw ? '*' : LISTED_COLUMNS} FROM keys ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`),
+        rows: db.prepare(`SELECT ${withRaw ? KEY_COLUMNS : LISTED_COLUMNS} FROM keys ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`),
         count: db.prepare(`SELECT count(*) AS n FROM keys ${where}`),
       };
       pageStatements.set(cacheKey, statements);

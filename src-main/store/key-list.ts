@@ -68,9 +68,9 @@ export interface KeyListCache {
   rows<T>(rowids: number[], withRaw: boolean): T[];
 }
 
-export function createKeyListCache(db: Db, listedColumns: string): KeyListCache {
+export function createKeyListCache(db: Db, listedColumns: string, keyColumns: string): KeyListCache {
   const generationOf = db.prepare('SELECT total_changes() AS changes, data_version AS version FROM pragma_data_version()');
-  const byRowid = db.prepare('SELECT * FROM keys WHERE rowid = ?');
+  const byRowid = db.prepare(`SELECT ${keyColumns} FROM keys WHERE rowid = ?`);
   const listedByRowid = db.prepare(`SELECT ${listedColumns} FROM keys WHERE rowid = ?`);
   // lower() folds exactly as LIKE does (ASCII letters only); NULL fields are empty. Read in rowid
   // order, a chunk at a time, so the text can be built in the background between requests.

@@ -83,9 +83,20 @@ export const SORT_SQL: Record<SortColumn, (direction: 'ASC' | 'DESC') => string>
 /** A cached key without its raw backend fields: what the key table's pages need. */
 export type ListedKey = Omit<KeyRecord, 'raw' | 'tracksLastUse'>;
 
-/** Every column of keys but raw_json, for pages of the key table. */
+/**
+ * When a sync last saw the key. A sync leaves a key's row alone when nothing about it changed, so
+ * a present key was seen by its connection's last successful sync; a gone key keeps the time
+ * stored when it went.
+ */
+const LAST_SEEN_SQL = `CASE WHEN gone_since IS NULL THEN max(last_seen_at, coalesce((SELECT c.last_success_at FROM connections c
+  WHERE c.id = keys.connection_id), 0)) ELSE last_seen_at END AS last_seen_at`;
+
+/** Every column of keys but raw_json, for pages of the key table (selected FROM keys, not aliased). */
 export const LISTED_COLUMNS = `connection_id, id, scope_id, name, description, type, category, role, status, status_detail, masked_value,
-  created_at, created_by, expires_at, last_used_at, first_seen_at, last_seen_at, hold_until, hold_reason, local_hint, local_label, gone_since`;
+  created_at, created_by, expires_at, last_used_at, first_seen_at, ${LAST_SEEN_SQL}, hold_until, hold_reason, local_hint, local_label, gone_since`;
+
+/** Every column a cached key is read with (selected FROM keys, not aliased). */
+export const KEY_COLUMNS = `${LISTED_COLUMNS}, raw_json, tracks_last_use`;
 
 export const toListed = (row: Omit<KeyRow, 'raw_json' | 'tracks_last_use'>): ListedKey => ({
   connectionId: row.connection_id,

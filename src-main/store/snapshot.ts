@@ -29,12 +29,37 @@ export interface SnapshotCounts {
 /** Fields whose change is worth a line in the change log. */
 const TRACKED_FIELDS = ['name', 'description', 'status', 'role', 'expiresAt', 'scopeId', 'type'] as const;
 
-/** The part of a cached key a sync compares against, as snapshotOf selects it. */
+/** A cached key as a sync compares it: its stored columns (as written) and its local state. */
 type SnapshotKey = Pick<RemoteKey, 'id' | (typeof TRACKED_FIELDS)[number]> & {
   holdUntil: number | null;
   holdReason: HoldReason | null;
   goneSince: number | null;
+  /** The columns writeKey binds from the backend's answer, in its order (see STORED). */
+  stored: unknown[];
 };
+
+/** Positions, in writeKey's parameters, of the columns that come from the backend's answer. */
+const STORED = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20];
+
+/** Keys prepared, or cached rows read, between two turns of the event loop. */
+const PREPARE_CHUNK = 1000;
+
+/**
+ * A sync's snapshot worked out ahead of its transaction, a chunk at a time, so the transaction
+ * only compares and writes: each fetched key's row (made as its page arrived, see rowsOf), and
+ * the cached rows as read then, used only if nothing was written to the database in between
+ * (`generation`; otherwise the transaction reads the cache again).
+ */
+export interface PreparedSnapshot {
+  connectionId: string;
+  at: number;
+  generation: string;
+  before: Map<string, SnapshotKey>;
+  /** One per fetched key, in the same order. */
+  rows: unknown[][];
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Without knowledge of the backend: privileged when the role says admin. */
 export function defaultTraits(key: RemoteKey): KeyTraits {
@@ -63,9 +88,25 @@ export function snapshotWriter(db: Db) {
       last_used_at = excluded.last_used_at, raw_json = excluded.raw_json, last_seen_at = excluded.last_seen_at,
       tracks_last_use = excluded.tracks_last_use, expiry_supported = excluded.expiry_supported, privileged = excluded.privileged,
       gone_since = NULL, hidden = 0`);
-  /** What a sync compares against: the tracked fields and local state, without the raw JSON. */
-  const snapshotOf = db.prepare(`SELECT id, name, description, status, role, expires_at AS expiresAt, scope_id AS scopeId, type,
-    hold_until AS holdUntil, hold_reason AS holdReason, gone_since AS goneSince FROM keys WHERE connection_id = ?`);
+  /** What a sync compares against: every column it would write (in STORED's order), and local state. */
+  const snapshotOf = db
+    .prepare(
+      `SELECT id, hold_until, hold_reason, gone_since, scope_id, name, description, type, category, role, status, status_detail,
+      masked_value, created_at, created_by, expires_at, last_used_at, raw_json, tracks_last_use, expiry_supported, privileged
+      FROM keys WHERE connection_id = ?`,
+    )
+    .raw();
+  const scopesOf = db.prepare('SELECT id, kind, name, parent_id, raw_json, inactive, read_only FROM scopes WHERE connection_id = ? ORDER BY position').raw();
+  const lastSuccessOf = db.prepare('SELECT last_success_at FROM connections WHERE id = ?').pluck();
+  const snapshotChunk = db
+    .prepare(
+      `SELECT rowid, id, hold_until, hold_reason, gone_since, scope_id, name, description, type, category, role, status, status_detail,
+      masked_value, created_at, created_by, expires_at, last_used_at, raw_json, tracks_last_use, expiry_supported, privileged
+      FROM keys WHERE connection_id = ? AND rowid > ? ORDER BY rowid LIMIT ?`,
+    )
+    .raw();
+  /** Changes whenever this connection or another process writes: a prepared snapshot is stale then. */
+  const generationOf = db.prepare('SELECT total_changes() || \':\' || data_version FROM pragma_data_version()').pluck();
   // "added" lines for the keys a sync just inserted, straight from their rows (rowids in a range,
   // in insertion order): one statement instead of one per key.
   const maxRowid = db.prepare('SELECT max(rowid) FROM keys').pluck();
@@ -82,12 +123,13 @@ export function snapshotWriter(db: Db) {
 
   const setLocal = db.prepare(`UPDATE keys SET hold_until = @holdUntil, hold_reason = @holdReason,
       local_hint = @localHint, local_label = @localLabel WHERE connection_id = @connectionId AND id = @id`);
-  const markGone = db.prepare('UPDATE keys SET gone_since = ? WHERE connection_id = ? AND id = ?');
+  // A key that went was last seen by the connection's previous successful sync (unchanged rows are not rewritten).
+  const markGone = db.prepare('UPDATE keys SET gone_since = ?, last_seen_at = max(last_seen_at, coalesce(?, 0)) WHERE connection_id = ? AND id = ?');
   const clearHold = db.prepare('UPDATE keys SET hold_until = NULL, hold_reason = NULL WHERE connection_id = ? AND id = ?');
 
-  /** Writes a key, returning its rowid; `fresh` when it is known not to be cached yet (a plain insert). */
-  function writeKey(connectionId: string, key: RemoteKey, seenAt: number, traits: KeyTraits = defaultTraits(key), fresh = false): number {
-    const result = (fresh ? insertKey : upsertKey).run(
+  /** A key's row as writeKey binds it. */
+  function rowOf(connectionId: string, key: RemoteKey, seenAt: number, traits: KeyTraits = defaultTraits(key)): unknown[] {
+    return [
       connectionId,
       key.id,
       key.scopeId,
@@ -109,12 +151,108 @@ export function snapshotWriter(db: Db) {
       traits.tracksLastUse ? 1 : 0,
       traits.expirySupported ? 1 : 0,
       traits.privileged ? 1 : 0,
-    );
-    return Number(result.lastInsertRowid);
+    ];
   }
 
+  /** Writes a key's row, returning its rowid; `fresh` when it is known not to be cached yet (a plain insert). */
+  function writeRow(row: unknown[], fresh = false): number {
+    return Number((fresh ? insertKey : upsertKey).run(...row).lastInsertRowid);
+  }
+
+  function writeKey(connectionId: string, key: RemoteKey, seenAt: number, traits?: KeyTraits): number {
+    return writeRow(rowOf(connectionId, key, seenAt, traits));
+  }
+
+  /** Whether the row a sync would write holds exactly what is stored. */
+  const unchanged = (row: unknown[], previous: SnapshotKey) => STORED.every((at, i) => (row[at] ?? null) === previous.stored[i]);
+
+  /** Whether the stored scopes are exactly these, in this order (then they are not rewritten). */
+  function sameScopes(connectionId: string, scopes: RemoteScope[]): boolean {
+    const stored = scopesOf.all(connectionId) as unknown[][];
+    return (
+      stored.length === scopes.length &&
+      scopes.every((scope, i) => {
+        const [id, kind, name, parentId, raw, inactive, readOnly] = stored[i]!;
+        return (
+          id === scope.id &&
+          kind === scope.kind &&
+          name === scope.name &&
+          parentId === (scope.parentId ?? null) &&
+          raw === JSON.stringify(scope.raw) &&
+          inactive === (scope.inactive ?? null) &&
+          readOnly === (scope.readOnly ?? null)
+        );
+      })
+    );
+  }
+
+  function snapshotOfConnection(connectionId: string): Map<string, SnapshotKey> {
+    const before = new Map<string, SnapshotKey>();
+    for (const r of snapshotOf.all(connectionId) as unknown[][]) addSnapshotKey(before, r);
+    return before;
+  }
+
+  function addSnapshotKey(before: Map<string, SnapshotKey>, r: unknown[]): void {
+    const [id, holdUntil, holdReason, goneSince, scopeId, name, description, type, , role, status, , , , , expiresAt] = r as [string, number | null, HoldReason | null, number | null, ...Array<string | number | null>];
+    before.set(id, {
+      id,
+      holdUntil,
+      holdReason,
+      goneSince,
+      scopeId: scopeId as string,
+      name: name as string,
+      description: description as string | null,
+      type: type as string,
+      role: role as string | null,
+      status: status as RemoteKey['status'],
+      expiresAt: expiresAt as number | null,
+      stored: r.slice(4),
+    });
+  }
 
   return {
+    /**
+     * Works out a sync's snapshot a chunk at a time, yielding between chunks, so replaceSnapshot's
+     * transaction does not hold the main thread for the whole inventory.
+     */
+    /**
+     * The rows a sync will write for these keys, made as their list arrives: the compact form a
+     * sync holds (the backend's fields as one JSON string) instead of the parsed answer.
+     */
+    rowsOf(connectionId: string, keys: RemoteKey[], traitsOf?: (key: RemoteKey) => KeyTraits): unknown[][] {
+      return keys.map((key) => rowOf(connectionId, key, 0, traitsOf?.(key)));
+    },
+
+    async prepareSnapshot(
+      connectionId: string,
+      keys: RemoteKey[],
+      at: number,
+      traitsOf?: (key: RemoteKey) => KeyTraits,
+      rowsMade?: unknown[][],
+    ): Promise<PreparedSnapshot> {
+      const generation = generationOf.get() as string;
+      const before = new Map<string, SnapshotKey>();
+      for (let after = 0; ; ) {
+        const chunk = snapshotChunk.all(connectionId, after, PREPARE_CHUNK) as unknown[][];
+        for (const r of chunk) addSnapshotKey(before, r.slice(1));
+        if (chunk.length < PREPARE_CHUNK) break;
+        after = chunk.at(-1)![0] as number;
+        await nextTurn();
+      }
+      let rows = rowsMade;
+      if (rows) {
+        // first_seen_at (for a new key) and last_seen_at: this sync.
+        for (const row of rows) row[16] = row[17] = at;
+      } else {
+        rows = [];
+        for (let i = 0; i < keys.length; i++) {
+          rows.push(rowOf(connectionId, keys[i]!, at, traitsOf?.(keys[i]!)));
+          if (i % PREPARE_CHUNK === PREPARE_CHUNK - 1) await nextTurn();
+        }
+      }
+      return { connectionId, at, generation, before, rows };
+    },
+
     /** The cache after a successful remote operation, ahead of the next sync. */
     putKey(
       connectionId: string,
@@ -157,18 +295,25 @@ export function snapshotWriter(db: Db) {
       runId: number,
       at: number,
       traitsOf?: (key: RemoteKey) => KeyTraits,
+      prepared?: PreparedSnapshot,
     ): SnapshotCounts {
-      const before = new Map((snapshotOf.all(connectionId) as SnapshotKey[]).map((row) => [row.id, row]));
+      if (prepared && (prepared.connectionId !== connectionId || prepared.at !== at || prepared.rows.length !== keys.length)) {
+        throw new Error('replaceSnapshot: prepared for another snapshot');
+      }
+      const before = prepared && prepared.generation === generationOf.get() ? prepared.before : snapshotOfConnection(connectionId);
+      const lastSeen = lastSuccessOf.get(connectionId) as number | null | undefined;
       const counts: SnapshotCounts = { added: 0, removed: 0, changed: 0 };
       // A connection's first sync finds its whole inventory: that is one line in the change log
       // ("1,204 keys found", the run's count; a line without a key), not one line per key.
       const first = before.size === 0 && everSynced.get(connectionId) === 0;
       // A scope that cannot be read now was not listed: its cached keys stay as they were.
       const unread = new Set(scopes.filter((scope) => scope.inactive !== undefined).map((scope) => scope.id));
-      deleteScopes.run(connectionId);
-      scopes.forEach((scope, position) => {
-        insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw), scope.inactive ?? null, scope.readOnly ?? null);
-      });
+      if (!sameScopes(connectionId, scopes)) {
+        deleteScopes.run(connectionId);
+        scopes.forEach((scope, position) => {
+          insertScope.run(connectionId, scope.id, scope.kind, scope.name, scope.parentId, position, JSON.stringify(scope.raw), scope.inactive ?? null, scope.readOnly ?? null);
+        });
+      }
       const seen = new Set<string>();
       const held = (k: SnapshotKey | undefined) => k !== undefined && k.holdUntil !== null && k.holdUntil > at;
       // "added" lines of keys new to the cache are written in batches, from the rows just inserted
@@ -180,16 +325,17 @@ export function snapshotWriter(db: Db) {
         if (insertedTo > flushedTo && !first) insertAddedRows.run(runId, at, flushedTo, insertedTo);
         flushedTo = insertedTo;
       };
-      for (const key of keys) {
+      for (const [index, key] of keys.entries()) {
         if (seen.has(key.id)) continue;
         seen.add(key.id);
         const previous = before.get(key.id);
         // A key Keyfleet deleted may stay listed for a while; it stays revoked here.
         if (held(previous) && previous!.holdReason === 'revoked') continue;
         if (previous?.holdReason) clearHold.run(connectionId, key.id);
+        const row = prepared ? prepared.rows[index]! : rowOf(connectionId, key, at, traitsOf?.(key));
         if (!previous) {
           counts.added++;
-          insertedTo = writeKey(connectionId, key, at, traitsOf?.(key), true);
+          insertedTo = writeRow(row, true);
           continue;
         }
         if (previous.goneSince !== null) {
@@ -203,9 +349,12 @@ export function snapshotWriter(db: Db) {
             counts.changed++;
             flushAdded();
             insertChange.run(connectionId, runId, 'sync', key.id, key.name, 'changed', JSON.stringify(fields), at);
+          } else if (unchanged(row, previous)) {
+            // Nothing to write: the key reads as seen by this sync (see LAST_SEEN_SQL in key-rows.ts).
+            continue;
           }
         }
-        writeKey(connectionId, key, at, traitsOf?.(key));
+        writeRow(row);
       }
       flushAdded();
       if (first) insertChange.run(connectionId, runId, 'sync', '', '', 'added', '{}', at);
@@ -220,7 +369,7 @@ export function snapshotWriter(db: Db) {
         // Gone from the backend: a ghost row, visible with "gone since" until the user hides it.
         if (previous.goneSince !== null) continue;
         counts.removed++;
-        markGone.run(at, connectionId, id);
+        markGone.run(at, lastSeen, connectionId, id);
         insertChange.run(connectionId, runId, 'sync', id, previous.name, 'removed', '{}', at);
       }
       return counts;

@@ -83,21 +83,26 @@ describe('store', () => {
     const store = createStore(dbFile());
     const connectionId = addConnection(store);
     const run1 = store.syncRuns.start(connectionId, 10);
-    const first = store.transaction(() =>
-      store.inventory.replaceSnapshot(connectionId, [scope], [key('1c1'), key('1c2'), key('1c3')], run1, 10),
-    );
+    // As a sync does: the swap and the connection's last success in one transaction.
+    const first = store.transaction(() => {
+      const counts = store.inventory.replaceSnapshot(connectionId, [scope], [key('1c1'), key('1c2'), key('1c3')], run1, 10);
+      store.connections.markSynced(connectionId, 10);
+      return counts;
+    });
     expect(first).toEqual({ added: 3, removed: 0, changed: 0 });
 
     const run2 = store.syncRuns.start(connectionId, 20);
-    const second = store.transaction(() =>
-      store.inventory.replaceSnapshot(
+    const second = store.transaction(() => {
+      const counts = store.inventory.replaceSnapshot(
         connectionId,
         [scope],
         [key('1c1'), key('1c2', { name: 'renamed', status: 'inactive' }), key('1c4')],
         run2,
         20,
-      ),
-    );
+      );
+      store.connections.markSynced(connectionId, 20);
+      return counts;
+    });
     expect(second).toEqual({ added: 1, removed: 1, changed: 1 });
     const changes = store.db
       .prepare('SELECT key_id, change, fields_json FROM changes WHERE sync_run_id = ? ORDER BY key_id')
@@ -109,6 +114,7 @@ describe('store', () => {
     ]);
     expect(JSON.parse(changes[0]!.fields_json)).toEqual({ name: ['key-1c2', 'renamed'], status: ['active', 'inactive'] });
     expect(store.inventory.getKey(connectionId, '1c1')!.firstSeenAt).toBe(10);
+    // Unchanged, 1c1's row was not rewritten; it reads as seen by the last successful sync.
     expect(store.inventory.getKey(connectionId, '1c1')!.lastSeenAt).toBe(20);
     // Gone from the backend: kept as a ghost row with when it went, not deleted.
     expect(store.inventory.getKey(connectionId, '1c3')).toMatchObject({ goneSince: 20, lastSeenAt: 10 });

@@ -1,8 +1,7 @@
 // keyfleet sync: fetch every key of every connection (or the ones named) into the cache, a few
-// connections at a time, as the app's "Sync all" does. Progress on stderr when it is a terminal.
+// connections at a time per backend host, as the app's "Sync all" does. Progress on stderr when it is a terminal.
 // Interrupted, running syncs are cancelled: the cache stays exactly as it was for them.
 import type { AppErrorShape, ConnectionView, SyncRunView } from '../../../src-preload/contract.ts';
-import { SYNC_CONCURRENCY } from '../../services/inventory.ts';
 import { JSON_OPTION, type Command } from '../args.ts';
 import { EXIT, SIGNAL_EXIT, describeFailure, isCoreError } from '../exit.ts';
 import { count, line, printJson, write, type Io } from '../output.ts';
@@ -100,7 +99,8 @@ export const sync: Command = {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(SYNC_CONCURRENCY, targets.length) }, worker));
+    // Every target at once: the core holds syncs back per backend host.
+    await Promise.all(targets.map(worker));
     stopProgress();
     stopInterrupt();
     await progress?.clear();

@@ -1,11 +1,16 @@
 // Reading keys: every page of a list, and the per-workspace lists shared between the organization
 // listing (which must leave workspace-scoped keys out) and the workspaces' own listings, so one
 // sync asks deepset for each workspace's keys once. The roles list pages the same way.
+import { mapLimit } from '../../concurrency.ts';
 import { ProviderError } from '../../errors.ts';
+import { LIMITS } from '../../limits.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { checkListing } from '../paging.ts';
 import { PAGING, PATHS, ROLE_ID_FIELDS } from './api.ts';
 import { pageSchema, parseOrThrow, roleSchema, tokenSchema, type TokenJson, type WorkspaceRole } from './parse.ts';
+
+/** Pages of one list fetched at once after the first (the HTTP client also caps requests per host). */
+const PAGE_CONCURRENCY = 4;
 
 /** How long a workspace's list, fetched for one consumer, may serve the other. */
 const SHARE_MS = 15_000;
@@ -15,25 +20,65 @@ type Consumer = 'organization' | 'workspace';
 export function createKeyLists(http: HttpClient) {
   const shared = new Map<string, { at: number; list: Promise<TokenJson[]>; takenBy: Set<Consumer> }>();
 
-  /** Every item of a paged list (page_number from 1, until has_more is false), each id once. */
+  async function page<T>(path: string, what: string, number: number, read: (item: unknown) => [string, T], signal?: AbortSignal) {
+    if (number - PAGING.firstPage >= PAGING.maxPages) {
+      throw new ProviderError('bad-response', `deepset's paging of ${what} does not end; stopped reading.`);
+    }
+    const res = await http.request({ method: 'GET', path, query: { limit: PAGING.limit, page_number: number }, signal });
+    const body = parseOrThrow(pageSchema, res.body, `a page of ${what}`);
+    return { number, hasMore: body.has_more, total: body.total ?? null, items: body.data.map(read) };
+  }
+
+  /**
+   * Every item of a paged list (page_number from 1, until has_more is false), each id once. The
+   * first page tells the total, so the pages after it are fetched together (a few at a time) and
+   * kept in page order. If the total moved meanwhile (items added or removed shift every page
+   * after them, and pages fetched before and after the shift would skip some), the list is read
+   * again page by page, as it is without a total. Any page failing fails the whole list.
+   */
   async function everyPage<T>(path: string, what: string, read: (item: unknown) => [string, T], signal?: AbortSignal): Promise<T[]> {
     const byId = new Map<string, T>();
-    for (let page = PAGING.firstPage; ; page++) {
-      if (page - PAGING.firstPage >= PAGING.maxPages) {
-        throw new ProviderError('bad-response', `deepset's paging of ${what} does not end; stopped reading.`);
-      }
-      const res = await http.request({ method: 'GET', path, query: { limit: PAGING.limit, page_number: page }, signal });
-      const body = parseOrThrow(pageSchema, res.body, `a page of ${what}`);
-      for (const item of body.data) {
-        const [id, value] = read(item);
-        byId.set(id, value);
-      }
+    const keep = (items: Array<[string, T]>) => {
+      for (const [id, value] of items) byId.set(id, value);
       checkListing(byId.size, 'deepset', what);
-      if (!body.has_more) return [...byId.values()];
-      if (body.data.length === 0) {
-        throw new ProviderError('bad-response', `deepset said more ${what} follow but sent an empty page; stopped reading.`);
+    };
+    /** Pages after `from`, one after another, until has_more is false. */
+    const pageByPage = async (from: { number: number; hasMore: boolean; items: Array<[string, T]> }) => {
+      let current = from;
+      while (current.hasMore) {
+        if (current.items.length === 0) {
+          throw new ProviderError('bad-response', `deepset said more ${what} follow but sent an empty page; stopped reading.`);
+        }
+        current = await page(path, what, current.number + 1, read, signal);
+        keep(current.items);
       }
+      return [...byId.values()];
+    };
+
+    const first = await page(path, what, PAGING.firstPage, read, signal);
+    keep(first.items);
+    if (!first.hasMore || first.total === null || first.items.length === 0) return pageByPage(first);
+    // Pages fetched together stop at what the listing bound can hold (by the first page's size):
+    // past it, page by page, the bound stops the reading one page over, as without a total.
+    const fit = Math.floor(LIMITS.keysPerConnection / first.items.length);
+    const last = PAGING.firstPage + Math.min(Math.ceil(first.total / PAGING.limit), PAGING.maxPages, fit) - 1;
+    const numbers = Array.from({ length: Math.max(0, last - PAGING.firstPage) }, (_, i) => PAGING.firstPage + 1 + i);
+    // Counted as they arrive, so a list past the bound stops the fetching (not after every page).
+    const arrived = new Set(byId.keys());
+    const pages = await mapLimit(numbers, PAGE_CONCURRENCY, async (n) => {
+      const fetched = await page(path, what, n, read, signal);
+      for (const [id] of fetched.items) arrived.add(id);
+      checkListing(arrived.size, 'deepset', what);
+      return fetched;
+    });
+    if (pages.some((p) => p.total !== first.total)) {
+      byId.clear();
+      const again = await page(path, what, PAGING.firstPage, read, signal);
+      keep(again.items);
+      return pageByPage(again);
     }
+    for (const fetched of pages) keep(fetched.items);
+    return pageByPage(pages.at(-1) ?? first);
   }
 
   function allPages(path: string, what: string, signal?: AbortSignal): Promise<TokenJson[]> {
