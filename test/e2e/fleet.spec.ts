@@ -196,6 +196,9 @@ test('a fleet’s feedback: one "Sync all" with its summary, banners in their vi
   await app.bringToFront();
   await app.reload();
   await expect(sidebar.getByRole('button', { name: /^All keys/ })).toBeVisible();
+  // Once the main content is there (a loaded machine takes a moment after the reload).
+  await expect(app.locator('#main')).toHaveAttribute('aria-busy', 'false');
+  await expect(app.locator('#main').getByRole('button', { name: 'Export CSV' })).toBeVisible();
   await app.keyboard.press('Tab');
   const skip = app.getByRole('link', { name: 'Skip to main content' });
   await expect(skip).toBeFocused();
