@@ -67,7 +67,6 @@ export function useOneTimeReveal(slotId: string | null) {
   }, [slotId]);
 
   /** Copies on their way through the core: a close asked for meanwhile waits for them. */
-  const [copying, setCopying] = useState(0);
   const inflight = useRef(new Set<Promise<string | null>>());
   /** Copies a field; resolves to its label once it is in the clipboard, or null if it failed. */
   const copy = useCallback((label: string, value: string): Promise<string | null> => {
@@ -82,13 +81,11 @@ export function useOneTimeReveal(slotId: string | null) {
       },
     );
     inflight.current.add(landed);
-    setCopying((n) => n + 1);
-    void landed.finally(() => {
-      inflight.current.delete(landed);
-      setCopying((n) => n - 1);
-    });
+    void landed.finally(() => inflight.current.delete(landed));
     return landed;
   }, []);
+  /** Whether a copy is still on its way (read when the user asks to close, not while rendering). */
+  const copying = useCallback(() => inflight.current.size > 0, []);
   /** The labels the copies still on their way put in the clipboard, once they all landed. */
   const copiesLanded = useCallback(async () => (await Promise.all([...inflight.current])).filter((label): label is string => label !== null), []);
 
@@ -101,7 +98,7 @@ export function useOneTimeReveal(slotId: string | null) {
     setView(null);
   }, [slotId]);
 
-  return { view, error, copied, copy, copying: copying > 0, copiesLanded, forget, secretsUncopied, remaining, saved, setSaved };
+  return { view, error, copied, copy, copying, copiesLanded, forget, secretsUncopied, remaining, saved, setSaved };
 }
 
 function formatCountdown(ms: number): string {
@@ -318,7 +315,7 @@ export function RevealDialog({ slotId, keyLabel }: { slotId: string; keyLabel: s
   }, [forget, closeModal]);
 
   const requestClose = useCallback(() => {
-    if (!copying) {
+    if (!copying()) {
       if (secretsUncopied) setConfirming(true);
       else finish();
       return;
