@@ -30,6 +30,10 @@ export interface ProviderConfig {
 
 /** For the calls of a sync: a cancelled sync aborts them (pass `signal` to every request). */
 export interface ListOptions {
+  /**
+   * Aborts the reads. One sync passes the same signal to listScopes and then to each listKeys: an
+   * adapter may start key lists while it reads the scopes and hand them to that sync (prefetch.ts).
+   */
   signal?: AbortSignal;
 }
 

@@ -3,50 +3,32 @@
 // state changes are actions whose availability the key's own `actions` map decides.
 import { AppError, ProviderError } from '../../errors.ts';
 import { mapLimit } from '../../concurrency.ts';
-import { createHttpClient, type HttpClient, type HttpResponse } from '../../http/client.ts';
+import { createHttpClient, type HttpClient } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
-import { addPage } from '../paging.ts';
-import type { CreateKeySpec, CreatedKey, Identity, KeyChanges, Provider, ProviderConfig, ProviderModule } from '../types.ts';
+import { createPrefetch } from '../prefetch.ts';
+import type { CreateKeySpec, CreatedKey, KeyChanges, Provider, ProviderConfig, ProviderModule } from '../types.ts';
 import {
-  accountSchema,
   actionLink,
   apiKeySchema,
-  collectionSchema,
   describeRancherError,
   maskedPublicValue,
   parseOrThrow,
-  projectSchema,
   READ_ONLY_NOTE,
-  schemaSchema,
   selfLink,
   toRemoteKey,
   type ApiKeyJson,
-  type CollectionJson,
-  type ProjectJson,
   type RancherKeyType,
 } from './parse.ts';
 import { normalizeRancherUrl, OWN_DELETE_NOTE, rancherCapabilities } from './capabilities.ts';
+import { accountScope, createReads, isActive, keysPath, type Listing, type RancherIdentity } from './reads.ts';
 
 export { normalizeRancherUrl, rancherCapabilities } from './capabilities.ts';
 
-const PAGE_SIZE = 1000;
 /** Environments whose permissions are read at once during a sync. */
 const SCOPE_CHECKS_AT_ONCE = 4;
-const MAX_PAGES = 10_000;
+/** Scopes whose key lists a sync starts while it still reads the scopes: the first few it reads. */
+const PREFETCHED_SCOPES = 4;
 const SETTLE_DELAYS_MS = [40, 80, 160, 320, 640, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000];
-
-interface RancherIdentity extends Identity {
-  keyKind: 'account' | 'environment';
-  /** An admin account's keys reach every account and environment of the install. */
-  admin: boolean;
-  projects: ProjectJson[];
-}
-
-/** cattle serves a project account in these states (AccountDao.isActiveAccount); any other answers 403. */
-const ACTIVE_PROJECT_STATES = new Set(['active', 'activating', 'upgrading']);
-
-const INACTIVE_NOTE =
-  'This environment is deactivated in Rancher: Rancher refuses every call into it, so Keyfleet shows its keys as they were at the last sync. Activate it in Rancher to manage them again.';
 
 export function createRancherProvider(config: ProviderConfig): Provider {
   if (config.credential.type !== 'key-pair') {
@@ -66,99 +48,28 @@ export function createRancherProvider(config: ProviderConfig): Provider {
     headers: { authorization: `Basic ${basic}`, 'x-api-no-challenge': 'true', 'x-enforce-authentication': 'true' },
     describeError: describeRancherError,
   });
+  const reads = createReads(http);
+  let listing: Promise<Listing> | undefined;
   let identity: Promise<RancherIdentity> | undefined;
+  const prefetched = createPrefetch<{ items: unknown[] }>();
 
-  async function getCollection(path: string, query: Record<string, string | number | undefined>, what: string, signal?: AbortSignal) {
-    const items: unknown[] = [];
-    let next: string | undefined = path;
-    let nextQuery: typeof query | undefined = query;
-    const visited = new Set<string>();
-    let headers: Record<string, string> = {};
-    for (let page = 0; next; page++) {
-      if (page >= MAX_PAGES || visited.has(next)) {
-        throw new ProviderError('bad-response', `Rancher's pagination of ${what} does not end; stopped reading.`);
-      }
-      visited.add(next);
-      const res: HttpResponse = await http.request({ method: 'GET', path: next, query: nextQuery, signal });
-      headers = res.headers;
-      const collection: CollectionJson = parseOrThrow(collectionSchema, res.body, `a list of ${what}`);
-      addPage(items, collection.data, 'Rancher', what);
-      next = collection.pagination?.next ?? undefined;
-      nextQuery = undefined; // the next link carries the whole query
-    }
-    return { items, headers };
-  }
-
-  async function loadIdentity(): Promise<RancherIdentity> {
-    const { items, headers } = await getCollection('/v2-beta/projects', { limit: PAGE_SIZE }, 'environments');
-    // Rancher 1.2 and 1.3 send no X-API-User-Id; on this unscoped call their X-API-Account-Id is the
-    // key's own account, as X-API-User-Id is from 1.4 on.
-    const userId = headers['x-api-user-id'] || headers['x-api-account-id'];
-    if (!userId) {
-      throw new ProviderError(
-        'bad-response',
-        'This address does not answer like a Rancher 1.x server (no X-API-User-Id or X-API-Account-Id header). Check the URL: it should be the Rancher server, e.g. https://rancher.example.com.',
-      );
-    }
-    const projects = items
-      .map((item) => parseOrThrow(projectSchema, item, 'an environment'))
-      .filter((p) => !p.state || !['removed', 'purged', 'removing', 'purging'].includes(p.state));
-    const own = projects.find((p) => p.id === userId);
-    if (own) {
-      return { accountId: userId, accountName: own.name || userId, keyKind: 'environment', admin: false, projects: [own] };
-    }
-    let accountName = userId;
-    let admin = false;
-    try {
-      const res = await http.request({ method: 'GET', path: `/v2-beta/accounts/${encodeURIComponent(userId)}` });
-      const account = parseOrThrow(accountSchema, res.body, 'an account');
-      accountName = account.name || userId;
-      admin = account.kind === 'admin';
-    } catch (error) {
-      if (!(error instanceof ProviderError) || !['not-found', 'forbidden'].includes(error.kind)) throw error;
-    }
-    return { accountId: userId, accountName, keyKind: 'account', admin, projects };
-  }
-
-  /**
-   * An environment as a scope: inactive ones answer 403 to every call into them; in the others the
-   * apiKey schema of the caller's role says whether it may create keys (a read-only member's has
-   * no POST, and Rancher answers 405).
-   */
-  async function environmentScope(p: ProjectJson, signal?: AbortSignal): Promise<RemoteScope> {
-    const scope: RemoteScope = {
-      id: p.id,
-      kind: 'environment',
-      name: p.name || p.id,
-      parentId: null,
-      raw: { id: p.id, name: p.name ?? null, state: p.state ?? null },
-    };
-    if (p.state && !ACTIVE_PROJECT_STATES.has(p.state)) return { ...scope, inactive: INACTIVE_NOTE };
-    try {
-      const res = await http.request({ method: 'GET', path: `/v2-beta/projects/${encodeURIComponent(p.id)}/schemas/apiKey`, signal });
-      const schema = parseOrThrow(schemaSchema, res.body, 'the API key schema');
-      if (schema.collectionMethods && !schema.collectionMethods.includes('POST')) return { ...scope, readOnly: READ_ONLY_NOTE };
-    } catch (error) {
-      // Deactivated since the list was read: the next sync shows it as such.
-      if (error instanceof ProviderError && error.kind === 'forbidden') return { ...scope, inactive: INACTIVE_NOTE };
-      throw error;
-    }
-    return scope;
-  }
-
-  const whoami = () => {
-    identity ??= loadIdentity().catch((error: unknown) => {
-      identity = undefined;
+  const environments = () => {
+    listing ??= reads.listing().catch((error: unknown) => {
+      listing = undefined;
       throw error;
     });
-    return identity;
+    return listing;
   };
 
-  function keysPath(scope: { id: string; kind: string }): string {
-    return scope.kind === 'account'
-      ? '/v2-beta/apikeys'
-      : `/v2-beta/projects/${encodeURIComponent(scope.id)}/apikeys`;
-  }
+  const whoami = () => {
+    identity ??= environments()
+      .then(reads.identityOf)
+      .catch((error: unknown) => {
+        identity = undefined;
+        throw error;
+      });
+    return identity;
+  };
 
   function keyPath(key: RemoteKey): string {
     return selfLink(key.raw) ?? `${keysPath({ id: key.scopeId, kind: key.type })}/${encodeURIComponent(key.id)}`;
@@ -235,24 +146,32 @@ export function createRancherProvider(config: ProviderConfig): Provider {
     credentialMatch: () => ({ maskedValue: maskedPublicValue(accessKey) }),
 
     async listScopes(options) {
-      identity = undefined; // a sync sees environments added or left since the last one
-      const me = await whoami();
-      const environments = await mapLimit(me.projects, SCOPE_CHECKS_AT_ONCE, (p) => environmentScope(p, options?.signal));
-      if (me.keyKind === 'environment') return environments;
-      const account: RemoteScope = {
-        id: me.accountId,
-        kind: 'account',
-        name: `Account · ${me.accountName}`,
-        parentId: null,
-        raw: { id: me.accountId, name: me.accountName },
-      };
-      return [account, ...environments];
+      const signal = options?.signal;
+      // A sync sees environments added or left since the last one.
+      listing = undefined;
+      identity = undefined;
+      try {
+        const { accountId, projects, own } = await environments();
+        // Every key list needs only the account id this answer carried: the first scopes' lists
+        // go out now (they may run to many pages), ahead of the account lookup and the
+        // environments' permission checks, instead of one round trip after them.
+        const readable = own ? [own] : [{ id: accountId, state: undefined }, ...projects];
+        for (const p of readable.filter(isActive).slice(0, PREFETCHED_SCOPES)) {
+          const scope = { id: p.id, kind: p.id === accountId && !own ? 'account' : 'environment' };
+          prefetched.start(signal, `${scope.kind}:${scope.id}`, (listSignal) => reads.keyList(scope, listSignal));
+        }
+        const checks = mapLimit(own ? [own] : projects, SCOPE_CHECKS_AT_ONCE, (p) => reads.environmentScope(p, signal));
+        const [me, scopes] = await Promise.all([whoami(), checks]);
+        return me.keyKind === 'environment' ? scopes : [accountScope(me), ...scopes];
+      } catch (error) {
+        prefetched.drop();
+        throw error;
+      }
     },
 
     async listKeys(scope, options) {
       const type: RancherKeyType = scope.kind === 'account' ? 'account' : 'environment';
-      // An admin's list holds every account's keys; ask for this scope's and check each answer.
-      const { items } = await getCollection(keysPath(scope), { accountId: scope.id, limit: PAGE_SIZE }, 'keys', options?.signal);
+      const { items } = await (prefetched.take(options?.signal, `${type}:${scope.id}`) ?? reads.keyList(scope, options?.signal));
       const privileged = await isPrivileged(scope.id, type);
       const keys: RemoteKey[] = [];
       for (const item of items) {

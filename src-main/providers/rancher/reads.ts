@@ -1,0 +1,138 @@
+// What a Rancher sync reads: collections page by page (each next link carries the whole query),
+// the environments list that also names the caller's account (X-API-User-Id), the account itself,
+// and each environment as a scope.
+import { ProviderError } from '../../errors.ts';
+import type { HttpClient, HttpResponse } from '../../http/client.ts';
+import type { RemoteScope } from '../../model.ts';
+import { addPage } from '../paging.ts';
+import type { Identity } from '../types.ts';
+import { accountSchema, collectionSchema, parseOrThrow, projectSchema, READ_ONLY_NOTE, schemaSchema, type CollectionJson, type ProjectJson } from './parse.ts';
+
+export const PAGE_SIZE = 1000;
+const MAX_PAGES = 10_000;
+
+export interface RancherIdentity extends Identity {
+  keyKind: 'account' | 'environment';
+  /** An admin account's keys reach every account and environment of the install. */
+  admin: boolean;
+  projects: ProjectJson[];
+}
+
+export interface Listing {
+  accountId: string;
+  projects: ProjectJson[];
+  /** The environment an environment key belongs to (its id is the caller's account id). */
+  own: ProjectJson | undefined;
+}
+
+/** cattle serves a project account in these states (AccountDao.isActiveAccount); any other answers 403. */
+const ACTIVE_PROJECT_STATES = new Set(['active', 'activating', 'upgrading']);
+
+export const isActive = (p: ProjectJson) => !p.state || ACTIVE_PROJECT_STATES.has(p.state);
+
+const INACTIVE_NOTE =
+  'This environment is deactivated in Rancher: Rancher refuses every call into it, so Keyfleet shows its keys as they were at the last sync. Activate it in Rancher to manage them again.';
+
+export const accountScope = (me: RancherIdentity): RemoteScope => ({
+  id: me.accountId,
+  kind: 'account',
+  name: `Account · ${me.accountName}`,
+  parentId: null,
+  raw: { id: me.accountId, name: me.accountName },
+});
+
+export function keysPath(scope: { id: string; kind: string }): string {
+  return scope.kind === 'account' ? '/v2-beta/apikeys' : `/v2-beta/projects/${encodeURIComponent(scope.id)}/apikeys`;
+}
+
+export function createReads(http: HttpClient) {
+  async function getCollection(path: string, query: Record<string, string | number | undefined>, what: string, signal?: AbortSignal) {
+    const items: unknown[] = [];
+    let next: string | undefined = path;
+    let nextQuery: typeof query | undefined = query;
+    const visited = new Set<string>();
+    let headers: Record<string, string> = {};
+    for (let page = 0; next; page++) {
+      if (page >= MAX_PAGES || visited.has(next)) {
+        throw new ProviderError('bad-response', `Rancher's pagination of ${what} does not end; stopped reading.`);
+      }
+      visited.add(next);
+      const res: HttpResponse = await http.request({ method: 'GET', path: next, query: nextQuery, signal });
+      headers = res.headers;
+      const collection: CollectionJson = parseOrThrow(collectionSchema, res.body, `a list of ${what}`);
+      addPage(items, collection.data, 'Rancher', what);
+      next = collection.pagination?.next ?? undefined;
+      nextQuery = undefined; // the next link carries the whole query
+    }
+    return { items, headers };
+  }
+
+  /** The environments the credential sees, and the account it acts as. */
+  async function listing(): Promise<Listing> {
+    const { items, headers } = await getCollection('/v2-beta/projects', { limit: PAGE_SIZE }, 'environments');
+    // Rancher 1.2 and 1.3 send no X-API-User-Id; on this unscoped call their X-API-Account-Id is the
+    // key's own account, as X-API-User-Id is from 1.4 on.
+    const userId = headers['x-api-user-id'] || headers['x-api-account-id'];
+    if (!userId) {
+      throw new ProviderError(
+        'bad-response',
+        'This address does not answer like a Rancher 1.x server (no X-API-User-Id or X-API-Account-Id header). Check the URL: it should be the Rancher server, e.g. https://rancher.example.com.',
+      );
+    }
+    const projects = items
+      .map((item) => parseOrThrow(projectSchema, item, 'an environment'))
+      .filter((p) => !p.state || !['removed', 'purged', 'removing', 'purging'].includes(p.state));
+    return { accountId: userId, projects, own: projects.find((p) => p.id === userId) };
+  }
+
+  /** Who the credential is: an environment key's environment, or an account (looked up for its name and kind). */
+  async function identityOf({ accountId: userId, projects, own }: Listing): Promise<RancherIdentity> {
+    if (own) {
+      return { accountId: userId, accountName: own.name || userId, keyKind: 'environment', admin: false, projects: [own] };
+    }
+    let accountName = userId;
+    let admin = false;
+    try {
+      const res = await http.request({ method: 'GET', path: `/v2-beta/accounts/${encodeURIComponent(userId)}` });
+      const account = parseOrThrow(accountSchema, res.body, 'an account');
+      accountName = account.name || userId;
+      admin = account.kind === 'admin';
+    } catch (error) {
+      if (!(error instanceof ProviderError) || !['not-found', 'forbidden'].includes(error.kind)) throw error;
+    }
+    return { accountId: userId, accountName, keyKind: 'account', admin, projects };
+  }
+
+  /**
+   * An environment as a scope: inactive ones answer 403 to every call into them; in the others the
+   * apiKey schema of the caller's role says whether it may create keys (a read-only member's has
+   * no POST, and Rancher answers 405).
+   */
+  async function environmentScope(p: ProjectJson, signal?: AbortSignal): Promise<RemoteScope> {
+    const scope: RemoteScope = {
+      id: p.id,
+      kind: 'environment',
+      name: p.name || p.id,
+      parentId: null,
+      raw: { id: p.id, name: p.name ?? null, state: p.state ?? null },
+    };
+    if (!isActive(p)) return { ...scope, inactive: INACTIVE_NOTE };
+    try {
+      const res = await http.request({ method: 'GET', path: `/v2-beta/projects/${encodeURIComponent(p.id)}/schemas/apiKey`, signal });
+      const schema = parseOrThrow(schemaSchema, res.body, 'the API key schema');
+      if (schema.collectionMethods && !schema.collectionMethods.includes('POST')) return { ...scope, readOnly: READ_ONLY_NOTE };
+    } catch (error) {
+      // Deactivated since the list was read: the next sync shows it as such.
+      if (error instanceof ProviderError && error.kind === 'forbidden') return { ...scope, inactive: INACTIVE_NOTE };
+      throw error;
+    }
+    return scope;
+  }
+
+  /** One scope's keys, every page. An admin's list holds every account's keys: ask for this scope's (the caller checks each answer). */
+  function keyList(scope: { id: string; kind: string }, signal?: AbortSignal) {
+    return getCollection(keysPath(scope), { accountId: scope.id, limit: PAGE_SIZE }, 'keys', signal);
+  }
+
+  return { listing, identityOf, environmentScope, keyList };
+}
