@@ -4,11 +4,13 @@
 // round costs one RTT, and the first TCP connection to a host one more.
 //
 // What must wait for what, by what a request needs to be written at all:
-// - Rancher: the environments list gives the caller's account id (X-API-User-Id); every key list
-//   and the account lookup need it. A page behind a marker needs the page before it.
-// - deepset: a workspace's key list needs the workspace names (GET /workspaces); the
-//   organization's first page needs nothing; page n > 1 of a list needs only its first page
-//   (which tells the total).
+// - Rancher: the environments list gives the caller's account id (X-API-User-Id); every key list,
+//   permission check and the account lookup need it. A page behind a marker (of any list, the
+//   environments' too) needs the page before it, whose next link it is.
+// - deepset: the roles list needs the organization's id, from the signed-in user or the
+//   organization (when the sync asked for them: a known identity is not asked again); a
+//   workspace's key list needs the workspace names (GET /workspaces); the organization's first page
+//   needs nothing; page n > 1 of a list needs only its first page (which tells the total).
 // - Onyx, and anything else: nothing.
 export const FLOOR_REQUESTS_PER_HOST = 4;
 
@@ -24,9 +26,9 @@ function dependencies(gets: string[]): Request[] {
   gets.forEach((path, i) => {
     const url = new URL(path, 'http://x');
     const after: number[] = [];
-    if (/^\/v2-beta\//.test(url.pathname) && !/^\/v2-beta\/projects$/.test(url.pathname)) {
+    if (/^\/v2-beta\//.test(url.pathname)) {
       const projects = indexOf((p) => /^\/v2-beta\/projects(\?|$)/.test(p));
-      if (projects >= 0 && projects !== i) after.push(projects);
+      if (projects >= 0 && projects !== i && url.pathname !== '/v2-beta/projects') after.push(projects);
       if (url.searchParams.has('marker')) {
         const list = `${url.pathname}?accountId=${url.searchParams.get('accountId')}`;
         const previous = lastPageOf.get(list);
@@ -34,6 +36,10 @@ function dependencies(gets: string[]): Request[] {
       }
       lastPageOf.set(`${url.pathname}?accountId=${url.searchParams.get('accountId')}`, i);
     } else if (/^\/api\/v1\//.test(url.pathname)) {
+      if (/^\/api\/v1\/organization\/[^/]+\/roles$/.test(url.pathname) && url.searchParams.get('page_number') === '1') {
+        const identity = indexOf((p) => /^\/api\/v1\/(me|users\/me|organization)(\?|$)/.test(p));
+        if (identity >= 0) after.push(identity);
+      }
       if (/^\/api\/v1\/workspaces\/[^/]+\/token$/.test(url.pathname) && url.searchParams.get('page_number') === '1') {
         const workspaces = indexOf((p) => /^\/api\/v1\/workspaces(\?|$)/.test(p));
         if (workspaces >= 0) after.push(workspaces);
