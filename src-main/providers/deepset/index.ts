@@ -13,6 +13,7 @@ import { createBody, identifyCreated, issuedSecret, secretOf, UNLISTED_PREFIX } 
 import { jwtExpiry, looksLikeApiKey, READ_ONLY_NOTE, readOnlyFor } from './credential.ts';
 import { CANNOT_MANAGE, describeDeepsetError, SESSION_EXPIRED } from './errors.ts';
 import { createKeyLists } from './keys.ts';
+import { createPrefetch } from '../prefetch.ts';
 import { meSchema, organizationSchema, parseOrThrow, personName, toRemoteKey, workspaceListSchema, type MeJson, type TokenJson, type WorkspaceJson, type WorkspaceRole } from './parse.ts';
 import { describeDeepsetKey, twinPlanOf } from './twin.ts';
 
@@ -51,6 +52,7 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
     describeError: describeDeepsetError({ readOnly: () => readOnly, credential: token }),
   });
   const lists = createKeyLists(http);
+  const prefetched = createPrefetch<TokenJson[]>();
   let identity: Promise<DeepsetIdentity> | undefined;
   let workspaceNames: string[] | undefined;
   /** Workspace role id → name, from the last read of the roles list (empty where it cannot be read). */
@@ -189,10 +191,25 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
     credentialMatch: () => (looksLikeApiKey(token) ? { maskedPrefix: token.slice(0, 4), maskedSuffix: token.slice(-4) } : undefined),
 
     async listScopes(options?: ListOptions) {
-      const { organization } = await whoami();
-      // Fresh every sync: workspaces come and go, and roles are renamed. The roles are read before
-      // any key list, so every key of a sync is named from the same list.
-      const [workspaces] = await Promise.all([listWorkspaces(options?.signal), workspaceRoles(options?.signal)]);
+      const signal = options?.signal;
+      // The organization's key list needs nothing the scopes tell, and a workspace's only its
+      // name: a sync's lists go out with the scopes' reads, not a round trip after them.
+      prefetched.start(signal, 'organization', (listSignal) => lists.allPages(PATHS.tokens, 'keys', listSignal));
+      let workspaces: WorkspaceJson[];
+      let organization: DeepsetIdentity['organization'];
+      try {
+        ({ organization } = await whoami());
+        // Fresh every sync: workspaces come and go, and roles are renamed. The roles are read
+        // before any key is named, so every key of a sync is named from the same list.
+        const named = listWorkspaces(signal).then((found) => {
+          if (signal) for (const w of found) lists.startWorkspaceKeys(w.name, signal);
+          return found;
+        });
+        [workspaces] = await Promise.all([named, workspaceRoles(signal)]);
+      } catch (error) {
+        prefetched.drop();
+        throw error;
+      }
       const org: RemoteScope = {
         id: organization.id,
         kind: 'organization',
@@ -217,7 +234,7 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
       if (scope.kind === 'workspace') return (await lists.workspaceKeys(scope.id, 'workspace', signal)).map((k) => remote(k, scope.id));
       if (scope.kind !== 'organization') return [];
       const names = workspaceNames ?? (await listWorkspaces(signal)).map((w) => w.name);
-      return (await lists.organizationKeys(names, signal)).map((k) => remote(k, scope.id));
+      return (await lists.organizationKeys(names, signal, prefetched.take(signal, 'organization'))).map((k) => remote(k, scope.id));
     },
 
     async twinPlan(key: RemoteKey, scopes: RemoteScope[]): Promise<TwinPlan> {

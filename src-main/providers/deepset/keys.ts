@@ -98,26 +98,38 @@ export function createKeyLists(http: HttpClient) {
     }, signal);
   }
 
+  /** The shared list of a workspace's keys for `consumer`: the one fetched moments ago for the other, or a fresh one. */
+  function sharedList(workspace: string, consumer: Consumer | undefined, signal?: AbortSignal) {
+    const entry = shared.get(workspace);
+    if (entry && (consumer === undefined || !entry.takenBy.has(consumer)) && Date.now() - entry.at <= SHARE_MS) return entry;
+    const fresh = { at: Date.now(), list: allPages(PATHS.workspaceTokens(workspace), `keys of workspace “${workspace}”`, signal), takenBy: new Set<Consumer>() };
+    fresh.list.catch(() => {
+      if (shared.get(workspace) === fresh) shared.delete(workspace);
+    });
+    shared.set(workspace, fresh);
+    return fresh;
+  }
+
+  /** Starts reading a workspace's keys for both consumers to come (a sync, as soon as it knows the workspace). */
+  function startWorkspaceKeys(workspace: string, signal?: AbortSignal): void {
+    sharedList(workspace, undefined, signal);
+  }
+
   /** A workspace's keys; a list fetched moments ago for the other consumer is reused once. */
   function workspaceKeys(workspace: string, consumer: Consumer, signal?: AbortSignal): Promise<TokenJson[]> {
-    let entry = shared.get(workspace);
-    if (!entry || entry.takenBy.has(consumer) || Date.now() - entry.at > SHARE_MS) {
-      const fresh = { at: Date.now(), list: allPages(PATHS.workspaceTokens(workspace), `keys of workspace “${workspace}”`, signal), takenBy: new Set<Consumer>() };
-      fresh.list.catch(() => {
-        if (shared.get(workspace) === fresh) shared.delete(workspace);
-      });
-      shared.set(workspace, fresh);
-      entry = fresh;
-    }
+    const entry = sharedList(workspace, consumer, signal);
     entry.takenBy.add(consumer);
     if (entry.takenBy.size === 2) shared.delete(workspace);
     return entry.list;
   }
 
-  /** The organization's own keys: its list minus the keys scoped exclusively to a workspace. */
-  async function organizationKeys(workspaces: string[], signal?: AbortSignal): Promise<TokenJson[]> {
+  /**
+   * The organization's own keys: its list (`started` already, or read now) minus the keys scoped
+   * exclusively to a workspace.
+   */
+  async function organizationKeys(workspaces: string[], signal?: AbortSignal, started?: Promise<TokenJson[]>): Promise<TokenJson[]> {
     const [all, ...perWorkspace] = await Promise.all([
-      allPages(PATHS.tokens, 'keys', signal),
+      started ?? allPages(PATHS.tokens, 'keys', signal),
       ...workspaces.map((name) => workspaceKeys(name, 'organization', signal)),
     ]);
     const inWorkspace = new Set(perWorkspace.flat().map((key) => key.api_token_id));
@@ -130,5 +142,5 @@ export function createKeyLists(http: HttpClient) {
     parseOrThrow(pageSchema, res.body, 'the list of keys');
   }
 
-  return { allPages, roles, workspaceKeys, organizationKeys, firstPage };
+  return { allPages, roles, workspaceKeys, startWorkspaceKeys, organizationKeys, firstPage };
 }
