@@ -14,6 +14,7 @@ import { REQUESTS_PER_HOST, withHostSlot } from './host-limit.ts';
 import { requestUrl, type QueryValue } from './link.ts';
 import { defaultMessage, formatMs, NETWORK_CODES, STATUS_KIND, TLS_CODES } from './messages.ts';
 import { isPlainHttpRemote, plainHttpRisk } from './plain-http.ts';
+import { createWarmSockets } from './warm-sockets.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -73,6 +74,8 @@ export interface HttpResponse<T = unknown> {
 
 export interface HttpClient {
   request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>>;
+  /** Opens the host's sockets ahead of a burst of requests (a sync's start; warm-sockets.ts). */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -86,6 +89,9 @@ const DEFAULTS = {
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 
+/** How long an idle socket stays open for the next request. */
+const KEEP_ALIVE_MS = 10_000;
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const settings = { ...DEFAULTS, ...definedOnly(options) };
   const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
@@ -96,11 +102,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // A header is Latin-1 without control characters; undici would refuse it on every attempt.
     if (!/^[\t\u0020-\u007e\u0080-\u00ff]*$/.test(value)) uncarriable ??= name;
   }
+  const sockets = createWarmSockets({ ca: options.ca ? [...rootCertificates, options.ca] : undefined, rejectUnauthorized: true }, REQUESTS_PER_HOST, KEEP_ALIVE_MS);
   const agent = new Agent({
-    connect: { ca: options.ca ? [...rootCertificates, options.ca] : undefined, rejectUnauthorized: true },
+    connect: sockets.connector,
     headersTimeout: settings.timeoutMs,
     bodyTimeout: settings.timeoutMs,
-    keepAliveTimeout: 10_000,
+    keepAliveTimeout: KEEP_ALIVE_MS,
     // No more sockets than requests in flight per host: idle ones are reused, not multiplied.
     connections: REQUESTS_PER_HOST,
   });
@@ -260,7 +267,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   return {
     request,
-    close: () => agent.close(),
+    // Only where a request would go: never to a plain-http host whose risk was not accepted.
+    warm: () => {
+      if (!isPlainHttpRemote(base) || options.allowPlainHttp) sockets.warm(base);
+    },
+    close: () => {
+      sockets.close();
+      return agent.close();
+    },
   };
 }
 

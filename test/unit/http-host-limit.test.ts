@@ -1,23 +1,29 @@
 // Politeness and reuse per backend host: however many requests and clients (connections) ask at
 // once, at most four requests are in flight to one host, and back-to-back requests reuse the
-// sockets already open instead of opening new ones. Against a real HTTP server on 127.0.0.1.
+// sockets already open instead of opening new ones. Warmed at a sync's start, a host gets its four
+// sockets at once and the requests that follow find them open; a socket nobody takes is closed
+// after the keep-alive time or when the client closes, and one the server closed while it waited
+// is forgotten. Against a real HTTP server on 127.0.0.1.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient, type HttpClient } from '../../src-main/http/client.ts';
+import { createWarmSockets } from '../../src-main/http/warm-sockets.ts';
 
 let server: Server | undefined;
 const clients: HttpClient[] = [];
 
 afterEach(async () => {
   for (const client of clients.splice(0)) await client.close();
+  server?.closeAllConnections();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = undefined;
 });
 
-/** A server that answers after `delayMs`, counting requests in flight (and the most at once) and TCP connections. */
+/** A server that answers after `delayMs`, counting requests in flight (and the most at once) and TCP connections (and those open). */
 async function start(delayMs: number) {
-  const seen = { inFlight: 0, most: 0, answered: 0, sockets: 0 };
+  const open = new Set<Socket>();
+  const seen = { inFlight: 0, most: 0, answered: 0, sockets: 0, open };
   server = createServer((req, res) => {
     seen.inFlight++;
     seen.most = Math.max(seen.most, seen.inFlight);
@@ -28,7 +34,11 @@ async function start(delayMs: number) {
       res.end(JSON.stringify({ path: req.url }));
     }, delayMs);
   });
-  server.on('connection', () => seen.sockets++);
+  server.on('connection', (socket: Socket) => {
+    seen.sockets++;
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
+  });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
@@ -57,5 +67,56 @@ describe('requests per host', () => {
     await Promise.all(Array.from({ length: 12 }, (_, i) => one.request({ method: 'GET', path: `/wide/${i}` })));
     // Twelve at once go over at most four sockets.
     expect(seen.sockets).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('warm sockets', () => {
+  it('opens a host’s four sockets at once, and the requests that follow use them', async () => {
+    const { url, seen } = await start(1);
+    const one = client(url);
+    one.warm();
+    await expect.poll(() => seen.sockets, { timeout: 2000, interval: 5 }).toBe(4);
+    // Warming again while four are open opens none.
+    one.warm();
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => one.request<{ path: string }>({ method: 'GET', path: `/k/${i}` })));
+    expect(answers.map((a) => a.body.path)).toEqual(Array.from({ length: 8 }, (_, i) => `/k/${i}`));
+    expect(seen.sockets).toBe(4);
+  });
+
+  it('closes the sockets nobody took after the keep-alive time, and when the client closes', async () => {
+    const { url, seen } = await start(1);
+    const target = new URL(url);
+    const idle = createWarmSockets({}, 4, 50);
+    idle.warm(target);
+    await expect.poll(() => seen.sockets, { timeout: 2000, interval: 5 }).toBe(4);
+    await expect.poll(() => seen.open.size, { timeout: 2000, interval: 5 }).toBe(0);
+
+    const closing = createWarmSockets({}, 4, 60_000);
+    closing.warm(target);
+    await expect.poll(() => seen.open.size, { timeout: 2000, interval: 5 }).toBe(4);
+    closing.close();
+    await expect.poll(() => seen.open.size, { timeout: 2000, interval: 5 }).toBe(0);
+  });
+
+  it('forgets a socket the server closed while it waited: warming again opens a live one', async () => {
+    const { url, seen } = await start(1);
+    const one = client(url);
+    one.warm();
+    await expect.poll(() => seen.open.size, { timeout: 2000, interval: 5 }).toBe(4);
+    for (const socket of seen.open) socket.destroy();
+    await expect.poll(() => seen.open.size, { timeout: 2000, interval: 5 }).toBe(0);
+    // Closed ones count for nothing: warming opens four again.
+    await expect
+      .poll(
+        () => {
+          one.warm();
+          return seen.sockets;
+        },
+        { timeout: 2000, interval: 20 },
+      )
+      .toBe(8);
+    const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => one.request<{ path: string }>({ method: 'GET', path: `/after/${i}` })));
+    expect(answers.map((a) => a.body.path)).toEqual(Array.from({ length: 4 }, (_, i) => `/after/${i}`));
+    expect(seen.sockets).toBe(8);
   });
 });

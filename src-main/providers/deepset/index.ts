@@ -192,6 +192,7 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
 
     async listScopes(options?: ListOptions) {
       const signal = options?.signal;
+      http.warm(); // a sync's burst of requests starts here
       // The organization's key list needs nothing the scopes tell, and a workspace's only its
       // name: a sync's lists go out with the scopes' reads, not a round trip after them.
       prefetched.start(signal, 'organization', (listSignal) => lists.allPages(PATHS.tokens, 'keys', listSignal));

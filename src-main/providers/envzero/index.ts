@@ -166,6 +166,7 @@ export function createEnvZeroProvider(config: ProviderConfig, tuning: EnvZeroTun
     credentialMatch: () => ({ maskedValue: apiKeyId }),
 
     async listScopes(): Promise<RemoteScope[]> {
+      http.warm(); // a sync's burst of requests starts here
       const org = await organization();
       const [projects, teams] = await Promise.all([api.projects(org.id), api.teams(org.id)]);
       const live = projects.filter((p) => !p.isArchived);

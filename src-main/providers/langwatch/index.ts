@@ -180,6 +180,7 @@ export function createLangwatchProvider(config: ProviderConfig): Provider {
 
     async listScopes(options?: ListOptions) {
       const signal = options?.signal;
+      http.warm(); // a sync's burst of requests starts here
       let teams: z.infer<typeof teamSchema>[] = [];
       try {
         teams = await allPages('/api/teams', teamSchema, 'teams', signal);

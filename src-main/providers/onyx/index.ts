@@ -199,6 +199,7 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
     },
 
     async listScopes() {
+      http.warm(); // a sync's burst of requests starts here
       const s = await settings();
       const scopes: RemoteScope[] = [];
       if (s.serviceAccounts) scopes.push({ id: TENANT_SCOPE_ID, kind: 'tenant', name: 'Service accounts', parentId: null, raw: {} });

@@ -147,6 +147,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
 
     async listScopes(options) {
       const signal = options?.signal;
+      http.warm(); // a sync's burst of requests starts here
       // A sync sees environments added or left since the last one.
       listing = undefined;
       identity = undefined;
