@@ -152,8 +152,9 @@ describe('Rancher 1.x: a read-only member', () => {
     expect(created.kind).toBe('forbidden');
     expect(created.message).toMatch(/role in this Rancher environment is read-only/);
     const [key] = await bob.listKeys(def);
-    for (const attempt of [bob.renameKey!(key!, { name: 'x', description: null }), bob.setKeyActive!(key!, false), bob.deleteKey!(key!)]) {
-      const error = await failure(attempt);
+    // One at a time: a refusal must not wait unobserved while another call is awaited.
+    for (const attempt of [() => bob.renameKey!(key!, { name: 'x', description: null }), () => bob.setKeyActive!(key!, false), () => bob.deleteKey!(key!)]) {
+      const error = await failure(attempt());
       expect(error.kind).toBe('forbidden');
       expect(error.message).toMatch(/read-only/);
     }
