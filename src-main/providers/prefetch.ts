@@ -1,7 +1,8 @@
 // A sync asks for the scopes, then for each scope's keys: over a network, waiting for every scope
 // check before asking for the first key list costs round trips the backend does not need. An
-// adapter that can start a scope's key list while it still reads the scopes starts it here, tied to
-// the sync's signal (ListOptions), and the same sync's listKeys takes it, once. A listKeys without
+// adapter that can start reading a scope's keys (their first page) while it still reads the scopes
+// starts it here, tied to the sync's signal (ListOptions), and the same sync's listKeys takes it,
+// once. A listKeys without
 // that signal (a rotation, a connection check) never gets a list read before its own call.
 
 export interface Prefetch<T> {

@@ -20,7 +20,7 @@ import {
   type RancherKeyType,
 } from './parse.ts';
 import { normalizeRancherUrl, OWN_DELETE_NOTE, rancherCapabilities } from './capabilities.ts';
-import { accountScope, createReads, isActive, keysPath, type Listing, type RancherIdentity } from './reads.ts';
+import { accountScope, createReads, isActive, keysPath, type Listing, type Page, type RancherIdentity } from './reads.ts';
 
 export { normalizeRancherUrl, rancherCapabilities } from './capabilities.ts';
 
@@ -51,7 +51,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
   const reads = createReads(http);
   let listing: Promise<Listing> | undefined;
   let identity: Promise<RancherIdentity> | undefined;
-  const prefetched = createPrefetch<{ items: unknown[] }>();
+  const prefetched = createPrefetch<Page>();
 
   const environments = () => {
     listing ??= reads.listing().catch((error: unknown) => {
@@ -153,13 +153,14 @@ export function createRancherProvider(config: ProviderConfig): Provider {
       identity = undefined;
       try {
         const { accountId, projects, own } = await environments();
-        // Every key list needs only the account id this answer carried: the first scopes' lists
-        // go out now (they may run to many pages), ahead of the account lookup and the
-        // environments' permission checks, instead of one round trip after them.
+        // Every key list needs only the account id this answer carried: the first pages of the
+        // first scopes' lists go out now (a list may run to many pages, each behind the one
+        // before), ahead of the account lookup and the environments' permission checks, instead
+        // of one round trip after them. Only first pages: a sync holds no whole list it did not ask for.
         const readable = own ? [own] : [{ id: accountId, state: undefined }, ...projects];
         for (const p of readable.filter(isActive).slice(0, PREFETCHED_SCOPES)) {
           const scope = { id: p.id, kind: p.id === accountId && !own ? 'account' : 'environment' };
-          prefetched.start(signal, `${scope.kind}:${scope.id}`, (listSignal) => reads.keyList(scope, listSignal));
+          prefetched.start(signal, `${scope.kind}:${scope.id}`, (listSignal) => reads.firstKeyPage(scope, listSignal));
         }
         const checks = mapLimit(own ? [own] : projects, SCOPE_CHECKS_AT_ONCE, (p) => reads.environmentScope(p, signal));
         const [me, scopes] = await Promise.all([whoami(), checks]);
@@ -172,7 +173,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
 
     async listKeys(scope, options) {
       const type: RancherKeyType = scope.kind === 'account' ? 'account' : 'environment';
-      const { items } = await (prefetched.take(options?.signal, `${type}:${scope.id}`) ?? reads.keyList(scope, options?.signal));
+      const { items } = await reads.keyList(scope, options?.signal, prefetched.take(options?.signal, `${type}:${scope.id}`));
       const privileged = await isPrivileged(scope.id, type);
       const keys: RemoteKey[] = [];
       for (const item of items) {

@@ -18,6 +18,13 @@ export interface RancherIdentity extends Identity {
   projects: ProjectJson[];
 }
 
+/** One page of a collection, and the link to the next (which carries the whole query). */
+export interface Page {
+  items: unknown[];
+  next: string | undefined;
+  headers: Record<string, string>;
+}
+
 export interface Listing {
   accountId: string;
   projects: ProjectJson[];
@@ -46,23 +53,26 @@ export function keysPath(scope: { id: string; kind: string }): string {
 }
 
 export function createReads(http: HttpClient) {
-  async function getCollection(path: string, query: Record<string, string | number | undefined>, what: string, signal?: AbortSignal) {
+  async function readPage(path: string, query: Record<string, string | number | undefined> | undefined, what: string, signal?: AbortSignal): Promise<Page> {
+    const res: HttpResponse = await http.request({ method: 'GET', path, query, signal });
+    const collection: CollectionJson = parseOrThrow(collectionSchema, res.body, `a list of ${what}`);
+    return { items: collection.data, next: collection.pagination?.next ?? undefined, headers: res.headers };
+  }
+
+  /** Every page of a collection, from its `first` page when that was asked for already. */
+  async function getCollection(path: string, query: Record<string, string | number | undefined>, what: string, signal?: AbortSignal, first?: Promise<Page>) {
     const items: unknown[] = [];
-    let next: string | undefined = path;
-    let nextQuery: typeof query | undefined = query;
-    const visited = new Set<string>();
-    let headers: Record<string, string> = {};
-    for (let page = 0; next; page++) {
-      if (page >= MAX_PAGES || visited.has(next)) {
+    const visited = new Set<string>([path]);
+    let current = await (first ?? readPage(path, query, what, signal));
+    const { headers } = current;
+    addPage(items, current.items, 'Rancher', what);
+    for (let page = 1; current.next; page++) {
+      if (page >= MAX_PAGES || visited.has(current.next)) {
         throw new ProviderError('bad-response', `Rancher's pagination of ${what} does not end; stopped reading.`);
       }
-      visited.add(next);
-      const res: HttpResponse = await http.request({ method: 'GET', path: next, query: nextQuery, signal });
-      headers = res.headers;
-      const collection: CollectionJson = parseOrThrow(collectionSchema, res.body, `a list of ${what}`);
-      addPage(items, collection.data, 'Rancher', what);
-      next = collection.pagination?.next ?? undefined;
-      nextQuery = undefined; // the next link carries the whole query
+      visited.add(current.next);
+      current = await readPage(current.next, undefined, what, signal);
+      addPage(items, current.items, 'Rancher', what);
     }
     return { items, headers };
   }
@@ -129,10 +139,18 @@ export function createReads(http: HttpClient) {
     return scope;
   }
 
-  /** One scope's keys, every page. An admin's list holds every account's keys: ask for this scope's (the caller checks each answer). */
-  function keyList(scope: { id: string; kind: string }, signal?: AbortSignal) {
-    return getCollection(keysPath(scope), { accountId: scope.id, limit: PAGE_SIZE }, 'keys', signal);
+  // An admin's list holds every account's keys: ask for this scope's (the caller checks each answer).
+  const keyQuery = (scope: { id: string }) => ({ accountId: scope.id, limit: PAGE_SIZE });
+
+  /** One scope's keys, every page (from its first page, when that was asked for already). */
+  function keyList(scope: { id: string; kind: string }, signal?: AbortSignal, first?: Promise<Page>) {
+    return getCollection(keysPath(scope), keyQuery(scope), 'keys', signal, first);
   }
 
-  return { listing, identityOf, environmentScope, keyList };
+  /** The first page of one scope's keys. */
+  function firstKeyPage(scope: { id: string; kind: string }, signal?: AbortSignal): Promise<Page> {
+    return readPage(keysPath(scope), keyQuery(scope), 'keys', signal);
+  }
+
+  return { listing, identityOf, environmentScope, keyList, firstKeyPage };
 }
