@@ -194,7 +194,9 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
       const signal = options?.signal;
       http.warm(); // a sync's burst of requests starts here
       // The organization's key list needs nothing the scopes tell, and a workspace's only its
-      // name: a sync's lists go out with the scopes' reads, not a round trip after them.
+      // name: a sync's lists go out with the scopes' reads, not a round trip after them. Whole
+      // lists: the organization's own keys are its list minus the workspaces' lists, known only
+      // once every page of both is in, so nothing of them is handed over earlier anyway.
       prefetched.start(signal, 'organization', (listSignal) => lists.allPages(PATHS.tokens, 'keys', listSignal));
       let workspaces: WorkspaceJson[];
       let organization: DeepsetIdentity['organization'];
