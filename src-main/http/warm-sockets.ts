@@ -1,7 +1,7 @@
 // Sockets opened ahead of need. A sync's first request to a host is soon followed by several at
 // once (the scopes', then the key lists' and pages'), and each of those would open its socket only
 // then, paying the TCP (and TLS) handshake in the middle of the sync. Warmed at the start of a
-// sync, a client's host gets up to REQUESTS_PER_HOST sockets at once, their handshakes overlapping
+// sync, a host gets up to REQUESTS_PER_HOST sockets at once, their handshakes overlapping
 // the first request; undici takes a ready one whenever it needs a new socket. A socket nobody took
 // is closed after the keep-alive time, as an idle one would be.
 import type { Socket } from 'node:net';
@@ -20,20 +20,30 @@ export interface WarmSockets {
 
 const originOf = (o: { protocol: string; hostname: string; port: string | number }) => `${o.protocol}//${o.hostname}:${o.port || (o.protocol === 'https:' ? 443 : 80)}`;
 
+/**
+ * Sockets open or opening to each origin, across every client in this process: connections to one
+ * backend host share its requests (host-limit.ts), so warming one does not open more sockets to
+ * that host than requests may be in flight.
+ */
+const perOrigin = new Map<string, number>();
+
+function count(origin: string, delta: number): void {
+  const n = (perOrigin.get(origin) ?? 0) + delta;
+  if (n > 0) perOrigin.set(origin, n);
+  else perOrigin.delete(origin);
+}
+
+/** Counts a socket from now until it closes. */
+function counted(origin: string, socket: Socket): Socket {
+  count(origin, 1);
+  socket.once('close', () => count(origin, -1));
+  return socket;
+}
+
 export function createWarmSockets(options: buildConnector.BuildOptions, size: number, idleMs: number): WarmSockets {
   const connect = buildConnector(options);
   const ready: Array<{ origin: string; socket: Socket; timer: NodeJS.Timeout; forget: () => void }> = [];
-  /** Sockets handed to undici and still open, and those being opened ahead. */
-  let inUse = 0;
-  let opening = 0;
   let closed = false;
-
-  /** Counts a socket undici holds until it closes. */
-  const handOver = (socket: Socket) => {
-    inUse++;
-    socket.once('close', () => inUse--);
-    return socket;
-  };
 
   const take = (i: number) => {
     const [spare] = ready.splice(i, 1);
@@ -44,7 +54,7 @@ export function createWarmSockets(options: buildConnector.BuildOptions, size: nu
 
   const fresh: Connect = (opts, callback) =>
     connect(opts, (...result) => {
-      if (result[1]) handOver(result[1]);
+      if (result[1]) counted(originOf(opts), result[1]);
       callback(...result);
     });
 
@@ -54,17 +64,19 @@ export function createWarmSockets(options: buildConnector.BuildOptions, size: nu
     // Handed over on a later turn, as a socket just connected would be: undici's client is still
     // setting up the connect it asked for.
     const socket = take(i);
-    process.nextTick(() => (socket.destroyed ? fresh(opts, callback) : callback(null, handOver(socket))));
+    process.nextTick(() => (socket.destroyed ? fresh(opts, callback) : callback(null, socket)));
   };
 
   function warm(url: URL): void {
     if (closed) return;
     const opts = { hostname: url.hostname, host: url.host, protocol: url.protocol, port: url.port };
-    for (let open = inUse + ready.length + opening; open < size; open++) {
-      opening++;
+    const origin = originOf(opts);
+    for (let open = perOrigin.get(origin) ?? 0; open < size; open++) {
+      count(origin, 1); // opening
       connect(opts, (error, socket) => {
-        opening--;
+        count(origin, -1);
         if (error || !socket) return;
+        counted(origin, socket);
         if (closed) return void socket.destroy();
         // While idle, a server closing it or an error only means it is no longer ready.
         const gone = () => {
@@ -73,7 +85,7 @@ export function createWarmSockets(options: buildConnector.BuildOptions, size: nu
         };
         socket.on('error', gone).on('end', gone);
         const forget = () => socket.off('error', gone).off('end', gone);
-        ready.push({ origin: originOf(opts), socket, timer: setTimeout(gone, idleMs).unref(), forget });
+        ready.push({ origin, socket, timer: setTimeout(gone, idleMs).unref(), forget });
       });
     }
   }

@@ -1,7 +1,7 @@
 // Politeness and reuse per backend host: however many requests and clients (connections) ask at
 // once, at most four requests are in flight to one host, and back-to-back requests reuse the
 // sockets already open instead of opening new ones. Warmed at a sync's start, a host gets its four
-// sockets at once and the requests that follow find them open; a socket nobody takes is closed
+// sockets at once (four in all, however many clients warm it) and the requests that follow find them open; a socket nobody takes is closed
 // after the keep-alive time or when the client closes, and one the server closed while it waited
 // is forgotten. Against a real HTTP server on 127.0.0.1.
 import { createServer, type Server } from 'node:http';
@@ -80,6 +80,16 @@ describe('warm sockets', () => {
     one.warm();
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => one.request<{ path: string }>({ method: 'GET', path: `/k/${i}` })));
     expect(answers.map((a) => a.body.path)).toEqual(Array.from({ length: 8 }, (_, i) => `/k/${i}`));
+    expect(seen.sockets).toBe(4);
+  });
+
+  it('opens no more sockets to one host than requests may be in flight to it, however many clients warm it', async () => {
+    const { url, seen } = await start(1);
+    const [a, b] = [client(url), client(url)];
+    a.warm();
+    b.warm();
+    await expect.poll(() => seen.sockets, { timeout: 2000, interval: 5 }).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(seen.sockets).toBe(4);
   });
 
