@@ -43,6 +43,9 @@ function counted(origin: string, socket: Socket): Socket {
 export function createWarmSockets(options: buildConnector.BuildOptions, size: number, idleMs: number): WarmSockets {
   const connect = buildConnector(options);
   const ready: Array<{ origin: string; socket: Socket; timer: NodeJS.Timeout; forget: () => void }> = [];
+  /** Sockets being opened ahead, and undici's connects waiting for one of them, per origin. */
+  const opening = new Map<string, number>();
+  const waiting: Array<{ origin: string; opts: Parameters<Connect>[0]; callback: Parameters<Connect>[1] }> = [];
   let closed = false;
 
   const take = (i: number) => {
@@ -59,13 +62,41 @@ export function createWarmSockets(options: buildConnector.BuildOptions, size: nu
     });
 
   const connector: Connect = (opts, callback) => {
-    const i = ready.findIndex((r) => r.origin === originOf(opts));
-    if (i < 0) return fresh(opts, callback);
-    // Handed over on a later turn, as a socket just connected would be: undici's client is still
-    // setting up the connect it asked for.
-    const socket = take(i);
-    process.nextTick(() => (socket.destroyed ? fresh(opts, callback) : callback(null, socket)));
+    const origin = originOf(opts);
+    const i = ready.findIndex((r) => r.origin === origin);
+    if (i >= 0) {
+      // Handed over on a later turn, as a socket just connected would be: undici's client is
+      // still setting up the connect it asked for.
+      const socket = take(i);
+      process.nextTick(() => (socket.destroyed ? fresh(opts, callback) : callback(null, socket)));
+      return;
+    }
+    // A socket already on its way is sooner than a new one, and opens no extra connection.
+    if ((opening.get(origin) ?? 0) > waiting.filter((w) => w.origin === origin).length) waiting.push({ origin, opts, callback });
+    else fresh(opts, callback);
   };
+
+  /** A socket opened ahead: to the connect waiting for it, else ready for the next. */
+  function arrived(origin: string, socket: Socket | null): void {
+    opening.set(origin, (opening.get(origin) ?? 1) - 1);
+    const at = waiting.findIndex((w) => w.origin === origin);
+    const waiter = at >= 0 ? waiting.splice(at, 1)[0] : undefined;
+    if (!socket) {
+      if (waiter) fresh(waiter.opts, waiter.callback);
+      return;
+    }
+    counted(origin, socket);
+    if (waiter) return waiter.callback(null, socket);
+    if (closed) return void socket.destroy();
+    // While idle, a server closing it or an error only means it is no longer ready.
+    const gone = () => {
+      const i = ready.findIndex((r) => r.socket === socket);
+      if (i >= 0) take(i).destroy();
+    };
+    socket.on('error', gone).on('end', gone);
+    const forget = () => socket.off('error', gone).off('end', gone);
+    ready.push({ origin, socket, timer: setTimeout(gone, idleMs).unref(), forget });
+  }
 
   function warm(url: URL): void {
     if (closed) return;
@@ -73,19 +104,10 @@ export function createWarmSockets(options: buildConnector.BuildOptions, size: nu
     const origin = originOf(opts);
     for (let open = perOrigin.get(origin) ?? 0; open < size; open++) {
       count(origin, 1); // opening
+      opening.set(origin, (opening.get(origin) ?? 0) + 1);
       connect(opts, (error, socket) => {
         count(origin, -1);
-        if (error || !socket) return;
-        counted(origin, socket);
-        if (closed) return void socket.destroy();
-        // While idle, a server closing it or an error only means it is no longer ready.
-        const gone = () => {
-          const at = ready.findIndex((r) => r.socket === socket);
-          if (at >= 0) take(at).destroy();
-        };
-        socket.on('error', gone).on('end', gone);
-        const forget = () => socket.off('error', gone).off('end', gone);
-        ready.push({ origin, socket, timer: setTimeout(gone, idleMs).unref(), forget });
+        arrived(origin, error ? null : socket);
       });
     }
   }

@@ -83,6 +83,15 @@ describe('warm sockets', () => {
     expect(seen.sockets).toBe(4);
   });
 
+  it('lets requests sent right after warming wait for the sockets on their way, instead of opening more', async () => {
+    const { url, seen } = await start(5);
+    const one = client(url);
+    one.warm();
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => one.request<{ path: string }>({ method: 'GET', path: `/now/${i}` })));
+    expect(answers.map((a) => a.body.path)).toEqual(Array.from({ length: 8 }, (_, i) => `/now/${i}`));
+    expect(seen.sockets).toBe(4);
+  });
+
   it('opens no more sockets to one host than requests may be in flight to it, however many clients warm it', async () => {
     const { url, seen } = await start(1);
     const [a, b] = [client(url), client(url)];
