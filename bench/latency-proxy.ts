@@ -8,6 +8,8 @@ export interface LatencyProxy {
   url: string;
   /** TCP connections the client opened through this proxy so far. */
   connections(): number;
+  /** Closes every open connection (as a network change or an idle timeout would): the next request connects anew. */
+  drop(): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,9 @@ export async function startLatencyProxy(target: { host: string; port: number }, 
   return {
     url: `http://127.0.0.1:${address.port}`,
     connections: () => opened,
+    drop: () => {
+      for (const s of sockets) s.destroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

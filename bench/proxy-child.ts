@@ -19,6 +19,11 @@ serveCommands(
       }
       return out;
     },
+    /** Closes every connection through the proxies. */
+    drop: () => {
+      for (const proxy of proxies.values()) proxy.drop();
+      return null;
+    },
     /** TCP connections opened through each proxy so far. */
     connections: () => Object.fromEntries([...proxies].map(([url, p]) => [url, p.connections()])),
     async stop() {
