@@ -7,6 +7,19 @@ import Database from 'better-sqlite3';
 import { createCore, DATABASE_FILE, type Core } from '../src-main/core.ts';
 import { memorySecretStore, rssSampler, serveCommands, type BenchConnection } from './lib.ts';
 
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+async function startProfile() {
+  const s = new Session();
+  s.connect();
+  await s.post('Profiler.enable');
+  await s.post('Profiler.setSamplingInterval', { interval: 200 });
+  await s.post('Profiler.start');
+  return async () => {
+    const { profile } = await s.post('Profiler.stop');
+    writeFileSync(`/tmp/sync-${process.env.PROF_SYNC}-${process.pid}.cpuprofile`, JSON.stringify(profile));
+  };
+}
 let core: Core | undefined;
 let dataDir = '';
 
@@ -69,15 +82,34 @@ async function open(input: { dataDir: string; connections: BenchConnection[] }) 
   return ids;
 }
 
+/**
+ * Waits until the core has been idle for `quietMs` (every 10 ms timer on time): work a previous
+ * step left running (the key table's search text, built in steps after a page was asked for) is
+ * done, as it is long before a background re-sync 15 minutes later.
+ */
+async function settle(quietMs = 200) {
+  let quietSince = performance.now();
+  for (;;) {
+    const asked = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const now = performance.now();
+    if (now - asked > 15) quietSince = now;
+    else if (now - quietSince >= quietMs) return;
+  }
+}
+
 async function syncAll(options: { countWrites?: boolean } = {}) {
   if (!core) throw new Error('open first');
+  await settle();
   const written = options.countWrites ? countKeyWrites() : undefined;
+  const prof = process.env.PROF_SYNC && (options.countWrites ? 're' : 'first') === process.env.PROF_SYNC ? await startProfile() : undefined;
   const sampler = rssSampler();
   const longTasks = longTaskSampler();
   const cpu = process.cpuUsage();
   const started = performance.now();
   const result = await core.api.sync.all();
   const wallMs = performance.now() - started;
+  if (prof) await prof();
   const cpuUsed = process.cpuUsage(cpu);
   const peakRss = sampler.stop();
   const tasks = longTasks();

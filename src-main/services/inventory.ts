@@ -8,10 +8,11 @@ import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { RemoteKey } from '../model.ts';
 import { providerModule } from '../providers/index.ts';
-import type { CredentialMatch } from '../providers/types.ts';
 import type { Store } from '../store/index.ts';
 import type { ListedKey } from '../store/inventory.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
+import { rowOf } from '../store/key-write.ts';
+import type { Staging } from '../store/stage.ts';
 import { UNREACHABLE_KINDS, type ConnectionService } from './connections.ts';
 import { traitsOf } from './health.ts';
 import { findOwnKey } from './own-credential.ts';
@@ -52,9 +53,6 @@ export interface RotationLinks {
   replacedBy: Map<string, KeyLink>;
   replaces: Map<string, KeyLink>;
 }
-
-/** A fetched key's raw fields once they are in its row (see fetchAll). */
-const NO_RAW: Record<string, unknown> = Object.freeze({});
 
 const NO_LINKS: RotationLinks = { replacedBy: new Map(), replaces: new Map() };
 
@@ -148,7 +146,6 @@ export function createInventoryService(deps: InventoryServiceDeps) {
   const { store, events, log, now } = deps;
   const running = new Map<string, { promise: Promise<SyncRunView>; abort: AbortController }>();
   const hostSlots = new Map<string, ReturnType<typeof createLimiter>>();
-  const writeTurns = createLimiter(1);
   let stopped = false;
 
   /** Runs a connection's sync once its backend host has a free slot. */
@@ -176,72 +173,64 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     );
   }
 
-  async function fetchAll(connectionId: string, runId: number, signal: AbortSignal) {
+  /**
+   * Fetches every scope's keys, comparing and staging each list as it arrives (store/stage.ts):
+   * what the sync holds is ids, not keys. Nothing reaches the inventory until the swap.
+   */
+  async function fetchAll(connectionId: string, runId: number, staging: Staging, signal: AbortSignal) {
     const provider = await deps.connections().provider(connectionId);
     const backend = providerModule(deps.connections().get(connectionId).kind).info.displayName;
     const listedScopes = await provider.listScopes({ signal });
     checkListing(listedScopes.length, backend, 'scopes');
     const scopes = listedScopes.map((s) => (s.name.length > LIMITS.nameChars ? { ...s, name: cut(s.name, LIMITS.nameChars) } : s));
-    const keys: RemoteKey[] = [];
-    const rows: unknown[][] = [];
     const traits = traitsOf(deps.connections().get(connectionId));
+    const match = provider.credentialMatch?.();
+    // The connection's own key: the first listed key that is its credential.
+    let ownKey: string | null = null;
     let scopesDone = 0;
     const progress = () =>
-      events.emit('sync.progress', { connectionId, runId, scopesDone, scopesTotal: scopes.length, keysFetched: keys.length });
+      events.emit('sync.progress', { connectionId, runId, scopesDone, scopesTotal: scopes.length, keysFetched: staging.listed });
     progress();
     await mapLimit(scopes, SCOPE_CONCURRENCY, async (scope) => {
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
       // An inactive scope refuses to be read; the snapshot swap keeps its cached keys.
       if (scope.inactive === undefined) {
         const listed = await provider.listKeys(scope, { signal });
-        checkListing(keys.length + listed.length, backend, 'keys');
+        checkListing(staging.listed + listed.length, backend, 'keys');
+        if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
         const bounded = listed.map(boundKey);
-        // Each key kept as the row it will be written as (its backend fields as one JSON string)
-        // and its fields without the parsed answer: a fraction of the memory, for as long as the
-        // sync waits for its other scopes and its turn to write. Not push(...list): a scope of
-        // 100,000+ keys would overflow the call's argument list.
-        for (const row of store.inventory.rowsOf(connectionId, bounded, traits)) rows.push(row);
-        for (const key of bounded) keys.push({ ...key, raw: NO_RAW });
+        if (match && !('localHint' in match)) ownKey ??= findOwnKey(match, bounded.filter((k) => k.status !== 'revoked').map((k) => ({ id: k.id, maskedValue: k.maskedValue, localHint: null })));
+        await staging.add(bounded.map((key) => rowOf(connectionId, key, 0, traits(key))));
       }
       scopesDone++;
       progress();
     });
-    return { scopes, keys, rows, traits, match: provider.credentialMatch?.() };
-  }
-
-  /** Which key is the connection's own credential now: from the keys just fetched, or Keyfleet's hints. */
-  function ownKeyAfterSync(connectionId: string, keys: RemoteKey[], match: CredentialMatch | undefined): string | null {
-    if (!match) return null;
-    const fetched = 'localHint' in match ? null : findOwnKey(match, keys.filter((k) => k.status !== 'revoked').map((k) => ({ id: k.id, maskedValue: k.maskedValue, localHint: null })));
-    // Else from the cache, which also holds what the backend's list has not caught up with yet.
-    return fetched ?? findOwnKey(match, store.inventory.liveMarks(connectionId));
+    return { scopes, match, ownKey };
   }
 
   async function runSync(connectionId: string, signal: AbortSignal): Promise<SyncRunView> {
     deps.connections().get(connectionId);
     const runId = store.syncRuns.start(connectionId, now());
     events.emit('connections.changed', { connectionId });
+    const staging = store.inventory.beginStaging(connectionId, runId);
     try {
       // A cancel ends the sync at once, even while an adapter's call does not listen for it; what
       // that call brings back later is dropped.
-      const { scopes, keys, rows, traits, match } = await orCancelled(fetchAll(connectionId, runId, signal), signal);
+      const { scopes, match, ownKey } = await orCancelled(fetchAll(connectionId, runId, staging, signal), signal);
       // Nothing is written until everything was fetched; a cancel up to here changes nothing.
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
-      // One connection's snapshot written at a time: worked out in chunks between turns of the
-      // event loop (other syncs' requests keep flowing), then swapped in one short transaction.
-      await writeTurns.run(async () => {
-        const at = now();
-        const prepared = await store.inventory.prepareSnapshot(connectionId, keys, at, traits, rows);
-        if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
-        store.transaction(() => {
-          const counts = store.inventory.replaceSnapshot(connectionId, scopes, keys, runId, at, traits, prepared);
-          store.syncRuns.succeed(runId, at, { ...counts, scopes: scopes.length, keys: keys.length });
-          store.connections.markSynced(connectionId, at);
-          const own = ownKeyAfterSync(connectionId, keys, match);
-          store.connections.setOwnKey(connectionId, own);
-          // The credential works and its key is live again (activated elsewhere, say): it no longer needs replacing.
-          if (own !== null && deps.connections().get(connectionId).credentialEnded) store.connections.setCredentialEnded(connectionId, null);
-        });
+      // The snapshot swapped with the run's record, in one transaction.
+      const at = now();
+      store.transaction(() => {
+        const counts = staging.swap(scopes, at);
+        store.syncRuns.succeed(runId, at, { ...counts, scopes: scopes.length, keys: staging.listed });
+        store.connections.markSynced(connectionId, at);
+        // From the keys just fetched, else from the cache, which also holds what the backend's
+        // list has not caught up with yet.
+        const own = match ? (ownKey ?? findOwnKey(match, store.inventory.liveMarks(connectionId))) : null;
+        store.connections.setOwnKey(connectionId, own);
+        // The credential works and its key is live again (activated elsewhere, say): it no longer needs replacing.
+        if (own !== null && deps.connections().get(connectionId).credentialEnded) store.connections.setCredentialEnded(connectionId, null);
       });
       const run = syncRunView(store.syncRuns.get(runId)!);
       log.info('sync.ok', { connectionId, runId, keys: run.keys, added: run.added, removed: run.removed, changed: run.changed });
@@ -249,6 +238,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       events.emit('sync.finished', { connectionId, run });
       return run;
     } catch (error) {
+      staging.discard();
       const cancelled = signal.aborted || (error instanceof AppError && error.kind === 'cancelled');
       const shape = cancelled
         ? { kind: 'cancelled' as const, message: 'Sync cancelled; the cached inventory is unchanged.' }
