@@ -21,6 +21,7 @@ export function createStore(file: string, readonly = false, instanceId: string |
   const owner = readonly ? null : instanceId;
   const instances = instanceQueries(db, owner === null ? null : thisProcess(owner));
   const isLive = (id: string | null) => instances.isLive(id);
+  const checkpoints = checkpointDeferral(db);
   return {
     db,
     instances,
@@ -33,7 +34,9 @@ export function createStore(file: string, readonly = false, instanceId: string |
     vaultKey: vaultKeyQueries(db),
     settings: settingsQueries(db),
     /** Holds automatic checkpoints until the returned release is called (see checkpointDeferral). */
-    deferCheckpoints: checkpointDeferral(db),
+    deferCheckpoints: checkpoints.defer,
+    /** Resolves once the checkpoints the released deferrals asked for are done. */
+    checkpointsSettled: checkpoints.settled,
     /**
      * A write transaction, begun IMMEDIATE: it takes the write lock (waiting up to busy_timeout)
      * before its first read, so a commit by another process (the app and the command line share
