@@ -125,7 +125,7 @@ async function main() {
 
       rmSync(dataDir, { recursive: true, force: true });
       mkdirSync(dataDir);
-      const syncChild = await startChild('./sync-child.ts');
+      const syncChild = await startChild('./sync-child.ts', [], process.env.SYNC_FLAGS ? process.env.SYNC_FLAGS.split(' ') : []);
       await syncChild.call('open', { dataDir, connections });
       const sync = await syncChild.call<SyncFigures>('sync');
       syncs.push(sync);

@@ -31,6 +31,13 @@ export interface ProviderConfig {
 /** For the calls of a sync: a cancelled sync aborts them (pass `signal` to every request). */
 export interface ListOptions {
   signal?: AbortSignal;
+  /**
+   * Where listKeys may hand over keys as each page of them arrives, in listing order, instead of
+   * returning them all at the end (what it returns is handed over after): a sync then holds a
+   * page of a 100,000-key list at a time, not the list. Called one page at a time; the caller
+   * bounds the listing (it counts what it takes).
+   */
+  onKeys?: (keys: RemoteKey[]) => Promise<void>;
 }
 
 export interface Identity {

@@ -12,7 +12,7 @@ import type { Store } from '../store/index.ts';
 import type { ListedKey } from '../store/inventory.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
 import { rowOf } from '../store/key-write.ts';
-import type { Staging } from '../store/stage.ts';
+import { STAGE_CHUNK, type Staging } from '../store/stage.ts';
 import { UNREACHABLE_KINDS, type ConnectionService } from './connections.ts';
 import { traitsOf } from './health.ts';
 import { findOwnKey } from './own-credential.ts';
@@ -27,6 +27,8 @@ const SCOPE_CONCURRENCY = 4;
  * all", the schedule, the command line); requests per host are capped in the HTTP client too.
  */
 export const SYNCS_PER_HOST = 2;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const cutOrNull = (text: string | null, max: number) => (text === null ? null : cut(text, max));
@@ -195,12 +197,21 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
       // An inactive scope refuses to be read; the snapshot swap keeps its cached keys.
       if (scope.inactive === undefined) {
-        const listed = await provider.listKeys(scope, { signal });
-        checkListing(staging.listed + listed.length, backend, 'keys');
-        if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
-        const bounded = listed.map(boundKey);
-        if (match && !('localHint' in match)) ownKey ??= findOwnKey(match, bounded.filter((k) => k.status !== 'revoked').map((k) => ({ id: k.id, maskedValue: k.maskedValue, localHint: null })));
-        await staging.add(bounded.map((key) => rowOf(connectionId, key, 0, traits(key))));
+        // Handed over page by page where the adapter can (a scope may list 100,000 keys), else at the end.
+        const take = async (listed: RemoteKey[]) => {
+          checkListing(staging.listed + listed.length, backend, 'keys');
+          if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
+          // A chunk at a time, the event loop turning in between.
+          for (let from = 0; from < listed.length; from += STAGE_CHUNK) {
+            if (from > 0) await nextTurn();
+            const bounded = listed.slice(from, from + STAGE_CHUNK).map(boundKey);
+            if (match && !('localHint' in match)) {
+              ownKey ??= findOwnKey(match, bounded.filter((k) => k.status !== 'revoked').map((k) => ({ id: k.id, maskedValue: k.maskedValue, localHint: null })));
+            }
+            await staging.add(bounded.map((key) => rowOf(connectionId, key, 0, traits(key))));
+          }
+        };
+        await take(await provider.listKeys(scope, { signal, onKeys: take }));
       }
       scopesDone++;
       progress();
@@ -212,26 +223,16 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     deps.connections().get(connectionId);
     const runId = store.syncRuns.start(connectionId, now());
     events.emit('connections.changed', { connectionId });
-    const staging = store.inventory.beginStaging(connectionId, runId);
+    const turn = await store.swapper.open(runId);
+    const staging = store.inventory.beginStaging(connectionId, runId, turn.hold);
     try {
       // A cancel ends the sync at once, even while an adapter's call does not listen for it; what
       // that call brings back later is dropped.
       const { scopes, match, ownKey } = await orCancelled(fetchAll(connectionId, runId, staging, signal), signal);
       // Nothing is written until everything was fetched; a cancel up to here changes nothing.
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
-      // The snapshot swapped with the run's record, in one transaction.
-      const at = now();
-      store.transaction(() => {
-        const counts = staging.swap(scopes, at);
-        store.syncRuns.succeed(runId, at, { ...counts, scopes: scopes.length, keys: staging.listed });
-        store.connections.markSynced(connectionId, at);
-        // From the keys just fetched, else from the cache, which also holds what the backend's
-        // list has not caught up with yet.
-        const own = match ? (ownKey ?? findOwnKey(match, store.inventory.liveMarks(connectionId))) : null;
-        store.connections.setOwnKey(connectionId, own);
-        // The credential works and its key is live again (activated elsewhere, say): it no longer needs replacing.
-        if (own !== null && deps.connections().get(connectionId).credentialEnded) store.connections.setCredentialEnded(connectionId, null);
-      });
+      // The snapshot swapped in with the run's record, in one transaction, off the main thread.
+      await turn.swap({ snapshot: staging.take(), scopes, at: now(), match: match ?? null, ownKey });
       const run = syncRunView(store.syncRuns.get(runId)!);
       log.info('sync.ok', { connectionId, runId, keys: run.keys, added: run.added, removed: run.removed, changed: run.changed });
       events.emit('inventory.changed', { connectionId });
@@ -239,6 +240,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       return run;
     } catch (error) {
       staging.discard();
+      turn.drop();
       const cancelled = signal.aborted || (error instanceof AppError && error.kind === 'cancelled');
       const shape = cancelled
         ? { kind: 'cancelled' as const, message: 'Sync cancelled; the cached inventory is unchanged.' }

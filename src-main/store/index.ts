@@ -9,6 +9,7 @@ import { settingsQueries } from './settings.ts';
 import { vaultQueries } from './vault.ts';
 import { vaultKeyQueries } from './vault-key.ts';
 import { syncRunQueries } from './sync-runs.ts';
+import { createSwapper } from './swap.ts';
 
 export type Store = ReturnType<typeof createStore>;
 
@@ -22,6 +23,7 @@ export function createStore(file: string, readonly = false, instanceId: string |
   const instances = instanceQueries(db, owner === null ? null : thisProcess(owner));
   const isLive = (id: string | null) => instances.isLive(id);
   const checkpoints = checkpointDeferral(db);
+  const swapper = createSwapper(file, db);
   return {
     db,
     instances,
@@ -33,6 +35,8 @@ export function createStore(file: string, readonly = false, instanceId: string |
     vault: vaultQueries(db),
     vaultKey: vaultKeyQueries(db),
     settings: settingsQueries(db),
+    /** Swaps a sync's staged snapshot into the cache, off the main thread where it can (swap.ts). */
+    swapper,
     /** Holds automatic checkpoints until the returned release is called (see checkpointDeferral). */
     deferCheckpoints: checkpoints.defer,
     /** Resolves once the checkpoints the released deferrals asked for are done. */
@@ -48,6 +52,7 @@ export function createStore(file: string, readonly = false, instanceId: string |
     close(): void {
       if (!db.open) return;
       instances.release();
+      swapper.stop();
       db.close();
     },
   };

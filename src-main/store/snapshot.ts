@@ -3,7 +3,7 @@
 import type { KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
 import type { Db } from './db.ts';
 import { KEY_COLUMN_LIST, rowOf, type ChangeKind, type FieldChanges, type KeyTraits, type LocalKeyState, type SnapshotCounts } from './key-write.ts';
-import { snapshotStage } from './stage.ts';
+import { snapshotApplier, snapshotStage } from './stage.ts';
 
 export { changedFields, defaultTraits, rowOf } from './key-write.ts';
 export type { ChangeKind, FieldChanges, KeyTraits, LocalKeyState, SnapshotCounts } from './key-write.ts';
@@ -24,11 +24,13 @@ export function snapshotWriter(db: Db) {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const setLocal = db.prepare(`UPDATE keys SET hold_until = @holdUntil, hold_reason = @holdReason,
       local_hint = @localHint, local_label = @localLabel WHERE connection_id = @connectionId AND id = @id`);
-  const stage = snapshotStage(db);
+  // Made on first use: a reviewed copy (read-only) never stages anything.
+  let stage: ReturnType<typeof snapshotStage> | undefined;
+  let applier: ReturnType<typeof snapshotApplier> | undefined;
 
   return {
     /** A sync's staging on this connection to the database (see stage.ts). */
-    beginStaging: stage.begin,
+    beginStaging: (...args: Parameters<ReturnType<typeof snapshotStage>['begin']>) => (stage ??= snapshotStage(db)).begin(...args),
 
     /** The cache after a successful remote operation, ahead of the next sync. */
     putKey(
@@ -73,10 +75,10 @@ export function snapshotWriter(db: Db) {
       at: number,
       traitsOf?: (key: RemoteKey) => KeyTraits,
     ): SnapshotCounts {
-      const staging = stage.begin(connectionId, runId);
+      const staging = (stage ??= snapshotStage(db)).begin(connectionId, runId);
       try {
         staging.addNow(keys.map((key) => rowOf(connectionId, key, 0, traitsOf?.(key))));
-        return staging.swap(scopes, at);
+        return (applier ??= snapshotApplier(db)).apply(staging.take(), scopes, at);
       } catch (error) {
         staging.discard();
         throw error;

@@ -5,7 +5,7 @@ import { AppError, ProviderError } from '../../errors.ts';
 import { mapLimit } from '../../concurrency.ts';
 import { createHttpClient, type HttpClient, type HttpResponse } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
-import { addPage } from '../paging.ts';
+import { addPage, mapInTurns } from '../paging.ts';
 import type { CreateKeySpec, CreatedKey, Identity, KeyChanges, Provider, ProviderConfig, ProviderModule } from '../types.ts';
 import {
   accountSchema,
@@ -68,7 +68,14 @@ export function createRancherProvider(config: ProviderConfig): Provider {
   });
   let identity: Promise<RancherIdentity> | undefined;
 
-  async function getCollection(path: string, query: Record<string, string | number | undefined>, what: string, signal?: AbortSignal) {
+  /** Every page of a collection: handed to `onPage` one at a time as they arrive, or all returned together. */
+  async function getCollection(
+    path: string,
+    query: Record<string, string | number | undefined>,
+    what: string,
+    signal?: AbortSignal,
+    onPage?: (items: unknown[]) => Promise<void>,
+  ) {
     const items: unknown[] = [];
     let next: string | undefined = path;
     let nextQuery: typeof query | undefined = query;
@@ -82,7 +89,9 @@ export function createRancherProvider(config: ProviderConfig): Provider {
       const res: HttpResponse = await http.request({ method: 'GET', path: next, query: nextQuery, signal });
       headers = res.headers;
       const collection: CollectionJson = parseOrThrow(collectionSchema, res.body, `a list of ${what}`);
-      addPage(items, collection.data, 'Rancher', what);
+      // Pages handed on are bounded by whoever takes them (the sync counts what it keeps).
+      if (onPage) await onPage(collection.data);
+      else addPage(items, collection.data, 'Rancher', what);
       next = collection.pagination?.next ?? undefined;
       nextQuery = undefined; // the next link carries the whole query
     }
@@ -252,16 +261,28 @@ export function createRancherProvider(config: ProviderConfig): Provider {
     async listKeys(scope, options) {
       const type: RancherKeyType = scope.kind === 'account' ? 'account' : 'environment';
       // An admin's list holds every account's keys; ask for this scope's and check each answer.
-      const { items } = await getCollection(keysPath(scope), { accountId: scope.id, limit: PAGE_SIZE }, 'keys', options?.signal);
-      const privileged = await isPrivileged(scope.id, type);
-      const keys: RemoteKey[] = [];
-      for (const item of items) {
-        const json = parseOrThrow(apiKeySchema, item, 'a key');
-        if (json.type && json.type !== 'apiKey') continue;
-        if (json.accountId && json.accountId !== scope.id) continue;
-        keys.push(toRemoteKey(json, scope.id, type, privileged));
+      // Asked while the first page is on its way; every key of the scope needs the answer.
+      const privileged = isPrivileged(scope.id, type);
+      privileged.catch(() => undefined);
+      const keysOf = async (items: unknown[]) => {
+        const known = await privileged;
+        const keys = await mapInTurns(items, (item) => {
+          const json = parseOrThrow(apiKeySchema, item, 'a key');
+          if (json.type && json.type !== 'apiKey') return null;
+          if (json.accountId && json.accountId !== scope.id) return null;
+          return toRemoteKey(json, scope.id, type, known);
+        });
+        return keys.filter((key) => key !== null);
+      };
+      const onKeys = options?.onKeys;
+      const path = keysPath(scope);
+      const query = { accountId: scope.id, limit: PAGE_SIZE };
+      if (onKeys) {
+        await getCollection(path, query, 'keys', options.signal, async (items) => onKeys(await keysOf(items)));
+        await privileged;
+        return [];
       }
-      return keys;
+      return keysOf((await getCollection(path, query, 'keys', options?.signal)).items);
     },
 
     async createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey> {
