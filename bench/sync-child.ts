@@ -1,26 +1,29 @@
 // The core in a process of its own, syncing every connection: wall time, keys/s, the process's
 // RSS (peak while syncing, and after), without the bench's own memory, the main thread's long
 // tasks, and (asked to) the key rows the sync wrote, counted by triggers in the database file.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { createCore, DATABASE_FILE, type Core } from '../src-main/core.ts';
 import { memorySecretStore, rssSampler, serveCommands, type BenchConnection } from './lib.ts';
 
-import { Session } from 'node:inspector/promises';
-import { writeFileSync } from 'node:fs';
-async function startProfile() {
-  const s = new Session();
-  s.connect();
-  await s.post('Profiler.enable');
-  await s.post('Profiler.setSamplingInterval', { interval: 200 });
-  await s.post('Profiler.start');
+let core: Core | undefined;
+
+/** A CPU profile of the main thread (--cpu-profile), to see where a sync's time goes. */
+async function startProfile(file: string) {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
   return async () => {
-    const { profile } = await s.post('Profiler.stop');
-    writeFileSync(`/tmp/sync-${process.env.PROF_SYNC}-${process.pid}.cpuprofile`, JSON.stringify(profile));
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
   };
 }
-let core: Core | undefined;
 let dataDir = '';
 
 /**
@@ -98,18 +101,18 @@ async function settle(quietMs = 200) {
   }
 }
 
-async function syncAll(options: { countWrites?: boolean } = {}) {
+async function syncAll(options: { countWrites?: boolean; profile?: string } = {}) {
   if (!core) throw new Error('open first');
   await settle();
   const written = options.countWrites ? countKeyWrites() : undefined;
-  const prof = process.env.PROF_SYNC && (options.countWrites ? 're' : 'first') === process.env.PROF_SYNC ? await startProfile() : undefined;
+  const profiled = options.profile ? await startProfile(options.profile) : undefined;
   const sampler = rssSampler();
   const longTasks = longTaskSampler();
   const cpu = process.cpuUsage();
   const started = performance.now();
   const result = await core.api.sync.all();
   const wallMs = performance.now() - started;
-  if (prof) await prof();
+  if (profiled) await profiled();
   const cpuUsed = process.cpuUsage(cpu);
   const peakRss = sampler.stop();
   const tasks = longTasks();
