@@ -33,6 +33,19 @@ export const KEY_COLUMN_LIST = [
   'expiry_supported', 'privileged',
 ] as const;
 
+/**
+ * Writes a key's row (rowOf, bound positionally): inserted, or over the cached one, which is
+ * present again if it had gone; its local state (hold, hint, label) and first sighting stay.
+ */
+export const UPSERT_KEY_SQL = `INSERT INTO keys (${KEY_COLUMN_LIST.join(', ')}) VALUES (${KEY_COLUMN_LIST.map(() => '?').join(', ')})
+  ON CONFLICT (connection_id, id) DO UPDATE SET scope_id = excluded.scope_id, name = excluded.name,
+    description = excluded.description, type = excluded.type, category = excluded.category, role = excluded.role,
+    status = excluded.status, status_detail = excluded.status_detail, masked_value = excluded.masked_value,
+    created_at = excluded.created_at, created_by = excluded.created_by, expires_at = excluded.expires_at,
+    last_used_at = excluded.last_used_at, raw_json = excluded.raw_json, last_seen_at = excluded.last_seen_at,
+    tracks_last_use = excluded.tracks_last_use, expiry_supported = excluded.expiry_supported, privileged = excluded.privileged,
+    gone_since = NULL, hidden = 0`;
+
 /** Positions, in a row, of the columns that come from the backend's answer (all but the ids and the seen times). */
 export const STORED = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20];
 

@@ -2,23 +2,14 @@
 // operation. Reading is in inventory.ts.
 import type { KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
 import type { Db } from './db.ts';
-import { KEY_COLUMN_LIST, rowOf, type ChangeKind, type FieldChanges, type KeyTraits, type LocalKeyState, type SnapshotCounts } from './key-write.ts';
+import { rowOf, UPSERT_KEY_SQL, type ChangeKind, type FieldChanges, type KeyTraits, type LocalKeyState, type SnapshotCounts } from './key-write.ts';
 import { snapshotApplier, snapshotStage } from './stage.ts';
 
 export { changedFields, defaultTraits, rowOf } from './key-write.ts';
 export type { ChangeKind, FieldChanges, KeyTraits, LocalKeyState, SnapshotCounts } from './key-write.ts';
 
 export function snapshotWriter(db: Db) {
-  const columns = KEY_COLUMN_LIST.join(', ');
-  const values = KEY_COLUMN_LIST.map(() => '?').join(', ');
-  const upsertKey = db.prepare(`INSERT INTO keys (${columns}) VALUES (${values})
-    ON CONFLICT (connection_id, id) DO UPDATE SET scope_id = excluded.scope_id, name = excluded.name,
-      description = excluded.description, type = excluded.type, category = excluded.category, role = excluded.role,
-      status = excluded.status, status_detail = excluded.status_detail, masked_value = excluded.masked_value,
-      created_at = excluded.created_at, created_by = excluded.created_by, expires_at = excluded.expires_at,
-      last_used_at = excluded.last_used_at, raw_json = excluded.raw_json, last_seen_at = excluded.last_seen_at,
-      tracks_last_use = excluded.tracks_last_use, expiry_supported = excluded.expiry_supported, privileged = excluded.privileged,
-      gone_since = NULL, hidden = 0`);
+  const upsertKey = db.prepare(UPSERT_KEY_SQL);
   const deleteKey = db.prepare('DELETE FROM keys WHERE connection_id = ? AND id = ?');
   const insertChange = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);

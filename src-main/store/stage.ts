@@ -6,7 +6,7 @@
 // exactly as if the whole listing had been compared at once.
 import type { HoldReason, RemoteKey, RemoteScope } from '../model.ts';
 import type { Db } from './db.ts';
-import { changedFields, KEY_COLUMN_LIST, STORED, type SnapshotCounts, type TrackedFields } from './key-write.ts';
+import { changedFields, KEY_COLUMN_LIST, STORED, UPSERT_KEY_SQL, type SnapshotCounts, type TrackedFields } from './key-write.ts';
 
 /** Keys compared and staged between two turns of the event loop. */
 export const STAGE_CHUNK = 500;
@@ -131,7 +131,6 @@ export function snapshotStage(db: Db) {
 export function snapshotApplier(db: Db) {
   const stage = stageTable(db);
   const columns = KEY_COLUMN_LIST.join(', ');
-  const params = KEY_COLUMN_LIST.map(() => '?').join(', ');
   const cachedRow = db.prepare(CACHED_ROW_SQL).raw();
   // Staged keys already cached (read before new ones are inserted), in listing order.
   const stagedCached = db
@@ -152,14 +151,7 @@ export function snapshotApplier(db: Db) {
   const maxRowid = db.prepare('SELECT max(rowid) FROM keys').pluck();
   const insertAddedRows = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
     SELECT connection_id, ?, 'sync', id, name, 'added', '{}', ? FROM keys WHERE rowid > ? AND rowid <= ? ORDER BY rowid`);
-  const upsertKey = db.prepare(`INSERT INTO keys (${columns}) VALUES (${params})
-    ON CONFLICT (connection_id, id) DO UPDATE SET scope_id = excluded.scope_id, name = excluded.name,
-      description = excluded.description, type = excluded.type, category = excluded.category, role = excluded.role,
-      status = excluded.status, status_detail = excluded.status_detail, masked_value = excluded.masked_value,
-      created_at = excluded.created_at, created_by = excluded.created_by, expires_at = excluded.expires_at,
-      last_used_at = excluded.last_used_at, raw_json = excluded.raw_json, last_seen_at = excluded.last_seen_at,
-      tracks_last_use = excluded.tracks_last_use, expiry_supported = excluded.expiry_supported, privileged = excluded.privileged,
-      gone_since = NULL, hidden = 0`);
+  const upsertKey = db.prepare(UPSERT_KEY_SQL);
   const deleteKey = db.prepare('DELETE FROM keys WHERE connection_id = ? AND id = ?');
   const deleteScopes = db.prepare('DELETE FROM scopes WHERE connection_id = ?');
   const scopesOf = db.prepare('SELECT id, kind, name, parent_id, raw_json, inactive, read_only FROM scopes WHERE connection_id = ? ORDER BY position').raw();

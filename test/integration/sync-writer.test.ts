@@ -14,7 +14,7 @@ import { mapInTurns } from '../../src-main/providers/paging.ts';
 import { createProvider } from '../../src-main/providers/index.ts';
 import type { RemoteKey, RemoteScope } from '../../src-main/model.ts';
 import { startRancherSandbox, type RancherSandbox } from '../backends/rancher/server.ts';
-import { insertConnection } from '../support/store.ts';
+import { insertConnection, remoteKey } from '../support/store.ts';
 import { tempDir } from '../support/temp.ts';
 
 let sandbox: RancherSandbox;
@@ -44,24 +44,7 @@ const addRancher = (core: Core) =>
   core.api.connections.add({ kind: 'rancher', name: 'Writer', baseUrl: sandbox.url, credential: { type: 'key-pair', ...sandbox.credentials.user } });
 
 const scope: RemoteScope = { id: 'env-1', kind: 'environment', name: 'Default', parentId: null, raw: {} };
-const key = (id: string, patch: Partial<RemoteKey> = {}): RemoteKey => ({
-  id,
-  scopeId: 'env-1',
-  name: `key-${id}`,
-  description: null,
-  type: 'environment',
-  category: 'service',
-  role: null,
-  status: 'active',
-  statusDetail: null,
-  maskedValue: `AK${id}:••••`,
-  createdAt: 1_700_000_000_000,
-  createdBy: null,
-  expiresAt: null,
-  lastUsedAt: null,
-  raw: { id },
-  ...patch,
-});
+const key = (id: string, patch: Partial<RemoteKey> = {}): RemoteKey => remoteKey(id, 'env-1', patch);
 const CONNECTION = '6f2c1f49-2d7e-4c7a-9a57-2d1f5b0e8c11';
 
 describe('the sync writer', () => {

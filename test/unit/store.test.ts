@@ -6,7 +6,7 @@ import { checkpointDeferral, openDatabase } from '../../src-main/store/db.ts';
 import { createStore } from '../../src-main/store/index.ts';
 import { migrations } from '../../src-main/store/migrations/index.ts';
 import type { RemoteKey, RemoteScope } from '../../src-main/model.ts';
-import { insertConnection } from '../support/store.ts';
+import { insertConnection, remoteKey } from '../support/store.ts';
 import { tempDir } from '../support/temp.ts';
 
 const dirs: Array<{ cleanup: () => void }> = [];
@@ -18,24 +18,7 @@ function dbFile(): string {
 afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
 
 const scope: RemoteScope = { id: '1a5', kind: 'environment', name: 'Default', parentId: null, raw: {} };
-const key = (id: string, patch: Partial<RemoteKey> = {}): RemoteKey => ({
-  id,
-  scopeId: '1a5',
-  name: `key-${id}`,
-  description: null,
-  type: 'environment',
-  category: 'service',
-  role: null,
-  status: 'active',
-  statusDetail: null,
-  maskedValue: `AK${id}:••••`,
-  createdAt: 1_700_000_000_000,
-  createdBy: null,
-  expiresAt: null,
-  lastUsedAt: null,
-  raw: { id },
-  ...patch,
-});
+const key = (id: string, patch: Partial<RemoteKey> = {}): RemoteKey => remoteKey(id, '1a5', patch);
 
 const addConnection = (store: ReturnType<typeof createStore>, id = '6f2c1f49-2d7e-4c7a-9a57-2d1f5b0e8c11') =>
   insertConnection(store, id, { name: 'Rancher', settings: { target: 'org-1' } });
