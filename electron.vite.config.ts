@@ -4,6 +4,8 @@ import { defineConfig } from 'electron-vite';
 
 export default defineConfig({
   main: {
+    // The sync's writer thread is started from its own chunk in the bundle (see swap-worker-start.bundled.ts).
+    resolve: { alias: [{ find: './swap-worker-start.ts', replacement: resolve('src-main/store/swap-worker-start.bundled.ts') }] },
     build: {
       outDir: 'out/main',
       rollupOptions: { input: { index: resolve('src-main/index.ts') } },

@@ -8,6 +8,7 @@
 //   node bench/run.ts [--keys 100000] [--connections 10] [--repeat 3] [--first-row-runs 5] [--filter-rounds 3] [--cold-runs 5]
 //                     [--rtt 80] [--latency-small 2000] [--latency-repeat 2] [--no-latency]
 //                     [--fling-step 6000] [--no-browser] [--out bench/results.json]
+//                     [--cpu-profile DIR]   (CPU profiles of the measured sync and re-sync's main thread, to open in DevTools)
 //   npm run bench -- --keys 10000      (builds first; flags go to this script)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,7 @@ const { values: flags } = parseArgs({
     'latency-repeat': { type: 'string', default: '2' },
     'no-latency': { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, 'bench/results.json') },
+    'cpu-profile': { type: 'string' },
   },
 });
 const KEYS = Number(flags.keys);
@@ -127,12 +129,14 @@ async function main() {
       mkdirSync(dataDir);
       const syncChild = await startChild('./sync-child.ts');
       await syncChild.call('open', { dataDir, connections });
-      const sync = await syncChild.call<SyncFigures>('sync');
+      const profile = (which: string) => (flags['cpu-profile'] && round === REPEAT - 1 ? join(flags['cpu-profile'], `${which}.cpuprofile`) : undefined);
+      if (flags['cpu-profile']) mkdirSync(flags['cpu-profile'], { recursive: true });
+      const sync = await syncChild.call<SyncFigures>('sync', { profile: profile('sync') });
       syncs.push(sync);
       log(`sync: ${ms(sync.wallMs)} for ${sync.keys} keys (CPU ${ms(sync.cpuMs)}, peak RSS ${mb(sync.peakRss)})`);
       if (round === REPEAT - 1) {
         // A second sync of the same inventory: everything compared, nothing changed.
-        resync = await syncChild.call<SyncFigures>('sync', { countWrites: true });
+        resync = await syncChild.call<SyncFigures>('sync', { countWrites: true, profile: profile('re-sync') });
         log(`re-sync: ${ms(resync.wallMs)}`);
       }
       await syncChild.stop();
@@ -267,6 +271,15 @@ async function main() {
         floor: '',
         ratio: '',
         met: met(sync.longTasks === 0),
+      },
+      { figure: 'Core RSS, peak during the re-sync', value: mb(resync.peakRss), target: '< 300 MB', floor: '', ratio: '', met: met(resync.peakRss < 300 * MB) },
+      {
+        figure: 'Core main thread: tasks > 50 ms during the re-sync',
+        value: `${resync.longTasks} (longest ${ms(resync.longestTaskMs)})`,
+        target: '0',
+        floor: '',
+        ratio: '',
+        met: met(resync.longTasks === 0),
       },
       { figure: 'Cold start: open DB + migrations', value: ms(coldOpen), target: '< 150 ms', floor: '', ratio: '', met: met(coldOpen < 150) },
       { figure: 'Cold start: createCore until ready', value: ms(coldCore), target: '', floor: '', ratio: '', met: '' },

@@ -1,6 +1,8 @@
 // The core in a process of its own, syncing every connection: wall time, keys/s, the process's
 // RSS (peak while syncing, and after), without the bench's own memory, the main thread's long
 // tasks, and (asked to) the key rows the sync wrote, counted by triggers in the database file.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -8,6 +10,20 @@ import { createCore, DATABASE_FILE, type Core } from '../src-main/core.ts';
 import { memorySecretStore, rssSampler, serveCommands, type BenchConnection } from './lib.ts';
 
 let core: Core | undefined;
+
+/** A CPU profile of the main thread (--cpu-profile), to see where a sync's time goes. */
+async function startProfile(file: string) {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
 let dataDir = '';
 
 /**
@@ -69,15 +85,34 @@ async function open(input: { dataDir: string; connections: BenchConnection[] }) 
   return ids;
 }
 
-async function syncAll(options: { countWrites?: boolean } = {}) {
+/**
+ * Waits until the core has been idle for `quietMs` (every 10 ms timer on time): work a previous
+ * step left running (the key table's search text, built in steps after a page was asked for) is
+ * done, as it is long before a background re-sync 15 minutes later.
+ */
+async function settle(quietMs = 200) {
+  let quietSince = performance.now();
+  for (;;) {
+    const asked = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const now = performance.now();
+    if (now - asked > 15) quietSince = now;
+    else if (now - quietSince >= quietMs) return;
+  }
+}
+
+async function syncAll(options: { countWrites?: boolean; profile?: string } = {}) {
   if (!core) throw new Error('open first');
+  await settle();
   const written = options.countWrites ? countKeyWrites() : undefined;
+  const profiled = options.profile ? await startProfile(options.profile) : undefined;
   const sampler = rssSampler();
   const longTasks = longTaskSampler();
   const cpu = process.cpuUsage();
   const started = performance.now();
   const result = await core.api.sync.all();
   const wallMs = performance.now() - started;
+  if (profiled) await profiled();
   const cpuUsed = process.cpuUsage(cpu);
   const peakRss = sampler.stop();
   const tasks = longTasks();

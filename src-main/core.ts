@@ -344,6 +344,9 @@ export function createCore(options: CoreOptions): Core {
       await clipboard.clearNow().catch(() => undefined);
       await connections.close();
       events.clear();
+      // The sync's writer thread and the last syncs' checkpoint end before the database closes.
+      await store.swapper.close();
+      await store.checkpointsSettled();
       store.close();
     },
   };

@@ -30,13 +30,23 @@ function fieldWords(path: string): string {
 }
 
 /**
+ * A step of an issue's path as a message may repeat it: an index, or a name shaped like the
+ * contract's field names. A record's key is part of the value (a pasted secret, a megabyte long)
+ * and is not repeated.
+ */
+function pathSegment(part: PropertyKey): string {
+  if (typeof part === 'number') return String(part);
+  return typeof part === 'string' && /^[A-Za-z][A-Za-z0-9]{0,31}$/.test(part) ? part : '(name)';
+}
+
+/**
  * The contract refused an input. The message is for a person: it names what to fix, never the
  * internal channel, and (coming from the schema) never repeats the value.
  */
 export function validationError(issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string }>): AppError {
   const fields: Record<string, string> = {};
   for (const issue of issues.slice(0, 20)) {
-    const path = issue.path.map(String).join('.') || '(input)';
+    const path = issue.path.map(pathSegment).join('.') || '(input)';
     // zod's message names the unknown keys, and a key is part of the value (it can be anything,
     // a pasted secret or a megabyte long), so it is not repeated.
     fields[path] ??= issue.code === 'unrecognized_keys' ? 'has a field the contract does not know' : issue.message;

@@ -20,3 +20,18 @@ export function addPage<T>(listing: T[], page: readonly T[], backend: string, wh
   checkListing(listing.length + page.length, backend, what);
   for (const item of page) listing.push(item);
 }
+
+/** Items read between two turns of the event loop (a backend's 10,000-key answer must not hold the main thread). */
+export const ITEMS_PER_TURN = 500;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Maps a long list a few hundred items at a time, letting the event loop turn in between. */
+export async function mapInTurns<T, R>(items: readonly T[], fn: (item: T) => R): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && i % ITEMS_PER_TURN === 0) await nextTurn();
+    out[i] = fn(items[i]!);
+  }
+  return out;
+}

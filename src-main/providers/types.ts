@@ -35,6 +35,13 @@ export interface ListOptions {
    * adapter may start key lists while it reads the scopes and hand them to that sync (prefetch.ts).
    */
   signal?: AbortSignal;
+  /**
+   * Where listKeys may hand over keys as each page of them arrives, in listing order, instead of
+   * returning them all at the end (what it returns is handed over after): a sync then holds a
+   * page of a 100,000-key list at a time, not the list. Called one page at a time; the caller
+   * bounds the listing (it counts what it takes).
+   */
+  onKeys?: (keys: RemoteKey[]) => Promise<void>;
 }
 
 export interface Identity {

@@ -169,7 +169,11 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       const offered = new Set((module.info.options ?? []).map((o) => o.id));
       const unknown = Object.keys(input.options ?? {}).filter((id) => !offered.has(id));
       if (unknown.length > 0) {
-        throw new AppError('validation', `${displayName} has no such connection option.`, { fields: { options: `Unknown: ${unknown.join(', ')}.` } });
+        // The names are the input's own (they may be anything pasted): the message lists the ones that exist instead.
+        const known = (module.info.options ?? []).map((o) => o.label).join('; ');
+        throw new AppError('validation', `${displayName} has no such connection option.`, {
+          fields: { options: known ? `${unknown.length === 1 ? 'One option is' : `${unknown.length} options are`} not ${displayName}’s; it has: ${known}.` : `${displayName} has no connection options.` },
+        });
       }
       const attempt = attempts.begin(input.attemptId);
       const provider = build(draft, input.credential, { target: input.target, credentialKind: input.credentialKind, options: input.options }, attempt.signal);

@@ -8,10 +8,11 @@ import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { RemoteKey } from '../model.ts';
 import { providerModule } from '../providers/index.ts';
-import type { CredentialMatch } from '../providers/types.ts';
 import type { Store } from '../store/index.ts';
 import type { ListedKey } from '../store/inventory.ts';
 import type { SyncRunRecord } from '../store/sync-runs.ts';
+import { rowOf } from '../store/key-write.ts';
+import { STAGE_CHUNK, type Staging } from '../store/stage.ts';
 import { UNREACHABLE_KINDS, type ConnectionService } from './connections.ts';
 import { traitsOf } from './health.ts';
 import { findOwnKey } from './own-credential.ts';
@@ -26,6 +27,8 @@ const SCOPE_CONCURRENCY = 4;
  * all", the schedule, the command line); requests per host are capped in the HTTP client too.
  */
 export const SYNCS_PER_HOST = 2;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const cutOrNull = (text: string | null, max: number) => (text === null ? null : cut(text, max));
@@ -52,9 +55,6 @@ export interface RotationLinks {
   replacedBy: Map<string, KeyLink>;
   replaces: Map<string, KeyLink>;
 }
-
-/** A fetched key's raw fields once they are in its row (see fetchAll). */
-const NO_RAW: Record<string, unknown> = Object.freeze({});
 
 const NO_LINKS: RotationLinks = { replacedBy: new Map(), replaces: new Map() };
 
@@ -148,7 +148,6 @@ export function createInventoryService(deps: InventoryServiceDeps) {
   const { store, events, log, now } = deps;
   const running = new Map<string, { promise: Promise<SyncRunView>; abort: AbortController }>();
   const hostSlots = new Map<string, ReturnType<typeof createLimiter>>();
-  const writeTurns = createLimiter(1);
   let stopped = false;
 
   /** Runs a connection's sync once its backend host has a free slot. */
@@ -176,79 +175,72 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     );
   }
 
-  async function fetchAll(connectionId: string, runId: number, signal: AbortSignal) {
+  /**
+   * Fetches every scope's keys, comparing and staging each list as it arrives (store/stage.ts):
+   * what the sync holds is ids, not keys. Nothing reaches the inventory until the swap.
+   */
+  async function fetchAll(connectionId: string, runId: number, staging: Staging, signal: AbortSignal) {
     const provider = await deps.connections().provider(connectionId);
     const backend = providerModule(deps.connections().get(connectionId).kind).info.displayName;
     const listedScopes = await provider.listScopes({ signal });
     checkListing(listedScopes.length, backend, 'scopes');
     const scopes = listedScopes.map((s) => (s.name.length > LIMITS.nameChars ? { ...s, name: cut(s.name, LIMITS.nameChars) } : s));
-    const keys: RemoteKey[] = [];
-    const rows: unknown[][] = [];
     const traits = traitsOf(deps.connections().get(connectionId));
+    const match = provider.credentialMatch?.();
+    // The connection's own key: the first listed key that is its credential.
+    let ownKey: string | null = null;
     let scopesDone = 0;
     const progress = () =>
-      events.emit('sync.progress', { connectionId, runId, scopesDone, scopesTotal: scopes.length, keysFetched: keys.length });
+      events.emit('sync.progress', { connectionId, runId, scopesDone, scopesTotal: scopes.length, keysFetched: staging.listed });
     progress();
     await mapLimit(scopes, SCOPE_CONCURRENCY, async (scope) => {
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
       // An inactive scope refuses to be read; the snapshot swap keeps its cached keys.
       if (scope.inactive === undefined) {
-        const listed = await provider.listKeys(scope, { signal });
-        checkListing(keys.length + listed.length, backend, 'keys');
-        const bounded = listed.map(boundKey);
-        // Each key kept as the row it will be written as (its backend fields as one JSON string)
-        // and its fields without the parsed answer: a fraction of the memory, for as long as the
-        // sync waits for its other scopes and its turn to write. Not push(...list): a scope of
-        // 100,000+ keys would overflow the call's argument list.
-        for (const row of store.inventory.rowsOf(connectionId, bounded, traits)) rows.push(row);
-        for (const key of bounded) keys.push({ ...key, raw: NO_RAW });
+        // Handed over page by page where the adapter can (a scope may list 100,000 keys), else at the end.
+        const take = async (listed: RemoteKey[]) => {
+          checkListing(staging.listed + listed.length, backend, 'keys');
+          if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
+          // A chunk at a time, the event loop turning in between.
+          for (let from = 0; from < listed.length; from += STAGE_CHUNK) {
+            if (from > 0) await nextTurn();
+            const bounded = listed.slice(from, from + STAGE_CHUNK).map(boundKey);
+            if (match && !('localHint' in match)) {
+              ownKey ??= findOwnKey(match, bounded.filter((k) => k.status !== 'revoked').map((k) => ({ id: k.id, maskedValue: k.maskedValue, localHint: null })));
+            }
+            await staging.add(bounded.map((key) => rowOf(connectionId, key, 0, traits(key))));
+          }
+        };
+        await take(await provider.listKeys(scope, { signal, onKeys: take }));
       }
       scopesDone++;
       progress();
     });
-    return { scopes, keys, rows, traits, match: provider.credentialMatch?.() };
-  }
-
-  /** Which key is the connection's own credential now: from the keys just fetched, or Keyfleet's hints. */
-  function ownKeyAfterSync(connectionId: string, keys: RemoteKey[], match: CredentialMatch | undefined): string | null {
-    if (!match) return null;
-    const fetched = 'localHint' in match ? null : findOwnKey(match, keys.filter((k) => k.status !== 'revoked').map((k) => ({ id: k.id, maskedValue: k.maskedValue, localHint: null })));
-    // Else from the cache, which also holds what the backend's list has not caught up with yet.
-    return fetched ?? findOwnKey(match, store.inventory.liveMarks(connectionId));
+    return { scopes, match, ownKey };
   }
 
   async function runSync(connectionId: string, signal: AbortSignal): Promise<SyncRunView> {
     deps.connections().get(connectionId);
     const runId = store.syncRuns.start(connectionId, now());
     events.emit('connections.changed', { connectionId });
+    const turn = await store.swapper.open(runId);
+    const staging = store.inventory.beginStaging(connectionId, runId, turn.hold);
     try {
       // A cancel ends the sync at once, even while an adapter's call does not listen for it; what
       // that call brings back later is dropped.
-      const { scopes, keys, rows, traits, match } = await orCancelled(fetchAll(connectionId, runId, signal), signal);
+      const { scopes, match, ownKey } = await orCancelled(fetchAll(connectionId, runId, staging, signal), signal);
       // Nothing is written until everything was fetched; a cancel up to here changes nothing.
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
-      // One connection's snapshot written at a time: worked out in chunks between turns of the
-      // event loop (other syncs' requests keep flowing), then swapped in one short transaction.
-      await writeTurns.run(async () => {
-        const at = now();
-        const prepared = await store.inventory.prepareSnapshot(connectionId, keys, at, traits, rows);
-        if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
-        store.transaction(() => {
-          const counts = store.inventory.replaceSnapshot(connectionId, scopes, keys, runId, at, traits, prepared);
-          store.syncRuns.succeed(runId, at, { ...counts, scopes: scopes.length, keys: keys.length });
-          store.connections.markSynced(connectionId, at);
-          const own = ownKeyAfterSync(connectionId, keys, match);
-          store.connections.setOwnKey(connectionId, own);
-          // The credential works and its key is live again (activated elsewhere, say): it no longer needs replacing.
-          if (own !== null && deps.connections().get(connectionId).credentialEnded) store.connections.setCredentialEnded(connectionId, null);
-        });
-      });
+      // The snapshot swapped in with the run's record, in one transaction, off the main thread.
+      await turn.swap({ snapshot: staging.take(), scopes, at: now(), match: match ?? null, ownKey });
       const run = syncRunView(store.syncRuns.get(runId)!);
       log.info('sync.ok', { connectionId, runId, keys: run.keys, added: run.added, removed: run.removed, changed: run.changed });
       events.emit('inventory.changed', { connectionId });
       events.emit('sync.finished', { connectionId, run });
       return run;
     } catch (error) {
+      staging.discard();
+      turn.drop();
       const cancelled = signal.aborted || (error instanceof AppError && error.kind === 'cancelled');
       const shape = cancelled
         ? { kind: 'cancelled' as const, message: 'Sync cancelled; the cached inventory is unchanged.' }

@@ -3,7 +3,9 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { AppError } from '../errors.ts';
 import { privateFile, privateIfPresent } from '../private-files.ts';
@@ -24,28 +26,86 @@ export const WAL_AUTOCHECKPOINT_PAGES = 1000;
 const WAL_SIZE_LIMIT = 32 * 1024 * 1024;
 
 /**
+ * The checkpoint after a batch of syncs copies tens of megabytes from the WAL into the database
+ * file: hundreds of milliseconds that would hold the main thread (every IPC answer and every other
+ * sync's responses waiting). It runs on a worker thread with a connection of its own instead;
+ * PASSIVE never waits for a reader or a writer, so the main connection keeps reading and writing.
+ * The worker is code, not a file, so the bundled app needs no second entry point.
+ */
+const CHECKPOINT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+try {
+  db.pragma('busy_timeout = 5000');
+  // Another connection checkpointing, or closing, holds the checkpoint lock for a moment: retry.
+  let result = db.pragma('wal_checkpoint(PASSIVE)')[0];
+  for (let tries = 0; result.busy && result.log === -1 && tries < 40; tries++) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    result = db.pragma('wal_checkpoint(PASSIVE)')[0];
+  }
+  parentPort.postMessage(result);
+} finally {
+  db.close();
+}
+`;
+
+export interface CheckpointResult {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+/** Checkpoints a WAL-mode database file (PASSIVE) from a worker thread. */
+export function checkpointOffThread(file: string): Promise<CheckpointResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
+    let result: CheckpointResult | undefined;
+    worker.once('message', (message: CheckpointResult) => (result = message));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (result ? resolve(result) : reject(new Error(`checkpoint worker exited with code ${code}`))));
+  });
+}
+
+/**
  * Holds SQLite's automatic checkpoints while bulk writes run (a sync of many connections writes
  * tens of megabytes in one transaction per connection: each commit would copy its pages into the
- * database and flush it), then checkpoints once when the last holder lets go. Nothing is less
- * durable: in WAL mode a commit is in the WAL either way.
+ * database and flush it), then checkpoints once, off the main thread, when the last holder lets
+ * go. Nothing is less durable: in WAL mode a commit is in the WAL either way. Automatic
+ * checkpoints resume once that checkpoint is done (before, a commit past the threshold would run
+ * the whole checkpoint on the main thread).
  */
-export function checkpointDeferral(db: Db): () => () => void {
+export function checkpointDeferral(db: Db, checkpoint: (file: string) => Promise<unknown> = checkpointOffThread) {
   let holders = 0;
-  return () => {
-    if (holders++ === 0 && db.open) db.pragma('wal_autocheckpoint = 0');
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      if (--holders > 0 || !db.open) return;
-      try {
-        db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
-        // PASSIVE: never waits for a reader; whatever a reader still holds is copied by a later one.
-        db.pragma('wal_checkpoint(PASSIVE)');
-      } catch {
-        // The next commit past the threshold checkpoints instead.
-      }
-    };
+  let running: Promise<void> = Promise.resolve();
+  const resume = () => {
+    if (holders === 0 && db.open) db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  };
+  return {
+    defer: (): (() => void) => {
+      if (holders++ === 0 && db.open) db.pragma('wal_autocheckpoint = 0');
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        if (--holders > 0 || !db.open) return;
+        if (db.memory) return resume();
+        running = running
+          .then(() => checkpoint(db.name))
+          .catch(() => {
+            // No worker (or its driver would not load): checkpoint here, as SQLite would itself.
+            try {
+              if (db.open) db.pragma('wal_checkpoint(PASSIVE)');
+            } catch {
+              // The next commit past the threshold checkpoints instead.
+            }
+          })
+          .then(resume)
+          .catch(() => undefined);
+      };
+    },
+    /** Resolves once the checkpoints asked for so far are done. */
+    settled: (): Promise<void> => running,
   };
 }
 

@@ -9,6 +9,7 @@ import { settingsQueries } from './settings.ts';
 import { vaultQueries } from './vault.ts';
 import { vaultKeyQueries } from './vault-key.ts';
 import { syncRunQueries } from './sync-runs.ts';
+import { createSwapper } from './swap.ts';
 
 export type Store = ReturnType<typeof createStore>;
 
@@ -21,6 +22,8 @@ export function createStore(file: string, readonly = false, instanceId: string |
   const owner = readonly ? null : instanceId;
   const instances = instanceQueries(db, owner === null ? null : thisProcess(owner));
   const isLive = (id: string | null) => instances.isLive(id);
+  const checkpoints = checkpointDeferral(db);
+  const swapper = createSwapper(file, db);
   return {
     db,
     instances,
@@ -32,8 +35,12 @@ export function createStore(file: string, readonly = false, instanceId: string |
     vault: vaultQueries(db),
     vaultKey: vaultKeyQueries(db),
     settings: settingsQueries(db),
+    /** Swaps a sync's staged snapshot into the cache, off the main thread where it can (swap.ts). */
+    swapper,
     /** Holds automatic checkpoints until the returned release is called (see checkpointDeferral). */
-    deferCheckpoints: checkpointDeferral(db),
+    deferCheckpoints: checkpoints.defer,
+    /** Resolves once the checkpoints the released deferrals asked for are done. */
+    checkpointsSettled: checkpoints.settled,
     /**
      * A write transaction, begun IMMEDIATE: it takes the write lock (waiting up to busy_timeout)
      * before its first read, so a commit by another process (the app and the command line share
@@ -45,6 +52,7 @@ export function createStore(file: string, readonly = false, instanceId: string |
     close(): void {
       if (!db.open) return;
       instances.release();
+      swapper.stop();
       db.close();
     },
   };

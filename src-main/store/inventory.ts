@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import type { KeyRecord } from '../model.ts';
 import type { Db } from './db.ts';
 import { HEALTH_SQL, healthCounts, healthParams, UNJUDGED_SQL, type HealthKind, type UnjudgedKeys } from './health-sql.ts';
-import { KEY_COLUMNS, LISTED_COLUMNS, SORT_SQL, toKey, toListed, toScope, type KeyQuery, type KeyRow, type ListedKey, type ScopeRecord, type ScopeRow } from './key-rows.ts';
+import { KEY_COLUMNS, LISTED_COLUMNS, LIVE_MARKS_SQL, SORT_SQL, toKey, toListed, toScope, type KeyQuery, type KeyRow, type ListedKey, type ScopeRecord, type ScopeRow } from './key-rows.ts';
 import { KEY_CONNECTION_WORDS } from './connection-words.ts';
 import { createKeyListCache, SEARCH_COLUMNS, searchableInMemory } from './key-list.ts';
 import { snapshotWriter, type ChangeKind, type FieldChanges } from './snapshot.ts';
@@ -49,8 +49,7 @@ export function inventoryQueries(db: Db) {
     WHERE c.at >= @since AND (@connectionId IS NULL OR c.connection_id = @connectionId)
     ORDER BY c.id DESC LIMIT @limit OFFSET @offset`);
   const hide = db.prepare('UPDATE keys SET hidden = 1 WHERE connection_id = ? AND id = ? AND gone_since IS NOT NULL');
-  const liveMarks = db.prepare(`SELECT id, scope_id AS scopeId, masked_value AS maskedValue, local_hint AS localHint FROM keys
-    WHERE connection_id = ? AND gone_since IS NULL AND status <> 'revoked'`);
+  const liveMarks = db.prepare(LIVE_MARKS_SQL);
   const unjudged = db.prepare(UNJUDGED_SQL);
 
   const pageStatements = new Map<string, { rows: Database.Statement; count: Database.Statement }>();

@@ -95,6 +95,10 @@ const LAST_SEEN_SQL = `CASE WHEN gone_since IS NULL THEN max(last_seen_at, coale
 export const LISTED_COLUMNS = `connection_id, id, scope_id, name, description, type, category, role, status, status_detail, masked_value,
   created_at, created_by, expires_at, last_used_at, first_seen_at, ${LAST_SEEN_SQL}, hold_until, hold_reason, local_hint, local_label, gone_since`;
 
+/** What tells each live key of a connection apart without its secret (KeyMarks in inventory.ts). */
+export const LIVE_MARKS_SQL = `SELECT id, scope_id AS scopeId, masked_value AS maskedValue, local_hint AS localHint FROM keys
+  WHERE connection_id = ? AND gone_since IS NULL AND status <> 'revoked'`;
+
 /** Every column a cached key is read with (selected FROM keys, not aliased). */
 export const KEY_COLUMNS = `${LISTED_COLUMNS}, raw_json, tracks_last_use`;
 

@@ -193,7 +193,9 @@ describe('Onyx through the core: connection options', () => {
     try {
       const base = { kind: 'onyx' as const, name: 'Behind a proxy', baseUrl: sandbox.url, credential: { type: 'token' as const, token: sandbox.credentials.adminKey } };
       expect((await rejection(core.api.connections.add(base))).kind).toBe('auth');
-      expect((await rejection(core.api.connections.add({ ...base, options: { noSuchOption: true } }))).fields).toEqual({ options: 'Unknown: noSuchOption.' });
+      expect((await rejection(core.api.connections.add({ ...base, options: { noSuchOption: true } }))).fields).toEqual({
+        options: 'One option is not Onyx’s; it has: Send the key as X-Onyx-Authorization.',
+      });
       const option = (await core.api.app.backends()).find((b) => b.kind === 'onyx')!.options![0]!;
       expect(option.id).toBe('onyxHeader');
       const connection = await core.api.connections.add({ ...base, options: { [option.id]: true } });

@@ -101,7 +101,8 @@ describe('bounded work', () => {
         if (backend.endless) {
           const served = { items: 0 };
           proxy.tamper(backend.endless.tamper(served));
-          await sync(site, backend, `endless ${backend.endless.what}`, new RegExp(`^bad-response: ${name} listed more than 250,000 \\S+ for this connection, more than Keyfleet reads from one connection; it stopped reading\\.$`));
+          // Stopped by the adapter, or (keys handed over page by page) by the sync, which names the backend's version.
+          await sync(site, backend, `endless ${backend.endless.what}`, new RegExp(`^bad-response: ${name}(?: 1\\.x)? listed more than 250,000 \\S+ for this connection, more than Keyfleet reads from one connection; it stopped reading\\.$`));
           endless.push({ backend: backend.name, stopped: cases.at(-1)!.ok, served: served.items });
         }
       });

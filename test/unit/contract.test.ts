@@ -103,6 +103,21 @@ describe('contract', () => {
     expect(JSON.stringify(result)).not.toContain(secret);
   });
 
+  it('never echoes a name the input gave a field, however it is shaped', async () => {
+    const pasted = `sk${'Q7mW'.repeat(12)}`;
+    for (const name of [pasted, `${pasted}${'x'.repeat(2_000)}`, 'with space', '__proto__x']) {
+      const result = await core.dispatch('connections.add', {
+        kind: 'rancher',
+        name: 'x',
+        baseUrl: 'https://rancher.example.com',
+        credential: { type: 'key-pair', accessKey: 'ak', secretKey: 'sk' },
+        options: { [name]: true },
+      });
+      expect(result).toMatchObject({ ok: false, error: { kind: 'validation' } });
+      expect(JSON.stringify(result)).not.toContain(name.slice(0, 40));
+    }
+  });
+
   it('runs a valid call through to its handler', async () => {
     const result = await core.api.connections.list();
     expect(result).toEqual([]);

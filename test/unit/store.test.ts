@@ -1,12 +1,12 @@
-import { statSync } from 'node:fs';
+import { copyFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src-main/store/db.ts';
+import { checkpointDeferral, openDatabase } from '../../src-main/store/db.ts';
 import { createStore } from '../../src-main/store/index.ts';
 import { migrations } from '../../src-main/store/migrations/index.ts';
 import type { RemoteKey, RemoteScope } from '../../src-main/model.ts';
-import { insertConnection } from '../support/store.ts';
+import { insertConnection, remoteKey } from '../support/store.ts';
 import { tempDir } from '../support/temp.ts';
 
 const dirs: Array<{ cleanup: () => void }> = [];
@@ -18,24 +18,7 @@ function dbFile(): string {
 afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
 
 const scope: RemoteScope = { id: '1a5', kind: 'environment', name: 'Default', parentId: null, raw: {} };
-const key = (id: string, patch: Partial<RemoteKey> = {}): RemoteKey => ({
-  id,
-  scopeId: '1a5',
-  name: `key-${id}`,
-  description: null,
-  type: 'environment',
-  category: 'service',
-  role: null,
-  status: 'active',
-  statusDetail: null,
-  maskedValue: `AK${id}:••••`,
-  createdAt: 1_700_000_000_000,
-  createdBy: null,
-  expiresAt: null,
-  lastUsedAt: null,
-  raw: { id },
-  ...patch,
-});
+const key = (id: string, patch: Partial<RemoteKey> = {}): RemoteKey => remoteKey(id, '1a5', patch);
 
 const addConnection = (store: ReturnType<typeof createStore>, id = '6f2c1f49-2d7e-4c7a-9a57-2d1f5b0e8c11') =>
   insertConnection(store, id, { name: 'Rancher', settings: { target: 'org-1' } });
@@ -252,7 +235,7 @@ describe('checkpoints during bulk writes', () => {
   /** The WAL file's size on disk: it only grows until a checkpoint lets the next write restart it. */
   const walFrames = (store: ReturnType<typeof createStore>) => statSync(`${store.db.name}-wal`).size;
 
-  it('are held while a holder writes, and made once when the last holder lets go', () => {
+  it('are held while a holder writes, and made once when the last holder lets go', async () => {
     const store = createStore(dbFile());
     addConnection(store);
     const write = (n: number, at: number) => {
@@ -274,6 +257,7 @@ describe('checkpoints during bulk writes', () => {
     first(); // a second release by the same holder counts once
     expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     second();
+    await store.checkpointsSettled();
     expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     // Everything is in the database now: the next write starts the WAL over from its first frame.
     store.inventory.putKey('6f2c1f49-2d7e-4c7a-9a57-2d1f5b0e8c11', key('one-more'), 5);
@@ -281,6 +265,59 @@ describe('checkpoints during bulk writes', () => {
     expect(after!.busy).toBe(0);
     expect(after!.log).toBeGreaterThan(0);
     expect(after!.log * pageSize).toBeLessThan(held / 10);
+    store.close();
+  });
+
+  it('are made on the main connection when no worker can make them', async () => {
+    const file = dbFile();
+    const db = openDatabase(file);
+    const deferral = checkpointDeferral(db, () => Promise.reject(new Error('no worker here')));
+    const release = deferral.defer();
+    db.exec('CREATE TABLE filler (text TEXT NOT NULL)');
+    const insert = db.prepare('INSERT INTO filler VALUES (?)');
+    db.transaction(() => {
+      for (let i = 0; i < 3000; i++) insert.run('x'.repeat(400));
+    })();
+    release();
+    await deferral.settled();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    const copy = `${dbFile()}.copy`;
+    copyFileSync(file, copy);
+    const alone = new Database(copy, { readonly: true });
+    expect(alone.prepare('SELECT count(*) FROM filler').pluck().get()).toBe(3000);
+    alone.close();
+    db.close();
+  });
+
+  it('are made by a connection of their own, not the main one, and leave every row in the database file', async () => {
+    const store = createStore(dbFile());
+    addConnection(store);
+    const connectionId = '6f2c1f49-2d7e-4c7a-9a57-2d1f5b0e8c11';
+    const asked: string[] = [];
+    const pragma = store.db.pragma.bind(store.db);
+    store.db.pragma = ((source: string, options?: Database.PragmaOptions) => {
+      asked.push(source);
+      return pragma(source, options);
+    });
+    const release = store.deferCheckpoints();
+    const run = store.syncRuns.start(connectionId, 1);
+    const keys = Array.from({ length: 3000 }, (_, i) => key(`k${i}`, { description: 'x'.repeat(400) }));
+    store.transaction(() => store.inventory.replaceSnapshot(connectionId, [scope], keys, run, 1));
+    release();
+    // Until that checkpoint is done, a commit past the threshold must not start one on this thread.
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    await store.checkpointsSettled();
+    expect(asked.filter((source) => /checkpoint\s*\(/i.test(source))).toEqual([]);
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    // The database file by itself, without its WAL, holds the sync's keys.
+    const copy = `${dbFile()}.copy`;
+    copyFileSync(store.db.name, copy);
+    const alone = new Database(copy, { readonly: true });
+    expect(alone.prepare('SELECT count(*) FROM keys WHERE connection_id = ?').pluck().get(connectionId)).toBe(3000);
+    alone.close();
+    // The cache stays readable and writable on the main connection afterwards.
+    store.inventory.putKey(connectionId, key('after'), 2);
+    expect(store.inventory.getKey(connectionId, 'after')?.name).toBeDefined();
     store.close();
   });
 });

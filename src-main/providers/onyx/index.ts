@@ -9,6 +9,7 @@ import type { Capabilities, CreateFormSpec } from '../../../src-preload/contract
 import { AppError, ProviderError } from '../../errors.ts';
 import { createHttpClient, type HttpClient } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
+import { mapInTurns } from '../paging.ts';
 import type { CreatedKey, CreateKeySpec, Identity, KeyChanges, Provider, ProviderConfig, ProviderModule, TwinPlan } from '../types.ts';
 import { formTypes, KEY_NAME_MAX, onyxCapabilities, readSettings, type OnyxSettings } from './forms.ts';
 import {
@@ -93,7 +94,7 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
 
   async function listApiKeys(): Promise<ApiKeyJson[]> {
     const res = await http.request({ method: 'GET', path: 'admin/api-key' });
-    const items = parseOrThrow(listSchema, res.body, 'a list of API keys').map((item) => parseOrThrow(apiKeySchema, item, 'an API key'));
+    const items = await mapInTurns(parseOrThrow(listSchema, res.body, 'a list of API keys'), (item) => parseOrThrow(apiKeySchema, item, 'an API key'));
     for (const item of items) {
       known.variant = variantOf(item) ?? known.variant;
       for (const g of item.groups ?? []) seenGroups.set(g.id, g.name);
@@ -209,7 +210,7 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
     },
 
     async listKeys(scope) {
-      if (scope.kind === 'tenant') return (await listApiKeys()).map(apiKeyToRemote);
+      if (scope.kind === 'tenant') return mapInTurns(await listApiKeys(), apiKeyToRemote);
       // Whether the user is an admin decides how powerful an unscoped token is: ask each time.
       const [res] = await Promise.all([http.request({ method: 'GET', path: 'user/pats' }), readMe()]);
       const now = Date.now();

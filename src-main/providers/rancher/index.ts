@@ -5,6 +5,7 @@ import { AppError, ProviderError } from '../../errors.ts';
 import { mapLimit } from '../../concurrency.ts';
 import { createHttpClient, type HttpClient } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
+import { mapInTurns } from '../paging.ts';
 import { createPrefetch } from '../prefetch.ts';
 import type { CreateKeySpec, CreatedKey, KeyChanges, Provider, ProviderConfig, ProviderModule } from '../types.ts';
 import {
@@ -173,16 +174,29 @@ export function createRancherProvider(config: ProviderConfig): Provider {
 
     async listKeys(scope, options) {
       const type: RancherKeyType = scope.kind === 'account' ? 'account' : 'environment';
-      const { items } = await reads.keyList(scope, options?.signal, prefetched.take(options?.signal, `${type}:${scope.id}`));
-      const privileged = await isPrivileged(scope.id, type);
-      const keys: RemoteKey[] = [];
-      for (const item of items) {
-        const json = parseOrThrow(apiKeySchema, item, 'a key');
-        if (json.type && json.type !== 'apiKey') continue;
-        if (json.accountId && json.accountId !== scope.id) continue;
-        keys.push(toRemoteKey(json, scope.id, type, privileged));
+      const signal = options?.signal;
+      // Asked while the first page is on its way; every key of the scope needs the answer.
+      const privileged = isPrivileged(scope.id, type);
+      privileged.catch(() => undefined);
+      const keysOf = async (items: unknown[]) => {
+        const known = await privileged;
+        const keys = await mapInTurns(items, (item) => {
+          const json = parseOrThrow(apiKeySchema, item, 'a key');
+          if (json.type && json.type !== 'apiKey') return null;
+          if (json.accountId && json.accountId !== scope.id) return null;
+          return toRemoteKey(json, scope.id, type, known);
+        });
+        return keys.filter((key) => key !== null);
+      };
+      // The first page, when this sync asked for it while it read the scopes.
+      const first = prefetched.take(signal, `${type}:${scope.id}`);
+      const onKeys = options?.onKeys;
+      if (onKeys) {
+        await reads.keyList(scope, signal, first, async (items) => onKeys(await keysOf(items)));
+        await privileged;
+        return [];
       }
-      return keys;
+      return keysOf((await reads.keyList(scope, signal, first)).items);
     },
 
     async createKey(spec: CreateKeySpec, scope: RemoteScope): Promise<CreatedKey> {

@@ -59,20 +59,32 @@ export function createReads(http: HttpClient) {
     return { items: collection.data, next: collection.pagination?.next ?? undefined, headers: res.headers };
   }
 
-  /** Every page of a collection, from its `first` page when that was asked for already. */
-  async function getCollection(path: string, query: Record<string, string | number | undefined>, what: string, signal?: AbortSignal, first?: Promise<Page>) {
+  /**
+   * Every page of a collection, from its `first` page when that was asked for already: handed to
+   * `onPage` one at a time as they arrive, or all returned together.
+   */
+  async function getCollection(
+    path: string,
+    query: Record<string, string | number | undefined>,
+    what: string,
+    signal?: AbortSignal,
+    first?: Promise<Page>,
+    onPage?: (items: unknown[]) => Promise<void>,
+  ) {
     const items: unknown[] = [];
+    // Pages handed on are bounded by whoever takes them (the sync counts what it keeps).
+    const take = (page: Page) => (onPage ? onPage(page.items) : addPage(items, page.items, 'Rancher', what));
     const visited = new Set<string>([path]);
     let current = await (first ?? readPage(path, query, what, signal));
     const { headers } = current;
-    addPage(items, current.items, 'Rancher', what);
+    await take(current);
     for (let page = 1; current.next; page++) {
       if (page >= MAX_PAGES || visited.has(current.next)) {
         throw new ProviderError('bad-response', `Rancher's pagination of ${what} does not end; stopped reading.`);
       }
       visited.add(current.next);
       current = await readPage(current.next, undefined, what, signal);
-      addPage(items, current.items, 'Rancher', what);
+      await take(current);
     }
     return { items, headers };
   }
@@ -142,9 +154,9 @@ export function createReads(http: HttpClient) {
   // An admin's list holds every account's keys: ask for this scope's (the caller checks each answer).
   const keyQuery = (scope: { id: string }) => ({ accountId: scope.id, limit: PAGE_SIZE });
 
-  /** One scope's keys, every page (from its first page, when that was asked for already). */
-  function keyList(scope: { id: string; kind: string }, signal?: AbortSignal, first?: Promise<Page>) {
-    return getCollection(keysPath(scope), keyQuery(scope), 'keys', signal, first);
+  /** One scope's keys, every page (from its first page, when that was asked for already), to `onPage` or returned. */
+  function keyList(scope: { id: string; kind: string }, signal?: AbortSignal, first?: Promise<Page>, onPage?: (items: unknown[]) => Promise<void>) {
+    return getCollection(keysPath(scope), keyQuery(scope), 'keys', signal, first, onPage);
   }
 
   /** The first page of one scope's keys. */
