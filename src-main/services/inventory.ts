@@ -179,7 +179,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
    * Fetches every scope's keys, comparing and staging each list as it arrives (store/stage.ts):
    * what the sync holds is ids, not keys. Nothing reaches the inventory until the swap.
    */
-  async function fetchAll(connectionId: string, runId: number, staging: Staging, signal: AbortSignal) {
+  async function fetchAll(connectionId: string, runId: number, stagingReady: Promise<Staging>, signal: AbortSignal) {
     const provider = await deps.connections().provider(connectionId);
     const backend = providerModule(deps.connections().get(connectionId).kind).info.displayName;
     const listedScopes = await provider.listScopes({ signal });
@@ -190,8 +190,8 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     // The connection's own key: the first listed key that is its credential.
     let ownKey: string | null = null;
     let scopesDone = 0;
-    const progress = () =>
-      events.emit('sync.progress', { connectionId, runId, scopesDone, scopesTotal: scopes.length, keysFetched: staging.listed });
+    let keysFetched = 0;
+    const progress = () => events.emit('sync.progress', { connectionId, runId, scopesDone, scopesTotal: scopes.length, keysFetched });
     progress();
     await mapLimit(scopes, SCOPE_CONCURRENCY, async (scope) => {
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
@@ -199,7 +199,9 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       if (scope.inactive === undefined) {
         // Handed over page by page where the adapter can (a scope may list 100,000 keys), else at the end.
         const take = async (listed: RemoteKey[]) => {
-          checkListing(staging.listed + listed.length, backend, 'keys');
+          checkListing(keysFetched + listed.length, backend, 'keys');
+          keysFetched += listed.length;
+          const staging = await stagingReady;
           if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
           // A chunk at a time, the event loop turning in between.
           for (let from = 0; from < listed.length; from += STAGE_CHUNK) {
@@ -223,15 +225,17 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     deps.connections().get(connectionId);
     const runId = store.syncRuns.start(connectionId, now());
     events.emit('connections.changed', { connectionId });
-    const turn = await store.swapper.open(runId);
-    const staging = store.inventory.beginStaging(connectionId, runId, turn.hold);
+    // The writer thread gets ready while the scopes are read: the first keys wait for it, not the first request.
+    const opening = store.swapper.open(runId);
+    const stagingReady = opening.then((turn) => store.inventory.beginStaging(connectionId, runId, turn.hold));
     try {
       // A cancel ends the sync at once, even while an adapter's call does not listen for it; what
       // that call brings back later is dropped.
-      const { scopes, match, ownKey } = await orCancelled(fetchAll(connectionId, runId, staging, signal), signal);
+      const { scopes, match, ownKey } = await orCancelled(fetchAll(connectionId, runId, stagingReady, signal), signal);
       // Nothing is written until everything was fetched; a cancel up to here changes nothing.
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
       // The snapshot swapped in with the run's record, in one transaction, off the main thread.
+      const [turn, staging] = [await opening, await stagingReady];
       await turn.swap({ snapshot: staging.take(), scopes, at: now(), match: match ?? null, ownKey });
       const run = syncRunView(store.syncRuns.get(runId)!);
       log.info('sync.ok', { connectionId, runId, keys: run.keys, added: run.added, removed: run.removed, changed: run.changed });
@@ -239,8 +243,9 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       events.emit('sync.finished', { connectionId, run });
       return run;
     } catch (error) {
-      staging.discard();
-      turn.drop();
+      // Whatever was staged is dropped (the writer thread forgets its rows too).
+      void stagingReady.then((staging) => staging.discard());
+      void opening.then((turn) => turn.drop());
       const cancelled = signal.aborted || (error instanceof AppError && error.kind === 'cancelled');
       const shape = cancelled
         ? { kind: 'cancelled' as const, message: 'Sync cancelled; the cached inventory is unchanged.' }
