@@ -43,6 +43,9 @@ const CACHED_ROW_SQL = `SELECT hold_reason, gone_since, hold_until, scope_id, na
   status_detail, masked_value, created_at, created_by, expires_at, last_used_at, raw_json, tracks_last_use, expiry_supported, privileged
   FROM keys WHERE connection_id = ? AND id = ?`;
 
+/** 1 when the connection has any key in the cache, else 0. */
+const ANY_CACHED_SQL = 'SELECT EXISTS (SELECT 1 FROM keys WHERE connection_id = ?)';
+
 /** Whether a row (rowOf) holds exactly what a cachedRow stores, and the key has no local state the swap must see. */
 const sameAsCached = (row: unknown[], cached: unknown[]) =>
   cached[0] === null && cached[1] === null && STORED.every((column, i) => (row[column] ?? null) === cached[i + 3]);
@@ -70,6 +73,7 @@ export function stageTable(db: Db) {
 /** Staging on the connection that reads the cache while lists arrive. */
 export function snapshotStage(db: Db) {
   const cachedRow = db.prepare(CACHED_ROW_SQL).raw();
+  const anyCached = db.prepare(ANY_CACHED_SQL).pluck();
   let local: ReturnType<typeof stageTable> | undefined;
 
   /** `hold`: where the rows to write go (the writer thread's table); this connection's own table without one. */
@@ -80,6 +84,9 @@ export function snapshotStage(db: Db) {
     const { listedIds, unchanged } = snapshot;
     // Once taken or discarded, a list still arriving (a cancelled sync's call) is dropped.
     let closed = false;
+    // A first sync has nothing to compare with: every key is staged (the swap checks each staged
+    // key against the cache again, so a key cached meanwhile is still applied as it should be).
+    const nothingCached = anyCached.get(connectionId) === 0;
     // One read transaction per chunk: every comparison sees one state of the cache.
     const compare = db.transaction((rows: unknown[][]) => {
       const toWrite: unknown[][] = [];
@@ -89,7 +96,7 @@ export function snapshotStage(db: Db) {
         // The first listing of a key counts; a backend repeating it on a later page changes nothing.
         if (listedIds.has(id)) continue;
         listedIds.add(id);
-        const cached = cachedRow.get(connectionId, id) as unknown[] | undefined;
+        const cached = nothingCached ? undefined : (cachedRow.get(connectionId, id) as unknown[] | undefined);
         if (cached && sameAsCached(row, cached)) unchanged.add(id);
         else toWrite.push(row);
       }
@@ -147,7 +154,7 @@ export function snapshotApplier(db: Db) {
   const cachedState = db.prepare('SELECT id, hold_until, hold_reason, gone_since, scope_id, name FROM keys WHERE connection_id = ?').raw();
   const lastSuccessOf = db.prepare('SELECT last_success_at FROM connections WHERE id = ?').pluck();
   const everSynced = db.prepare('SELECT last_success_at IS NOT NULL FROM connections WHERE id = ?').pluck();
-  const anyCached = db.prepare('SELECT EXISTS (SELECT 1 FROM keys WHERE connection_id = ?)').pluck();
+  const anyCached = db.prepare(ANY_CACHED_SQL).pluck();
   const maxRowid = db.prepare('SELECT max(rowid) FROM keys').pluck();
   const insertAddedRows = db.prepare(`INSERT INTO changes (connection_id, sync_run_id, source, key_id, key_name, change, fields_json, at)
     SELECT connection_id, ?, 'sync', id, name, 'added', '{}', ? FROM keys WHERE rowid > ? AND rowid <= ? ORDER BY rowid`);

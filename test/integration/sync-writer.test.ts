@@ -139,6 +139,26 @@ describe('the sync writer', () => {
     store.close();
   });
 
+  it('keeps a key Keyfleet created while a first sync was fetching once, as the backend lists it', async () => {
+    const store = createStore(join(tempDirPath(), 'keyfleet.db'));
+    insertConnection(store, CONNECTION, { name: 'Rancher' });
+    const run = store.syncRuns.start(CONNECTION, 1);
+    const turn = await store.swapper.open(run);
+    const staging = store.inventory.beginStaging(CONNECTION, run, turn.hold);
+    await staging.add([key('a'), key('b')].map((k) => rowOf(CONNECTION, k, 0)));
+    // Created in Keyfleet meanwhile (held, so a lagging list would not remove it).
+    store.inventory.putKey(CONNECTION, key('b', { name: 'made in Keyfleet' }), 2, { kind: 'added', fields: {} }, { holdUntil: 10_000, holdReason: 'created', localHint: null, localLabel: null });
+    const counts = await turn.swap({ snapshot: staging.take(), scopes: [scope], at: 3, match: null, ownKey: null });
+    expect(counts).toEqual({ added: 1, removed: 0, changed: 1 });
+    const page = store.inventory.listKeys({ connectionId: CONNECTION, offset: 0, limit: 10 });
+    expect(page.rows.map((k) => [k.id, k.name, k.holdReason]).sort()).toEqual([
+      ['a', 'key-a', null],
+      ['b', 'key-b', null],
+    ]);
+    await store.swapper.close();
+    store.close();
+  });
+
   it('swaps on the main connection when the writer thread cannot start, with the same result', async () => {
     const file = join(tempDirPath(), 'keyfleet.db');
     const store = createStore(file);
