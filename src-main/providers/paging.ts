@@ -22,11 +22,11 @@ export function addPage<T>(listing: T[], page: readonly T[], backend: string, wh
 }
 
 /** Items read between two turns of the event loop (a backend's 10,000-key answer must not hold the main thread). */
-export const ITEMS_PER_TURN = 200;
+export const ITEMS_PER_TURN = 100;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Maps a long list 200 items at a time, letting the event loop turn in between. */
+/** Maps a long list 100 items at a time, letting the event loop turn in between. */
 export async function mapInTurns<T, R>(items: readonly T[], fn: (item: T) => R): Promise<R[]> {
   const out = new Array<R>(items.length);
   for (let i = 0; i < items.length; i++) {

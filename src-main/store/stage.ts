@@ -9,7 +9,7 @@ import type { Db } from './db.ts';
 import { changedFields, KEY_COLUMN_LIST, STORED, UPSERT_KEY_SQL, type SnapshotCounts, type TrackedFields } from './key-write.ts';
 
 /** Keys compared and staged between two turns of the event loop. */
-export const STAGE_CHUNK = 200;
+export const STAGE_CHUNK = 100;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
