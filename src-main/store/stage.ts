@@ -39,9 +39,8 @@ export interface Staging {
 }
 
 /** A cached key as a sync compares it: its local state (three columns), then every stored column in STORED's order. */
-const CACHED_ROW_SQL = `SELECT hold_reason, gone_since, hold_until, scope_id, name, description, type, category, role, status,
-  status_detail, masked_value, created_at, created_by, expires_at, last_used_at, raw_json, tracks_last_use, expiry_supported, privileged
-  FROM keys WHERE connection_id = ? AND id = ?`;
+const CACHED_COLUMNS = ['hold_reason', 'gone_since', 'hold_until', ...STORED.map((column) => KEY_COLUMN_LIST[column])];
+const CACHED_ROW_SQL = `SELECT ${CACHED_COLUMNS.join(', ')} FROM keys WHERE connection_id = ? AND id = ?`;
 
 /** 1 when the connection has any key in the cache, else 0. */
 const ANY_CACHED_SQL = 'SELECT EXISTS (SELECT 1 FROM keys WHERE connection_id = ?)';
@@ -138,12 +137,11 @@ export function snapshotStage(db: Db) {
 export function snapshotApplier(db: Db) {
   const stage = stageTable(db);
   const columns = KEY_COLUMN_LIST.join(', ');
-  const cachedRow = db.prepare(CACHED_ROW_SQL).raw();
-  // Staged keys already cached (read before new ones are inserted), in listing order.
+  // Staged keys already cached, each with its cached row (read before new ones are inserted), in listing order.
   const stagedCached = db
     .prepare(
-      `SELECT ${KEY_COLUMN_LIST.map((c) => `s.${c}`).join(', ')}, s.seq FROM temp.sync_stage s
-      WHERE s.run = ? AND EXISTS (SELECT 1 FROM keys k WHERE k.connection_id = s.connection_id AND k.id = s.id) ORDER BY s.seq`,
+      `SELECT ${KEY_COLUMN_LIST.map((c) => `s.${c}`).join(', ')}, s.seq, ${CACHED_COLUMNS.map((c) => `k.${c}`).join(', ')}
+      FROM temp.sync_stage s JOIN keys k ON k.connection_id = s.connection_id AND k.id = s.id WHERE s.run = ? ORDER BY s.seq`,
     )
     .raw();
   // Staged keys new to the cache, in listing order between two positions: SQLite copies them itself.
@@ -231,9 +229,9 @@ export function snapshotApplier(db: Db) {
     for (const staged of (hadKeys ? stagedCached.all(run) : []) as unknown[][]) {
       const row = staged.slice(0, width);
       const position = staged[width] as number;
+      const previous = staged.slice(width + 1);
       insertNewBefore(position);
       const id = row[1] as string;
-      const previous = cachedRow.get(connectionId, id) as unknown[];
       const [holdReason, goneSince, holdUntil] = previous as [HoldReason | null, number | null, number | null];
       // A key Keyfleet deleted may stay listed for a while; it stays revoked here.
       if (held({ holdUntil }) && holdReason === 'revoked') continue;
