@@ -2,8 +2,8 @@
 // check before asking for the first key list costs round trips the backend does not need. An
 // adapter that can start reading a scope's keys (their first page) while it still reads the scopes
 // starts it here, tied to the sync's signal (ListOptions), and the same sync's listKeys takes it,
-// once. A listKeys without
-// that signal (a rotation, a connection check) never gets a list read before its own call.
+// once. A listKeys without that signal (a rotation, a connection check) never gets a list read
+// before its own call.
 
 export interface Prefetch<T> {
   /** Starts reading `key` for the run with `signal`; nothing without a signal. */
