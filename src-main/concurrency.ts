@@ -45,3 +45,6 @@ export function createLimiter(limit: number) {
     },
   };
 }
+
+/** Resolves on the next turn of the event loop: long work in pieces lets I/O and other work in between. */
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -2,7 +2,7 @@
 // REQUESTS_PER_HOST requests in flight to one origin, however many connections, scopes and pages
 // ask at once. Waiting happens before a request is sent, never while holding a socket; a request
 // gives its slot back only once its socket is free for the next one.
-import { createLimiter } from '../concurrency.ts';
+import { createLimiter, nextTurn } from '../concurrency.ts';
 
 export const REQUESTS_PER_HOST = 4;
 
@@ -22,7 +22,7 @@ export function withHostSlot<T>(origin: string, work: () => Promise<T>): Promise
       // undici hands the socket back a turn after the answer's last byte was read: a request sent
       // before that (the next page, the next request waiting for this slot) would open a new
       // socket, which over TLS costs two or three round trips.
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
   });
 }

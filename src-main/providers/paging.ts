@@ -4,6 +4,7 @@
 // (`push(...page)`) of a long page would overflow the call's argument list.
 import { ProviderError } from '../errors.ts';
 import { formatCount, LIMITS } from '../limits.ts';
+import { nextTurn } from '../concurrency.ts';
 
 /** Refuses a listing of more than LIMITS.keysPerConnection items. */
 export function checkListing(size: number, backend: string, what: string): void {
@@ -24,7 +25,6 @@ export function addPage<T>(listing: T[], page: readonly T[], backend: string, wh
 /** Items read between two turns of the event loop (a backend's 10,000-key answer must not hold the main thread). */
 export const ITEMS_PER_TURN = 100;
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Maps a long list 100 items at a time, letting the event loop turn in between. */
 export async function mapInTurns<T, R>(items: readonly T[], fn: (item: T) => R): Promise<R[]> {

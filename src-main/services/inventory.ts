@@ -2,7 +2,7 @@
 // first, then swap the connection's snapshot in one transaction with the run's record. A failed
 // sync records why and leaves the previous snapshot exactly as it was.
 import type { ChannelInput, KeyDetail, KeyLink, KeyPage, KeyView, ScopeView, SyncRunView } from '../../src-preload/contract.ts';
-import { createLimiter, mapLimit } from '../concurrency.ts';
+import { createLimiter, mapLimit, nextTurn } from '../concurrency.ts';
 import { AppError, toErrorShape } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -28,7 +28,6 @@ const SCOPE_CONCURRENCY = 4;
  */
 export const SYNCS_PER_HOST = 2;
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const cutOrNull = (text: string | null, max: number) => (text === null ? null : cut(text, max));

@@ -7,11 +7,11 @@
 import type { HoldReason, RemoteKey, RemoteScope } from '../model.ts';
 import type { Db } from './db.ts';
 import { changedFields, KEY_COLUMN_LIST, STORED, UPSERT_KEY_SQL, type SnapshotCounts, type TrackedFields } from './key-write.ts';
+import { nextTurn } from '../concurrency.ts';
 
 /** Keys compared and staged between two turns of the event loop. */
 export const STAGE_CHUNK = 100;
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** What the swap applies besides the staged rows (plain data: it may cross to the writer thread). */
 export interface StagedSnapshot {
