@@ -3,7 +3,7 @@
 import type { KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
 import type { Db } from './db.ts';
 import { rowOf, UPSERT_KEY_SQL, type ChangeKind, type FieldChanges, type KeyTraits, type LocalKeyState, type SnapshotCounts } from './key-write.ts';
-import { snapshotApplier, snapshotStage } from './stage.ts';
+import { snapshotApplier, snapshotStage, type Staging } from './stage.ts';
 
 export { changedFields, defaultTraits, rowOf } from './key-write.ts';
 export type { ChangeKind, FieldChanges, KeyTraits, LocalKeyState, SnapshotCounts } from './key-write.ts';
@@ -20,8 +20,10 @@ export function snapshotWriter(db: Db) {
   let applier: ReturnType<typeof snapshotApplier> | undefined;
 
   return {
-    /** A sync's staging on this connection to the database (see stage.ts). */
-    beginStaging: (...args: Parameters<ReturnType<typeof snapshotStage>['begin']>) => (stage ??= snapshotStage(db)).begin(...args),
+    /** A sync's staging on this connection to the database; `hold` takes its rows to write (see stage.ts). */
+    beginStaging(connectionId: string, run: number, hold?: (rows: unknown[][]) => void): Staging {
+      return (stage ??= snapshotStage(db)).begin(connectionId, run, hold);
+    },
 
     /** The cache after a successful remote operation, ahead of the next sync. */
     putKey(
