@@ -77,6 +77,21 @@ const ms = (v: number) => `${v < 10 ? v.toFixed(1) : Math.round(v).toLocaleStrin
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
 const met = (ok: boolean): Figure['met'] => (ok ? 'yes' : 'NO');
 
+/** The core's peak memory and its main thread's long tasks during one sync. */
+function coreDuring(what: string, run: SyncFigures): Figure[] {
+  return [
+    { figure: `Core RSS, peak during the ${what}`, value: mb(run.peakRss), target: '< 300 MB', floor: '', ratio: '', met: met(run.peakRss < 300 * MB) },
+    {
+      figure: `Core main thread: tasks > 50 ms during the ${what}`,
+      value: `${run.longTasks} (longest ${ms(run.longestTaskMs)})`,
+      target: '0',
+      floor: '',
+      ratio: '',
+      met: met(run.longTasks === 0),
+    },
+  ];
+}
+
 function authorizationOf(c: BenchConnection): string {
   const credential = c.add.credential;
   if (credential.type === 'key-pair') return `Basic ${Buffer.from(`${credential.accessKey}:${credential.secretKey}`).toString('base64')}`;
@@ -263,24 +278,8 @@ async function main() {
         ratio: `${(resync.wallMs / floor.fetchMs).toFixed(2)}×`,
         met: met(resync.wallMs <= 1.1 * floor.fetchMs),
       },
-      { figure: 'Core RSS, peak during the sync', value: mb(sync.peakRss), target: '< 300 MB', floor: '', ratio: '', met: met(sync.peakRss < 300 * MB) },
-      {
-        figure: 'Core main thread: tasks > 50 ms during the sync',
-        value: `${sync.longTasks} (longest ${ms(sync.longestTaskMs)})`,
-        target: '0',
-        floor: '',
-        ratio: '',
-        met: met(sync.longTasks === 0),
-      },
-      { figure: 'Core RSS, peak during the re-sync', value: mb(resync.peakRss), target: '< 300 MB', floor: '', ratio: '', met: met(resync.peakRss < 300 * MB) },
-      {
-        figure: 'Core main thread: tasks > 50 ms during the re-sync',
-        value: `${resync.longTasks} (longest ${ms(resync.longestTaskMs)})`,
-        target: '0',
-        floor: '',
-        ratio: '',
-        met: met(resync.longTasks === 0),
-      },
+      ...coreDuring('sync', sync),
+      ...coreDuring('re-sync', resync),
       { figure: 'Cold start: open DB + migrations', value: ms(coldOpen), target: '< 150 ms', floor: '', ratio: '', met: met(coldOpen < 150) },
       { figure: 'Cold start: createCore until ready', value: ms(coldCore), target: '', floor: '', ratio: '', met: '' },
       { figure: 'Cold start: first page of keys (core)', value: ms(median(cold.map((c) => c.firstPageMs))), target: '', floor: '', ratio: '', met: '' },
