@@ -133,7 +133,10 @@ describe('vault migration under SIGKILL', () => {
       const points: string[] = [];
       let kills = 0;
       // The first kill lands right after the wrapped key is committed, before any item is touched.
-      const plans = ['get#1', ...Array.from({ length: KILLS - 1 }, () => rng.pick(['set', 'during-set', 'get', 'timer']))];
+      // Kills at a timer come last: one that lands after a run finished would end the migration
+      // (and the kills) before the kills at a step had their turn.
+      const drawn = Array.from({ length: KILLS - 1 }, () => rng.pick(['set', 'during-set', 'get', 'timer']));
+      const plans = ['get#1', ...drawn.filter((kind) => kind !== 'timer'), ...drawn.filter((kind) => kind === 'timer')];
       for (const [round, kind] of plans.entries()) {
         const left = ENTRIES - (await inspect()).sealed;
         if (left === 0) break;
