@@ -2,6 +2,7 @@
 // length past it is refused unread), JSON parsed, then one iterative walk that refuses nesting,
 // lists and texts past Keyfleet's limits — before any adapter, schema or JSON.stringify recurses
 // into it or spreads one of its lists into a call.
+import { hash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { ProviderError } from '../errors.ts';
 import { formatCount, LIMITS } from '../limits.ts';
@@ -9,8 +10,8 @@ import { formatBytes } from './messages.ts';
 
 export type Parsed = { kind: 'ok'; value: unknown } | { kind: 'invalid'; reason: string };
 
-/** The body as text; refused (and the socket dropped) once it grows past `maxBytes`. */
-export async function readText(res: Dispatcher.ResponseData, headers: Record<string, string>, maxBytes: number, backend: string): Promise<string> {
+/** The body's bytes; refused (and the socket dropped) once they grow past `maxBytes`. */
+export async function readBytes(res: Dispatcher.ResponseData, headers: Record<string, string>, maxBytes: number, backend: string): Promise<Buffer> {
   const claimed = Number(headers['content-length'] ?? NaN);
   if (Number.isFinite(claimed) && claimed > maxBytes) {
     res.body.destroy();
@@ -26,8 +27,11 @@ export async function readText(res: Dispatcher.ResponseData, headers: Record<str
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
+
+/** What tells two answers apart: the SHA-256 of their bytes (a sync's unchanged pages, page-memo.ts). */
+export const digestOf = (bytes: Buffer): string => hash('sha256', bytes, 'base64');
 
 function tooLarge(backend: string, size: number, cap: number): ProviderError {
   return new ProviderError('bad-response', `${backend} sent an answer larger than Keyfleet accepts (${formatBytes(size)} > ${formatBytes(cap)}); it was not read.`);

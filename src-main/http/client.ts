@@ -9,7 +9,7 @@ import { Agent, request as undiciRequest } from 'undici';
 import { AppError, ProviderError, type ProviderErrorKind } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { cleanBody, rememberAuthorization } from '../redact.ts';
-import { ANSWER_LIMITS, parseBody, readText, shapeProblem } from './answer.ts';
+import { ANSWER_LIMITS, digestOf, parseBody, readBytes, shapeProblem } from './answer.ts';
 import { REQUESTS_PER_HOST, withHostSlot } from './host-limit.ts';
 import { requestUrl, type QueryValue } from './link.ts';
 import { defaultMessage, formatMs, NETWORK_CODES, STATUS_KIND, TLS_CODES } from './messages.ts';
@@ -63,6 +63,11 @@ export interface HttpRequest {
   idempotent?: boolean;
   /** Aborts the call (a cancelled sync). */
   signal?: AbortSignal;
+  /**
+   * Asks for the answer's digest (`true`), or gives the digest of an answer read before: an
+   * answer of exactly those bytes comes back `unchanged`, its body parsed only if it is read.
+   */
+  digest?: true | string;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -70,6 +75,10 @@ export interface HttpResponse<T = unknown> {
   headers: Record<string, string>;
   /** Parsed JSON, or null for an empty body. */
   body: T;
+  /** The answer's digest, when the request asked for it. */
+  digest?: string;
+  /** The answer is byte for byte the one whose digest the request gave. */
+  unchanged?: boolean;
 }
 
 export interface HttpClient {
@@ -148,25 +157,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         signal: controller.signal,
       });
       const responseHeaders = flattenHeaders(res.headers);
-      const text = await readText(res, responseHeaders, settings.maxResponseBytes, options.backendName);
-      const parsed = parseBody(text, responseHeaders['content-type']);
+      const bytes = await readBytes(res, responseHeaders, settings.maxResponseBytes, options.backendName);
       const ok = res.statusCode >= 200 && res.statusCode < 300;
-      // An error body's long text is cut when the error is made; its nesting and lists are bounded all the same.
-      const problem = parsed.kind === 'ok' ? shapeProblem(parsed.value, ok ? ANSWER_LIMITS : { ...ANSWER_LIMITS, textChars: Infinity }) : undefined;
-
-      if (ok) {
-        if (parsed.kind === 'invalid') {
-          throw new ProviderError(
-            'bad-response',
-            `${options.backendName} sent an answer Keyfleet could not read (${parsed.reason}) for ${describe(req, url)}.`,
-            { status: res.statusCode },
-          );
-        }
-        if (problem) {
-          throw new ProviderError('bad-response', `${options.backendName} sent ${problem} (${describe(req, url)}); it was not read.`, { status: res.statusCode });
-        }
-        return { status: res.statusCode, headers: responseHeaders, body: parsed.value as T };
+      const digest = ok && req.digest !== undefined ? digestOf(bytes) : undefined;
+      if (digest !== undefined && digest === req.digest) {
+        // The answer read before, again: read only if the caller still needs its body.
+        let body: { value: T } | undefined;
+        const read = () => (body ??= { value: okBody<T>(req, url, res.statusCode, bytes, responseHeaders) }).value;
+        return Object.defineProperty({ status: res.statusCode, headers: responseHeaders, digest, unchanged: true }, 'body', { get: read, enumerable: true }) as HttpResponse<T>;
       }
+      if (ok) return { status: res.statusCode, headers: responseHeaders, body: okBody<T>(req, url, res.statusCode, bytes, responseHeaders), ...(digest ? { digest } : {}) };
+      const text = bytes.toString('utf8');
+      const parsed = parseBody(text, responseHeaders['content-type']);
+      // An error body's long text is cut when the error is made; its nesting and lists are bounded all the same.
+      const problem = parsed.kind === 'ok' ? shapeProblem(parsed.value, { ...ANSWER_LIMITS, textChars: Infinity }) : undefined;
       // An error body past the limits is described by its status alone; within them, what the
       // adapter makes of it is cleaned (redacted, cut short) when the error is made (errors.ts).
       const answer = problem ? null : parsed.kind === 'ok' ? parsed.value : text;
@@ -185,6 +189,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       clearTimeout(deadline);
       signal?.removeEventListener('abort', cancel);
     }
+  }
+
+  /** A successful answer's JSON, within Keyfleet's limits. */
+  function okBody<T>(req: HttpRequest, url: URL, status: number, bytes: Buffer, headers: Record<string, string>): T {
+    const parsed = parseBody(bytes.toString('utf8'), headers['content-type']);
+    if (parsed.kind === 'invalid') {
+      throw new ProviderError('bad-response', `${options.backendName} sent an answer Keyfleet could not read (${parsed.reason}) for ${describe(req, url)}.`, { status });
+    }
+    const problem = shapeProblem(parsed.value, ANSWER_LIMITS);
+    if (problem) throw new ProviderError('bad-response', `${options.backendName} sent ${problem} (${describe(req, url)}); it was not read.`, { status });
+    return parsed.value as T;
   }
 
   function statusError(

@@ -5,6 +5,9 @@
 import { ProviderError } from '../errors.ts';
 import { formatCount, LIMITS } from '../limits.ts';
 import { nextTurn } from '../concurrency.ts';
+import type { HttpClient, HttpResponse } from '../http/client.ts';
+import type { RemoteKey } from '../model.ts';
+import type { PageMemo } from './types.ts';
 
 /** Refuses a listing of more than LIMITS.keysPerConnection items. */
 export function checkListing(size: number, backend: string, what: string): void {
@@ -34,4 +37,16 @@ export async function mapInTurns<T, R>(items: readonly T[], fn: (item: T) => R):
     out[i] = fn(items[i]!);
   }
   return out;
+}
+
+/**
+ * A listing of one answer as one part of a sync's listing (ListOptions.pages), named by its path:
+ * an answer byte for byte the last sync's is handed over as the same keys, not read again. Every
+ * key is handed over: listKeys returns what this returns, nothing.
+ */
+export async function readWholeList(http: HttpClient, path: string, pages: PageMemo, keysOf: (res: HttpResponse) => Promise<RemoteKey[]>, signal?: AbortSignal): Promise<RemoteKey[]> {
+  const res = await http.request({ method: 'GET', path, digest: pages.known(path)?.digest ?? true, signal });
+  if (res.unchanged) await pages.same(path);
+  else await pages.read(path, { digest: res.digest!, after: null }, await keysOf(res));
+  return [];
 }

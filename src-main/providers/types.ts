@@ -42,6 +42,29 @@ export interface ListOptions {
    * bounds the listing (it counts what it takes).
    */
   onKeys?: (keys: RemoteKey[]) => Promise<void>;
+  /**
+   * The parts of the listing (a page, a list) the connection's last successful sync read, while
+   * the cache still holds exactly what that sync made of them (services/page-memo.ts). An adapter
+   * asks for a part with its digest (HttpRequest.digest): a part whose answers are byte for byte
+   * the same, read in the same context, is handed over with `same` (not parsed, validated or
+   * compared again); any other part with `read`, in place of onKeys. Given with onKeys.
+   */
+  pages?: PageMemo;
+}
+
+/** What an adapter kept of a part of a listing: its answers' digest, and what it needs to go on (a next link, say). */
+export interface KnownPart {
+  digest: string;
+  after: unknown;
+}
+
+export interface PageMemo {
+  /** The part named `part` (the adapter's own name, stable from sync to sync) as the last sync read it. */
+  known(part: string): KnownPart | undefined;
+  /** A part read now: its keys handed over (as onKeys would), and the part remembered with `known` for the next sync. */
+  read(part: string, known: KnownPart, keys: RemoteKey[]): Promise<void>;
+  /** A part exactly as the last sync read it: its keys are the ones it listed then, as cached. */
+  same(part: string): Promise<void>;
 }
 
 export interface Identity {

@@ -16,6 +16,8 @@ import { STAGE_CHUNK, type Staging } from '../store/stage.ts';
 import { UNREACHABLE_KINDS, type ConnectionService } from './connections.ts';
 import { traitsOf } from './health.ts';
 import { findOwnKey } from './own-credential.ts';
+import { createPageMemos } from './page-memo.ts';
+import { boundKey, cut } from './key-bounds.ts';
 import { LIMITS } from '../limits.ts';
 import { cleanText } from '../redact.ts';
 import { checkListing } from '../providers/paging.ts';
@@ -28,26 +30,6 @@ const SCOPE_CONCURRENCY = 4;
  */
 export const SYNCS_PER_HOST = 2;
 
-
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-const cutOrNull = (text: string | null, max: number) => (text === null ? null : cut(text, max));
-
-/** A key's texts as the cache keeps them: a backend's megabyte-long name is cut, not stored whole. */
-function boundKey(key: RemoteKey): RemoteKey {
-  const { nameChars, descriptionChars } = LIMITS;
-  const short = [key.name, key.type, key.role, key.statusDetail, key.maskedValue, key.createdBy].every((t) => t === null || t.length <= nameChars);
-  if (short && (key.description === null || key.description.length <= descriptionChars)) return key;
-  return {
-    ...key,
-    name: cut(key.name, nameChars),
-    description: cutOrNull(key.description, descriptionChars),
-    type: cut(key.type, nameChars),
-    role: cutOrNull(key.role, nameChars),
-    statusDetail: cutOrNull(key.statusDetail, nameChars),
-    maskedValue: cutOrNull(key.maskedValue, nameChars),
-    createdBy: cutOrNull(key.createdBy, nameChars),
-  };
-}
 
 /** Each key's rotation partner: the key that replaced it, and the one it replaced. */
 export interface RotationLinks {
@@ -147,6 +129,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
   const { store, events, log, now } = deps;
   const running = new Map<string, { promise: Promise<SyncRunView>; abort: AbortController }>();
   const hostSlots = new Map<string, ReturnType<typeof createLimiter>>();
+  const memos = createPageMemos();
   let stopped = false;
 
   /** Runs a connection's sync once its backend host has a free slot. */
@@ -178,10 +161,21 @@ export function createInventoryService(deps: InventoryServiceDeps) {
    * Fetches every scope's keys, comparing and staging each list as it arrives (store/stage.ts):
    * what the sync holds is ids, not keys. Nothing reaches the inventory until the swap.
    */
-  async function fetchAll(connectionId: string, runId: number, stagingReady: Promise<Staging>, signal: AbortSignal) {
+  async function fetchAll(connectionId: string, runId: number, trusted: number | null, stagingReady: Promise<Staging>, signal: AbortSignal) {
     const provider = await deps.connections().provider(connectionId);
-    const backend = providerModule(deps.connections().get(connectionId).kind).info.displayName;
-    const listedScopes = await provider.listScopes({ signal });
+    const connection = deps.connections().get(connectionId);
+    const backend = providerModule(connection.kind).info.displayName;
+    // Keys handed over as they are listed (onKeys), and the parts of the listing the last sync read, to be read again only if they changed.
+    const pages = memos.begin(connectionId, trusted, provider, JSON.stringify([connection.kind, connection.baseUrl, connection.settings]), (keys) => take(keys), async (ids, own) => {
+      checkListing(keysFetched + ids.length, backend, 'keys');
+      keysFetched += ids.length;
+      const staging = await stagingReady;
+      if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
+      staging.addSame(ids);
+      if (own !== null) ownKey ??= own;
+    });
+    const options = { signal, onKeys: async (keys: RemoteKey[]) => void (await take(keys)), pages: pages.memo };
+    const listedScopes = await provider.listScopes(options);
     checkListing(listedScopes.length, backend, 'scopes');
     const scopes = listedScopes.map((s) => (s.name.length > LIMITS.nameChars ? { ...s, name: cut(s.name, LIMITS.nameChars) } : s));
     const traits = traitsOf(deps.connections().get(connectionId));
@@ -192,32 +186,39 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     let keysFetched = 0;
     const progress = () => events.emit('sync.progress', { connectionId, runId, scopesDone, scopesTotal: scopes.length, keysFetched });
     progress();
+    /** Keys listed: compared and staged; their ids, and the connection's own key among them, told back. */
+    async function take(listed: RemoteKey[]) {
+      checkListing(keysFetched + listed.length, backend, 'keys');
+      keysFetched += listed.length;
+      const staging = await stagingReady;
+      if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
+      const keptBefore = staging.keptAsCached;
+      const ids: string[] = [];
+      let own: string | null = null;
+      // A chunk at a time, the event loop turning in between.
+      for (let from = 0; from < listed.length; from += STAGE_CHUNK) {
+        if (from > 0) await nextTurn();
+        const bounded = listed.slice(from, from + STAGE_CHUNK).map(boundKey);
+        if (match && !('localHint' in match) && own === null) {
+          own = findOwnKey(match, bounded.filter((k) => k.status !== 'revoked').map((k) => ({ id: k.id, maskedValue: k.maskedValue, localHint: null })));
+        }
+        for (const key of bounded) ids.push(key.id);
+        await staging.add(bounded.map((key) => rowOf(connectionId, key, 0, traits(key))));
+      }
+      ownKey ??= own;
+      return { ids, own, exact: staging.keptAsCached === keptBefore };
+    }
     await mapLimit(scopes, SCOPE_CONCURRENCY, async (scope) => {
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
       // An inactive scope refuses to be read; the snapshot swap keeps its cached keys.
       if (scope.inactive === undefined) {
         // Handed over page by page where the adapter can (a scope may list 100,000 keys), else at the end.
-        const take = async (listed: RemoteKey[]) => {
-          checkListing(keysFetched + listed.length, backend, 'keys');
-          keysFetched += listed.length;
-          const staging = await stagingReady;
-          if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
-          // A chunk at a time, the event loop turning in between.
-          for (let from = 0; from < listed.length; from += STAGE_CHUNK) {
-            if (from > 0) await nextTurn();
-            const bounded = listed.slice(from, from + STAGE_CHUNK).map(boundKey);
-            if (match && !('localHint' in match)) {
-              ownKey ??= findOwnKey(match, bounded.filter((k) => k.status !== 'revoked').map((k) => ({ id: k.id, maskedValue: k.maskedValue, localHint: null })));
-            }
-            await staging.add(bounded.map((key) => rowOf(connectionId, key, 0, traits(key))));
-          }
-        };
-        await take(await provider.listKeys(scope, { signal, onKeys: take }));
+        await take(await provider.listKeys(scope, options));
       }
       scopesDone++;
       progress();
     });
-    return { scopes, match, ownKey };
+    return { scopes, match, ownKey, pages };
   }
 
   async function runSync(connectionId: string, signal: AbortSignal): Promise<SyncRunView> {
@@ -227,15 +228,17 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     // The writer thread gets ready while the scopes are read: the first keys wait for it, not the first request.
     const opening = store.swapper.open(runId);
     const stagingReady = opening.then((turn) => store.inventory.beginStaging(connectionId, runId, turn.hold));
+    const trusted = store.connections.beginPages(connectionId, runId);
     try {
       // A cancel ends the sync at once, even while an adapter's call does not listen for it; what
       // that call brings back later is dropped.
-      const { scopes, match, ownKey } = await orCancelled(fetchAll(connectionId, runId, stagingReady, signal), signal);
+      const { scopes, match, ownKey, pages } = await orCancelled(fetchAll(connectionId, runId, trusted, stagingReady, signal), signal);
       // Nothing is written until everything was fetched; a cancel up to here changes nothing.
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
       // The snapshot swapped in with the run's record, in one transaction, off the main thread.
       const [turn, staging] = [await opening, await stagingReady];
       await turn.swap({ snapshot: staging.take(), scopes, at: now(), match: match ?? null, ownKey });
+      pages.keep(runId, store.connections.pagesRun(connectionId));
       const run = syncRunView(store.syncRuns.get(runId)!);
       log.info('sync.ok', { connectionId, runId, keys: run.keys, added: run.added, removed: run.removed, changed: run.changed });
       events.emit('inventory.changed', { connectionId });

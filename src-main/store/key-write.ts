@@ -37,6 +37,12 @@ export const KEY_COLUMN_LIST = [
  * Writes a key's row (rowOf, bound positionally): inserted, or over the cached one, which is
  * present again if it had gone; its local state (hold, hint, label) and first sighting stay.
  */
+/**
+ * Every write to a connection's keys outside a sync's swap runs this too: the pages its last sync
+ * read no longer say what the cache holds (services/page-memo.ts).
+ */
+export const UNTRUST_PAGES_SQL = 'UPDATE connections SET pages_run = NULL WHERE id = ? AND pages_run IS NOT NULL';
+
 export const UPSERT_KEY_SQL = `INSERT INTO keys (${KEY_COLUMN_LIST.join(', ')}) VALUES (${KEY_COLUMN_LIST.map(() => '?').join(', ')})
   ON CONFLICT (connection_id, id) DO UPDATE SET scope_id = excluded.scope_id, name = excluded.name,
     description = excluded.description, type = excluded.type, category = excluded.category, role = excluded.role,

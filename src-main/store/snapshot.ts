@@ -2,7 +2,7 @@
 // operation. Reading is in inventory.ts.
 import type { KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
 import type { Db } from './db.ts';
-import { rowOf, UPSERT_KEY_SQL, type ChangeKind, type FieldChanges, type KeyTraits, type LocalKeyState, type SnapshotCounts } from './key-write.ts';
+import { rowOf, UNTRUST_PAGES_SQL, UPSERT_KEY_SQL, type ChangeKind, type FieldChanges, type KeyTraits, type LocalKeyState, type SnapshotCounts } from './key-write.ts';
 import { snapshotApplier, snapshotStage, type Staging } from './stage.ts';
 
 export { changedFields, defaultTraits, rowOf } from './key-write.ts';
@@ -15,6 +15,7 @@ export function snapshotWriter(db: Db) {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const setLocal = db.prepare(`UPDATE keys SET hold_until = @holdUntil, hold_reason = @holdReason,
       local_hint = @localHint, local_label = @localLabel WHERE connection_id = @connectionId AND id = @id`);
+  const untrustPages = db.prepare(UNTRUST_PAGES_SQL);
   // Made on first use: a reviewed copy (read-only) never stages anything.
   let stage: ReturnType<typeof snapshotStage> | undefined;
   let applier: ReturnType<typeof snapshotApplier> | undefined;
@@ -36,6 +37,7 @@ export function snapshotWriter(db: Db) {
     ): void {
       db.transaction(() => {
         upsertKey.run(...rowOf(connectionId, key, at, traits));
+        untrustPages.run(connectionId);
         if (local) setLocal.run({ connectionId, id: key.id, ...local });
         if (change) {
           insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, change.kind, JSON.stringify(change.fields), at);
@@ -45,12 +47,16 @@ export function snapshotWriter(db: Db) {
 
     /** Keyfleet-only state of a cached key (hold, hint, label). */
     setLocalState(connectionId: string, keyId: string, local: LocalKeyState): void {
-      setLocal.run({ connectionId, id: keyId, ...local });
+      db.transaction(() => {
+        setLocal.run({ connectionId, id: keyId, ...local });
+        untrustPages.run(connectionId);
+      })();
     },
 
     dropKey(connectionId: string, key: KeyRecord, at: number): void {
       db.transaction(() => {
         deleteKey.run(connectionId, key.id);
+        untrustPages.run(connectionId);
         insertChange.run(connectionId, null, 'keyfleet', key.id, key.name, 'removed', '{}', at);
       }).immediate();
     },
@@ -71,6 +77,7 @@ export function snapshotWriter(db: Db) {
       const staging = (stage ??= snapshotStage(db)).begin(connectionId, runId);
       try {
         staging.addNow(keys.map((key) => rowOf(connectionId, key, 0, traitsOf?.(key))));
+        untrustPages.run(connectionId);
         return (applier ??= snapshotApplier(db)).apply(staging.take(), scopes, at);
       } catch (error) {
         staging.discard();

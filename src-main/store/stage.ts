@@ -30,8 +30,15 @@ export interface Staging {
   add(rows: unknown[][]): Promise<void>;
   /** The same, at once (a caller already inside a transaction). */
   addNow(rows: unknown[][]): void;
+  /**
+   * Keys the last sync listed exactly as they are cached now (a page whose answer did not change,
+   * services/page-memo.ts): remembered as unchanged without a comparison.
+   */
+  addSame(ids: readonly string[]): void;
   /** Keys listed so far, duplicates included. */
   readonly listed: number;
+  /** Listed keys whose cached row a swap keeps as it is, not as listed: Keyfleet deleted them (a revoked hold). */
+  readonly keptAsCached: number;
   /** What was staged; later lists are dropped. */
   take(): StagedSnapshot;
   /** Forgets what was staged (a failed or cancelled sync). */
@@ -83,6 +90,7 @@ export function snapshotStage(db: Db) {
     const { listedIds, unchanged } = snapshot;
     // Once taken or discarded, a list still arriving (a cancelled sync's call) is dropped.
     let closed = false;
+    let keptAsCached = 0;
     // A first sync has nothing to compare with: every key is staged (the swap checks each staged
     // key against the cache again, so a key cached meanwhile is still applied as it should be).
     const nothingCached = anyCached.get(connectionId) === 0;
@@ -98,6 +106,7 @@ export function snapshotStage(db: Db) {
         const cached = nothingCached ? undefined : (cachedRow.get(connectionId, id) as unknown[] | undefined);
         if (cached && sameAsCached(row, cached)) unchanged.add(id);
         else toWrite.push(row);
+        if (cached?.[0] === 'revoked') keptAsCached++;
       }
       return toWrite;
     });
@@ -109,6 +118,18 @@ export function snapshotStage(db: Db) {
     return {
       get listed() {
         return snapshot.listed;
+      },
+      get keptAsCached() {
+        return keptAsCached;
+      },
+      addSame(ids) {
+        if (closed) return;
+        for (const id of ids) {
+          snapshot.listed++;
+          if (listedIds.has(id)) continue;
+          listedIds.add(id);
+          unchanged.add(id);
+        }
       },
       async add(rows) {
         for (let from = 0; from < rows.length; from += STAGE_CHUNK) {

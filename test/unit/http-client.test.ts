@@ -231,6 +231,37 @@ describe('http client', () => {
   });
 });
 
+describe('http client: answers read before', () => {
+  it('tells an answer byte for byte the one read before, and parses it only if its body is read', async () => {
+    let answer = '{"data":[{"id":"1"}],"next":"?marker=1"}';
+    const url = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(answer));
+    const http = make(url);
+    const first = await http.request<{ data: unknown[] }>({ method: 'GET', path: '/list', digest: true });
+    expect(first.unchanged).toBeUndefined();
+    expect(first.body.data).toEqual([{ id: '1' }]);
+    expect(first.digest).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+
+    const again = await http.request<{ data: unknown[] }>({ method: 'GET', path: '/list', digest: first.digest });
+    expect(again).toMatchObject({ status: 200, digest: first.digest, unchanged: true });
+    // Still readable, the same as before, when the caller needs it after all.
+    expect(again.body.data).toEqual([{ id: '1' }]);
+
+    // One byte more is another answer: parsed, with its own digest.
+    answer = '{"data":[{"id":"1"}],"next":"?marker=2"}';
+    const changed = await http.request<{ next: string }>({ method: 'GET', path: '/list', digest: first.digest });
+    expect(changed.unchanged).toBeUndefined();
+    expect(changed.body.next).toBe('?marker=2');
+    expect(changed.digest).not.toBe(first.digest);
+  });
+
+  it('never calls an error answer unchanged', async () => {
+    const url = await serve((_req, res) => res.writeHead(503, { 'content-type': 'application/json' }).end('{"detail":"down"}'));
+    const http = make(url, { retries: 0 });
+    const e = await failure(http.request({ method: 'GET', path: '/list', digest: true }));
+    expect(e.status).toBe(503);
+  });
+});
+
 describe('http client over TLS', () => {
   const dir = tempDir();
   let pki: TestPki;

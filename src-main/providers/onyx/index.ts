@@ -7,9 +7,12 @@
 // keeps Authorization for itself.
 import type { Capabilities, CreateFormSpec } from '../../../src-preload/contract.ts';
 import { AppError, ProviderError } from '../../errors.ts';
-import { createHttpClient, type HttpClient } from '../../http/client.ts';
+import { createHttpClient, type HttpClient, type HttpResponse } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
-import { mapInTurns } from '../paging.ts';
+import { mapInTurns, readWholeList } from '../paging.ts';
+
+/** The service-account keys' list: one answer. */
+const API_KEYS = 'admin/api-key';
 import type { CreatedKey, CreateKeySpec, Identity, KeyChanges, Provider, ProviderConfig, ProviderModule, TwinPlan } from '../types.ts';
 import { formTypes, KEY_NAME_MAX, onyxCapabilities, readSettings, type OnyxSettings } from './forms.ts';
 import {
@@ -92,9 +95,10 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
   const seenGroups = new Map<number, string>();
   const { groupChoices, scopeChoices } = createChoices(http, seenGroups);
 
-  async function listApiKeys(): Promise<ApiKeyJson[]> {
-    const res = await http.request({ method: 'GET', path: 'admin/api-key' });
-    const items = await mapInTurns(parseOrThrow(listSchema, res.body, 'a list of API keys'), (item) => parseOrThrow(apiKeySchema, item, 'an API key'));
+  /** The service-account keys (from `res`, the list's answer, if read already); what they tell of the server. */
+  async function listApiKeys(res?: HttpResponse): Promise<ApiKeyJson[]> {
+    const body = (res ?? (await http.request({ method: 'GET', path: API_KEYS }))).body;
+    const items = await mapInTurns(parseOrThrow(listSchema, body, 'a list of API keys'), (item) => parseOrThrow(apiKeySchema, item, 'an API key'));
     for (const item of items) {
       known.variant = variantOf(item) ?? known.variant;
       for (const g of item.groups ?? []) seenGroups.set(g.id, g.name);
@@ -209,7 +213,10 @@ export function createOnyxProvider(config: ProviderConfig): OnyxProvider {
       return scopes;
     },
 
-    async listKeys(scope) {
+    async listKeys(scope, options) {
+      const pages = options?.onKeys && options.pages;
+      // An answer the same as the last sync's tells this provider nothing new (variant, groups) either.
+      if (scope.kind === 'tenant' && pages) return readWholeList(http, API_KEYS, pages, async (res) => mapInTurns(await listApiKeys(res), apiKeyToRemote));
       if (scope.kind === 'tenant') return mapInTurns(await listApiKeys(), apiKeyToRemote);
       // Whether the user is an admin decides how powerful an unscoped token is: ask each time.
       const [res] = await Promise.all([http.request({ method: 'GET', path: 'user/pats' }), readMe()]);

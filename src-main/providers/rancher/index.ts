@@ -21,7 +21,7 @@ import {
   type RancherKeyType,
 } from './parse.ts';
 import { normalizeRancherUrl, OWN_DELETE_NOTE, rancherCapabilities } from './capabilities.ts';
-import { accountScope, createReads, isActive, keysPath, type Listing, type Page, type RancherIdentity } from './reads.ts';
+import { accountScope, createReads, isActive, keyPagePart, keysPath, type KeyPageAfter, type Listing, type Page, type RancherIdentity } from './reads.ts';
 
 export { normalizeRancherUrl, rancherCapabilities } from './capabilities.ts';
 
@@ -161,7 +161,7 @@ export function createRancherProvider(config: ProviderConfig): Provider {
         const readable = own ? [own] : [{ id: accountId, state: undefined }, ...projects];
         for (const p of readable.filter(isActive).slice(0, PREFETCHED_SCOPES)) {
           const scope = { id: p.id, kind: p.id === accountId && !own ? 'account' : 'environment' };
-          prefetched.start(signal, `${scope.kind}:${scope.id}`, (listSignal) => reads.firstKeyPage(scope, listSignal));
+          prefetched.start(signal, `${scope.kind}:${scope.id}`, (listSignal) => reads.firstKeyPage(scope, listSignal, options?.pages));
         }
         const checks = mapLimit(own ? [own] : projects, SCOPE_CHECKS_AT_ONCE, (p) => reads.environmentScope(p, signal));
         const [me, scopes] = await Promise.all([whoami(), checks]);
@@ -191,8 +191,22 @@ export function createRancherProvider(config: ProviderConfig): Provider {
       // The first page, when this sync asked for it while it read the scopes.
       const first = prefetched.take(signal, `${type}:${scope.id}`);
       const onKeys = options?.onKeys;
+      const pages = onKeys && options?.pages;
       if (onKeys) {
-        await reads.keyList(scope, signal, first, async (items) => onKeys(await keysOf(items)));
+        await reads.keyList(
+          scope,
+          signal,
+          first,
+          async (page, index) => {
+            if (!pages || page.digest === undefined) return onKeys(await keysOf(page.items));
+            // A page is the same as the last sync's when its bytes are, and its keys are named as privileged as they were then.
+            const part = keyPagePart(scope, index);
+            const after: KeyPageAfter = { next: page.next ?? null, privileged: await privileged };
+            if (page.unchanged && (pages.known(part)?.after as KeyPageAfter | undefined)?.privileged === after.privileged) return pages.same(part);
+            return pages.read(part, { digest: page.digest, after }, await keysOf(page.items));
+          },
+          pages,
+        );
         await privileged;
         return [];
       }

@@ -5,7 +5,7 @@ import { ProviderError } from '../../errors.ts';
 import type { HttpClient, HttpResponse } from '../../http/client.ts';
 import type { RemoteScope } from '../../model.ts';
 import { addPage } from '../paging.ts';
-import type { Identity } from '../types.ts';
+import type { Identity, KnownPart, PageMemo } from '../types.ts';
 import { accountSchema, collectionSchema, parseOrThrow, projectSchema, READ_ONLY_NOTE, schemaSchema, type CollectionJson, type ProjectJson } from './parse.ts';
 
 export const PAGE_SIZE = 1000;
@@ -23,7 +23,23 @@ export interface Page {
   items: unknown[];
   next: string | undefined;
   headers: Record<string, string>;
+  /** The answer's digest, where it was asked for (a sync's pages; ListOptions.pages). */
+  digest?: string;
+  /** Byte for byte the page the last sync read: `items` are parsed only if read. */
+  unchanged?: boolean;
 }
+
+/** What a key page keeps for the next sync (KnownPart.after): its next link, and whether its keys were named privileged. */
+export interface KeyPageAfter {
+  next: string | null;
+  privileged: boolean;
+}
+
+/** A sync's name for the `index`th page of a scope's keys (PageMemo). */
+export const keyPagePart = (scope: { id: string; kind: string }, index: number) => `${scope.kind}:${scope.id}:${index}`;
+
+/** How to ask for a page: nothing, its digest (true), or the page as the last sync read it. */
+type Asking = true | KnownPart | undefined;
 
 export interface Listing {
   accountId: string;
@@ -53,10 +69,17 @@ export function keysPath(scope: { id: string; kind: string }): string {
 }
 
 export function createReads(http: HttpClient) {
-  async function readPage(path: string, query: Record<string, string | number | undefined> | undefined, what: string, signal?: AbortSignal): Promise<Page> {
-    const res: HttpResponse = await http.request({ method: 'GET', path, query, signal });
-    const collection: CollectionJson = parseOrThrow(collectionSchema, res.body, `a list of ${what}`);
-    return { items: collection.data, next: collection.pagination?.next ?? undefined, headers: res.headers };
+  async function readPage(path: string, query: Record<string, string | number | undefined> | undefined, what: string, signal?: AbortSignal, asking?: Asking): Promise<Page> {
+    const digest = asking === undefined || asking === true ? asking : asking.digest;
+    const res: HttpResponse = await http.request({ method: 'GET', path, query, signal, digest });
+    const collection = (): CollectionJson => parseOrThrow(collectionSchema, res.body, `a list of ${what}`);
+    if (res.unchanged && typeof asking === 'object') {
+      const { next } = asking.after as KeyPageAfter;
+      let items: unknown[] | undefined;
+      return { next: next ?? undefined, headers: res.headers, digest: res.digest, unchanged: true, get items() { return (items ??= collection().data); } };
+    }
+    const { data, pagination } = collection();
+    return { items: data, next: pagination?.next ?? undefined, headers: res.headers, digest: res.digest };
   }
 
   /**
@@ -69,22 +92,23 @@ export function createReads(http: HttpClient) {
     what: string,
     signal?: AbortSignal,
     first?: Promise<Page>,
-    onPage?: (items: unknown[]) => Promise<void>,
+    onPage?: (page: Page, index: number) => Promise<void>,
+    asking?: (index: number) => Asking,
   ) {
     const items: unknown[] = [];
     // Pages handed on are bounded by whoever takes them (the sync counts what it keeps).
-    const take = (page: Page) => (onPage ? onPage(page.items) : addPage(items, page.items, 'Rancher', what));
+    const take = (page: Page, index: number) => (onPage ? onPage(page, index) : addPage(items, page.items, 'Rancher', what));
     const visited = new Set<string>([path]);
-    let current = await (first ?? readPage(path, query, what, signal));
+    let current = await (first ?? readPage(path, query, what, signal, asking?.(0)));
     const { headers } = current;
-    await take(current);
+    await take(current, 0);
     for (let page = 1; current.next; page++) {
       if (page >= MAX_PAGES || visited.has(current.next)) {
         throw new ProviderError('bad-response', `Rancher's pagination of ${what} does not end; stopped reading.`);
       }
       visited.add(current.next);
-      current = await readPage(current.next, undefined, what, signal);
-      await take(current);
+      current = await readPage(current.next, undefined, what, signal, asking?.(page));
+      await take(current, page);
     }
     return { items, headers };
   }
@@ -154,14 +178,17 @@ export function createReads(http: HttpClient) {
   // An admin's list holds every account's keys: ask for this scope's (the caller checks each answer).
   const keyQuery = (scope: { id: string }) => ({ accountId: scope.id, limit: PAGE_SIZE });
 
-  /** One scope's keys, every page (from its first page, when that was asked for already), to `onPage` or returned. */
-  function keyList(scope: { id: string; kind: string }, signal?: AbortSignal, first?: Promise<Page>, onPage?: (items: unknown[]) => Promise<void>) {
-    return getCollection(keysPath(scope), keyQuery(scope), 'keys', signal, first, onPage);
+  /**
+   * One scope's keys, every page (from its first page, when that was asked for already), to
+   * `onPage` or returned; with `pages`, each page asked for with its digest (ListOptions.pages).
+   */
+  function keyList(scope: { id: string; kind: string }, signal?: AbortSignal, first?: Promise<Page>, onPage?: (page: Page, index: number) => Promise<void>, pages?: PageMemo) {
+    return getCollection(keysPath(scope), keyQuery(scope), 'keys', signal, first, onPage, pages && ((index) => pages.known(keyPagePart(scope, index)) ?? true));
   }
 
   /** The first page of one scope's keys. */
-  function firstKeyPage(scope: { id: string; kind: string }, signal?: AbortSignal): Promise<Page> {
-    return readPage(keysPath(scope), keyQuery(scope), 'keys', signal);
+  function firstKeyPage(scope: { id: string; kind: string }, signal?: AbortSignal, pages?: PageMemo): Promise<Page> {
+    return readPage(keysPath(scope), keyQuery(scope), 'keys', signal, pages && (pages.known(keyPagePart(scope, 0)) ?? true));
   }
 
   return { listing, identityOf, environmentScope, keyList, firstKeyPage };

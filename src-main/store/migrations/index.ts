@@ -10,6 +10,7 @@ import * as m006 from './006-vault-key.ts';
 import * as m007 from './007-scope-access.ts';
 import * as m008 from './008-plain-http.ts';
 import * as m009 from './009-connection-lifecycle.ts';
+import * as m010 from './010-page-memo.ts';
 
 export interface Migration {
   version: number;
@@ -27,4 +28,5 @@ export const migrations: Migration[] = [
   { version: 7, ...m007 },
   { version: 8, ...m008 },
   { version: 9, ...m009 },
+  { version: 10, ...m010 },
 ];
