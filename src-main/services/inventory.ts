@@ -228,7 +228,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     // The writer thread gets ready while the scopes are read: the first keys wait for it, not the first request.
     const opening = store.swapper.open(runId);
     const stagingReady = opening.then((turn) => store.inventory.beginStaging(connectionId, runId, turn.hold));
-    const trusted = store.connections.beginPages(connectionId, runId);
+    const trusted = store.syncRuns.trustedPages(connectionId);
     try {
       // A cancel ends the sync at once, even while an adapter's call does not listen for it; what
       // that call brings back later is dropped.
@@ -238,7 +238,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       // The snapshot swapped in with the run's record, in one transaction, off the main thread.
       const [turn, staging] = [await opening, await stagingReady];
       await turn.swap({ snapshot: staging.take(), scopes, at: now(), match: match ?? null, ownKey });
-      pages.keep(runId, store.connections.pagesRun(connectionId));
+      pages.keep(runId, store.syncRuns.pagesTrusted(runId));
       const run = syncRunView(store.syncRuns.get(runId)!);
       log.info('sync.ok', { connectionId, runId, keys: run.keys, added: run.added, removed: run.removed, changed: run.changed });
       events.emit('inventory.changed', { connectionId });

@@ -5,10 +5,11 @@
 // and the connection's own key among them. The next sync asks for each part with that digest;
 // a part whose answers are byte for byte the same, read by the same provider with the same
 // connection settings, is handed over by its ids alone (Staging.addSame): the cache already holds
-// exactly what the backend lists. Trust is the database's to give: connections.pages_run names the
-// run whose parts the cache still holds as it left them, cleared by every write to the
-// connection's keys outside a swap (key-write.ts UNTRUST_PAGES_SQL), from any process. Memos live
-// in memory only: a restarted app compares its first sync in full.
+// exactly what the backend lists. Trust is the database's to give: a run's sync_runs.pages_trusted
+// says its connection's keys are as it left them, cleared by every write to them outside a swap
+// (key-write.ts UNTRUST_PAGES_SQL), from any process; a part is used only while the connection's
+// last successful run is trusted and is the one that noted it. Memos live in memory only: a
+// restarted app compares its first sync in full.
 import type { KnownPart, PageMemo } from '../providers/types.ts';
 import type { RemoteKey } from '../model.ts';
 
@@ -33,8 +34,8 @@ export type TakeSame = (ids: readonly string[], own: string | null) => Promise<v
 export interface SyncPages {
   /** What the adapter is given (ListOptions.pages). */
   memo: PageMemo;
-  /** After the swap, where the database trusts `run`'s parts: they serve the next sync. */
-  keep(run: number, trusted: number | null): void;
+  /** After the swap, where the database trusts `run` (nothing wrote its keys while it ran): its parts serve the next sync. */
+  keep(run: number, trusted: boolean): void;
 }
 
 export function createPageMemos() {
@@ -42,8 +43,8 @@ export function createPageMemos() {
   return {
     /**
      * One sync's parts: those of the connection's last successful sync where the database still
-     * trusts them (`trusted`, connections.beginPages) and the provider and `context` (the
-     * connection's settings) are the same; none otherwise.
+     * trusts them (`trusted`, its run: SyncRunQueries.trustedPages) and the provider and `context`
+     * (the connection's settings) are the same; none otherwise.
      */
     begin(connectionId: string, trusted: number | null, provider: object, context: string, take: TakePart, same: TakeSame): SyncPages {
       const last = memos.get(connectionId);
@@ -68,7 +69,7 @@ export function createPageMemos() {
       return {
         memo,
         keep(run, trustedNow) {
-          if (trustedNow === run && parts.size > 0) memos.set(connectionId, { run, provider, context, parts });
+          if (trustedNow && parts.size > 0) memos.set(connectionId, { run, provider, context, parts });
         },
       };
     },

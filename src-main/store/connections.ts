@@ -70,14 +70,6 @@ export function connectionQueries(db: Db) {
   const setSuccess = db.prepare('UPDATE connections SET last_success_at = ? WHERE id = ?');
   const setOwnKey = db.prepare('UPDATE connections SET own_key_id = ? WHERE id = ?');
   const setEnded = db.prepare('UPDATE connections SET signin_ended_at = ?, signin_ended_reason = ? WHERE id = ?');
-  const pagesRun = db.prepare('SELECT pages_run FROM connections WHERE id = ?').pluck();
-  const markPages = db.prepare('UPDATE connections SET pages_run = ? WHERE id = ?');
-  const settlePages = db.prepare('UPDATE connections SET pages_run = CASE WHEN pages_run = -@run THEN @run END WHERE id = @id');
-  const beginPages = db.transaction((id: string, run: number) => {
-    const trusted = pagesRun.get(id) as number | null | undefined;
-    markPages.run(-run, id);
-    return typeof trusted === 'number' && trusted > 0 ? trusted : null;
-  });
 
   return {
     insert(record: ConnectionRecord): void {
@@ -100,22 +92,6 @@ export function connectionQueries(db: Db) {
     },
     markSynced(id: string, at: number): void {
       setSuccess.run(at, id);
-    },
-    /**
-     * The run whose pages the cache still holds as that run left them (services/page-memo.ts), or
-     * null; from now on, the mark of sync `run`, which any write to the connection's keys clears.
-     */
-    beginPages(id: string, run: number): number | null {
-      return beginPages.immediate(id, run);
-    },
-    /** Sync `run`'s swap: its pages are trusted, unless a write touched the connection's keys since it began. */
-    settlePages(id: string, run: number): void {
-      settlePages.run({ id, run });
-    },
-    /** The run whose pages are trusted now, if any. */
-    pagesRun(id: string): number | null {
-      const run = pagesRun.get(id) as number | null | undefined;
-      return typeof run === 'number' && run > 0 ? run : null;
     },
     setOwnKey(id: string, keyId: string | null): void {
       setOwnKey.run(keyId, id);

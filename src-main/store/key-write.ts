@@ -41,7 +41,7 @@ export const KEY_COLUMN_LIST = [
  * Every write to a connection's keys outside a sync's swap runs this too: the pages its last sync
  * read no longer say what the cache holds (services/page-memo.ts).
  */
-export const UNTRUST_PAGES_SQL = 'UPDATE connections SET pages_run = NULL WHERE id = ? AND pages_run IS NOT NULL';
+export const UNTRUST_PAGES_SQL = 'UPDATE sync_runs SET pages_trusted = 0 WHERE connection_id = ? AND pages_trusted = 1';
 
 export const UPSERT_KEY_SQL = `INSERT INTO keys (${KEY_COLUMN_LIST.join(', ')}) VALUES (${KEY_COLUMN_LIST.map(() => '?').join(', ')})
   ON CONFLICT (connection_id, id) DO UPDATE SET scope_id = excluded.scope_id, name = excluded.name,

@@ -39,7 +39,6 @@ export function swapWriter(db: Db) {
         const counts = applier.apply(snapshot, scopes, at);
         runs.succeed(snapshot.run, at, { ...counts, scopes: scopes.length, keys: snapshot.listed });
         connections.markSynced(connectionId, at);
-        connections.settlePages(connectionId, snapshot.run);
         // From the keys just fetched, else from the cache, which also holds what the backend's
         // list has not caught up with yet.
         const own = match ? (request.ownKey ?? findOwnKey(match, liveMarks.all(connectionId) as KeyMarks[])) : null;

@@ -49,7 +49,9 @@ const toRecord = (row: Row): SyncRunRecord => ({
 
 /** `owner`: the id of the core using this store; `isLive`: whether a run's core still runs (store/instances.ts). */
 export function syncRunQueries(db: Db, owner: string | null = null, isLive: (owner: string | null) => boolean = () => false) {
-  const start = db.prepare(`INSERT INTO sync_runs (connection_id, started_at, result, owner) VALUES (?, ?, 'running', ?)`);
+  const start = db.prepare(`INSERT INTO sync_runs (connection_id, started_at, result, owner, pages_trusted) VALUES (?, ?, 'running', ?, 1)`);
+  const lastOk = db.prepare(`SELECT id, pages_trusted FROM sync_runs WHERE connection_id = ? AND result = 'ok' ORDER BY id DESC LIMIT 1`);
+  const trusted = db.prepare('SELECT pages_trusted FROM sync_runs WHERE id = ?').pluck();
   const succeed = db.prepare(`UPDATE sync_runs SET finished_at = @at, result = 'ok', scopes = @scopes, keys = @keys,
     added = @added, removed = @removed, changed = @changed WHERE id = @id`);
   const fail = db.prepare(`UPDATE sync_runs SET finished_at = ?, result = ?, error_kind = ?, error_message = ? WHERE id = ?`);
@@ -62,6 +64,18 @@ export function syncRunQueries(db: Db, owner: string | null = null, isLive: (own
   return {
     start(connectionId: string, at: number): number {
       return Number(start.run(connectionId, at, owner).lastInsertRowid);
+    },
+    /**
+     * The connection's last successful run, if the cache still holds its keys as it left them: no
+     * write outside a swap touched them since it started (services/page-memo.ts).
+     */
+    trustedPages(connectionId: string): number | null {
+      const run = lastOk.get(connectionId) as { id: number; pages_trusted: number } | undefined;
+      return run?.pages_trusted === 1 ? run.id : null;
+    },
+    /** Whether no write outside a swap touched the run's connection's keys since it started. */
+    pagesTrusted(id: number): boolean {
+      return trusted.get(id) === 1;
     },
     succeed(id: number, at: number, totals: SnapshotCounts & { scopes: number; keys: number }): void {
       succeed.run({ id, at, ...totals });

@@ -1,8 +1,9 @@
-// Which sync's pages a re-sync may trust as cached (services/page-memo.ts): a sync marks its
-// connection (-run) when it starts; its swap makes that the run, unless a write outside a sync
-// touched the connection's keys meanwhile; every such write clears it.
+// Whether a sync's pages may stand for its keys at the next sync (services/page-memo.ts): 1 from
+// the run's start until a write outside a sync's swap touches its connection's keys (a rename, a
+// delete, a hold; key-write.ts UNTRUST_PAGES_SQL). Sync bookkeeping, like the rest of the run's
+// record: the inventory itself is not written when a sync starts or fails.
 export const name = 'page-memo';
 
 export const sql = `
-ALTER TABLE connections ADD COLUMN pages_run INTEGER;
+ALTER TABLE sync_runs ADD COLUMN pages_trusted INTEGER NOT NULL DEFAULT 0;
 `;
