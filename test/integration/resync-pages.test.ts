@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, DATABASE_FILE, type Core } from '../../src-main/core.ts';
+import { startDeepsetSandbox, type DeepsetSandbox } from '../backends/deepset/server.ts';
 import { startOnyxSandbox, type OnyxSandbox } from '../backends/onyx/server.ts';
 import { startRancherSandbox, type RancherSandbox } from '../backends/rancher/server.ts';
 import { tempDir } from '../support/temp.ts';
 
 let rancherSandbox: RancherSandbox;
 let onyxSandbox: OnyxSandbox;
+let deepsetSandbox: DeepsetSandbox;
 let dir: ReturnType<typeof tempDir>;
 let core: Core | undefined;
 
@@ -22,10 +24,15 @@ beforeAll(async () => {
   rancherSandbox.seedKeys(rancherSandbox.ids.user, 130, { namePrefix: 'paged' });
   onyxSandbox = await startOnyxSandbox({ variant: 'roles' });
   onyxSandbox.seedApiKeys(30, { namePrefix: 'svc' });
+  // Over 100 keys in the organization's list and in one workspace's: lists of two pages.
+  deepsetSandbox = await startDeepsetSandbox();
+  deepsetSandbox.seedKeys(130, { namePrefix: 'org' });
+  deepsetSandbox.seedKeys(110, { namePrefix: 'prod', workspace: 'production' });
 });
 afterAll(async () => {
   await rancherSandbox.close();
   await onyxSandbox.close();
+  await deepsetSandbox.close();
 });
 afterEach(async () => {
   rancherSandbox.faults.clear();
@@ -146,5 +153,28 @@ describe('re-sync of unchanged pages', () => {
     onyxSandbox.seedApiKeys(1, { namePrefix: 'later' });
     expect(await core!.api.sync.run({ connectionId: id })).toMatchObject({ result: 'ok', keys: first.keys + 1, added: 1, changed: 1 });
     expect(await cachedName(id, key.id)).toBe(key.name);
+  });
+
+  it('takes deepset lists answered as before as their keys; a workspace list that changed is read again with the organization’s', async () => {
+    dir = tempDir();
+    open();
+    const { id } = await core!.api.connections.add({ kind: 'deepset', name: 'deepset', baseUrl: `${deepsetSandbox.url}/api/v1`, credential: { type: 'token', token: deepsetSandbox.credentials.admin } });
+    const first = await core!.api.sync.run({ connectionId: id });
+    const orgKey = deepsetSandbox.keys({ scope: 'organization' }).find((k) => k.name?.startsWith('org'))!;
+    const prodKey = deepsetSandbox.keys({ workspace: 'production' }).find((k) => k.name?.startsWith('prod'))!;
+    const names = { org: await cachedName(id, orgKey.id), prod: await cachedName(id, prodKey.id) };
+    expect(names).toEqual({ org: orgKey.name, prod: prodKey.name });
+
+    tamper(id, orgKey.id, 'changed in the file');
+    tamper(id, prodKey.id, 'changed in the file');
+    expect(await core!.api.sync.run({ connectionId: id })).toMatchObject({ result: 'ok', keys: first.keys, changed: 0 });
+    expect([await cachedName(id, orgKey.id), await cachedName(id, prodKey.id)]).toEqual(['changed in the file', 'changed in the file']);
+
+    // A key made in another workspace: that list, and the organization's (its keys are its list
+    // minus every workspace's), are compared; the production workspace's list is still the same.
+    deepsetSandbox.seedKeys(1, { namePrefix: 'later', workspace: 'staging' });
+    expect(await core!.api.sync.run({ connectionId: id })).toMatchObject({ result: 'ok', keys: first.keys + 1, added: 1, changed: 1 });
+    expect(await cachedName(id, orgKey.id)).toBe(orgKey.name);
+    expect(await cachedName(id, prodKey.id)).toBe('changed in the file');
   });
 });

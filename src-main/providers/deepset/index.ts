@@ -12,7 +12,7 @@ import { deepsetCapabilities, typesWithRoles } from './capabilities.ts';
 import { createBody, identifyCreated, issuedSecret, secretOf, UNLISTED_PREFIX } from './create.ts';
 import { jwtExpiry, looksLikeApiKey, READ_ONLY_NOTE, readOnlyFor } from './credential.ts';
 import { CANNOT_MANAGE, describeDeepsetError, SESSION_EXPIRED } from './errors.ts';
-import { createKeyLists } from './keys.ts';
+import { createKeyLists, knownPages, ORGANIZATION_PART, workspacePart, type Listed, type PartAfter } from './keys.ts';
 import { createPrefetch } from '../prefetch.ts';
 import { meSchema, organizationSchema, parseOrThrow, personName, toRemoteKey, workspaceListSchema, type MeJson, type TokenJson, type WorkspaceJson, type WorkspaceRole } from './parse.ts';
 import { describeDeepsetKey, twinPlanOf } from './twin.ts';
@@ -52,7 +52,7 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
     describeError: describeDeepsetError({ readOnly: () => readOnly, credential: token }),
   });
   const lists = createKeyLists(http);
-  const prefetched = createPrefetch<TokenJson[]>();
+  const prefetched = createPrefetch<Listed<TokenJson>>();
   let identity: Promise<DeepsetIdentity> | undefined;
   let workspaceNames: string[] | undefined;
   /** Workspace role id → name, from the last read of the roles list (empty where it cannot be read). */
@@ -197,7 +197,8 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
       // name: a sync's lists go out with the scopes' reads, not a round trip after them. Whole
       // lists: the organization's own keys are its list minus the workspaces' lists, known only
       // once every page of both is in, so nothing of them is handed over earlier anyway.
-      prefetched.start(signal, 'organization', (listSignal) => lists.allPages(PATHS.tokens, 'keys', listSignal));
+      const pages = options?.onKeys && options.pages;
+      prefetched.start(signal, 'organization', (listSignal) => lists.listing(PATHS.tokens, 'keys', listSignal, pages ? knownPages(pages, ORGANIZATION_PART) : undefined));
       let workspaces: WorkspaceJson[];
       let organization: DeepsetIdentity['organization'];
       try {
@@ -205,7 +206,7 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
         // Fresh every sync: workspaces come and go, and roles are renamed. The roles are read
         // before any key is named, so every key of a sync is named from the same list.
         const named = listWorkspaces(signal).then((found) => {
-          if (signal) for (const w of found) lists.startWorkspaceKeys(w.name, signal);
+          if (signal) for (const w of found) lists.startWorkspaceKeys(w.name, signal, pages ? knownPages(pages, workspacePart(w.name)) : undefined);
           return found;
         });
         [workspaces] = await Promise.all([named, workspaceRoles(signal)]);
@@ -234,10 +235,27 @@ export function createDeepsetProvider(config: ProviderConfig): Provider {
 
     async listKeys(scope, options?: ListOptions) {
       const signal = options?.signal;
-      if (scope.kind === 'workspace') return (await lists.workspaceKeys(scope.id, 'workspace', signal)).map((k) => remote(k, scope.id));
-      if (scope.kind !== 'organization') return [];
-      const names = workspaceNames ?? (await listWorkspaces(signal)).map((w) => w.name);
-      return (await lists.organizationKeys(names, signal, prefetched.take(signal, 'organization'))).map((k) => remote(k, scope.id));
+      const pages = options?.onKeys && options.pages;
+      const known = (part: string) => (pages ? knownPages(pages, part) : undefined);
+      let part: string;
+      let listed: Listed<TokenJson>;
+      let workspaces: string[] = [];
+      if (scope.kind === 'workspace') {
+        part = workspacePart(scope.id);
+        listed = await lists.workspaceKeys(scope.id, 'workspace', signal, known(part));
+      } else if (scope.kind === 'organization') {
+        part = ORGANIZATION_PART;
+        workspaces = workspaceNames ?? (await listWorkspaces(signal)).map((w) => w.name);
+        const each = workspaces.map((name) => ({ name, known: known(workspacePart(name)) }));
+        listed = await lists.organizationKeys(each, signal, prefetched.take(signal, 'organization'), known(part));
+      } else return [];
+      if (!pages) return listed.values().map((k) => remote(k, scope.id));
+      // Keys are named from the roles list: a list the same as the last sync's, named from the same roles, is the same keys.
+      const after: PartAfter = { pages: listed.pages, workspaces, roles: JSON.stringify([...roleNames]) };
+      const before = pages.known(part)?.after as PartAfter | undefined;
+      if (listed.unchanged && before?.roles === after.roles && before.workspaces.join('\n') === workspaces.join('\n')) await pages.same(part);
+      else await pages.read(part, { digest: listed.pages.map((p) => p.digest).join(' '), after }, listed.values().map((k) => remote(k, scope.id)));
+      return [];
     },
 
     async twinPlan(key: RemoteKey, scopes: RemoteScope[]): Promise<TwinPlan> {
