@@ -100,9 +100,10 @@ export function statusOf(state: string | null | undefined): { status: KeyStatus;
   }
 }
 
+/** A copy of `json` without its secret fields, built field by field (an object a field was deleted from serializes several times slower). */
 export function withoutSecrets(json: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...json };
-  for (const field of SECRET_FIELDS) delete copy[field];
+  const copy: Record<string, unknown> = {};
+  for (const field in json) if (!SECRET_FIELDS.includes(field)) copy[field] = json[field];
   return copy;
 }
 
