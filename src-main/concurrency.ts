@@ -48,3 +48,40 @@ export function createLimiter(limit: number) {
 
 /** Resolves on the next turn of the event loop: long work in pieces lets I/O and other work in between. */
 export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Turns of the event loop handed out by priority (lowest first; equal ones in the order asked):
+ * pieces of work from several jobs interleave with I/O one piece per turn, but the earliest job's
+ * pieces go first, so jobs finish one after another instead of all together at the end.
+ */
+export function createTurns() {
+  const waiting: Array<{ priority: number; seq: number; resolve: () => void }> = [];
+  let seq = 0;
+  let scheduled = false;
+  const pump = () => {
+    scheduled = false;
+    let best = 0;
+    for (let i = 1; i < waiting.length; i++) {
+      const w = waiting[i]!;
+      const b = waiting[best]!;
+      if (w.priority < b.priority || (w.priority === b.priority && w.seq < b.seq)) best = i;
+    }
+    const [next] = waiting.splice(best, 1);
+    next?.resolve();
+    if (waiting.length > 0) schedule();
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(pump);
+  };
+  return {
+    /** Resolves on a later turn, once no piece of a lower `priority` waits. */
+    turn(priority: number): Promise<void> {
+      return new Promise<void>((resolve) => {
+        waiting.push({ priority, seq: seq++, resolve });
+        schedule();
+      });
+    },
+  };
+}

@@ -2,7 +2,7 @@
 // first, then swap the connection's snapshot in one transaction with the run's record. A failed
 // sync records why and leaves the previous snapshot exactly as it was.
 import type { ChannelInput, KeyDetail, KeyLink, KeyPage, KeyView, ScopeView, SyncRunView } from '../../src-preload/contract.ts';
-import { createLimiter, mapLimit, nextTurn } from '../concurrency.ts';
+import { createLimiter, createTurns, mapLimit } from '../concurrency.ts';
 import { AppError, toErrorShape } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -130,6 +130,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
   const running = new Map<string, { promise: Promise<SyncRunView>; abort: AbortController }>();
   const hostSlots = new Map<string, ReturnType<typeof createLimiter>>();
   const memos = createPageMemos();
+  const turns = createTurns();
   let stopped = false;
 
   /** Runs a connection's sync once its backend host has a free slot. */
@@ -195,9 +196,10 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       const keptBefore = staging.keptAsCached;
       const ids: string[] = [];
       let own: string | null = null;
-      // A chunk at a time, the event loop turning in between.
+      // A chunk at a time, the event loop turning in between; the earliest sync's chunks first (its
+      // swap then overlaps the others' work instead of all swaps queueing at the end).
       for (let from = 0; from < listed.length; from += STAGE_CHUNK) {
-        if (from > 0) await nextTurn();
+        await turns.turn(runId);
         const bounded = listed.slice(from, from + STAGE_CHUNK).map(boundKey);
         if (match && !('localHint' in match) && own === null) {
           own = findOwnKey(match, bounded.filter((k) => k.status !== 'revoked').map((k) => ({ id: k.id, maskedValue: k.maskedValue, localHint: null })));

@@ -5,6 +5,7 @@
 // was staged in one transaction, with the change log in the order the backend listed the keys,
 // exactly as if the whole listing had been compared at once.
 import type { HoldReason, RemoteKey, RemoteScope } from '../model.ts';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.ts';
 import { changedFields, KEY_COLUMN_LIST, STORED, UPSERT_KEY_SQL, type SnapshotCounts, type TrackedFields } from './key-write.ts';
 import { nextTurn } from '../concurrency.ts';
@@ -57,21 +58,37 @@ const sameAsCached = (row: unknown[], cached: unknown[]) =>
   cached[0] === null && cached[1] === null && STORED.every((column, i) => (row[column] ?? null) === cached[i + 3]);
 
 /**
- * The rows syncs will write, per run, in a temporary table of one connection: appended in listing
- * order (a rowid table: each row lands at the end of its B-tree). Temporary tables are the
- * connection's own and never touch the database file.
+ * The rows syncs will write, a temporary table per run on one connection, appended in listing
+ * order (a rowid table and nothing else: each row lands at the end of its one B-tree, and the
+ * table goes whole with its run). Temporary tables are the connection's own and never touch the
+ * database file.
  */
 export function stageTable(db: Db) {
-  db.exec(`CREATE TEMP TABLE IF NOT EXISTS sync_stage (seq INTEGER PRIMARY KEY, run INTEGER NOT NULL, ${KEY_COLUMN_LIST.join(', ')});
-    CREATE INDEX IF NOT EXISTS temp.sync_stage_by_run ON sync_stage (run, seq)`);
-  const put = db.prepare(`INSERT INTO temp.sync_stage (run, ${KEY_COLUMN_LIST.join(', ')}) VALUES (?, ${KEY_COLUMN_LIST.map(() => '?').join(', ')})`);
-  const drop = db.prepare('DELETE FROM temp.sync_stage WHERE run = ?');
+  const columns = KEY_COLUMN_LIST.join(', ');
+  const tables = new Map<number, { name: string; put: Statement<unknown[]> }>();
+  const open = (run: number) => {
+    let table = tables.get(run);
+    if (!table) {
+      // `run` is a sync run's integer id: the name is Keyfleet's own.
+      const name = `temp.sync_stage_${Math.trunc(run)}`;
+      db.exec(`CREATE TABLE IF NOT EXISTS ${name} (seq INTEGER PRIMARY KEY, ${columns})`);
+      table = { name, put: db.prepare(`INSERT INTO ${name} (${columns}) VALUES (${KEY_COLUMN_LIST.map(() => '?').join(', ')})`) };
+      tables.set(run, table);
+    }
+    return table;
+  };
+  const putAll = db.transaction((put: Statement<unknown[]>, rows: unknown[][]) => {
+    for (const row of rows) put.run(...row);
+  });
   return {
-    put: db.transaction((run: number, rows: unknown[][]) => {
-      for (const row of rows) put.run(run, ...row);
-    }),
+    put: (run: number, rows: unknown[][]) => putAll(open(run).put, rows),
+    /** The run's table (made empty if it has no rows yet). */
+    name: (run: number) => open(run).name,
+    /** Forgets the run's table here; it stays for whoever applies it (on this same connection). */
+    forget: (run: number) => void tables.delete(run),
     drop: (run: number) => {
-      if (db.open) drop.run(run);
+      tables.delete(run);
+      if (db.open) db.exec(`DROP TABLE IF EXISTS temp.sync_stage_${Math.trunc(run)}`);
     },
   };
 }
@@ -142,6 +159,7 @@ export function snapshotStage(db: Db) {
       },
       take() {
         closed = true;
+        table?.forget(run);
         return snapshot;
       },
       discard() {
@@ -158,18 +176,23 @@ export function snapshotStage(db: Db) {
 export function snapshotApplier(db: Db) {
   const stage = stageTable(db);
   const columns = KEY_COLUMN_LIST.join(', ');
-  // Staged keys already cached, each with its cached row (read before new ones are inserted), in listing order.
-  const stagedCached = db
-    .prepare(
-      `SELECT ${KEY_COLUMN_LIST.map((c) => `s.${c}`).join(', ')}, s.seq, ${CACHED_COLUMNS.map((c) => `k.${c}`).join(', ')}
-      FROM temp.sync_stage s JOIN keys k ON k.connection_id = s.connection_id AND k.id = s.id WHERE s.run = ? ORDER BY s.seq`,
-    )
-    .raw();
-  // Staged keys new to the cache, in listing order between two positions: SQLite copies them itself.
-  const insertNew = db.prepare(`INSERT INTO keys (${columns})
-    SELECT ${KEY_COLUMN_LIST.map((c) => (c === 'first_seen_at' || c === 'last_seen_at' ? '@at' : `s.${c}`)).join(', ')} FROM temp.sync_stage s
-    WHERE s.run = @run AND s.seq > @after AND s.seq < @before
-      AND NOT EXISTS (SELECT 1 FROM keys k WHERE k.connection_id = s.connection_id AND k.id = s.id) ORDER BY s.seq`);
+  // Staged keys already cached, each with its cached row (read before new ones are inserted), in
+  // listing order; and the ones new to the cache between two positions, copied by SQLite itself.
+  const statementsOf = (run: number) => {
+    const table = stage.name(run);
+    return {
+      stagedCached: db
+        .prepare(
+          `SELECT ${KEY_COLUMN_LIST.map((c) => `s.${c}`).join(', ')}, s.seq, ${CACHED_COLUMNS.map((c) => `k.${c}`).join(', ')}
+          FROM ${table} s JOIN keys k ON k.connection_id = s.connection_id AND k.id = s.id ORDER BY s.seq`,
+        )
+        .raw(),
+      insertNew: db.prepare(`INSERT INTO keys (${columns})
+        SELECT ${KEY_COLUMN_LIST.map((c) => (c === 'first_seen_at' || c === 'last_seen_at' ? '@at' : `s.${c}`)).join(', ')} FROM ${table} s
+        WHERE s.seq > @after AND s.seq < @before
+          AND NOT EXISTS (SELECT 1 FROM keys k WHERE k.connection_id = s.connection_id AND k.id = s.id) ORDER BY s.seq`),
+    };
+  };
   const cachedState = db.prepare('SELECT id, hold_until, hold_reason, gone_since, scope_id, name FROM keys WHERE connection_id = ?').raw();
   const lastSuccessOf = db.prepare('SELECT last_success_at FROM connections WHERE id = ?').pluck();
   const everSynced = db.prepare('SELECT last_success_at IS NOT NULL FROM connections WHERE id = ?').pluck();
@@ -223,6 +246,7 @@ export function snapshotApplier(db: Db) {
    */
   function apply(snapshot: StagedSnapshot, scopes: RemoteScope[], at: number): SnapshotCounts {
     const { connectionId, run, listedIds, unchanged } = snapshot;
+    const { stagedCached, insertNew } = statementsOf(run);
     const lastSeen = lastSuccessOf.get(connectionId) as number | null | undefined;
     const counts: SnapshotCounts = { added: 0, removed: 0, changed: 0 };
     // A connection's first sync finds its whole inventory: one line in the change log ("1,204
@@ -241,13 +265,13 @@ export function snapshotApplier(db: Db) {
     const insertNewBefore = (position: number) => {
       if (position <= insertedUpTo + 1) return;
       const before = (maxRowid.get() as number | null) ?? 0;
-      counts.added += insertNew.run({ run, at, after: insertedUpTo, before: position }).changes;
+      counts.added += insertNew.run({ at, after: insertedUpTo, before: position }).changes;
       const after = (maxRowid.get() as number | null) ?? 0;
       if (after > before && !first) insertAddedRows.run(run, at, before, after);
       insertedUpTo = position - 1;
     };
     const width = KEY_COLUMN_LIST.length;
-    for (const staged of (hadKeys ? stagedCached.all(run) : []) as unknown[][]) {
+    for (const staged of (hadKeys ? stagedCached.all() : []) as unknown[][]) {
       const row = staged.slice(0, width);
       const position = staged[width] as number;
       const previous = staged.slice(width + 1);
