@@ -40,12 +40,20 @@ export async function mapInTurns<T, R>(items: readonly T[], fn: (item: T) => R):
 }
 
 /**
+ * What a sync's page request asks (HttpRequest.digest): nothing (no `known`, a read outside a
+ * sync), the answer's digest (`true`: a page the last sync did not keep), or whether the answer is
+ * still the one the last sync kept.
+ */
+export const digestToAsk = (known: true | { digest: string } | undefined): true | string | undefined =>
+  known === undefined || known === true ? known : known.digest;
+
+/**
  * A listing of one answer as one part of a sync's listing (ListOptions.pages), named by its path:
  * an answer byte for byte the last sync's is handed over as the same keys, not read again. Every
  * key is handed over: listKeys returns what this returns, nothing.
  */
 export async function readWholeList(http: HttpClient, path: string, pages: PageMemo, keysOf: (res: HttpResponse) => Promise<RemoteKey[]>, signal?: AbortSignal): Promise<RemoteKey[]> {
-  const res = await http.request({ method: 'GET', path, digest: pages.known(path)?.digest ?? true, signal });
+  const res = await http.request({ method: 'GET', path, digest: digestToAsk(pages.known(path) ?? true), signal });
   if (res.unchanged) await pages.same(path);
   else await pages.read(path, { digest: res.digest!, after: null }, await keysOf(res));
   return [];

@@ -167,14 +167,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     const connection = deps.connections().get(connectionId);
     const backend = providerModule(connection.kind).info.displayName;
     // Keys handed over as they are listed (onKeys), and the parts of the listing the last sync read, to be read again only if they changed.
-    const pages = memos.begin(connectionId, trusted, provider, JSON.stringify([connection.kind, connection.baseUrl, connection.settings]), (keys) => take(keys), async (ids, own) => {
-      checkListing(keysFetched + ids.length, backend, 'keys');
-      keysFetched += ids.length;
-      const staging = await stagingReady;
-      if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
-      staging.addSame(ids);
-      if (own !== null) ownKey ??= own;
-    });
+    const pages = memos.begin(connectionId, trusted, provider, JSON.stringify([connection.kind, connection.baseUrl, connection.settings]), take, takeSame);
     const options = { signal, onKeys: async (keys: RemoteKey[]) => void (await take(keys)), pages: pages.memo };
     const listedScopes = await provider.listScopes(options);
     checkListing(listedScopes.length, backend, 'scopes');
@@ -187,12 +180,22 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     let keysFetched = 0;
     const progress = () => events.emit('sync.progress', { connectionId, runId, scopesDone, scopesTotal: scopes.length, keysFetched });
     progress();
-    /** Keys listed: compared and staged; their ids, and the connection's own key among them, told back. */
-    async function take(listed: RemoteKey[]) {
-      checkListing(keysFetched + listed.length, backend, 'keys');
-      keysFetched += listed.length;
+    /** The staging, once `count` more listed keys are counted (within the listing bound) and the sync still runs. */
+    async function stagingFor(count: number) {
+      checkListing(keysFetched + count, backend, 'keys');
+      keysFetched += count;
       const staging = await stagingReady;
       if (signal.aborted) throw new AppError('cancelled', 'Cancelled.');
+      return staging;
+    }
+    /** Keys the last sync listed, as cached: remembered as unchanged, its own key with them. */
+    async function takeSame(ids: readonly string[], own: string | null) {
+      (await stagingFor(ids.length)).addSame(ids);
+      if (own !== null) ownKey ??= own;
+    }
+    /** Keys listed: compared and staged; their ids, and the connection's own key among them, told back. */
+    async function take(listed: RemoteKey[]) {
+      const staging = await stagingFor(listed.length);
       const keptBefore = staging.keptAsCached;
       const ids: string[] = [];
       let own: string | null = null;

@@ -65,12 +65,13 @@ const sameAsCached = (row: unknown[], cached: unknown[]) =>
  */
 export function stageTable(db: Db) {
   const columns = KEY_COLUMN_LIST.join(', ');
+  // `run` is a sync run's integer id: the name is Keyfleet's own.
+  const nameOf = (run: number) => `temp.sync_stage_${Math.trunc(run)}`;
   const tables = new Map<number, { name: string; put: Statement<unknown[]> }>();
   const open = (run: number) => {
     let table = tables.get(run);
     if (!table) {
-      // `run` is a sync run's integer id: the name is Keyfleet's own.
-      const name = `temp.sync_stage_${Math.trunc(run)}`;
+      const name = nameOf(run);
       db.exec(`CREATE TABLE IF NOT EXISTS ${name} (seq INTEGER PRIMARY KEY, ${columns})`);
       table = { name, put: db.prepare(`INSERT INTO ${name} (${columns}) VALUES (${KEY_COLUMN_LIST.map(() => '?').join(', ')})`) };
       tables.set(run, table);
@@ -88,7 +89,7 @@ export function stageTable(db: Db) {
     forget: (run: number) => void tables.delete(run),
     drop: (run: number) => {
       tables.delete(run);
-      if (db.open) db.exec(`DROP TABLE IF EXISTS temp.sync_stage_${Math.trunc(run)}`);
+      if (db.open) db.exec(`DROP TABLE IF EXISTS ${nameOf(run)}`);
     },
   };
 }

@@ -5,7 +5,7 @@ import { mapLimit } from '../../concurrency.ts';
 import { ProviderError } from '../../errors.ts';
 import { LIMITS } from '../../limits.ts';
 import type { HttpClient } from '../../http/client.ts';
-import { checkListing } from '../paging.ts';
+import { checkListing, digestToAsk } from '../paging.ts';
 import type { PageMemo } from '../types.ts';
 import { PAGING, PATHS, ROLE_ID_FIELDS } from './api.ts';
 import { pageSchema, parseOrThrow, roleSchema, tokenSchema, type TokenJson, type WorkspaceRole } from './parse.ts';
@@ -61,8 +61,7 @@ export function createKeyLists(http: HttpClient) {
     if (number - PAGING.firstPage >= PAGING.maxPages) {
       throw new ProviderError('bad-response', `deepset's paging of ${what} does not end; stopped reading.`);
     }
-    const digest = asking === undefined || asking === true ? asking : asking.digest;
-    const res = await http.request({ method: 'GET', path, query: { limit: PAGING.limit, page_number: number }, signal, digest });
+    const res = await http.request({ method: 'GET', path, query: { limit: PAGING.limit, page_number: number }, signal, digest: digestToAsk(asking) });
     const parse = () => parseOrThrow(pageSchema, res.body, `a page of ${what}`);
     if (res.unchanged && typeof asking === 'object') {
       // The page the last sync read: what it told is known, its items are read only if needed.

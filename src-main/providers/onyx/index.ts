@@ -10,9 +10,6 @@ import { AppError, ProviderError } from '../../errors.ts';
 import { createHttpClient, type HttpClient, type HttpResponse } from '../../http/client.ts';
 import type { RemoteKey, RemoteScope } from '../../model.ts';
 import { mapInTurns, readWholeList } from '../paging.ts';
-
-/** The service-account keys' list: one answer. */
-const API_KEYS = 'admin/api-key';
 import type { CreatedKey, CreateKeySpec, Identity, KeyChanges, Provider, ProviderConfig, ProviderModule, TwinPlan } from '../types.ts';
 import { formTypes, KEY_NAME_MAX, onyxCapabilities, readSettings, type OnyxSettings } from './forms.ts';
 import {
@@ -36,6 +33,9 @@ import {
 import { createChoices } from './choices.ts';
 import { fullBody, groupNumber, type KeyPatch } from './patch.ts';
 import { describeToken, powersOf, tokenBody, tokenRefusal, tokenTwinPlan } from './tokens.ts';
+
+/** The service-account keys' list: one answer. */
+const API_KEYS = 'admin/api-key';
 
 export { expirationDays } from './tokens.ts';
 

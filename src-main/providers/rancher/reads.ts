@@ -4,7 +4,7 @@
 import { ProviderError } from '../../errors.ts';
 import type { HttpClient, HttpResponse } from '../../http/client.ts';
 import type { RemoteScope } from '../../model.ts';
-import { addPage } from '../paging.ts';
+import { addPage, digestToAsk } from '../paging.ts';
 import type { Identity, KnownPart, PageMemo } from '../types.ts';
 import { accountSchema, collectionSchema, parseOrThrow, projectSchema, READ_ONLY_NOTE, schemaSchema, type CollectionJson, type ProjectJson } from './parse.ts';
 
@@ -70,8 +70,7 @@ export function keysPath(scope: { id: string; kind: string }): string {
 
 export function createReads(http: HttpClient) {
   async function readPage(path: string, query: Record<string, string | number | undefined> | undefined, what: string, signal?: AbortSignal, asking?: Asking): Promise<Page> {
-    const digest = asking === undefined || asking === true ? asking : asking.digest;
-    const res: HttpResponse = await http.request({ method: 'GET', path, query, signal, digest });
+    const res: HttpResponse = await http.request({ method: 'GET', path, query, signal, digest: digestToAsk(asking) });
     const collection = (): CollectionJson => parseOrThrow(collectionSchema, res.body, `a list of ${what}`);
     if (res.unchanged && typeof asking === 'object') {
       const { next } = asking.after as KeyPageAfter;
