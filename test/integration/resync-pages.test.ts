@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, DATABASE_FILE, type Core } from '../../src-main/core.ts';
 import { startDeepsetSandbox, type DeepsetSandbox } from '../backends/deepset/server.ts';
 import { startOnyxSandbox, type OnyxSandbox } from '../backends/onyx/server.ts';
+import { rancherCall } from '../backends/rancher/call.ts';
 import { startRancherSandbox, type RancherSandbox } from '../backends/rancher/server.ts';
 import { tempDir } from '../support/temp.ts';
 
@@ -43,16 +44,8 @@ afterEach(async () => {
 
 const open = () => (core = createCore({ dataDir: dir.path, http: { timeoutMs: 3000, retries: 0 }, syncIntervalMs: 0 }));
 
-async function rancher(path: string, method = 'GET', body?: unknown) {
-  const { accessKey, secretKey } = rancherSandbox.credentials.user;
-  const res = await fetch(`${rancherSandbox.url}${path}`, {
-    method,
-    headers: { authorization: `Basic ${Buffer.from(`${accessKey}:${secretKey}`).toString('base64')}`, accept: 'application/json', 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.status).toBeLessThan(300);
-  return (await res.json()) as { data: Array<{ id: string; name: string }>; pagination?: { next?: string | null } };
-}
+type Collection = { data: Array<{ id: string; name: string }>; pagination?: { next?: string | null } };
+const rancher = (path: string, method = 'GET', body?: unknown) => rancherCall<Collection>(rancherSandbox, path, method, body);
 
 /** The account's key ids as Rancher lists them, page by page. */
 async function rancherPages(): Promise<string[][]> {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, DATABASE_FILE, type Core } from '../../src-main/core.ts';
+import { rancherCall } from '../backends/rancher/call.ts';
 import { startRancherSandbox, type RancherSandbox } from '../backends/rancher/server.ts';
 import { tempDir } from '../support/temp.ts';
 
@@ -23,16 +24,7 @@ afterEach(async () => {
   dir.cleanup();
 });
 
-async function rancher(path: string, method: string, body?: unknown) {
-  const { accessKey, secretKey } = sandbox.credentials.user;
-  const res = await fetch(`${sandbox.url}${path}`, {
-    method,
-    headers: { authorization: `Basic ${Buffer.from(`${accessKey}:${secretKey}`).toString('base64')}`, accept: 'application/json', 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.status).toBeLessThan(300);
-  return (await res.json()) as { id: string };
-}
+const rancher = (path: string, method: string, body?: unknown) => rancherCall<{ id: string }>(sandbox, path, method, body);
 
 /** Counts every row inserted, updated or deleted in keys and scopes from now on (a trigger in the file). */
 function countWrites(dataDir: string) {

@@ -61,8 +61,7 @@ describe('the sync writer', () => {
     expect((await core.api.keys.list({ connectionId: id, offset: 0, limit: 10, query: 'paged' })).total).toBe(2_300);
 
     // On the store: the main connection's own count of rows it changed does not move with the swap's rows.
-    const store = createStore(join(tempDirPath(), 'keyfleet.db'));
-    insertConnection(store, CONNECTION, { name: 'Rancher' });
+    const { store } = storeWithConnection();
     const changes = store.db.prepare('SELECT total_changes()').pluck();
     const sync = store.syncRuns.start(CONNECTION, 1);
     const turn = await store.swapper.open(sync);
@@ -78,9 +77,7 @@ describe('the sync writer', () => {
   });
 
   it('keeps no staged row once a sync is over, whether it succeeded or was cancelled', async () => {
-    const file = join(tempDirPath(), 'keyfleet.db');
-    const store = createStore(file);
-    insertConnection(store, CONNECTION, { name: 'Rancher' });
+    const { file, store } = storeWithConnection();
     const turn = await store.swapper.open(1);
     expect(store.swapper.offThread).toBe(true);
     const run = store.syncRuns.start(CONNECTION, 1);
@@ -117,8 +114,7 @@ describe('the sync writer', () => {
   });
 
   it('does not undo what Keyfleet changed while the sync was comparing, and ends a hold the listing makes moot', async () => {
-    const store = createStore(join(tempDirPath(), 'keyfleet.db'));
-    insertConnection(store, CONNECTION, { name: 'Rancher' });
+    const { store } = storeWithConnection();
     const first = store.syncRuns.start(CONNECTION, 1);
     store.transaction(() => store.inventory.replaceSnapshot(CONNECTION, [scope], [key('a'), key('b'), key('c')], first, 1));
     store.connections.markSynced(CONNECTION, 1);
@@ -140,8 +136,7 @@ describe('the sync writer', () => {
   });
 
   it('keeps a key Keyfleet created while a first sync was fetching once, as the backend lists it', async () => {
-    const store = createStore(join(tempDirPath(), 'keyfleet.db'));
-    insertConnection(store, CONNECTION, { name: 'Rancher' });
+    const { store } = storeWithConnection();
     const run = store.syncRuns.start(CONNECTION, 1);
     const turn = await store.swapper.open(run);
     const staging = store.inventory.beginStaging(CONNECTION, run, turn.hold);
@@ -160,9 +155,7 @@ describe('the sync writer', () => {
   });
 
   it('swaps on the main connection when the writer thread cannot start, with the same result', async () => {
-    const file = join(tempDirPath(), 'keyfleet.db');
-    const store = createStore(file);
-    insertConnection(store, CONNECTION, { name: 'Rancher' });
+    const { file, store } = storeWithConnection();
     const swapper = createSwapper(file, store.db, () => new Worker('throw new Error("no driver here")', { eval: true }));
     const run = store.syncRuns.start(CONNECTION, 1);
     const turn = await swapper.open(run);
@@ -181,9 +174,7 @@ describe('the sync writer', () => {
   });
 
   it('fails the sync with a clear message when the writer thread dies, and the next sync writes on the main connection', async () => {
-    const file = join(tempDirPath(), 'keyfleet.db');
-    const store = createStore(file);
-    insertConnection(store, CONNECTION, { name: 'Rancher' });
+    const { store } = storeWithConnection();
     const run = store.syncRuns.start(CONNECTION, 1);
     const turn = await store.swapper.open(run);
     const staging = store.inventory.beginStaging(CONNECTION, run, turn.hold);
@@ -239,6 +230,14 @@ describe('the sync writer', () => {
     expect(turns).toBeGreaterThanOrEqual(40);
   });
 });
+
+/** A store in a file of its own, with the connection the staged keys belong to. */
+function storeWithConnection() {
+  const file = join(tempDirPath(), 'keyfleet.db');
+  const store = createStore(file);
+  insertConnection(store, CONNECTION, { name: 'Rancher' });
+  return { file, store };
+}
 
 function tempDirPath(): string {
   const dir = tempDir();

@@ -49,6 +49,12 @@ const client = (baseUrl: string) => {
   return made;
 };
 
+/** Eight requests at once through one client: each answered, with its own path. */
+async function expectEightAnswered(one: HttpClient, prefix: string) {
+  const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => one.request<{ path: string }>({ method: 'GET', path: `${prefix}/${i}` })));
+  expect(answers.map((a) => a.body.path)).toEqual(Array.from({ length: 8 }, (_, i) => `${prefix}/${i}`));
+}
+
 describe('requests per host', () => {
   it('keeps at most four requests in flight to one host, across every client of it, and answers them all', async () => {
     const { url, seen } = await start(30);
@@ -78,8 +84,7 @@ describe('warm sockets', () => {
     await expect.poll(() => seen.sockets, { timeout: 2000, interval: 5 }).toBe(4);
     // Warming again while four are open opens none.
     one.warm();
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => one.request<{ path: string }>({ method: 'GET', path: `/k/${i}` })));
-    expect(answers.map((a) => a.body.path)).toEqual(Array.from({ length: 8 }, (_, i) => `/k/${i}`));
+    await expectEightAnswered(one, '/k');
     expect(seen.sockets).toBe(4);
   });
 
@@ -87,8 +92,7 @@ describe('warm sockets', () => {
     const { url, seen } = await start(5);
     const one = client(url);
     one.warm();
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => one.request<{ path: string }>({ method: 'GET', path: `/now/${i}` })));
-    expect(answers.map((a) => a.body.path)).toEqual(Array.from({ length: 8 }, (_, i) => `/now/${i}`));
+    await expectEightAnswered(one, '/now');
     expect(seen.sockets).toBe(4);
   });
 
