@@ -4,8 +4,9 @@
 // reports neither when a key was made nor when it was last used.
 import { z } from 'zod';
 import type { KeyStatus } from '../../../src-preload/contract.ts';
-import { ProviderError } from '../../errors.ts';
 import type { RemoteKey } from '../../model.ts';
+import { answerReader } from '../schema-check.ts';
+import { namedIn, withoutFields } from '../secret-fields.ts';
 
 const text = z.string().nullish();
 
@@ -64,23 +65,11 @@ export const pageSchema = z.looseObject({
 });
 
 /** Fields that could hold a secret. Never kept. */
-const SECRET_FIELDS = ['api_token', 'token', 'secret'];
+const isSecret = namedIn(['api_token', 'token', 'secret']);
 
-export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.length ? ` (field ${issue.path.join('.')})` : '';
-    throw new ProviderError('bad-response', `deepset sent ${what} Keyfleet could not read${where}.`);
-  }
-  return result.data;
-}
+export const parseOrThrow = answerReader('deepset');
 
-export function withoutSecrets(json: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...json };
-  for (const field of SECRET_FIELDS) delete copy[field];
-  return copy;
-}
+export const withoutSecrets = (json: Record<string, unknown>) => withoutFields(json, isSecret);
 
 function time(value: string | null | undefined): number | null {
   if (!value) return null;

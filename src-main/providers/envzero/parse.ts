@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { ProviderError } from '../../errors.ts';
 import type { RemoteKey } from '../../model.ts';
+import { answerReader, safeParseFast } from '../schema-check.ts';
+import { withoutFields } from '../secret-fields.ts';
 
 const id = z.string().min(1).max(256);
 const text = z.string().nullish();
@@ -97,15 +99,7 @@ const projectRoleList = z.array(
   z.looseObject({ projectId: z.string().min(1), projectRole: z.string().min(1).optional(), role: z.string().min(1).optional() }),
 );
 
-export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.length ? ` (field ${issue.path.join('.')})` : '';
-    throw new ProviderError('bad-response', `env zero sent ${what} Keyfleet could not read${where}.`);
-  }
-  return result.data;
-}
+export const parseOrThrow = answerReader('env zero');
 
 export function parseList<T>(schema: z.ZodType<T>, value: unknown, what: string, each: string): T[] {
   return parseOrThrow(listSchema, value, what).map((item) => parseOrThrow(schema, item, each));
@@ -120,7 +114,7 @@ export function projectRolesIn(json: ApiKeyJson): ProjectRole[] | undefined {
   const nested = json.permissions && typeof json.permissions === 'object' ? (json.permissions as Record<string, unknown>) : {};
   for (const candidate of [nested.projectsPermissions, nested.projectPermissions, json.projectsPermissions, json.projectPermissions]) {
     if (candidate === undefined || candidate === null) continue;
-    const parsed = projectRoleList.safeParse(candidate);
+    const parsed = safeParseFast(projectRoleList, candidate);
     if (!parsed.success) throw new ProviderError('bad-response', 'env zero sent project permissions of a key Keyfleet could not read.');
     return parsed.data.flatMap((p) => {
       const role = p.projectRole ?? p.role;
@@ -155,11 +149,7 @@ export function roleLabel(role: string | null | undefined, customRoles: Readonly
 }
 
 /** Any field that holds a secret. env zero has one (`apiKeySecret`); the pattern guards future ones. */
-export function withoutSecrets(json: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(json)) if (!/secret/i.test(key)) copy[key] = value;
-  return copy;
-}
+export const withoutSecrets = (json: Record<string, unknown>) => withoutFields(json, (field) => /secret/i.test(field));
 
 /** What the adapter knows about a key beyond the key list's answer. */
 export interface KeyContext {

@@ -2,8 +2,9 @@
 // adapter relies on is checked, the rest is kept as raw (minus anything secret) for the detail view.
 import { z } from 'zod';
 import type { KeyStatus } from '../../../src-preload/contract.ts';
-import { ProviderError } from '../../errors.ts';
 import type { RemoteKey } from '../../model.ts';
+import { answerReader } from '../schema-check.ts';
+import { namedIn, withoutFields } from '../secret-fields.ts';
 
 const id = z.string().min(1).max(256);
 /** Dates arrive as ISO strings (a JS Date through JSON); an epoch number is read too. */
@@ -56,17 +57,9 @@ export type ProjectJson = z.infer<typeof projectSchema>;
 export const organizationSchema = z.looseObject({ id, name: z.string().min(1) });
 
 /** Never kept, whatever a server (or a proxy in front of it) adds to a key. */
-const SECRET_FIELDS = ['token', 'lookupId', 'hashedSecret', 'secret', 'apiKey'];
+const isSecret = namedIn(['token', 'lookupId', 'hashedSecret', 'secret', 'apiKey']);
 
-export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.length ? ` (field ${issue.path.join('.')})` : '';
-    throw new ProviderError('bad-response', `LangWatch sent ${what} Keyfleet could not read${where}.`);
-  }
-  return result.data;
-}
+export const parseOrThrow = answerReader('LangWatch');
 
 export function timeOf(value: string | number | null | undefined): number | null {
   if (value === null || value === undefined) return null;
@@ -74,11 +67,7 @@ export function timeOf(value: string | number | null | undefined): number | null
   return Number.isFinite(ms) ? ms : null;
 }
 
-export function withoutSecrets(json: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...json };
-  for (const field of SECRET_FIELDS) delete copy[field];
-  return copy;
-}
+export const withoutSecrets = (json: Record<string, unknown>) => withoutFields(json, isSecret);
 
 export type KeyType = 'personal' | 'service';
 

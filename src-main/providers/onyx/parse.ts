@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ProviderError } from '../../errors.ts';
 import type { ErrorDescription } from '../../http/client.ts';
 import type { RemoteKey } from '../../model.ts';
+import { answerReader } from '../schema-check.ts';
 
 export type Variant = 'roles' | 'groups';
 
@@ -55,15 +56,7 @@ export const userGroupSchema = z.looseObject({ id: z.number().int(), name: z.str
 
 export const listSchema = z.array(z.unknown());
 
-export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.length ? ` (field ${issue.path.join('.')})` : '';
-    throw new ProviderError('bad-response', `Onyx sent ${what} Keyfleet could not read${where}.`);
-  }
-  return result.data;
-}
+export const parseOrThrow = answerReader('Onyx');
 
 /** Which body dialect a key shows: ≤ v4.6 carries api_key_role, main carries groups. */
 export function variantOf(json: ApiKeyJson): Variant | undefined {

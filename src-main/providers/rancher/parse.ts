@@ -2,8 +2,9 @@
 // checked, everything else is kept as raw (minus secrets) for the detail view.
 import { z } from 'zod';
 import type { KeyStatus } from '../../../src-preload/contract.ts';
-import { ProviderError } from '../../errors.ts';
 import type { RemoteKey } from '../../model.ts';
+import { answerReader } from '../schema-check.ts';
+import { namedIn, withoutFields } from '../secret-fields.ts';
 
 const links = z.record(z.string(), z.unknown()).nullish();
 
@@ -64,17 +65,9 @@ export const errorBodySchema = z.looseObject({
 });
 
 /** Fields that hold a secret (or, in action answers, possibly its stored hash). Never kept. */
-const SECRET_FIELDS = ['secretValue'];
+const isSecret = namedIn(['secretValue']);
 
-export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.length ? ` (field ${issue.path.join('.')})` : '';
-    throw new ProviderError('bad-response', `Rancher sent ${what} Keyfleet could not read${where}.`);
-  }
-  return result.data;
-}
+export const parseOrThrow = answerReader('Rancher');
 
 export function statusOf(state: string | null | undefined): { status: KeyStatus; detail: string | null } {
   switch (state) {
@@ -101,11 +94,7 @@ export function statusOf(state: string | null | undefined): { status: KeyStatus;
 }
 
 /** A copy of `json` without its secret fields, built field by field (an object a field was deleted from serializes several times slower). */
-export function withoutSecrets(json: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const field in json) if (!SECRET_FIELDS.includes(field)) copy[field] = json[field];
-  return copy;
-}
+export const withoutSecrets = (json: Record<string, unknown>) => withoutFields(json, isSecret);
 
 export type RancherKeyType = 'account' | 'environment';
 
