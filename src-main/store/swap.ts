@@ -12,7 +12,7 @@ import type { Db } from './db.ts';
 import type { KeyMarks } from './inventory.ts';
 import type { SnapshotCounts } from './key-write.ts';
 import { LIVE_MARKS_SQL } from './key-rows.ts';
-import { snapshotApplier, type StagedSnapshot } from './stage.ts';
+import { snapshotApplier, type Hold, type StagedSnapshot } from './stage.ts';
 import { syncRunQueries } from './sync-runs.ts';
 import startSwapWorker from './swap-worker-start.ts';
 
@@ -52,7 +52,7 @@ export function swapWriter(db: Db) {
   return { swap, stage: applier.stage };
 }
 
-type Reply = { ready: true } | { id: number; counts: SnapshotCounts } | { id: number; error: string };
+type Reply = { ready: true } | { held: number } | { id: number; counts: SnapshotCounts } | { id: number; error: string };
 
 /** Messages to the writer thread: rows a run will write, a run dropped, a swap, the end. */
 export type WriterMessage =
@@ -63,8 +63,12 @@ export type WriterMessage =
 
 /** One sync's way to the database: where its rows wait, and its swap. */
 export interface SwapTurn {
-  /** Takes the rows to write as the sync stages them (none: the main connection's own table keeps them). */
-  hold?: (rows: unknown[][]) => void;
+  /**
+   * Takes the rows to write as the sync stages them (none: the main connection's own table keeps
+   * them). Returns a promise when the writer has a full inbox: the sync waits for it before it
+   * stages more (see MAX_UNWRITTEN_HOLDS).
+   */
+  hold?: Hold;
   swap(request: SwapRequest): Promise<SnapshotCounts>;
   /** Forgets the rows held (a failed or cancelled sync). */
   drop(): void;
@@ -85,6 +89,14 @@ export interface Swapper {
 const START_TIMEOUT_MS = 10_000;
 
 /**
+ * Hold messages (up to STAGE_CHUNK rows each) sent to the writer and not yet written to its table,
+ * for every sync together: at most ~6,400 rows, a few MB. Without a bound, a 100,000-key sync that
+ * parsed faster than the writer wrote queued 50 MB of serialized rows in the writer's inbox
+ * (measured with heaptrack). A smaller bound made syncs wait on the writer while it swapped.
+ */
+export const MAX_UNWRITTEN_HOLDS = 64;
+
+/**
  * Swaps on a worker thread, started on first use. A worker that cannot start (its module or the
  * SQLite driver will not load) leaves every swap to the main connection; one that dies after it
  * started fails the syncs whose rows it held (SQLite rolled back what they had not committed).
@@ -97,9 +109,19 @@ export function createSwapper(file: string, mainDb: Db, start: typeof startSwapW
   let closed = false;
   let nextId = 0;
   const pending = new Map<number, { resolve: (counts: SnapshotCounts) => void; reject: (error: Error) => void }>();
+  let unwritten = 0;
+  let waitingForRoom: Array<() => void> = [];
+  /** Lets every sync waiting for room go on (the writer took rows, or is gone: its swap then fails). */
+  const makeRoom = () => {
+    const waiting = waitingForRoom;
+    waitingForRoom = [];
+    for (const go of waiting) go();
+  };
 
   function lost(error: Error) {
     worker = null;
+    unwritten = 0;
+    makeRoom();
     for (const [id, job] of pending) {
       pending.delete(id);
       job.reject(new Error(`The sync's writer stopped: ${error.message}`));
@@ -120,6 +142,13 @@ export function createSwapper(file: string, mainDb: Db, start: typeof startSwapW
         resolve(null);
       }, START_TIMEOUT_MS);
       started.on('message', (reply: Reply) => {
+        if ('held' in reply) {
+          if (worker !== started) return;
+          unwritten--;
+          if (unwritten === 0 && pending.size === 0) started.unref();
+          if (unwritten < MAX_UNWRITTEN_HOLDS) makeRoom();
+          return;
+        }
         if ('ready' in reply) {
           clearTimeout(timer);
           worker = started;
@@ -157,7 +186,14 @@ export function createSwapper(file: string, mainDb: Db, start: typeof startSwapW
       const target = (await starting) ?? null;
       if (!target || worker !== target) return { swap: (request) => Promise.resolve().then(() => onMain(request)), drop: () => undefined };
       return {
-        hold: (rows) => post(target, { hold: run, rows }),
+        hold: (rows) => {
+          if (worker !== target) return undefined;
+          post(target, { hold: run, rows });
+          // Rows not yet written keep the process alive, as a swap asked for does.
+          if (unwritten++ === 0) target.ref();
+          if (unwritten < MAX_UNWRITTEN_HOLDS) return undefined;
+          return new Promise<void>((resolve) => waitingForRoom.push(resolve));
+        },
         drop: () => {
           if (worker === target) post(target, { drop: run });
         },
@@ -169,7 +205,7 @@ export function createSwapper(file: string, mainDb: Db, start: typeof startSwapW
             target.ref();
             post(target, { id, request });
           }).finally(() => {
-            if (pending.size === 0) target.unref();
+            if (pending.size === 0 && unwritten === 0) target.unref();
           });
         },
       };
@@ -178,6 +214,7 @@ export function createSwapper(file: string, mainDb: Db, start: typeof startSwapW
       closed = true;
       const current = worker;
       worker = null;
+      makeRoom();
       if (!current) return;
       await new Promise<void>((resolve) => {
         current.once('exit', () => resolve());
@@ -188,6 +225,7 @@ export function createSwapper(file: string, mainDb: Db, start: typeof startSwapW
       closed = true;
       const current = worker;
       worker = null;
+      makeRoom();
       void current?.terminate();
     },
   };

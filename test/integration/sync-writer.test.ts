@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, DATABASE_FILE, type Core } from '../../src-main/core.ts';
 import { createStore } from '../../src-main/store/index.ts';
-import { createSwapper } from '../../src-main/store/swap.ts';
+import { createSwapper, MAX_UNWRITTEN_HOLDS } from '../../src-main/store/swap.ts';
 import { rowOf } from '../../src-main/store/key-write.ts';
 import { mapInTurns } from '../../src-main/providers/paging.ts';
 import { createProvider } from '../../src-main/providers/index.ts';
@@ -187,6 +187,44 @@ describe('the sync writer', () => {
     const staged = store.inventory.beginStaging(CONNECTION, next, again.hold);
     await staged.add([rowOf(CONNECTION, key('a'), 0)]);
     expect(await again.swap({ snapshot: staged.take(), scopes: [scope], at: 7, match: null, ownKey: null })).toMatchObject({ added: 1 });
+    store.close();
+  });
+
+  it('queues a bounded number of chunks for the writer: past them a sync waits until the writer has written some, and every key arrives once', async () => {
+    const { store } = storeWithConnection();
+    const run = store.syncRuns.start(CONNECTION, 1);
+    const turn = await store.swapper.open(run);
+    // Handed over without a turn of the event loop, so the writer cannot have answered in between.
+    const answers = Array.from({ length: MAX_UNWRITTEN_HOLDS }, (_, i) => turn.hold!([rowOf(CONNECTION, key(`direct-${i}`), 0)]));
+    expect(answers.slice(0, -1).every((answer) => answer === undefined)).toBe(true);
+    expect(answers.at(-1)).toBeInstanceOf(Promise);
+    await answers.at(-1);
+    turn.drop();
+
+    // Staging waits where the writer asks it to; nothing is lost or written twice.
+    const next = store.syncRuns.start(CONNECTION, 2);
+    const second = await store.swapper.open(next);
+    const staging = store.inventory.beginStaging(CONNECTION, next, second.hold);
+    const count = 100 * (MAX_UNWRITTEN_HOLDS + 20);
+    await staging.add(Array.from({ length: count }, (_, i) => rowOf(CONNECTION, key(`k${i}`), 0)));
+    expect(await second.swap({ snapshot: staging.take(), scopes: [scope], at: 10, match: null, ownKey: null })).toMatchObject({ added: count });
+    expect(store.inventory.listKeys({ connectionId: CONNECTION, offset: 0, limit: 1 }).total).toBe(count);
+    expect(store.db.prepare("SELECT count(*) FROM keys WHERE id LIKE 'direct-%'").pluck().get()).toBe(0);
+    await store.swapper.close();
+    store.close();
+  });
+
+  it('lets a sync waiting for the writer go on when the writer stops: its swap fails with a clear message', async () => {
+    const { store } = storeWithConnection();
+    const run = store.syncRuns.start(CONNECTION, 1);
+    const turn = await store.swapper.open(run);
+    let waiting: Promise<void> | undefined;
+    for (let i = 0; i < MAX_UNWRITTEN_HOLDS; i++) waiting = turn.hold!([rowOf(CONNECTION, key(`k${i}`), 0)]);
+    expect(waiting).toBeInstanceOf(Promise);
+    store.swapper.stop();
+    await waiting;
+    expect(turn.hold!([rowOf(CONNECTION, key('late'), 0)])).toBeUndefined();
+    await expect(turn.swap({ snapshot: { connectionId: CONNECTION, run, listedIds: new Set(), unchanged: new Set(), listed: 0 }, scopes: [scope], at: 5, match: null, ownKey: null })).rejects.toThrow(/writer stopped/);
     store.close();
   });
 
