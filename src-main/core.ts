@@ -10,6 +10,7 @@ import { typedApi } from '../src-preload/typed-api.ts';
 import { AppError } from './errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.ts';
 import { CoreEvents } from './events.ts';
+import { keepHeapSmall } from './heap.ts';
 import { createFileLogger, type Logger } from './log.ts';
 import { privateDir } from './private-files.ts';
 import { backends } from './providers/index.ts';
@@ -108,6 +109,7 @@ export interface Core {
 export const DATABASE_FILE = 'keyfleet.db';
 
 export function createCore(options: CoreOptions): Core {
+  keepHeapSmall();
   const review = options.review === true;
   // Background work: only in a desktop app or harness core on its own data.
   const background = !review && options.headless !== true;
