@@ -2,7 +2,8 @@
 // length past it is refused unread), JSON parsed, then one iterative walk that refuses nesting,
 // lists and texts past Keyfleet's limits — before any adapter, schema or JSON.stringify recurses
 // into it or spreads one of its lists into a call.
-import { hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import type { Dispatcher } from 'undici';
 import { ProviderError } from '../errors.ts';
 import { formatCount, LIMITS } from '../limits.ts';
@@ -10,8 +11,12 @@ import { formatBytes } from './messages.ts';
 
 export type Parsed = { kind: 'ok'; value: unknown } | { kind: 'invalid'; reason: string };
 
-/** The body's bytes; refused (and the socket dropped) once they grow past `maxBytes`. */
-export async function readBytes(res: Dispatcher.ResponseData, headers: Record<string, string>, maxBytes: number, backend: string): Promise<Buffer> {
+/**
+ * The body's bytes as they arrived, in chunks (never copied into one buffer: an unchanged page of
+ * a re-sync is only hashed, and a page to parse is decoded chunk by chunk); refused (and the socket
+ * dropped) once they grow past `maxBytes`.
+ */
+export async function readBytes(res: Dispatcher.ResponseData, headers: Record<string, string>, maxBytes: number, backend: string): Promise<Buffer[]> {
   const claimed = Number(headers['content-length'] ?? NaN);
   if (Number.isFinite(claimed) && claimed > maxBytes) {
     res.body.destroy();
@@ -27,11 +32,24 @@ export async function readBytes(res: Dispatcher.ResponseData, headers: Record<st
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return chunks;
 }
 
 /** What tells two answers apart: the SHA-256 of their bytes (a sync's unchanged pages, page-memo.ts). */
-export const digestOf = (bytes: Buffer): string => hash('sha256', bytes, 'base64');
+export function digestOf(chunks: readonly Buffer[]): string {
+  const digest = createHash('sha256');
+  for (const chunk of chunks) digest.update(chunk);
+  return digest.digest('base64');
+}
+
+/** The body as text (UTF-8; a character split between two chunks is joined, a malformed one replaced). */
+export function textOf(chunks: readonly Buffer[]): string {
+  if (chunks.length === 1) return chunks[0]!.toString('utf8');
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  for (const chunk of chunks) text += decoder.write(chunk);
+  return text + decoder.end();
+}
 
 function tooLarge(backend: string, size: number, cap: number): ProviderError {
   return new ProviderError('bad-response', `${backend} sent an answer larger than Keyfleet accepts (${formatBytes(size)} > ${formatBytes(cap)}); it was not read.`);

@@ -9,7 +9,7 @@ import { Agent, request as undiciRequest } from 'undici';
 import { AppError, ProviderError, type ProviderErrorKind } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { cleanBody, rememberAuthorization } from '../redact.ts';
-import { ANSWER_LIMITS, digestOf, parseBody, readBytes, shapeProblem } from './answer.ts';
+import { ANSWER_LIMITS, digestOf, parseBody, readBytes, shapeProblem, textOf } from './answer.ts';
 import { REQUESTS_PER_HOST, withHostSlot } from './host-limit.ts';
 import { requestUrl, type QueryValue } from './link.ts';
 import { defaultMessage, formatMs, NETWORK_CODES, STATUS_KIND, TLS_CODES } from './messages.ts';
@@ -167,7 +167,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         return Object.defineProperty({ status: res.statusCode, headers: responseHeaders, digest, unchanged: true }, 'body', { get: read, enumerable: true }) as HttpResponse<T>;
       }
       if (ok) return { status: res.statusCode, headers: responseHeaders, body: okBody<T>(req, url, res.statusCode, bytes, responseHeaders), ...(digest ? { digest } : {}) };
-      const text = bytes.toString('utf8');
+      const text = textOf(bytes);
       const parsed = parseBody(text, responseHeaders['content-type']);
       // An error body's long text is cut when the error is made; its nesting and lists are bounded all the same.
       const problem = parsed.kind === 'ok' ? shapeProblem(parsed.value, { ...ANSWER_LIMITS, textChars: Infinity }) : undefined;
@@ -192,8 +192,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   /** A successful answer's JSON, within Keyfleet's limits. */
-  function okBody<T>(req: HttpRequest, url: URL, status: number, bytes: Buffer, headers: Record<string, string>): T {
-    const parsed = parseBody(bytes.toString('utf8'), headers['content-type']);
+  function okBody<T>(req: HttpRequest, url: URL, status: number, bytes: Buffer[], headers: Record<string, string>): T {
+    const parsed = parseBody(textOf(bytes), headers['content-type']);
     if (parsed.kind === 'invalid') {
       throw new ProviderError('bad-response', `${options.backendName} sent an answer Keyfleet could not read (${parsed.reason}) for ${describe(req, url)}.`, { status });
     }
