@@ -37,10 +37,12 @@ describe('the bundled sync writer', () => {
       expect(await next()).toEqual({ ready: true });
       const key = (id: string): RemoteKey => ({ id, scopeId: 'env', name: id, description: null, type: 'environment', category: 'service', role: null, status: 'active', statusDetail: null, maskedValue: null, createdAt: null, createdBy: null, expiresAt: null, lastUsedAt: null, raw: { id } });
       worker.postMessage({ hold: run, rows: [rowOf(connectionId, key('a'), 0), rowOf(connectionId, key('b'), 0)] });
+      // Each hold is acknowledged once its rows are in the writer's table (swap.ts bounds those not yet).
+      replies.push(await next());
       const snapshot = { connectionId, run, listedIds: new Set(['a', 'b']), unchanged: new Set<string>(), listed: 2 };
       worker.postMessage({ id: 1, request: { snapshot, scopes: [{ id: 'env', kind: 'environment', name: 'Default', parentId: null, raw: {} }], at: 5, match: null, ownKey: null } });
       replies.push(await next());
-      expect(replies).toEqual([{ id: 1, counts: { added: 2, removed: 0, changed: 0 } }]);
+      expect(replies).toEqual([{ held: run }, { id: 1, counts: { added: 2, removed: 0, changed: 0 } }]);
       expect(store.inventory.listKeys({ connectionId, offset: 0, limit: 10 }).rows.map((k) => k.id)).toEqual(['a', 'b']);
     } finally {
       await worker.terminate();

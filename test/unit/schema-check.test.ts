@@ -110,7 +110,7 @@ describe('the copy-free schema check', () => {
         try {
           expectSameAsZod(schema, value);
         } catch (error) {
-          throw new Error(`${name} with ${JSON.stringify(value)}: ${(error as Error).message}`);
+          throw new Error(`${name} with ${JSON.stringify(value)}: ${(error as Error).message}`, { cause: error });
         }
         if (schema.safeParse(value).success) accepted++;
         else refused++;
