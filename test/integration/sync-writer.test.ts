@@ -63,10 +63,8 @@ describe('the sync writer', () => {
     // On the store: the main connection's own count of rows it changed does not move with the swap's rows.
     const { store } = storeWithConnection();
     const changes = store.db.prepare('SELECT total_changes()').pluck();
-    const sync = store.syncRuns.start(CONNECTION, 1);
-    const turn = await store.swapper.open(sync);
+    const { turn, staging } = await beginSync(store, 1);
     expect(store.swapper.offThread).toBe(true);
-    const staging = store.inventory.beginStaging(CONNECTION, sync, turn.hold);
     const before = changes.get() as number;
     await staging.add(Array.from({ length: 3_000 }, (_, i) => rowOf(CONNECTION, key(`k${i}`), 0)));
     await turn.swap({ snapshot: staging.take(), scopes: [scope], at: 10, match: null, ownKey: null });
@@ -89,17 +87,13 @@ describe('the sync writer', () => {
     expect(store.syncRuns.get(run)).toMatchObject({ result: 'ok', keys: 1_200, added: 1_200 });
 
     // A second sync, cancelled after staging: its rows are dropped and the cache is as it was.
-    const cancelled = store.syncRuns.start(CONNECTION, 20);
-    const next = await store.swapper.open(cancelled);
-    const again = store.inventory.beginStaging(CONNECTION, cancelled, next.hold);
+    const { turn: next, staging: again } = await beginSync(store, 20);
     await again.add([rowOf(CONNECTION, key('new-one'), 0), rowOf(CONNECTION, key('k1', { name: 'renamed' }), 0)]);
     again.discard();
     next.drop();
     // A later list of the cancelled sync arriving anyway is not staged.
     await again.add([rowOf(CONNECTION, key('late'), 0)]);
-    const third = store.syncRuns.start(CONNECTION, 30);
-    const last = await store.swapper.open(third);
-    const staged = store.inventory.beginStaging(CONNECTION, third, last.hold);
+    const { turn: last, staging: staged } = await beginSync(store, 30);
     await staged.add(Array.from({ length: 1_200 }, (_, i) => rowOf(CONNECTION, key(`k${i}`), 0)));
     expect(await last.swap({ snapshot: staged.take(), scopes: [scope], at: 30, match: null, ownKey: null })).toEqual({ added: 0, removed: 0, changed: 0 });
     expect(store.inventory.getKey(CONNECTION, 'new-one')).toBeUndefined();
@@ -119,9 +113,7 @@ describe('the sync writer', () => {
     store.transaction(() => store.inventory.replaceSnapshot(CONNECTION, [scope], [key('a'), key('b'), key('c')], first, 1));
     store.connections.markSynced(CONNECTION, 1);
 
-    const run = store.syncRuns.start(CONNECTION, 2);
-    const turn = await store.swapper.open(run);
-    const staging = store.inventory.beginStaging(CONNECTION, run, turn.hold);
+    const { turn, staging } = await beginSync(store, 2);
     // The listing, fetched before the user renamed "a" in Keyfleet, still has the old name.
     await staging.add([key('a'), key('b'), key('c')].map((k) => rowOf(CONNECTION, k, 0)));
     store.inventory.putKey(CONNECTION, key('a', { name: 'renamed in Keyfleet' }), 3, { kind: 'changed', fields: { name: ['key-a', 'renamed in Keyfleet'] } });
@@ -137,9 +129,7 @@ describe('the sync writer', () => {
 
   it('keeps a key Keyfleet created while a first sync was fetching once, as the backend lists it', async () => {
     const { store } = storeWithConnection();
-    const run = store.syncRuns.start(CONNECTION, 1);
-    const turn = await store.swapper.open(run);
-    const staging = store.inventory.beginStaging(CONNECTION, run, turn.hold);
+    const { turn, staging } = await beginSync(store, 1);
     await staging.add([key('a'), key('b')].map((k) => rowOf(CONNECTION, k, 0)));
     // Created in Keyfleet meanwhile (held, so a lagging list would not remove it).
     store.inventory.putKey(CONNECTION, key('b', { name: 'made in Keyfleet' }), 2, { kind: 'added', fields: {} }, { holdUntil: 10_000, holdReason: 'created', localHint: null, localLabel: null });
@@ -175,16 +165,12 @@ describe('the sync writer', () => {
 
   it('fails the sync with a clear message when the writer thread dies, and the next sync writes on the main connection', async () => {
     const { store } = storeWithConnection();
-    const run = store.syncRuns.start(CONNECTION, 1);
-    const turn = await store.swapper.open(run);
-    const staging = store.inventory.beginStaging(CONNECTION, run, turn.hold);
+    const { turn, staging } = await beginSync(store, 1);
     await staging.add([rowOf(CONNECTION, key('a'), 0)]);
     store.swapper.stop();
     await expect(turn.swap({ snapshot: staging.take(), scopes: [scope], at: 5, match: null, ownKey: null })).rejects.toThrow(/writer stopped/);
     expect(store.inventory.listKeys({ connectionId: CONNECTION, offset: 0, limit: 1 }).total).toBe(0);
-    const next = store.syncRuns.start(CONNECTION, 6);
-    const again = await store.swapper.open(next);
-    const staged = store.inventory.beginStaging(CONNECTION, next, again.hold);
+    const { turn: again, staging: staged } = await beginSync(store, 6);
     await staged.add([rowOf(CONNECTION, key('a'), 0)]);
     expect(await again.swap({ snapshot: staged.take(), scopes: [scope], at: 7, match: null, ownKey: null })).toMatchObject({ added: 1 });
     store.close();
@@ -202,9 +188,7 @@ describe('the sync writer', () => {
     turn.drop();
 
     // Staging waits where the writer asks it to; nothing is lost or written twice.
-    const next = store.syncRuns.start(CONNECTION, 2);
-    const second = await store.swapper.open(next);
-    const staging = store.inventory.beginStaging(CONNECTION, next, second.hold);
+    const { turn: second, staging } = await beginSync(store, 2);
     const count = 100 * (MAX_UNWRITTEN_HOLDS + 20);
     await staging.add(Array.from({ length: count }, (_, i) => rowOf(CONNECTION, key(`k${i}`), 0)));
     expect(await second.swap({ snapshot: staging.take(), scopes: [scope], at: 10, match: null, ownKey: null })).toMatchObject({ added: count });
@@ -270,6 +254,13 @@ describe('the sync writer', () => {
 });
 
 /** A store in a file of its own, with the connection the staged keys belong to. */
+/** A sync's run on the store, its way to the writer, and its staging: as the inventory starts one. */
+async function beginSync(store: ReturnType<typeof createStore>, at: number) {
+  const run = store.syncRuns.start(CONNECTION, at);
+  const turn = await store.swapper.open(run);
+  return { run, turn, staging: store.inventory.beginStaging(CONNECTION, run, turn.hold) };
+}
+
 function storeWithConnection() {
   const file = join(tempDirPath(), 'keyfleet.db');
   const store = createStore(file);

@@ -10,6 +10,7 @@ import * as langwatch from '../../src-main/providers/langwatch/parse.ts';
 import * as onyx from '../../src-main/providers/onyx/parse.ts';
 import * as rancher from '../../src-main/providers/rancher/parse.ts';
 import { answerReader, checkOf, safeParseFast } from '../../src-main/providers/schema-check.ts';
+import { createRng, type Rng } from '../security/fuzz-inputs.ts';
 
 type AnySchema = z.ZodType;
 const isSchema = (value: unknown): value is AnySchema => typeof value === 'object' && value !== null && '_zod' in value;
@@ -20,22 +21,6 @@ const schemas = Object.entries(modules).flatMap(([backend, exports]) =>
     .filter(([, value]) => isSchema(value))
     .map(([name, schema]) => ({ name: `${backend}.${name}`, schema: schema as AnySchema })),
 );
-
-/** A seeded generator (mulberry32): the same values on every run, so a failure can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
-  return { next, int, pick, chance: (p: number) => next() < p };
-}
-type Random = ReturnType<typeof random>;
 
 const ODD_VALUES: unknown[] = [
   null, undefined, 0, -1, 1.5, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY, '', 'x', 'ü'.repeat(3), 'a'.repeat(300),
@@ -55,7 +40,7 @@ interface Def {
 const defOf = (schema: AnySchema) => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 /** A value for `schema`: mostly one that fits, sometimes one broken at this level. */
-function valueFor(schema: AnySchema, r: Random, depth = 0): unknown {
+function valueFor(schema: AnySchema, r: Rng, depth = 0): unknown {
   if (r.chance(0.08) || depth > 6) return r.pick(ODD_VALUES);
   const def = defOf(schema);
   switch (def.type) {
@@ -101,7 +86,7 @@ function expectSameAsZod(schema: AnySchema, value: unknown) {
 describe('the copy-free schema check', () => {
   it('reads the adapters’ schemas exactly as zod does', () => {
     expect(schemas.length).toBeGreaterThan(30);
-    const r = random(20261205);
+    const r = createRng(20261205); // seeded: a failure replays
     let accepted = 0;
     let refused = 0;
     for (const { name, schema } of schemas) {
