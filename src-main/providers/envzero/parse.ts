@@ -149,7 +149,8 @@ export function roleLabel(role: string | null | undefined, customRoles: Readonly
 }
 
 /** Any field that holds a secret. env zero has one (`apiKeySecret`); the pattern guards future ones. */
-export const withoutSecrets = (json: Record<string, unknown>) => withoutFields(json, (field) => /secret/i.test(field));
+const isSecret = (field: string) => /secret/i.test(field);
+export const withoutSecrets = (json: Record<string, unknown>) => withoutFields(json, isSecret);
 
 /** What the adapter knows about a key beyond the key list's answer. */
 export interface KeyContext {
